@@ -1,0 +1,4 @@
+export * from "./schema/api-keys.ts";
+export * from "./schema/clicks.ts";
+export * from "./schema/links.ts";
+export * from "./schema/rollups.ts";

@@ -1,0 +1,17 @@
+import { sql } from "drizzle-orm";
+import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+export const apiKeys = pgTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** First characters of the key, shown in lists so a person can tell keys apart. */
+  prefix: text("prefix").notNull(),
+  /** Hex SHA-256 of the whole key; the key itself is never stored. */
+  hash: text("hash").notNull().unique(),
+  scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

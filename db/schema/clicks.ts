@@ -1,0 +1,37 @@
+import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * Raw clicks, one row per redirect served, keyed by the click id minted at the edge so that a batch
+ * delivered twice inserts nothing the second time. Kept for the raw-retention period only.
+ */
+export const clicks = pgTable(
+  "clicks",
+  {
+    id: text("id").primaryKey(),
+    linkId: text("link_id").notNull(),
+    ts: timestamp("ts", { withTimezone: true }).notNull(),
+    /** human | bot | preview */
+    kind: text("kind").notNull(),
+    /** Why a click is not human: "isbot", "head", "prefetch", "preview-fetcher"; null for humans. */
+    reason: text("reason"),
+    /** Hex hash of IP + user agent with a salt that rotates every UTC day; never the IP itself. */
+    visitor: text("visitor").notNull(),
+    userAgent: text("user_agent"),
+    referrer: text("referrer"),
+    referrerHost: text("referrer_host"),
+    country: text("country"),
+    region: text("region"),
+    city: text("city"),
+    device: text("device"),
+    browser: text("browser"),
+    os: text("os"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    /** Query string of the short URL request, without the leading "?". */
+    query: text("query"),
+  },
+  (t) => [index("clicks_link_ts_idx").on(t.linkId, t.ts), index("clicks_ts_idx").on(t.ts)],
+);
+
+export type ClickRow = typeof clicks.$inferSelect;

@@ -1,0 +1,32 @@
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { timestamps } from "./columns.ts";
+
+export const links = pgTable(
+  "links",
+  {
+    id: text("id").primaryKey(),
+    /** Case-sensitive; [A-Za-z0-9_-]{1,64}. */
+    slug: text("slug").notNull().unique(),
+    url: text("url").notNull(),
+    /** HTTP status of the redirect: 301, 302, 307 or 308. */
+    redirectType: smallint("redirect_type").notNull().default(302),
+    title: text("title"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** Human clicks after which the link answers 410 (or its fallback); null = unlimited. */
+    maxClicks: integer("max_clicks"),
+    fallbackUrl: text("fallback_url"),
+    /** "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"; null = no password. */
+    passwordHash: text("password_hash"),
+    /** API key that created the link (null for the bootstrap admin key). */
+    createdBy: text("created_by"),
+    ...timestamps,
+  },
+  (t) => [
+    index("links_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("links_tags_idx").using("gin", t.tags),
+  ],
+);
+
+export type LinkRow = typeof links.$inferSelect;

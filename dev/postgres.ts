@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort, waitForPort } from "./ports.ts";
+
+export interface PostgresServer {
+  /** postgres:// URL of the application database. */
+  url: string;
+  port: number;
+  /** Stops the server but keeps its data, so start() can bring it back (fault tests). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server for good; a throwaway cluster's files are removed. */
+  destroy(): Promise<void>;
+}
+
+const isRoot = process.getuid?.() === 0;
+
+/** Finds initdb/pg_ctl: on PATH, else Debian's versioned directory. */
+function pgBin(name: string): string {
+  const onPath = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
+  if (onPath) return onPath;
+  const root = "/usr/lib/postgresql";
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) {
+    const p = path.join(root, v, "bin", name);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(`${name} not found: install the Debian 'postgresql' package`);
+}
+
+/** initdb refuses to run as root, so as root the cluster belongs to (and runs as) the postgres user. */
+function asOwner(cmd: string, args: string[]): string {
+  const [file, argv] = isRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+  return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function chownToPostgres(dir: string) {
+  if (isRoot) execFileSync("chown", ["-R", "postgres:postgres", dir]);
+}
+
+/**
+ * Starts a private PostgreSQL cluster from the installed binaries on a free port.
+ * `dir` keeps data between runs (npm run dev); without it a throwaway cluster is made under the OS temp dir
+ * with fsync off and removed on stop.
+ */
+export async function startPostgres(opts: { dir?: string; port?: number; database?: string } = {}): Promise<PostgresServer> {
+  const throwaway = !opts.dir;
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-pg-"));
+  const dataDir = path.join(dir, "data");
+  const sockDir = path.join(dir, "sock");
+  fs.mkdirSync(sockDir, { recursive: true });
+  const database = opts.database ?? "eatmyurl";
+  chownToPostgres(dir);
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    asOwner(pgBin("initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"]);
+  }
+  const port = opts.port ?? (await freePort());
+  const pgOpts = [`-p ${port}`, `-k ${sockDir}`, "-c listen_addresses=127.0.0.1", "-c max_connections=200"];
+  if (throwaway) pgOpts.push("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
+  const logFile = path.join(dir, "postgres.log");
+
+  const start = async () => {
+    asOwner(pgBin("pg_ctl"), ["-D", dataDir, "-l", logFile, "-o", pgOpts.join(" "), "-w", "-t", "30", "start"]);
+    await waitForPort(port);
+  };
+  const stopCluster = (mode: "fast" | "immediate") => {
+    try {
+      asOwner(pgBin("pg_ctl"), ["-D", dataDir, "-m", mode, "-w", "stop"]);
+    } catch { /* already stopped */ }
+  };
+  await start();
+  const psql = (sql: string) =>
+    asOwner(pgBin("psql"), ["-h", sockDir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-Atc", sql]);
+  if (!psql(`select 1 from pg_database where datname = '${database}'`).trim()) psql(`create database "${database}"`);
+
+  let running = true;
+  const onExit = () => { if (running) stopCluster("immediate"); };
+  process.once("exit", onExit);
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
+    port,
+    async start() { await start(); running = true; },
+    async stop() { stopCluster("immediate"); running = false; },
+    async destroy() {
+      if (running) stopCluster(throwaway ? "immediate" : "fast");
+      running = false;
+      process.off("exit", onExit);
+      if (throwaway) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The local stack that `npm run dev` and `npm test` both start: a private redis-server behind an
+ * Upstash-REST bridge, and a private PostgreSQL behind a Neon WebSocket proxy, with migrations applied.
+ * Existing servers are used instead when their URLs are given (REDIS_URL / DATABASE_URL, or the TEST_ ones).
+ */
+import http from "node:http";
+import path from "node:path";
+import { applyMigrations } from "./migrate.ts";
+import { startNeonProxy } from "./neon-proxy.ts";
+import { freePort } from "./ports.ts";
+import { startPostgres, type PostgresServer } from "./postgres.ts";
+import { startRedisServer, type RedisServer } from "./redis.ts";
+import { startUpstashBridge } from "./upstash-bridge.ts";
+
+export interface StackOptions {
+  /** Keep data here between runs (dev); omitted: throwaway servers (tests). */
+  dataDir?: string;
+  /** redis:// of an existing server; its data is not ours, so keys must be prefixed by the user. */
+  redisUrl?: string;
+  /** postgres:// of an existing database. */
+  databaseUrl?: string;
+  /** Start a loopback control server that lets tests stop and start the servers this stack owns. */
+  control?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  /** Worker bindings that point at this stack. */
+  bindings: {
+    UPSTASH_REDIS_REST_URL: string;
+    UPSTASH_REDIS_REST_TOKEN: string;
+    DATABASE_URL: string;
+    NEON_WS_PROXY: string;
+  };
+  /** Plain connection URLs, for Node-side tools (migrations, benchmarks). */
+  redisUrl: string;
+  databaseUrl: string;
+  /** Base URL of the control server, when asked for. */
+  controlUrl?: string;
+  redis?: RedisServer;
+  postgres?: PostgresServer;
+  stop(): Promise<void>;
+}
+
+const BRIDGE_TOKEN = "eatmyurl-local-token";
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const log = opts.log ?? (() => {});
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => log(`stop failed: ${e}`));
+    stops.length = 0;
+  };
+  try {
+    let redis: RedisServer | undefined;
+    let redisUrl = opts.redisUrl;
+    if (!redisUrl) {
+      redis = await startRedisServer({ dir: opts.dataDir && path.join(opts.dataDir, "redis") });
+      stops.push(redis.stop);
+      redisUrl = redis.url;
+      log(`redis-server on ${redisUrl}`);
+    }
+    const bridge = await startUpstashBridge({ redisUrl, token: BRIDGE_TOKEN });
+    stops.push(bridge.close);
+    log(`Upstash REST bridge on ${bridge.url}`);
+
+    let postgres: PostgresServer | undefined;
+    let databaseUrl = opts.databaseUrl;
+    if (!databaseUrl) {
+      postgres = await startPostgres({ dir: opts.dataDir && path.join(opts.dataDir, "postgres") });
+      stops.push(postgres.destroy);
+      databaseUrl = postgres.url;
+      log(`PostgreSQL on ${databaseUrl.replace(/:[^:@/]*@/, ":***@")}`);
+    }
+    const proxy = await startNeonProxy();
+    stops.push(proxy.close);
+    log(`Neon WebSocket proxy on 127.0.0.1:${proxy.port}`);
+
+    await applyMigrations(databaseUrl);
+    log("migrations applied");
+
+    let controlUrl: string | undefined;
+    if (opts.control) {
+      const ctl = await startControl({ redis, postgres });
+      stops.push(ctl.close);
+      controlUrl = ctl.url;
+    }
+    return {
+      bindings: {
+        UPSTASH_REDIS_REST_URL: bridge.url,
+        UPSTASH_REDIS_REST_TOKEN: bridge.token,
+        DATABASE_URL: databaseUrl,
+        NEON_WS_PROXY: proxy.wsProxy,
+      },
+      redisUrl,
+      databaseUrl,
+      controlUrl,
+      redis,
+      postgres,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * POST /{redis|postgres}/{stop|start}: lets tests running inside workerd (which cannot spawn processes)
+ * take a real server down and bring it back. Loopback only, and only for servers this stack started.
+ */
+async function startControl(servers: { redis?: RedisServer; postgres?: PostgresServer }) {
+  const server = http.createServer(async (req, res) => {
+    const [, name, action] = (req.url ?? "").split("/");
+    const target = servers[name as keyof typeof servers];
+    if (req.method !== "POST" || !target || (action !== "stop" && action !== "start")) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      await target[action]();
+      res.writeHead(204).end();
+    } catch (e) {
+      res.writeHead(500, { "content-type": "text/plain" }).end(String(e));
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** Runs `fn` on SIGINT/SIGTERM once, then exits; so Ctrl-C leaves nothing running. */
+export function onShutdown(fn: () => Promise<void>) {
+  let done = false;
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(sig, async () => {
+      if (done) return;
+      done = true;
+      await fn();
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    });
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * A small Upstash-REST-compatible bridge in front of a real redis-server, so the Worker runs the real
+ * `@upstash/redis` client locally. Only what that client sends is implemented (see ../../shared/STACK.md):
+ *   POST /            one command            -> {"result": ...}          (400 {"error"} on a Redis error)
+ *   POST /pipeline    [[cmd,...], ...]       -> [{"result"}|{"error"}, ...]
+ *   POST /multi-exec  [[cmd,...], ...]       -> the same, run in MULTI/EXEC
+ * `Authorization: Bearer <token>` is required. With `Upstash-Encoding: base64` every string in a reply
+ * (nested too) is base64 of its raw bytes, as Upstash does, so binary and unicode values survive.
+ */
+import http from "node:http";
+import { Redis } from "ioredis";
+import { freePort } from "./ports.ts";
+
+export interface UpstashBridge {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Reply = null | number | string | Buffer | Reply[] | Error;
+type Encoded = null | number | string | Encoded[];
+
+/** Converts a raw RESP2 reply into Upstash's JSON form. "OK" stays plain: the client special-cases it. */
+export function encodeReply(value: Reply, base64: boolean): Encoded {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return value;
+  if (Array.isArray(value)) return value.map((v) => encodeReply(v, base64));
+  if (value instanceof Error) throw value;
+  const buf = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+  if (buf.length === 2 && buf.toString() === "OK") return "OK";
+  return base64 ? buf.toString("base64") : buf.toString("utf8");
+}
+
+const isCommand = (c: unknown): c is (string | number)[] =>
+  Array.isArray(c) && c.length > 0 && c.every((a) => typeof a === "string" || typeof a === "number");
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function startUpstashBridge(opts: { redisUrl: string; token: string; port?: number }): Promise<UpstashBridge> {
+  // RESP2 on purpose: RESP3 changes the shape of stream replies (STACK.md). No offline queue: a stopped
+  // redis-server must fail requests at once, as Upstash being unreachable would.
+  const redis = new Redis(opts.redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 100,
+  });
+  redis.on("error", () => {}); // reconnects by itself; each failed request reports its own error
+  await redis.connect().catch(() => {});
+
+  // Right after redis-server comes back the client may still be between reconnect attempts: give it a
+  // moment instead of failing a request that would succeed 100 ms later.
+  const ready = () =>
+    redis.status === "ready"
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const t = setTimeout(done, 500);
+          function done() { clearTimeout(t); redis.off("ready", done); resolve(); }
+          redis.once("ready", done);
+        });
+
+  const run = (cmd: (string | number)[]) => {
+    const [name, ...args] = cmd;
+    return redis.callBuffer(String(name), ...args.map(String)) as Promise<Reply>;
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: "Unauthorized" });
+    if (req.method !== "POST") return send(405, { error: "only POST is supported" });
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      return send(400, { error: "ERR invalid JSON body" });
+    }
+    const b64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
+    const path = (req.url ?? "/").split("?")[0];
+    await ready();
+    try {
+      if (path === "/" || path === "") {
+        if (!isCommand(body)) return send(400, { error: "ERR body must be a command array" });
+        try {
+          return send(200, { result: encodeReply(await run(body), b64) });
+        } catch (e) {
+          return send(400, { error: errorText(e) });
+        }
+      }
+      if (path === "/pipeline") {
+        if (!Array.isArray(body) || !body.every(isCommand)) return send(400, { error: "ERR body must be an array of commands" });
+        const results = await Promise.allSettled(body.map(run));
+        return send(200, results.map((r) => r.status === "fulfilled"
+          ? { result: encodeReply(r.value, b64) }
+          : { error: errorText(r.reason) }));
+      }
+      if (path === "/multi-exec") {
+        if (!Array.isArray(body) || !body.every(isCommand)) return send(400, { error: "ERR body must be an array of commands" });
+        const multi = redis.multi();
+        for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));
+        const out = (await multi.exec()) ?? [];
+        return send(200, out.map(([err, v]) => err ? { error: errorText(err) } : { result: encodeReply(v as Reply, b64) }));
+      }
+      return send(404, { error: `unknown path ${path}` });
+    } catch (e) {
+      // Redis unreachable: Upstash answers with an error too, the client throws it.
+      return send(500, { error: errorText(e) });
+    }
+  });
+  server.keepAliveTimeout = 60_000;
+  const port = opts.port ?? (await freePort());
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token: opts.token,
+    port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** The Hono app: middleware, then every route, each registered from its own file. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { registerHealthz } from "./api/healthz.ts";
+import type { AppEnv } from "./shared/app-env.ts";
+import { ApiError, onError } from "./shared/errors.ts";
+import { services } from "./shared/services.ts";
+import { validationHook } from "./shared/validation.ts";
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError(onError);
+  app.notFound((c) => { throw new ApiError(404, `Nothing is at ${c.req.path}.`); });
+  app.use("*", services);
+
+  registerHealthz(app);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "EatMyURL API", version: "1.0.0", description: "Short links with exact click analytics." },
+  });
+  return app;
+}
+
+export const app = createApp();

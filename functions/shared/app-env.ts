@@ -1,0 +1,14 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Db } from "./db.ts";
+import type { Env, RawEnv } from "./env.ts";
+
+/** The one Hono environment of the app: raw bindings in, validated config and per-request services out. */
+export interface AppEnv {
+  Bindings: RawEnv;
+  Variables: {
+    config: Env;
+    redis: Redis;
+    /** Opens a Postgres pool on first use; closed after the response. */
+    db: () => Db;
+  };
+}

@@ -1,0 +1,30 @@
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import * as schema from "../../db/schema.ts";
+import type { Env } from "./env.ts";
+
+export type Db = NeonDatabase<typeof schema>;
+
+let proxyConfigured: string | undefined;
+
+/** Points the Neon driver at the local WebSocket proxy (development and tests only; STACK.md). */
+function configureLocalProxy(proxy: string | undefined) {
+  if (!proxy || proxyConfigured === proxy) return;
+  neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+  proxyConfigured = proxy;
+}
+
+/**
+ * A Postgres pool for one request or one scheduled run: WebSockets cannot outlive the request that opened
+ * them in a Worker, so the caller must `end()` it (in waitUntil) when done.
+ */
+export function createDb(env: Env): { db: Db; pool: Pool } {
+  configureLocalProxy(env.NEON_WS_PROXY);
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4, connectionTimeoutMillis: 5000 });
+  // A dropped connection surfaces on the query that used it; this keeps an idle error from being unhandled.
+  pool.on("error", (e: Error) => console.error("postgres pool error:", e.message));
+  return { db: drizzle({ client: pool, schema }), pool };
+}

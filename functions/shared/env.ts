@@ -1,0 +1,57 @@
+/**
+ * The one typed environment. Bindings arrive untyped from wrangler (secrets, vars); they are parsed with zod
+ * once per env object at the boundary, so a missing or malformed setting fails with its name in a
+ * problem+json 500 instead of somewhere deep inside a request.
+ */
+import { z } from "zod";
+
+const intVar = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+export const envSchema = z.object({
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
+  ADMIN_API_KEY: z.string().min(16, "must be at least 16 characters"),
+  /** Origin of short URLs, e.g. https://eat.my; defaults to the origin each request arrived on. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  QSTASH_TOKEN: z.string().min(1).optional(),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Local development only: host:port/path of the Neon WebSocket proxy in front of a plain Postgres. */
+  NEON_WS_PROXY: z.string().min(1).optional(),
+  /** Seconds an isolate keeps a link in memory; 0 turns that cache off. */
+  LINK_CACHE_SECONDS: intVar(5),
+  /** Milliseconds after which a Redis call on the redirect path is abandoned. */
+  REDIS_TIMEOUT_MS: intVar(1000, 1),
+});
+
+export type Env = z.infer<typeof envSchema>;
+/** What the runtime hands us before validation. */
+export type RawEnv = Record<string, unknown>;
+
+export class EnvError extends Error {
+  constructor(readonly settings: { path: string; message: string }[]) {
+    super(`invalid configuration: ${settings.map((s) => `${s.path} ${s.message}`).join("; ")}`);
+  }
+}
+
+// Isolate-lifetime memo: the runtime hands the same env object to every request of an isolate, so parsing
+// (and logging a failure) happens once per isolate, not once per request.
+const parsed = new WeakMap<object, Env | EnvError>();
+
+export function parseEnv(raw: RawEnv): Env {
+  let result = parsed.get(raw);
+  if (!result) {
+    const r = envSchema.safeParse(raw);
+    result = r.success
+      ? r.data
+      : new EnvError(r.error.issues.map((i) => ({
+          path: i.path.join("."),
+          message: raw[String(i.path[0])] === undefined ? "is not set" : i.message,
+        })));
+    if (result instanceof EnvError) console.error(result.message);
+    parsed.set(raw, result);
+  }
+  if (result instanceof EnvError) throw result;
+  return result;
+}

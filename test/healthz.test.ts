@@ -1,0 +1,50 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { control } from "./harness.ts";
+
+describe("GET /healthz", () => {
+  it("answers 200 when Redis and Postgres both answer", async () => {
+    const res = await exports.default.fetch("http://sho.rt/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", checks: { redis: "ok", postgres: "ok" } });
+  });
+
+  it("answers 503 naming redis while the real redis-server is stopped, and recovers", async () => {
+    await control("redis", "stop");
+    try {
+      const res = await exports.default.fetch("http://sho.rt/healthz");
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { checks: Record<string, string> };
+      expect(body.checks).toEqual({ redis: "fail", postgres: "ok" });
+      // The Worker keeps answering other requests.
+      expect((await exports.default.fetch("http://sho.rt/openapi.json")).status).toBe(200);
+    } finally {
+      await control("redis", "start");
+    }
+    expect((await exports.default.fetch("http://sho.rt/healthz")).status).toBe(200);
+  });
+
+  it("answers 503 naming postgres while the real PostgreSQL is stopped", async () => {
+    await control("postgres", "stop");
+    try {
+      const res = await exports.default.fetch("http://sho.rt/healthz");
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { checks: Record<string, string>; errors: Record<string, string> };
+      expect(body.checks).toEqual({ redis: "ok", postgres: "fail" });
+      expect(body.errors.postgres).toBeTruthy();
+    } finally {
+      await control("postgres", "start");
+    }
+  });
+
+  it("names a missing setting in a problem+json 500", async () => {
+    const { default: worker } = await import("../workers/index.ts");
+    const { DATABASE_URL: _omit, ...rest } = env as unknown as Record<string, unknown>;
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const res = await worker.fetch(new Request("http://sho.rt/healthz"), rest, ctx);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    const body = (await res.json()) as { detail: string; errors: { path: string; message: string }[] };
+    expect(body.errors).toEqual([{ path: "DATABASE_URL", message: "is not set" }]);
+  });
+});

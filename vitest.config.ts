@@ -1,0 +1,28 @@
+/**
+ * Tests run the Worker inside workerd (vitest-pool-workers) against the real local stack, which
+ * `npm test` (dev/test.ts) starts and hands over in EATMYURL_TEST_BINDINGS. One pool, files in sequence:
+ * the machine has 2 cores and the services are shared across files.
+ */
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const raw = process.env.EATMYURL_TEST_BINDINGS;
+if (!raw) {
+  throw new Error("Run the tests with `npm test`: it starts the throwaway Redis and Postgres they need.");
+}
+const bindings = JSON.parse(raw) as Record<string, string>;
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts", "functions/**/*.test.ts"],
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
