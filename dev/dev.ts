@@ -1,0 +1,106 @@
+/**
+ * `npm run dev`: the whole product on http://127.0.0.1:8787 in one command. Starts (or reuses, via
+ * REDIS_URL / DATABASE_URL) Redis and Postgres with data kept under .data/, applies migrations, runs the
+ * Worker under `wrangler dev`, and fires its cron handler every CRON_INTERVAL_SECONDS (default 60).
+ * Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { onShutdown, startStack, type Stack } from "./stack.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = path.join(root, ".data");
+const port = Number(process.env.PORT ?? 8787);
+const cronEvery = Number(process.env.CRON_INTERVAL_SECONDS ?? 60);
+const DEV_ADMIN_KEY = "dev-admin-key-change-me-0123456789";
+const adminKey = process.env.ADMIN_API_KEY ?? DEV_ADMIN_KEY;
+
+let stack: Stack | undefined;
+let wrangler: ChildProcess | undefined;
+let cronTimer: NodeJS.Timeout | undefined;
+let shuttingDown = false;
+
+async function shutdown() {
+  shuttingDown = true;
+  if (cronTimer) clearInterval(cronTimer);
+  if (wrangler && wrangler.exitCode === null) {
+    // wrangler runs workerd as its own child: signal the whole process group.
+    try { process.kill(-wrangler.pid!, "SIGTERM"); } catch { /* gone */ }
+    await new Promise((r) => { wrangler!.once("exit", r); setTimeout(r, 5000); });
+    try { process.kill(-wrangler.pid!, "SIGKILL"); } catch { /* gone */ }
+  }
+  await stack?.stop();
+  console.log("stopped");
+}
+onShutdown(shutdown);
+
+fs.mkdirSync(dataDir, { recursive: true });
+stack = await startStack({
+  dataDir,
+  redisUrl: process.env.REDIS_URL,
+  databaseUrl: process.env.DATABASE_URL,
+  log: (l) => console.log(`[stack] ${l}`),
+});
+
+// Settings for the Worker, in a git-ignored env file (wrangler dev reads it); the environment wins.
+const vars: Record<string, string> = {
+  ...stack.bindings,
+  ADMIN_API_KEY: adminKey,
+  PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
+};
+for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]) {
+  if (process.env[k]) vars[k] = process.env[k]!;
+}
+const envFile = path.join(dataDir, "worker.env");
+fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
+
+wrangler = spawn(
+  "npx",
+  ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--test-scheduled",
+   "--show-interactive-dev-session=false"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    detached: true, // own process group, so shutdown reaches workerd too
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true" },
+  },
+);
+wrangler.on("exit", (code) => {
+  if (shuttingDown) return;
+  console.error(`wrangler dev exited (${code}); stopping`);
+  void shutdown().then(() => process.exit(code ?? 1));
+});
+
+const base = `http://127.0.0.1:${port}`;
+async function waitForWorker() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.status === 200) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the Worker did not become healthy");
+}
+await waitForWorker();
+
+// wrangler dev never fires cron triggers itself (STACK.md): do what Cloudflare does, on a timer.
+const fireCron = async () => {
+  try {
+    const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+    if (!res.ok) console.error(`[cron] scheduled handler answered ${res.status}`);
+  } catch (e) {
+    console.error(`[cron] ${e}`);
+  }
+};
+cronTimer = setInterval(fireCron, cronEvery * 1000);
+void fireCron();
+
+console.log(`
+EatMyURL is running on ${base}
+  health:   ${base}/healthz
+  API docs: ${base}/docs
+  admin key: ${adminKey}${adminKey === DEV_ADMIN_KEY ? "   (development default: set ADMIN_API_KEY to choose one)" : ""}
+  cron:     every ${cronEvery}s (CRON_INTERVAL_SECONDS)
+Ctrl-C stops everything.`);

@@ -1,0 +1,133 @@
+/**
+ * The local Upstash bridge and Neon proxy (dev/) are ours, so they get their own tests, driven from inside
+ * workerd through the same clients production uses.
+ */
+import { env } from "cloudflare:workers";
+import { Redis } from "@upstash/redis/cloudflare";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDb } from "../functions/shared/db.ts";
+import { parseEnv } from "../functions/shared/env.ts";
+
+const config = parseEnv(env as unknown as Record<string, unknown>);
+const redis = new Redis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN, retry: false, enableTelemetry: false });
+const prefix = `bridge-test:${crypto.randomUUID()}:`;
+
+async function raw(path: string, body: unknown, token = config.UPSTASH_REDIS_REST_TOKEN) {
+  const res = await fetch(`${config.UPSTASH_REDIS_REST_URL}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "upstash-encoding": "base64" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe("Upstash REST bridge", () => {
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+  });
+
+  it("round-trips unicode and JSON-looking strings through @upstash/redis", async () => {
+    const values = ["héllo wörld 🌭", "abcd", "日本語テキスト", "a\u0000b", '{"a":1}'];
+    for (const [i, v] of values.entries()) {
+      await redis.set(`${prefix}u${i}`, v);
+      expect(await redis.get(`${prefix}u${i}`)).toEqual(v === '{"a":1}' ? { a: 1 } : v);
+    }
+    // The client deserializes numbers, as it does against Upstash.
+    await redis.set(`${prefix}n`, "123");
+    expect(await redis.get(`${prefix}n`)).toBe(123);
+  });
+
+  it("returns raw bytes as base64, so non-UTF-8 values survive", async () => {
+    await raw("/", ["SETBIT", `${prefix}bin`, 0, 1]); // one byte: 0x80, not valid UTF-8 on its own
+    await raw("/", ["SETBIT", `${prefix}bin`, 15, 1]); // second byte: 0x01
+    const { status, body } = await raw("/", ["GET", `${prefix}bin`]);
+    expect(status).toBe(200);
+    expect(body.result).toBe("gAE=");
+    // "OK" stays plain (the client special-cases it); nulls and integers stay JSON.
+    expect((await raw("/", ["SET", `${prefix}x`, "1"])).body.result).toBe("OK");
+    expect((await raw("/", ["GET", `${prefix}missing`])).body.result).toBeNull();
+    expect((await raw("/", ["INCR", `${prefix}i`])).body.result).toBe(1);
+  });
+
+  it("runs pipelines, with per-command errors", async () => {
+    const out = await raw("/pipeline", [["SET", `${prefix}p`, "v"], ["INCR", `${prefix}p`], ["GET", `${prefix}p`]]);
+    expect(out.status).toBe(200);
+    expect(out.body[0]).toEqual({ result: "OK" });
+    expect(out.body[1].error).toMatch(/not an integer/);
+    expect(out.body[2]).toEqual({ result: btoa("v") });
+    const p = redis.pipeline();
+    p.set(`${prefix}q`, 5);
+    p.incrby(`${prefix}q`, 3);
+    p.get(`${prefix}q`);
+    expect(await p.exec()).toEqual(["OK", 8, 8]);
+  });
+
+  it("runs multi-exec atomically", async () => {
+    const tx = redis.multi();
+    tx.incr(`${prefix}m`);
+    tx.incr(`${prefix}m`);
+    tx.expire(`${prefix}m`, 60);
+    expect(await tx.exec()).toEqual([1, 2, 1]);
+  });
+
+  it("supports stream consumer groups (what the click pipeline uses)", async () => {
+    const stream = `${prefix}stream`;
+    const id1 = await redis.xadd(stream, "*", { click: "one" });
+    await redis.xadd(stream, "*", { click: "two" });
+    expect(await redis.xlen(stream)).toBe(2);
+    await redis.xgroup(stream, { type: "CREATE", group: "g", id: "0" });
+    const read = (await redis.xreadgroup("g", "c1", stream, ">", { count: 10 })) as [string, [string, string[]][]][];
+    expect(read[0][0]).toBe(stream);
+    expect(read[0][1].map(([, fields]) => fields)).toEqual([["click", "one"], ["click", "two"]]);
+    expect(await redis.xack(stream, "g", id1)).toBe(1);
+    const pending = (await redis.xpending(stream, "g", "-", "+", 10)) as unknown[];
+    expect(pending).toHaveLength(1);
+  });
+
+  it("refuses a wrong token and a malformed body", async () => {
+    expect((await raw("/", ["PING"], "wrong")).status).toBe(401);
+    expect((await raw("/", { not: "a command" })).status).toBe(400);
+    expect((await raw("/pipeline", [["PING"], "x"])).status).toBe(400);
+  });
+});
+
+describe("Neon WebSocket proxy", () => {
+  it("carries a real transaction through @neondatabase/serverless and drizzle", async () => {
+    const { db, pool } = createDb(config);
+    try {
+      // Temporary tables are per connection: use one client for the whole check.
+      const client = await pool.connect();
+      try {
+        await client.query("create temporary table t (v text)");
+        await client.query("begin");
+        await client.query("insert into t values ($1)", ["rolled back"]);
+        await client.query("rollback");
+        await client.query("begin");
+        await client.query("insert into t values ($1)", ["kept ✓"]);
+        await client.query("commit");
+        const { rows } = await client.query("select v from t");
+        expect(rows).toEqual([{ v: "kept ✓" }]);
+      } finally {
+        client.release();
+      }
+      const result = await db.transaction(async (tx) => {
+        const r = await tx.execute(sql`select 40 + 2 as answer`);
+        return r.rows[0];
+      });
+      expect(result).toEqual({ answer: 42 });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("refuses targets that are not loopback", async () => {
+    const res = await fetch(`http://${config.NEON_WS_PROXY}?address=example.invalid:5432`, { headers: { upgrade: "websocket" } });
+    const ws = res.webSocket!;
+    expect(ws).toBeTruthy();
+    const closed = new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+    ws.accept();
+    expect(await closed).toBe(1008);
+  });
+});
