@@ -10,6 +10,12 @@ CREATE TABLE "api_keys" (
 	CONSTRAINT "api_keys_hash_unique" UNIQUE("hash")
 );
 --> statement-breakpoint
+CREATE TABLE "click_inbox" (
+	"id" text PRIMARY KEY NOT NULL,
+	"event" jsonb NOT NULL,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "clicks" (
 	"id" text PRIMARY KEY NOT NULL,
 	"link_id" text NOT NULL,

@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import type { Principal } from "./auth.ts";
 import type { Db } from "./db.ts";
 import type { Env, RawEnv } from "./env.ts";
 
@@ -10,5 +11,7 @@ export interface AppEnv {
     redis: Redis;
     /** Opens a Postgres pool on first use; closed after the response. */
     db: () => Db;
+    /** The authenticated caller, set by requireScope on /api/v1 routes. */
+    principal?: Principal;
   };
 }

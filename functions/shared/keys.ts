@@ -1,0 +1,26 @@
+/**
+ * Every Redis key and stream name the service uses, in one place. The link cache and the click stream are
+ * shared by the redirect (writes), the API (write-through, invalidation) and the cron (reads).
+ */
+export const redisKeys = {
+  /** JSON CachedLink, or the negative marker, with LINK_TTL_SECONDS / NEGATIVE_TTL_SECONDS. */
+  link: (slug: string) => `link:${slug}`,
+  /** Integer: human clicks served, all time (maxClicks is enforced against it; the live counter). */
+  humanClicks: (linkId: string) => `clicks:humans:${linkId}`,
+  /** Integer: every click served (humans, bots, previews), all time: the analytics "live" counter. */
+  allClicks: (linkId: string) => `clicks:all:${linkId}`,
+  /** Stream of ClickEvent entries, field "e" = JSON; read by the ingest consumer group. */
+  clickStream: "clicks:stream",
+  clickGroup: "ingest",
+  /** Stream of entries that could not be ingested, fields "e" (original) and "reason". */
+  deadLetters: "clicks:dead",
+  /** Hash with the last ingest run: at, rows, ms, error. */
+  ingestLastRun: "ingest:last",
+  /** Prefix of rate-limit keys (@upstash/ratelimit). */
+  rateLimit: "ratelimit",
+} as const;
+
+/** Seven days: the link cache's TTL in Redis. */
+export const LINK_TTL_SECONDS = 7 * 24 * 3600;
+/** How long an unknown slug is remembered as unknown, so a scanner cannot hammer Postgres. */
+export const NEGATIVE_TTL_SECONDS = 60;
