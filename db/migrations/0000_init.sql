@@ -55,7 +55,7 @@ CREATE TABLE "links" (
 	CONSTRAINT "links_slug_unique" UNIQUE("slug")
 );
 --> statement-breakpoint
-CREATE TABLE "clicks_daily" (
+CREATE TABLE "clicks_dims_daily" (
 	"link_id" text NOT NULL,
 	"day" date NOT NULL,
 	"dim" text NOT NULL,
@@ -64,7 +64,19 @@ CREATE TABLE "clicks_daily" (
 	"humans" integer DEFAULT 0 NOT NULL,
 	"bots" integer DEFAULT 0 NOT NULL,
 	"previews" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "clicks_daily_link_id_day_dim_value_pk" PRIMARY KEY("link_id","day","dim","value")
+	CONSTRAINT "clicks_dims_daily_link_id_day_dim_value_pk" PRIMARY KEY("link_id","day","dim","value")
+);
+--> statement-breakpoint
+CREATE TABLE "clicks_dims_hourly" (
+	"link_id" text NOT NULL,
+	"hour" timestamp with time zone NOT NULL,
+	"dim" text NOT NULL,
+	"value" text NOT NULL,
+	"clicks" integer DEFAULT 0 NOT NULL,
+	"humans" integer DEFAULT 0 NOT NULL,
+	"bots" integer DEFAULT 0 NOT NULL,
+	"previews" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "clicks_dims_hourly_link_id_hour_dim_value_pk" PRIMARY KEY("link_id","hour","dim","value")
 );
 --> statement-breakpoint
 CREATE TABLE "clicks_hourly" (
@@ -78,11 +90,12 @@ CREATE TABLE "clicks_hourly" (
 	CONSTRAINT "clicks_hourly_link_id_hour_pk" PRIMARY KEY("link_id","hour")
 );
 --> statement-breakpoint
-CREATE TABLE "clicks_visitors" (
+CREATE TABLE "visitor_days" (
 	"link_id" text NOT NULL,
-	"hour" timestamp with time zone NOT NULL,
+	"day" date NOT NULL,
 	"visitor" text NOT NULL,
-	CONSTRAINT "clicks_visitors_link_id_hour_visitor_pk" PRIMARY KEY("link_id","hour","visitor")
+	"first_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "visitor_days_link_id_day_visitor_pk" PRIMARY KEY("link_id","day","visitor")
 );
 --> statement-breakpoint
 CREATE INDEX "clicks_link_ts_idx" ON "clicks" USING btree ("link_id","ts");--> statement-breakpoint

@@ -1,50 +1,81 @@
+/**
+ * Rollups: what every stats view is served from, never raw clicks. Each click updates the rows of its link
+ * and the rows of the pseudo-link ALL_LINKS ("*"), so all-links views cost the same as one link's.
+ * Counters: clicks = every click, humans / bots / previews its kinds (clicks = humans + bots + previews).
+ */
 import { date, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
-/** Per link and UTC hour: the time series and the totals of every stats view. */
+/** link_id of the rows that aggregate every link. */
+export const ALL_LINKS = "*";
+
+/** The dimensions kept per hour and per day. Under ALL_LINKS, "link" (value = link id) gives the top links. */
+export const dimensions = [
+  "referrer", "country", "city", "device", "browser", "os", "utm_source", "utm_medium", "utm_campaign", "link",
+] as const;
+export type Dimension = (typeof dimensions)[number];
+
+const counters = {
+  clicks: integer("clicks").notNull().default(0),
+  humans: integer("humans").notNull().default(0),
+  bots: integer("bots").notNull().default(0),
+  previews: integer("previews").notNull().default(0),
+};
+
+/** Per link and UTC hour: time series and totals. */
 export const clicksHourly = pgTable(
   "clicks_hourly",
   {
     linkId: text("link_id").notNull(),
     /** Start of the UTC hour. */
     hour: timestamp("hour", { withTimezone: true }).notNull(),
-    clicks: integer("clicks").notNull().default(0),
-    humans: integer("humans").notNull().default(0),
-    bots: integer("bots").notNull().default(0),
-    previews: integer("previews").notNull().default(0),
-    /** Distinct human visitors in this hour (see clicks_visitors). */
+    ...counters,
+    /**
+     * Visitor-days that began in this hour: a visitor's first human click of a UTC day (the visitor hash
+     * rotates daily, so a visitor-day is the unit of "unique"). Additive, hence exact over any range.
+     */
     uniques: integer("uniques").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.linkId, t.hour] })],
 );
 
-/** Per link, UTC day, dimension and value: the "top referrers / countries / ..." tables. */
-export const clicksDaily = pgTable(
-  "clicks_daily",
+/** Per link, UTC hour, dimension and value: the exact edges of ranges that do not start on a UTC day. */
+export const clicksDimsHourly = pgTable(
+  "clicks_dims_hourly",
+  {
+    linkId: text("link_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    dim: text("dim").notNull(),
+    /** "" stands for unknown / none. */
+    value: text("value").notNull(),
+    ...counters,
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.hour, t.dim, t.value] })],
+);
+
+/** Per link, UTC day, dimension and value: the whole days of a range (24 times fewer rows than hourly). */
+export const clicksDimsDaily = pgTable(
+  "clicks_dims_daily",
   {
     linkId: text("link_id").notNull(),
     day: date("day").notNull(),
-    /** referrer | country | city | device | browser | os | utm_source | utm_medium | utm_campaign */
     dim: text("dim").notNull(),
-    /** The value; "" stands for unknown/none. */
     value: text("value").notNull(),
-    clicks: integer("clicks").notNull().default(0),
-    humans: integer("humans").notNull().default(0),
-    bots: integer("bots").notNull().default(0),
-    previews: integer("previews").notNull().default(0),
+    ...counters,
   },
   (t) => [primaryKey({ columns: [t.linkId, t.day, t.dim, t.value] })],
 );
 
 /**
- * One row per link, UTC hour and human visitor: what makes unique counts exact for any hour-aligned range
- * (a visitor hash only lives one UTC day, so a range's uniques are its distinct (day, visitor) pairs).
+ * One row per link, UTC day and human visitor, with the visitor's first click of that day: decides which
+ * hour a unique belongs to, also when clicks arrive out of order. Deleted with raw-click retention.
  */
-export const clicksVisitors = pgTable(
-  "clicks_visitors",
+export const visitorDays = pgTable(
+  "visitor_days",
   {
     linkId: text("link_id").notNull(),
-    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    day: date("day").notNull(),
     visitor: text("visitor").notNull(),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.linkId, t.hour, t.visitor] })],
+  (t) => [primaryKey({ columns: [t.linkId, t.day, t.visitor] })],
 );
