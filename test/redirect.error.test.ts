@@ -203,15 +203,25 @@ describe("cache fills racing the links API", () => {
     expect(await redis.get(redisKeys.link(link.slug))).toBeNull();
   });
 
-  it("drop a link entry whose row was deleted meanwhile, and a negative entry for a slug created meanwhile", async () => {
+  it("drop a link entry whose row was deleted meanwhile", async () => {
     const link = await f.link({ url: "https://example.com/gone" });
     await withDb((db) => db.delete(links).where(eq(links.id, link.id)));
     await withDb((db) => fillLinkCache(redis, db, link.slug, toCachedLink(link)));
     expect(await redis.get(redisKeys.link(link.slug))).toBeNull();
+  });
 
-    const created = await f.link({ url: "https://example.com/born" });
-    await withDb((db) => fillLinkCache(redis, db, created.slug, MISSING));
-    expect(await redis.get(redisKeys.link(created.slug))).toBeNull();
+  it("let a create's write-through win over a negative entry, whichever comes first", async () => {
+    const link = await f.link({ url: "https://example.com/born" });
+    // The API wrote first: the fill loses (NX).
+    await writeLinkCache(redis, toCachedLink(link));
+    await withDb((db) => fillLinkCache(redis, db, link.slug, MISSING));
+    expect(await redis.get(redisKeys.link(link.slug))).toEqual(toCachedLink(link));
+    // The fill wrote first: the API's plain SET replaces it.
+    await redis.del(redisKeys.link(link.slug));
+    await withDb((db) => fillLinkCache(redis, db, link.slug, MISSING));
+    expect(await redis.ttl(redisKeys.link(link.slug))).toBeLessThanOrEqual(NEGATIVE_TTL_SECONDS);
+    await writeLinkCache(redis, toCachedLink(link));
+    expect(await redis.get(redisKeys.link(link.slug))).toEqual(toCachedLink(link));
   });
 
   it("never overwrite an entry the API wrote first, and keep a fill that is still true", async () => {

@@ -117,7 +117,32 @@ describe("click capture", () => {
   });
 });
 
+/** redis-server's own command counters (INFO commandstats), read through the bridge. */
+async function commandCalls(): Promise<Record<string, number>> {
+  const info = String(await redis.eval("return redis.call('INFO', 'commandstats')", [], []));
+  return Object.fromEntries([...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+/** How many GET and EVAL commands the Worker sent while serving `path` (clicks captured too). */
+async function lookupsDuring(path: string) {
+  const before = await commandCalls();
+  await visit(path, human());
+  const after = await commandCalls();
+  // The EVAL that read `before` is itself counted in `after`.
+  return { get: (after.get ?? 0) - (before.get ?? 0), eval: (after.eval ?? 0) - (before.eval ?? 0) - 1 };
+}
+
 describe("lookup and caches", () => {
+  it("reads Redis once (one GET) for a link the isolate lacks, and not at all on an isolate hit", async () => {
+    const link = await f.link({ url: "https://example.com/rt" });
+    expect(await lookupsDuring(`/${link.slug}`)).toEqual({ get: 1, eval: 0 });
+    expect(await lookupsDuring(`/${link.slug}`)).toEqual({ get: 0, eval: 0 });
+    // A maxClicks link adds its one atomic claim (an EVAL, whose own GET of the counter redis-server counts too).
+    const limited = await f.link({ url: "https://example.com/rt-limited", maxClicks: 10 });
+    expect(await lookupsDuring(`/${limited.slug}`)).toEqual({ get: 1 + 1, eval: 1 });
+    expect(await lookupsDuring(`/${limited.slug}`)).toEqual({ get: 0 + 1, eval: 1 });
+  });
+
   it("answers from the Redis entry alone (no row needed)", async () => {
     const slug = f.slug();
     await redis.set(redisKeys.link(slug), {

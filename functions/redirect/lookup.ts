@@ -5,11 +5,14 @@
  *
  * Coherence with the links API, which writes Redis through on create/patch and deletes the entry on delete:
  * a Postgres read here can race such a write (read v1, the API commits v2 and writes Redis, then this request
- * writes v1 back). So a cache fill (1) uses SET NX, losing to any entry the API wrote first, and (2) when it
- * did write, reads Postgres again and deletes the entry if the row changed or vanished meanwhile. The API's
- * Redis write comes after its commit, so either it lands after our SET (and wins) or our second read sees its
- * commit. What remains: a stale entry lives from our SET to our DEL (milliseconds), and a redirect that read
- * it keeps it in its isolate for LINK_CACHE_SECONDS at most, the bound the contract allows other isolates.
+ * writes v1 back). So a cache fill uses SET NX, losing to any entry the API wrote first, and a filled link
+ * (7 days) is checked: Postgres is read again after the SET and the entry deleted if the row changed or
+ * vanished meanwhile. The API's Redis write comes after its commit, so either it lands after our SET (and wins)
+ * or our second read sees its commit. What remains: a stale entry lives from our SET to our DEL (milliseconds),
+ * and a redirect that read it keeps it in its isolate for LINK_CACHE_SECONDS at most, the bound the contract
+ * allows other isolates. A negative entry is not re-checked, which would double the Postgres reads of exactly
+ * the traffic it exists to absorb: NX already loses to the create's write-through, and if that write-through
+ * failed the marker is wrong for NEGATIVE_TTL_SECONDS at most.
  */
 import { eq } from "drizzle-orm";
 import { links } from "../../db/schema.ts";
@@ -19,6 +22,7 @@ import { LINK_TTL_SECONDS, NEGATIVE_TTL_SECONDS, redisKeys } from "../shared/key
 import { MISSING, toCachedLink, type CacheEntry, type CachedLink } from "../shared/link-cache.ts";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { cacheLink, getCachedLink } from "./isolate-cache.ts";
+import { COMMON_HEADERS } from "./respond.ts";
 
 export const isLink = (e: CacheEntry): e is CachedLink => "id" in e;
 
@@ -72,7 +76,7 @@ export async function findLink(s: LookupServices, slug: string): Promise<CacheEn
   } catch (e) {
     console.error(`redirect: postgres lookup of ${slug} failed:`, e instanceof Error ? e.message : e);
     throw new ApiError(503, "The link store is unavailable right now; try again shortly.", {
-      headers: { "retry-after": "5", "cache-control": "no-store" },
+      headers: { ...COMMON_HEADERS, "retry-after": "5", "cache-control": "no-store" },
     });
   }
   remember(slug, found, s.isolateSeconds);
@@ -92,7 +96,7 @@ export async function fillLinkCache(redis: Redis, db: Db, slug: string, seen: Ca
   const key = redisKeys.link(slug);
   const ex = isLink(seen) ? LINK_TTL_SECONDS : NEGATIVE_TTL_SECONDS;
   const written = overwrite ? await redis.set(key, seen, { ex }) : await redis.set(key, seen, { ex, nx: true });
-  if (written !== "OK") return;
+  if (written !== "OK" || !isLink(seen)) return;
   let now: CacheEntry | undefined;
   try {
     now = await readLink(db, slug);
