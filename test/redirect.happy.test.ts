@@ -20,6 +20,8 @@ describe("GET /{slug}: redirects", () => {
     expect(res.headers.get("cache-control")).toBe("private, no-store");
     expect(res.headers.get("x-robots-tag")).toBe("noindex");
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    // Its click is captured after the response (waitUntil): wait for it, so cleanup also removes it.
+    await expect.poll(() => f.events(link.id)).toHaveLength(1);
   });
 
   it.each([
