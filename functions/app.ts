@@ -1,6 +1,8 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerRedirect } from "./redirect/redirect.ts";
+import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -18,6 +20,10 @@ export function createApp() {
     openapi: "3.1.0",
     info: { title: "EatMyURL API", version: "1.0.0", description: "Short links with exact click analytics." },
   });
+
+  // Last on purpose: /{slug} matches any single path segment, so every fixed route above must win over it.
+  registerRedirect(app);
+  registerUnlock(app);
   return app;
 }
 
