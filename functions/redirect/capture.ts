@@ -8,12 +8,12 @@
  *
  * The stream has no MAXLEN: trimming could drop entries the ingest has not read yet.
  */
-import type { Redis } from "@upstash/redis/cloudflare";
 import { clickInbox } from "../../db/schema.ts";
 import type { Classification } from "../shared/classify.ts";
 import type { ClickEvent } from "../shared/click-event.ts";
 import type { Db } from "../shared/db.ts";
 import type { Env } from "../shared/env.ts";
+import type { AppRedis } from "../shared/redis.ts";
 import { redisKeys } from "../shared/keys.ts";
 import { clientIp, visitorHash } from "./visitor.ts";
 
@@ -55,7 +55,7 @@ export async function buildClickEvent(config: Env, visit: Visit, linkId: string,
 }
 
 export interface RecordOptions {
-  redis: Redis;
+  redis: AppRedis;
   db: () => Db;
   event: ClickEvent;
   /** False when the maxClicks script already counted this human click. */
@@ -64,14 +64,15 @@ export interface RecordOptions {
 
 /** Queues the click and bumps the live counters; falls back to the Postgres inbox when the XADD fails. */
 export async function recordClick({ redis, db, event, countHuman }: RecordOptions): Promise<"stream" | "inbox"> {
-  const p = redis.pipeline();
-  p.xadd(redisKeys.clickStream, "*", { e: JSON.stringify(event) });
-  p.incr(redisKeys.allClicks(event.linkId));
-  if (countHuman && event.kind === "human") p.incr(redisKeys.humanClicks(event.linkId));
+  const commands: (string | number)[][] = [
+    ["XADD", redisKeys.clickStream, "*", "e", JSON.stringify(event)],
+    ["INCR", redisKeys.allClicks(event.linkId)],
+  ];
+  if (countHuman && event.kind === "human") commands.push(["INCR", redisKeys.humanClicks(event.linkId)]);
   let failure: string | undefined;
   try {
-    const [xadd, ...counters] = await p.exec({ keepErrors: true });
-    failure = xadd ? xadd.error : "no reply";
+    const [xadd, ...counters] = await redis.sendPipeline(commands);
+    failure = xadd.error;
     for (const c of counters) if (c.error) console.error(`click ${event.id}: live counter not bumped: ${c.error}`);
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);

@@ -35,8 +35,9 @@ export function notFound(slug?: string): ApiError {
 
 /** `password` is undefined for GET/HEAD, the submitted value for the form's POST. */
 export async function serveLink(c: C, slug: string, password?: string): Promise<Response> {
-  const { config, redis } = c.var;
-  const entry = await findLink({ redis, db: c.var.db, isolateSeconds: config.LINK_CACHE_SECONDS, defer: c.var.defer }, slug);
+  // One read of c.var: Hono builds a fresh object from its map on every access.
+  const { config, redis, db, defer } = c.var;
+  const entry = await findLink({ redis, db, isolateSeconds: config.LINK_CACHE_SECONDS, defer }, slug);
   if (!isLink(entry)) throw notFound(slug);
   const link = entry;
   const visit: Visit = {
@@ -89,8 +90,8 @@ function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
 
 /** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */
 function capture(c: C, visit: Visit, linkId: string, dest: string, countHuman: boolean) {
-  const { config, redis, db } = c.var;
-  c.var.defer(`click capture on /${visit.slug}`, async () => {
+  const { config, redis, db, defer } = c.var;
+  defer(`click capture on /${visit.slug}`, async () => {
     const event = await buildClickEvent(config, visit, linkId, dest);
     await recordClick({ redis, db, event, countHuman });
   });

@@ -15,23 +15,33 @@ const enc = new TextEncoder();
 const hmacKey = (raw: BufferSource) =>
   crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 const sign = (key: CryptoKey, data: string) => crypto.subtle.sign("HMAC", key, enc.encode(data));
-const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+// Runs once per click: a table and a loop instead of spreading, mapping and padding 32 strings.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function hex(buf: ArrayBuffer): string {
+  let out = "";
+  for (const b of new Uint8Array(buf)) out += HEX[b];
+  return out;
+}
+
+const DAY_MS = 86_400_000;
 
 // Isolate-lifetime memo of the current day's key: plain data, derived from config, and it saves two HMACs per
-// click. Keyed by the secret too, so a test or a deploy with another secret never reuses it.
-let memo: { secret: string; day: string; key: Promise<CryptoKey> } | undefined;
+// click. Keyed by the secret too, so a test or a deploy with another secret never reuses it; `start` (the UTC
+// midnight the key is for) lets a click of the same day skip formatting a date.
+let memo: { secret: string; start: number; key: Promise<CryptoKey> } | undefined;
 
 function dailyKey(config: Env, ts: number): Promise<CryptoKey> {
   const secret = config.VISITOR_SALT_SECRET ?? `admin:${config.ADMIN_API_KEY}`;
-  const day = new Date(ts).toISOString().slice(0, 10);
-  if (memo?.secret === secret && memo.day === day) return memo.key;
+  if (memo?.secret === secret && ts >= memo.start && ts < memo.start + DAY_MS) return memo.key;
+  const start = Math.floor(ts / DAY_MS) * DAY_MS;
+  const day = new Date(start).toISOString().slice(0, 10);
   const key = (async () => {
     const root = config.VISITOR_SALT_SECRET
       ? enc.encode(config.VISITOR_SALT_SECRET)
       : await sign(await hmacKey(enc.encode(config.ADMIN_API_KEY)), "eatmyurl visitor salt v1");
     return hmacKey(await sign(await hmacKey(root), day));
   })();
-  memo = { secret, day, key };
+  memo = { secret, start, key };
   return key;
 }
 

@@ -1,14 +1,15 @@
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { Principal } from "./auth.ts";
 import type { Db } from "./db.ts";
 import type { Env, RawEnv } from "./env.ts";
+import type { AppRedis } from "./redis.ts";
 
 /** The one Hono environment of the app: raw bindings in, validated config and per-request services out. */
 export interface AppEnv {
   Bindings: RawEnv;
   Variables: {
     config: Env;
-    redis: Redis;
+    /** The isolate's shared Redis client for this config (functions/shared/redis.ts). */
+    redis: AppRedis;
     /** Opens a Postgres pool on first use; closed after the response. */
     db: () => Db;
     /**

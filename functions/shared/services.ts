@@ -5,8 +5,9 @@ import { parseEnv } from "./env.ts";
 import { createRedis } from "./redis.ts";
 
 /**
- * Validates the env and builds this request's services. Postgres is opened lazily: the redirect hot path
- * usually never needs it.
+ * Validates the env (memoised per isolate) and hands this request its services: the isolate's shared Redis
+ * client (functions/shared/redis.ts says why sharing it is safe) and a Postgres pool opened lazily, per
+ * request, since the redirect hot path usually never needs it and its sockets cannot outlive the request.
  *
  * Work deferred with c.var.defer() runs after the response (ctx.waitUntil). The pool is ended only once every
  * deferred task has settled, so such a task may still use c.var.db() (the redirect writes clicks to the
