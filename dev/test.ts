@@ -1,7 +1,8 @@
 /**
  * `npm test`: type-check, build the bundle (`wrangler deploy --dry-run`, size printed), start the throwaway
  * stack (or use TEST_REDIS_URL / TEST_DATABASE_URL), run vitest inside workerd against it, stop everything,
- * and end with a plain "N passed, N failed" line. Extra arguments go to vitest (e.g. a file filter).
+ * run the benchmarks' quick version (one more test), and end with a plain "N passed, N failed" line. Extra
+ * arguments go to vitest (e.g. a file filter) and skip the benchmarks.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -67,5 +68,18 @@ try {
 } catch {
   failed = Math.max(failed, 1); // no report: vitest itself failed
 }
+
+// The benchmarks, small, once: they build their own stack (the test stack is stopped by now, so they do not
+// share the 2 cores with it) and count as one test. Their figures mean nothing at this size; this only proves
+// they still run. Skipped when a file filter was given: that is a partial run.
+let benchCode = 0;
+if (process.argv.length > 2) {
+  console.log("\n== benchmarks (quick): skipped, a file filter was given");
+} else {
+  step("benchmarks (npm run bench -- --quick)");
+  benchCode = await run("npx", ["tsx", "bench/run.ts", "--quick"]);
+  if (benchCode) failed++;
+  else passed++;
+}
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(code || (failed ? 1 : 0) || (passed ? 0 : 1));
+process.exit(code || benchCode || (failed ? 1 : 0) || (passed ? 0 : 1));

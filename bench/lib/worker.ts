@@ -1,44 +1,150 @@
-/** Builds a Worker bundle with wrangler and serves it on workerd through Miniflare: no dev proxy in front. */
-import { execFileSync } from "node:child_process";
+/**
+ * Builds a Worker bundle with wrangler and serves it on `workerd serve` directly: no wrangler dev proxy, and
+ * no Miniflare either. Miniflare puts its own entry Worker in front of the user's (a second JS hop per request:
+ * measured here, about half of a bare Worker's requests/s); that fixed cost would be added to both sides of
+ * every comparison and flatter our ratios. The runtime is the one wrangler and Miniflare ship (npm `workerd`).
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { Miniflare } from "miniflare";
-import { freePort } from "../../dev/ports.ts";
+import { unstable_readConfig } from "wrangler";
+import { freePort, waitForPort } from "../../dev/ports.ts";
+
+/** Path of the workerd binary of the `workerd` package (its main export; the package has no types). */
+const WORKERD = (createRequire(import.meta.url)("workerd") as { default: string }).default;
 
 export interface Bundle {
   file: string;
   bytes: number;
   gzipBytes: number;
+  /** What wrangler.toml gives the runtime: compatibility date and flags, and its [vars]. */
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  vars: Record<string, string>;
 }
 
 /** `wrangler deploy --dry-run` of a config: the very bundle that would be deployed. */
-export function buildBundle(config = "wrangler.toml"): Bundle {
+export function buildBundle(config = "wrangler.toml", opts: { minify?: boolean } = {}): Bundle {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-bench-build-"));
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--config", config, "--outdir", outdir], {
+  const extra = opts.minify === false ? ["--minify=false"] : [];
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--config", config, "--outdir", outdir, ...extra], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
   });
-  const file = fs.readdirSync(outdir).map((f) => path.join(outdir, f)).find((f) => f.endsWith(".js"))!;
+  const files = fs.readdirSync(outdir).map((f) => path.join(outdir, f));
+  const file = files.find((f) => f.endsWith(".js"));
+  if (!file || files.some((f) => /\.(wasm|bin|mjs)$/.test(f))) {
+    throw new Error(`expected one .js module in ${outdir}, found: ${files.map((f) => path.basename(f)).join(", ")}`);
+  }
   const code = fs.readFileSync(file);
-  return { file, bytes: code.length, gzipBytes: zlib.gzipSync(code, { level: 9 }).length };
+  const cfg = unstable_readConfig({ config }, { hideWarnings: true });
+  const vars = Object.fromEntries(
+    Object.entries(cfg.vars ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+  return {
+    file,
+    bytes: code.length,
+    gzipBytes: zlib.gzipSync(code, { level: 9 }).length,
+    compatibilityDate: cfg.compatibility_date ?? "2026-04-20",
+    compatibilityFlags: cfg.compatibility_flags ?? [],
+    vars,
+  };
 }
 
 export interface Served {
   url: string;
+  /** CPU seconds (user + system) the workerd process has used so far. */
+  cpuSeconds(): number;
+  /** Lines the Worker logged (console.error of failed Redis calls, ...), for diagnosing a bad run. */
+  log(): string[];
   dispose(): Promise<void>;
 }
 
-export async function serveBundle(bundle: Bundle, bindings: Record<string, string>): Promise<Served> {
+/** Cap'n Proto text accepts JSON's string escapes. */
+const str = (s: string) => JSON.stringify(s);
+
+/**
+ * Serves the bundle with wrangler.toml's vars, overridden by `bindings` (secrets, bench settings), on a free
+ * loopback port. Outbound fetches may reach private addresses (the local stack); workerd's default allows
+ * public ones only.
+ */
+export async function serveBundle(
+  bundle: Bundle,
+  bindings: Record<string, string>,
+  opts: { inspectorPort?: number } = {},
+): Promise<Served> {
   const port = await freePort();
-  const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: bundle.file }],
-    compatibilityDate: "2026-04-20",
-    bindings,
-    host: "127.0.0.1",
-    port,
-  });
-  await mf.ready;
-  return { url: `http://127.0.0.1:${port}`, dispose: () => mf.dispose() };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-bench-workerd-"));
+  fs.copyFileSync(bundle.file, path.join(dir, "worker.js"));
+  const all = { ...bundle.vars, ...bindings };
+  fs.writeFileSync(
+    path.join(dir, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private"], deny = [])),
+  ],
+  sockets = [(name = "http", address = ${str(`127.0.0.1:${port}`)}, http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  compatibilityDate = ${str(bundle.compatibilityDate)},
+  compatibilityFlags = [${bundle.compatibilityFlags.map(str).join(", ")}],
+  bindings = [${Object.entries(all).map(([k, v]) => `(name = ${str(k)}, text = ${str(v)})`).join(", ")}],
+);
+`,
+  );
+  const lines: string[] = [];
+  const child: ChildProcess = spawn(WORKERD, [
+    "serve",
+    path.join(dir, "config.capnp"),
+    ...(opts.inspectorPort ? [`--inspector-addr=127.0.0.1:${opts.inspectorPort}`] : []),
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  const keep = (d: Buffer) => {
+    for (const l of String(d).split("\n")) if (l && lines.length < 10_000) lines.push(l);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  // Never leave a workerd behind if this process dies first.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  try {
+    await Promise.race([
+      waitForPort(port),
+      exited.then(() => { throw new Error(`workerd exited:\n${lines.join("\n")}`); }),
+    ]);
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
+    log: () => lines,
+    async dispose() {
+      process.off("exit", killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * CPU time of a process from /proc (Linux): utime + stime, in clock ticks of 1/100 s. CPU per request is the
+ * figure that other load on the machine disturbs least (requests/s drop when others take the cores; the work
+ * per request does not change much).
+ */
+export function processCpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

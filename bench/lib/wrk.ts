@@ -1,5 +1,5 @@
 /** Runs wrk (Debian package) against a loopback URL and parses requests/s and latency percentiles. */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,13 +20,21 @@ function ms(s: string): number {
   return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
 }
 
+/** Load generator settings, the same for every target (see BENCHMARKS.md for why these). */
+export const WRK_THREADS = 1;
+export const WRK_CONNECTIONS = 32;
+
 /**
+ * Asynchronous on purpose: the local stack's Upstash bridge and Neon proxy run in this same Node process, and a
+ * synchronous child (execFileSync) would freeze them for the whole run — every Redis call would time out.
  * `paths`, when given, makes each request pick one of them at random (a Lua script), e.g. many links or
  * unknown slugs; wrk does not follow redirects, so a 30x is a complete answer.
  */
-export function wrk(url: string, opts: { seconds: number; connections: number; paths?: string[] }): WrkResult {
+export async function wrk(url: string, opts: { seconds: number; connections?: number; threads?: number; paths?: string[] }): Promise<WrkResult> {
   if (!/^http:\/\/127\.0\.0\.1:/.test(url)) throw new Error("load goes to 127.0.0.1 only");
-  const args = ["-t", "1", "-c", String(opts.connections), "-d", `${opts.seconds}s`, "--latency", "--timeout", "5s"];
+  const threads = opts.threads ?? WRK_THREADS;
+  const connections = opts.connections ?? WRK_CONNECTIONS;
+  const args = ["-t", String(threads), "-c", String(connections), "-d", `${opts.seconds}s`, "--latency", "--timeout", "5s"];
   let script: string | undefined;
   if (opts.paths?.length) {
     script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-wrk-")), "paths.lua");
@@ -34,7 +42,14 @@ export function wrk(url: string, opts: { seconds: number; connections: number; p
     fs.writeFileSync(script, `local paths = {${list}}\nmath.randomseed(os.time())\nrequest = function()\n  return wrk.format("GET", paths[math.random(#paths)])\nend\n`);
     args.push("-s", script);
   }
-  const out = execFileSync("wrk", [...args, url], { encoding: "utf8" });
+  const out = await new Promise<string>((resolve, reject) => {
+    // Bounded in time even if wrk hangs: its own duration plus its request timeout and a margin.
+    execFile("wrk", [...args, url], { encoding: "utf8", timeout: (opts.seconds + 15) * 1000 }, (err, stdout, stderr) => {
+      if (script) fs.rmSync(path.dirname(script), { recursive: true, force: true });
+      if (err) reject(new Error(`wrk failed: ${err.message} ${stderr}`));
+      else resolve(stdout);
+    });
+  });
   const num = (re: RegExp) => Number(out.match(re)?.[1] ?? 0);
   const errs = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
   return {
