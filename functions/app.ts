@@ -1,6 +1,8 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerAllStats } from "./api/stats-all.ts";
+import { registerLinkStats } from "./api/stats-link.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -13,6 +15,8 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
+  registerLinkStats(app);
+  registerAllStats(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
