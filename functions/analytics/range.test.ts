@@ -15,6 +15,8 @@ describe("parseBound", () => {
     expect(iso(parseBound("2026-03-01T09:30:00Z", "Asia/Tokyo", "from")!)).toBe("2026-03-01T09:30:00.000Z");
     expect(iso(parseBound("2026-03-01T09:30:00.250+05:30", "UTC", "from")!)).toBe("2026-03-01T04:00:00.250Z");
     expect(iso(parseBound("2026-03-01T09:30", "America/New_York", "from")!)).toBe("2026-03-01T14:30:00.000Z");
+    // An unencoded "+" in a query string arrives as a space.
+    expect(iso(parseBound("2026-03-01T09:30:00 05:30", "UTC", "from")!)).toBe("2026-03-01T04:00:00.000Z");
   });
 
   it("pushes a wall time skipped by DST forward and takes the earlier of a repeated one", () => {

@@ -35,7 +35,7 @@ const MAX_YEAR = 9999;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+\- ])(\d{2})(?::?(\d{2}))?)?$/;
 
 const floorHour = (t: number) => Math.floor(t / HOUR) * HOUR;
 const ceilHour = (t: number) => Math.ceil(t / HOUR) * HOUR;
@@ -72,6 +72,7 @@ export function parseBound(input: string, tz: string, side: "from" | "to"): numb
     const oh = Number(m[10]);
     const om = Number(m[11] ?? 0);
     if (oh > 23 || om > 59) return null;
+    // " " is a "+" that arrived unencoded in a query string (`+05:30` decodes to ` 05:30`).
     return wall - (m[9] === "-" ? -1 : 1) * (oh * HOUR + om * 60_000);
   }
   return around(tz, wall).wallToInstant(wall);
