@@ -35,10 +35,15 @@ export async function mintKey(db: Db, scopes: Scope[], opts: { revoked?: boolean
   return key;
 }
 
-export function get(path: string, key: string | null = config.ADMIN_API_KEY, headers: Record<string, string> = {}) {
-  return exports.default.fetch(`http://sho.rt${path}`, {
+/**
+ * GET through the Worker. The body is read at once (and served again from memory), so the request and the
+ * Postgres pool it closes in waitUntil finish before the test moves on.
+ */
+export async function get(path: string, key: string | null = config.ADMIN_API_KEY, headers: Record<string, string> = {}) {
+  const res = await exports.default.fetch(`http://sho.rt${path}`, {
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
   });
+  return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
 }
 
 /** GET that must answer 200 JSON; returns the parsed body. */
