@@ -2,8 +2,8 @@
  * Reads one stats answer from the rollups in a single SQL statement (each round trip through the Neon
  * proxy costs more than the work): the link by slug, the time series and totals from clicks_hourly, the
  * top values of every dimension from clicks_dims_daily (whole UTC days) plus clicks_dims_hourly (the
- * partial days at the edges), ranked per dimension with a window, and the link's all-time ingested total
- * for the live counter. Raw clicks are never read. Every lookup is a range scan of a primary key
+ * partial days at the edges), ranked per dimension with a window, and the link's ingested clicks outside
+ * the range (with the range's own, its all-time total, for the live counter). Raw clicks are never read. Every lookup is a range scan of a primary key
  * (docs/analytics.md has the plans).
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -60,10 +60,22 @@ export function dimensionSpans(from: number, to: number) {
 const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
 const date = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`;
 
-export async function readStats(
-  db: Db,
-  opts: { slug: string | null; range: ResolvedRange; bots: BotMode; limit: number; dims: readonly Dimension[] },
-): Promise<RawStats> {
+export interface StatsRequest {
+  /** null: every link (the ALL_LINKS rows). */
+  slug: string | null;
+  range: ResolvedRange;
+  bots: BotMode;
+  limit: number;
+  dims: readonly Dimension[];
+}
+
+export async function readStats(db: Db, opts: StatsRequest): Promise<RawStats> {
+  const { rows } = await db.execute(statsQuery(opts));
+  return toRawStats(rows[0]);
+}
+
+/** The one statement (exported so the benchmark can EXPLAIN exactly what the Worker runs). */
+export function statsQuery(opts: StatsRequest): SQL {
   const { range, limit } = opts;
   const link = opts.slug === null ? sql`(select ${ALL_LINKS}::text)` : sql`(select id from links where slug = ${opts.slug})`;
   const metric = METRIC[opts.bots];
@@ -74,20 +86,27 @@ export async function readStats(
       ? sql`((extract(epoch from hour)::bigint - ${range.from / 1000}) / ${HOUR / 1000})::int`
       : sql`width_bucket(hour, ${`{${range.bounds.map((t) => new Date(t).toISOString()).join(",")}}`}::timestamptz[]) - 1`;
 
+  // Top links need their slugs: a primary-key lookup for each of the few rows kept, none for one link.
+  const slugOf = opts.dims.includes("link")
+    ? sql`case when r.dim = 'link' then (select slug from links where id = r.value) end`
+    : sql`null`;
+
   const spans = dimensionSpans(range.from, range.to);
   const dimList = sql.join(opts.dims.map((d) => sql`${d}`), sql`, `);
+  // Each part is summed on its own before the parts are merged: fewer rows cross the union (~20% faster).
   const parts: SQL[] = [];
   if (spans.days) {
-    parts.push(sql`select dim, value, clicks, humans, bots, previews from clicks_dims_daily
+    parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_daily
       where link_id = (select id from link) and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
-        and dim in (${dimList})`);
+        and dim in (${dimList}) group by dim, value`);
   }
   for (const [a, b] of spans.hours) {
-    parts.push(sql`select dim, value, clicks, humans, bots, previews from clicks_dims_hourly
-      where link_id = (select id from link) and hour >= ${ts(a)} and hour < ${ts(b)} and dim in (${dimList})`);
+    parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_hourly
+      where link_id = (select id from link) and hour >= ${ts(a)} and hour < ${ts(b)} and dim in (${dimList})
+      group by dim, value`);
   }
 
-  const query = sql`
+  return sql`
     with link as (select ${link} as id),
     series as (
       select ${bucket} as b, sum(clicks) as c, sum(humans) as h, sum(bots) as bo, sum(previews) as p, sum(uniques) as u
@@ -96,9 +115,9 @@ export async function readStats(
       group by 1
     ),
     ranked as (
-      select dim, value, n, row_number() over (partition by dim order by n desc, value) as rk
+      select dim, value, n, row_number() over (partition by dim order by n desc, value collate "C") as rk
       from (
-        select dim, value, sum(${metric}) as n
+        select dim, value, sum(n) as n
         from (${sql.join(parts, sql` union all `)}) u
         group by dim, value
       ) g
@@ -107,16 +126,17 @@ export async function readStats(
     select
       (select id from link) as link_id,
       (select coalesce(json_agg(json_build_array(b, c, h, bo, p, u) order by b), '[]') from series) as series,
-      (select coalesce(json_agg(json_build_array(r.dim, r.value, r.n, l.slug) order by r.dim, r.rk), '[]')
-         from ranked r left join links l on r.dim = 'link' and l.id = r.value
-         where r.rk <= ${limit}) as dims,
+      (select coalesce(json_agg(json_build_array(r.dim, r.value, r.n, ${slugOf}) order by r.dim collate "C", r.rk), '[]')
+         from ranked r where r.rk <= ${limit}) as dims,
       ${opts.slug === null
         ? sql`null`
         : sql`(select json_build_array(coalesce(sum(clicks), 0), coalesce(sum(humans), 0))
-                 from clicks_hourly where link_id = (select id from link))`} as all_time`;
+                 from clicks_hourly
+                 where link_id = (select id from link) and (hour < ${ts(range.from)} or hour >= ${ts(range.to)}))`} as outside`;
+}
 
-  const { rows } = await db.execute(query);
-  const row = rows[0] as { link_id: string | null; series: unknown; dims: unknown; all_time: unknown };
+export function toRawStats(result: unknown): RawStats {
+  const row = result as { link_id: string | null; series: unknown; dims: unknown; outside: unknown };
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
   const series = parse<[number, number, number, number, number, number][]>(row.series).map(
     ([bucket, clicks, humans, bots, previews, uniques]) => ({
@@ -126,11 +146,11 @@ export async function readStats(
   const dims = parse<[Dimension, string, number, string | null][]>(row.dims).map(([dim, value, n, slug]) => ({
     dim, value, n: Number(n), slug,
   }));
-  const allTime = parse<[number, number] | null>(row.all_time);
-  return {
-    linkId: row.link_id,
-    series,
-    dims,
-    allTime: allTime ? { clicks: Number(allTime[0]), humans: Number(allTime[1]) } : null,
+  // All time = the range (already summed in the series) + the hours outside it, so the range is read once.
+  const outside = parse<[number, number] | null>(row.outside);
+  const allTime = outside && {
+    clicks: Number(outside[0]) + series.reduce((n, r) => n + r.clicks, 0),
+    humans: Number(outside[1]) + series.reduce((n, r) => n + r.humans, 0),
   };
+  return { linkId: row.link_id, series, dims, allTime };
 }
