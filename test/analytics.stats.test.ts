@@ -135,6 +135,17 @@ describe("GET /api/v1/links/{slug}/stats", () => {
     expect(s.timeseries.reduce((n: number, p: any) => n + p.clicks, 0)).toBe(2);
   });
 
+  it("is described in the OpenAPI document, with its parameters and both media types", async () => {
+    const { get } = await import("./helpers/analytics.ts");
+    const doc = (await (await get("/openapi.json", null)).json()) as any;
+    for (const path of ["/api/v1/links/{slug}/stats", "/api/v1/stats"]) {
+      const op = doc.paths[path].get;
+      expect(op.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(["from", "to", "interval", "tz", "bots", "limit", "format"]));
+      expect(Object.keys(op.responses[200].content)).toEqual(["application/json", "text/csv"]);
+    }
+    expect(doc.components.schemas.AllLinksStats.properties.topLinks).toBeTruthy();
+  });
+
   it("answers 404 for an unknown slug", async () => {
     const { get } = await import("./helpers/analytics.ts");
     const res = await get("/api/v1/links/no-such-slug-here/stats");

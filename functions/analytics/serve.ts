@@ -27,17 +27,15 @@ export async function serveStats(c: Context<AppEnv>, slug: string | null, q: Sta
   const raw = await readStats(c.var.db(), { slug, range, bots: q.bots, limit: q.limit, dims: slug === null ? ALL_DIMS : LINK_DIMS });
   if (raw.linkId === null) throw new ApiError(404, `No link has the slug "${slug}".`);
   const live = raw.allTime && raw.linkId !== ALL_LINKS ? await readLive(c.var.redis, raw.linkId, raw.allTime) : null;
-  const stats = buildStats(raw, range, q.bots, live);
-  const { topLinks, ...linkStats } = stats;
-  const body = slug === null ? stats : linkStats;
+  const { stats, topLinks } = buildStats(raw, range, q.bots, live);
+  const body = slug === null ? { ...stats, topLinks } : stats;
 
   c.header("cache-control", "private, no-store");
   c.header("vary", "Accept");
   if (wantsCsv(c, q.format)) {
-    const name = `eatmyurl-stats-${slug ?? "all"}-${body.from.slice(0, 10)}.csv`;
+    const name = `eatmyurl-stats-${(slug ?? "all").replace(/[^A-Za-z0-9_-]/g, "_")}-${body.from.slice(0, 10)}.csv`;
     c.header("content-disposition", `attachment; filename="${name}"`);
     return c.body(statsToCsv(body), 200, { "content-type": "text/csv; charset=utf-8" });
   }
-  void topLinks;
   return c.json(body, 200);
 }

@@ -25,7 +25,13 @@ const metric: Record<BotMode, (r: { clicks: number; humans: number; bots: number
   only: (r) => r.bots + r.previews,
 };
 
-export function buildStats(raw: RawStats, range: ResolvedRange, bots: BotMode, live: Stats["live"]): AllStats {
+/** The per-link Stats, and the top links (only meaningful for the all-links view). */
+export function buildStats(
+  raw: RawStats,
+  range: ResolvedRange,
+  bots: BotMode,
+  live: Stats["live"],
+): { stats: Stats; topLinks: AllStats["topLinks"] } {
   const timeseries = range.labels.map((t) => ({ t, clicks: 0, humans: 0, uniques: 0 }));
   const totals = { clicks: 0, humans: 0, bots: 0, previews: 0, uniques: 0 };
   for (const r of raw.series) {
@@ -47,7 +53,7 @@ export function buildStats(raw: RawStats, range: ResolvedRange, bots: BotMode, l
     if (d.dim === "link") topLinks.push({ slug: d.slug, linkId: d.value, clicks: d.n });
     else lists[byDim.get(d.dim)!]?.push({ value: d.value === "" ? null : d.value, clicks: d.n });
   }
-  return {
+  const stats: Stats = {
     from: new Date(range.from).toISOString(),
     to: new Date(range.to).toISOString(),
     interval: range.interval,
@@ -57,6 +63,6 @@ export function buildStats(raw: RawStats, range: ResolvedRange, bots: BotMode, l
     timeseries,
     ...(lists as Record<DimField, { value: string | null; clicks: number }[]>),
     live,
-    topLinks,
   };
+  return { stats, topLinks };
 }
