@@ -1,13 +1,10 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
-<<<<<<< HEAD
-import { registerRedirect } from "./redirect/redirect.ts";
-import { registerUnlock } from "./redirect/unlock.ts";
-=======
 import { registerAllStats } from "./api/stats-all.ts";
 import { registerLinkStats } from "./api/stats-link.ts";
->>>>>>> analytics
+import { registerRedirect } from "./redirect/redirect.ts";
+import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
