@@ -1,6 +1,7 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerApi } from "./api/index.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -13,6 +14,7 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
+  registerApi(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -23,6 +23,8 @@ export const envSchema = z.object({
   LINK_CACHE_SECONDS: intVar(5),
   /** Milliseconds after which a Redis call on the redirect path is abandoned. */
   REDIS_TIMEOUT_MS: intVar(1000, 1),
+  /** Requests per API key per minute (sliding window, @upstash/ratelimit); 0 turns rate limiting off. */
+  RATE_LIMIT_PER_MINUTE: intVar(600),
 });
 
 export type Env = z.infer<typeof envSchema>;
