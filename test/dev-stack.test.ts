@@ -86,6 +86,16 @@ describe("Upstash REST bridge", () => {
     expect(pending).toHaveLength(1);
   });
 
+  it("runs scripts written for Upstash, whose shebang flags redis-server 7 does not know", async () => {
+    // @upstash/ratelimit's scripts start like this; Upstash accepts the flag, redis-server refuses it.
+    const script = `#!lua flags=allow-key-locking\nreturn redis.call("INCR", KEYS[1])`;
+    const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script));
+    const sha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(await redis.eval(script, [`${prefix}lua`], [])).toBe(1);
+    // The client's next call is EVALSHA by the hash of the script as it wrote it.
+    expect(await redis.evalsha(sha, [`${prefix}lua`], [])).toBe(2);
+  });
+
   it("refuses a wrong token and a malformed body", async () => {
     expect((await raw("/", ["PING"], "wrong")).status).toBe(401);
     expect((await raw("/", { not: "a command" })).status).toBe(400);
