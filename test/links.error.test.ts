@@ -40,6 +40,9 @@ describe("POST /api/v1/links with bad input", () => {
     await expectProblem(await call("POST", "/api/v1/links"), 400, ["url"]);
     await expectProblem(await call("POST", "/api/v1/links", { raw: "[]", headers: json }), 400);
     await expectProblem(await call("POST", "/api/v1/links", { raw: "null", headers: json }), 400);
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    await expectProblem(await call("POST", "/api/v1/links", { raw: deep, headers: json }), 400);
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { raw: deep, headers: json }), 400);
     await expectAbsent(slug);
   });
 
@@ -136,6 +139,13 @@ describe("POST /api/v1/links/bulk with bad input", () => {
     await expectProblem(await call("POST", "/api/v1/links/bulk", { body: tooMany }), 400, ["links"]);
     const huge = { links: [item, ...Array.from({ length: 1000 }, () => ({ url: "https://example.com", title: "x".repeat(2100) }))] };
     await expectProblem(await call("POST", "/api/v1/links/bulk", { body: huge }), 413);
+    await expectAbsent(slug);
+  });
+
+  it("refuses more than 100 password-protected links in one request", async () => {
+    const slug = uniqueSlug();
+    const links = [{ url: "https://example.com", slug }, ...Array.from({ length: 101 }, () => ({ url: "https://example.com", password: "pw" }))];
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: { links } }), 400, ["links"]);
     await expectAbsent(slug);
   });
 });

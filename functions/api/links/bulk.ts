@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { problem } from "../../shared/errors.ts";
+import { ApiError, problem } from "../../shared/errors.ts";
 import { fieldErrors } from "../../shared/validation.ts";
 import { json, jsonBody, limitBody, Problem, problems, secured } from "../openapi.ts";
 import { createLinks, type CreateOutcome } from "./create-links.ts";
@@ -8,6 +8,11 @@ import { presentLinks } from "./present.ts";
 import { CreateLinkInput, Link } from "./schemas.ts";
 
 export const MAX_BULK_LINKS = 1000;
+/**
+ * Each password costs a PBKDF2 hash of about 16 ms of CPU (measured in workerd): a thousand would take most of
+ * a Worker's CPU budget, so one request may carry at most this many.
+ */
+export const MAX_BULK_PASSWORDS = 100;
 /** 1,000 ordinary links fit in well under 1 MB; 2 MB bounds the worst case the Worker must parse. */
 export const MAX_BULK_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -39,6 +44,7 @@ export const bulkCreateRoute = createRoute({
   path: "/api/v1/links/bulk",
   tags: ["links"],
   summary: `Shorten up to ${MAX_BULK_LINKS} URLs; each succeeds or fails on its own`,
+  description: `At most ${MAX_BULK_PASSWORDS} of them may have a password (hashing is slow on purpose).`,
   ...secured("links:write", limitBody(MAX_BULK_BODY_BYTES)),
   request: jsonBody(BulkInput),
   responses: {
@@ -52,6 +58,11 @@ export function registerBulkCreate(app: OpenAPIHono<AppEnv>) {
     const items = c.req.valid("json").links;
     const parsed = items.map((item) => CreateLinkInput.safeParse(item));
     const valid = parsed.flatMap((p, i) => (p.success ? [{ i, input: p.data }] : []));
+    if (valid.filter((v) => typeof v.input.password === "string").length > MAX_BULK_PASSWORDS) {
+      throw new ApiError(400, `At most ${MAX_BULK_PASSWORDS} links of one request may have a password.`, {
+        errors: [{ path: "links", message: `more than ${MAX_BULK_PASSWORDS} links have a password: split the request` }],
+      });
+    }
     const created = await createLinks(c, valid.map((v) => v.input));
     const outcomes: CreateOutcome[] = parsed.map((p) =>
       p.success

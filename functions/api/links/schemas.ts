@@ -63,17 +63,22 @@ const MaxClicks = z
   .openapi({ description: "Human clicks after which the link answers 410 or its fallback" });
 const Password = text(256).min(1).openapi({ description: "Visitors must enter it; stored as a salted hash, never returned" });
 
+/** Fields that create and patch share; null means none (on create) or clears the field (on patch). */
+const clearable = {
+  title: Title.nullish(),
+  tags: Tags.nullish(),
+  expiresAt: ExpiresAt.nullish(),
+  maxClicks: MaxClicks.nullish(),
+  fallbackUrl: HttpUrl.nullish(),
+  password: Password.nullish(),
+};
+
 export const CreateLinkInput = z
   .strictObject({
     url: HttpUrl,
     slug: Slug.optional().openapi({ description: "Custom slug; a random 7-character one when absent" }),
     redirectType: RedirectType.optional().openapi({ default: 302 }),
-    title: Title.nullish(),
-    tags: Tags.nullish(),
-    expiresAt: ExpiresAt.nullish(),
-    maxClicks: MaxClicks.nullish(),
-    fallbackUrl: HttpUrl.nullish(),
-    password: Password.nullish(),
+    ...clearable,
   })
   .openapi("CreateLinkInput");
 export type CreateLinkInput = z.infer<typeof CreateLinkInput>;
@@ -83,12 +88,7 @@ export const PatchLinkInput = z
     url: HttpUrl.optional(),
     slug: Slug.optional().openapi({ description: "A new slug: the old short URL stops working" }),
     redirectType: RedirectType.nullish().openapi({ description: "null restores the default, 302" }),
-    title: Title.nullish(),
-    tags: Tags.nullish(),
-    expiresAt: ExpiresAt.nullish(),
-    maxClicks: MaxClicks.nullish(),
-    fallbackUrl: HttpUrl.nullish(),
-    password: Password.nullish(),
+    ...clearable,
   })
   .openapi("PatchLinkInput", { description: "Each field optional; null clears it" });
 export type PatchLinkInput = z.infer<typeof PatchLinkInput>;
