@@ -1,8 +1,7 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
-import { registerAllStats } from "./api/stats-all.ts";
-import { registerLinkStats } from "./api/stats-link.ts";
+import { registerApi } from "./api/index.ts";
 import { registerRedirect } from "./redirect/redirect.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
@@ -17,8 +16,7 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
-  registerLinkStats(app);
-  registerAllStats(app);
+  registerApi(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
