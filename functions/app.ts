@@ -1,6 +1,7 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerApi } from "./api/index.ts";
 import { registerRedirect } from "./redirect/redirect.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
@@ -15,6 +16,7 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
+  registerApi(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
