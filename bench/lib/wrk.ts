@@ -13,11 +13,11 @@ export interface WrkResult {
   errors: number;
 }
 
+/** wrk's time format: a number and us, ms, s, m or h. */
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 function ms(s: string): number {
-  const m = s.match(/([\d.]+)(us|ms|s)/);
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+  const m = s.match(/^([\d.]+)(us|ms|s|m|h)$/);
+  return m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
 }
 
 /** Load generator settings, the same for every target (see BENCHMARKS.md for why these). */
@@ -51,12 +51,15 @@ export async function wrk(url: string, opts: { seconds: number; connections?: nu
     });
   });
   const num = (re: RegExp) => Number(out.match(re)?.[1] ?? 0);
+  const p50ms = ms(out.match(/ 50%\s+(\S+)/)?.[1] ?? "");
+  const p99ms = ms(out.match(/ 99%\s+(\S+)/)?.[1] ?? "");
+  if (Number.isNaN(p50ms) || Number.isNaN(p99ms)) console.error(`wrk: could not read the latency percentiles of:\n${out}`);
   const errs = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
   return {
     requests: num(/(\d+) requests in/),
     rps: num(/Requests\/sec:\s+([\d.]+)/),
-    p50ms: ms(out.match(/50%\s+(\S+)/)?.[1] ?? ""),
-    p99ms: ms(out.match(/99%\s+(\S+)/)?.[1] ?? ""),
+    p50ms,
+    p99ms,
     non2xx3xx: num(/Non-2xx or 3xx responses: (\d+)/),
     errors: errs ? errs.slice(1).map(Number).reduce((a, b) => a + b, 0) : 0,
   };
