@@ -1,6 +1,9 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerIngestFlush } from "./api/ingest-flush.ts";
+import { registerIngestReplay } from "./api/ingest-replay.ts";
+import { registerIngestStatus } from "./api/ingest-status.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -13,6 +16,9 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
+  registerIngestFlush(app);
+  registerIngestStatus(app);
+  registerIngestReplay(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

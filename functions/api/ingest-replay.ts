@@ -1,0 +1,34 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { replayDeadLetters } from "../cron/dead-letters.ts";
+import { createIngestRedis } from "../cron/ingest-stream.ts";
+import type { AppEnv } from "../shared/app-env.ts";
+import { requireScope } from "../shared/auth.ts";
+import { problemContent, ReplayResult } from "./ingest-schemas.ts";
+
+export const ingestReplayRoute = createRoute({
+  method: "post",
+  path: "/api/v1/ingest/dead-letters/replay",
+  tags: ["ingest"],
+  summary: "Put dead letters back on the click stream",
+  description:
+    "Moves the oldest dead letters (up to `limit`) back onto the click stream, for the next run to ingest: " +
+    "after a fix to the code that refused them. An entry still unusable is dead-lettered again; a click " +
+    "already ingested is not counted twice.",
+  middleware: [requireScope("admin")] as const,
+  request: {
+    query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+  },
+  responses: {
+    200: { description: "Dead letters moved", content: { "application/json": { schema: ReplayResult } } },
+    400: problemContent("Invalid limit"),
+    401: problemContent("No valid API key"),
+    403: problemContent("The key lacks the admin scope"),
+  },
+});
+
+export function registerIngestReplay(app: OpenAPIHono<AppEnv>) {
+  app.openapi(ingestReplayRoute, async (c) => {
+    const { limit } = c.req.valid("query");
+    return c.json(await replayDeadLetters(createIngestRedis(c.var.config), limit), 200);
+  });
+}
