@@ -2,20 +2,22 @@
  * `npm run bench:ingest`: drain rate of the click pipeline, rollups included, beside a plain multi-row
  * INSERT of the same rows through the same driver, in the same run (STACK.md: compare as ratios).
  *
- * Starts its own throwaway stack (dev/stack.ts), queues CLICKS (default 100,000) ClickEvents on the Redis
+ * Starts its own throwaway stack (dev/stack.ts, in a child process: bench/stack-process.ts), queues CLICKS (default 100,000) ClickEvents on the Redis
  * stream (XADD, pipelined, straight to redis-server), then runs THE ingest routine (functions/cron/ingest.ts)
  * in Node against the stack the way the Worker does: @upstash/redis through the Upstash REST bridge and
  * @neondatabase/serverless through the Neon WebSocket proxy. The baseline inserts the same enriched rows
  * into a copy of the clicks table (same columns and indexes) with multi-row INSERTs (as many rows as
  * Postgres's 65,535 parameters allow, or the batch size if smaller).
  *
- * Besides wall time it prints the CPU time of the Postgres backends and of this Node process (which also
- * hosts the stack's bridge and proxy): on a shared 2-core machine wall time depends on the neighbours,
- * CPU time much less.
+ * Besides wall time it prints the CPU time of the Postgres backends and of this Node process (the client
+ * side: the routine and the drivers; the bridge and the proxy run in the stack's process, as the remote
+ * Upstash and Neon would): on a shared 2-core machine wall time depends on the neighbours, CPU time less.
  *
  * Settings (environment): CLICKS, INGEST_BATCH_SIZE (default: the Worker's), and those of bench/clicks.ts.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import readline from "node:readline";
 import { neonConfig, type Pool } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { Redis as IORedis } from "ioredis";
@@ -25,7 +27,6 @@ import { createIngestRedis } from "../functions/cron/ingest-stream.ts";
 import { createDb } from "../functions/shared/db.ts";
 import { parseEnv } from "../functions/shared/env.ts";
 import { redisKeys } from "../functions/shared/keys.ts";
-import { onShutdown, startStack } from "../dev/stack.ts";
 import { LINKS, makeClicks, SPAN_HOURS, UAS, VISITORS } from "./clicks.ts";
 
 neonConfig.webSocketConstructor = ws;
@@ -55,8 +56,12 @@ async function measure(pool: Pool, run: () => Promise<void>) {
 }
 
 const loadBefore = fs.existsSync("/proc/loadavg") ? fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") : "?";
-const stack = await startStack({ log: (l) => console.error(`[stack] ${l}`) });
-onShutdown(() => stack.stop());
+const child = spawn(process.execPath, ["--import", "tsx", new URL("./stack-process.ts", import.meta.url).pathname],
+  { stdio: ["pipe", "pipe", "inherit"] });
+const stack = await new Promise<{ bindings: Record<string, string>; redisUrl: string }>((resolve, reject) => {
+  readline.createInterface({ input: child.stdout! }).once("line", (l) => resolve(JSON.parse(l)));
+  child.once("exit", (code) => reject(new Error(`the stack process exited (${code})`)));
+});
 try {
   const env = parseEnv({ ...stack.bindings, ADMIN_API_KEY: "bench-admin-key-0123456789",
     ...(process.env.INGEST_BATCH_SIZE ? { INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE } : {}) });
@@ -113,7 +118,7 @@ try {
   const ratio = rate(ingest) / rate(plain);
   const cpuRatio = (plain.pgCpu + plain.nodeCpu) / (ingest.pgCpu + ingest.nodeCpu);
   console.log(`
-Ingest benchmark: ${fmt(CLICKS)} clicks over ${SPAN_HOURS} h, ${LINKS} links, ${fmt(VISITORS)} visitors, ${UAS.length} user agents; batch ${fmt(batch)}; Node ${process.version}; routine run in Node against redis-server + Upstash bridge and PostgreSQL + Neon proxy; load average before: ${loadBefore}
+Ingest benchmark: ${fmt(CLICKS)} clicks over ${SPAN_HOURS} h, ${LINKS} links, ${fmt(VISITORS)} visitors, ${UAS.length} user agents; batch ${fmt(batch)}; Node ${process.version}; routine run in Node against redis-server + Upstash bridge and PostgreSQL + Neon proxy (stack in its own process); load average before: ${loadBefore}
 
 | path | rows | seconds | rows/s | Postgres CPU s | Node CPU s |
 | --- | ---: | ---: | ---: | ---: | ---: |
@@ -123,5 +128,6 @@ ${row(`plain multi-row INSERT of the same rows (${fmt(plainBatch)} a statement)`
 Ratio ingest / plain: ${ratio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by CPU time (Postgres + Node).
 Goal (>= 20,000 clicks/s and >= 0.5 of plain): ${rate(ingest) >= 20_000 && ratio >= 0.5 ? "met" : "not met"} in this run.`);
 } finally {
-  await stack.stop();
+  child.stdin!.end();
+  await new Promise((r) => child.once("exit", r));
 }

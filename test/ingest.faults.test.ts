@@ -168,7 +168,7 @@ describe("poison entries", () => {
     await s.redis.xadd(redisKeys.deadLetters, "*", { e: JSON.stringify(fixed), reason: "old bug", from: "0-1" });
     const deadBefore = Number(await s.redis.exec(["XLEN", redisKeys.deadLetters]));
 
-    const res = await callWorker(new Request("http://sho.rt/api/v1/ingest/dead-letters/replay?limit=10000", { method: "POST", headers: admin }));
+    const res = await callWorker(new Request("http://sho.rt/api/v1/ingest/dead-letters/replay?limit=1000", { method: "POST", headers: admin }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ replayed: deadBefore, remaining: 0 });
     const run = (await flush()).body;

@@ -11,12 +11,12 @@ export const ingestReplayRoute = createRoute({
   tags: ["ingest"],
   summary: "Put dead letters back on the click stream",
   description:
-    "Moves the oldest dead letters (up to `limit`) back onto the click stream, for the next run to ingest: " +
+    "Moves the oldest dead letters (up to `limit`, at most 1,000 a call) back onto the click stream, for the next run to ingest: " +
     "after a fix to the code that refused them. An entry still unusable is dead-lettered again; a click " +
     "already ingested is not counted twice.",
   middleware: [requireScope("admin")] as const,
   request: {
-    query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(1000) }),
   },
   responses: {
     200: { description: "Dead letters moved", content: { "application/json": { schema: ReplayResult } } },

@@ -11,8 +11,9 @@ export async function replayDeadLetters(redis: Redis, limit: number): Promise<{ 
   if (entries.length) {
     const tx = redis.multi();
     for (const [, fields] of entries) {
-      const at = fields.indexOf("e");
-      tx.xadd(redisKeys.clickStream, "*", { e: at >= 0 && at % 2 === 0 ? fields[at + 1] : "" });
+      let e = "";
+      for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "e") e = fields[i + 1];
+      tx.xadd(redisKeys.clickStream, "*", { e });
     }
     tx.xdel(redisKeys.deadLetters, entries.map(([id]) => id));
     await tx.exec();

@@ -91,92 +91,92 @@ export function ingestStatement(records: ClickRecord[], inboxIds: string[]) {
     sql`, `,
   );
   return sql`
-      with src as (
-        select * from unnest(${arrays}) as t(${COLUMN_LIST})
-      ),
-      ins as (
-        insert into clicks (${COLUMN_LIST})
-        select ${COLUMN_LIST} from src order by id
-        on conflict (id) do nothing
-        returning link_id, ts, kind, visitor, referrer_host, country, city, device, browser, os,
-                  utm_source, utm_medium, utm_campaign
-      ),
-      k as (
-        select ins.*, date_trunc('hour', ts, 'UTC') as hour,
-               (kind = 'human')::int as h, (kind = 'bot')::int as b, (kind = 'preview')::int as p
-        from ins
-      ),
-      per_hour as (
-        select link_id, hour, count(*)::int as clicks, sum(h)::int as humans, sum(b)::int as bots,
-               sum(p)::int as previews
-        from k group by link_id, hour
-      ),
-      dims_link as (
-        select k.link_id, k.hour, d.dim, coalesce(d.value, '') as value, count(*)::int as clicks,
-               sum(k.h)::int as humans, sum(k.b)::int as bots, sum(k.p)::int as previews
-        from k cross join lateral (values ${DIMS}) as d(dim, value)
-        group by 1, 2, 3, 4
-      ),
-      dims as (
-        select * from dims_link
+    with src as (
+      select * from unnest(${arrays}) as t(${COLUMN_LIST})
+    ),
+    ins as (
+      insert into clicks (${COLUMN_LIST})
+      select ${COLUMN_LIST} from src order by id
+      on conflict (id) do nothing
+      returning link_id, ts, kind, visitor, referrer_host, country, city, device, browser, os,
+                utm_source, utm_medium, utm_campaign
+    ),
+    k as (
+      select ins.*, date_trunc('hour', ts, 'UTC') as hour,
+             (kind = 'human')::int as h, (kind = 'bot')::int as b, (kind = 'preview')::int as p
+      from ins
+    ),
+    per_hour as (
+      select link_id, hour, count(*)::int as clicks, sum(h)::int as humans, sum(b)::int as bots,
+             sum(p)::int as previews
+      from k group by link_id, hour
+    ),
+    dims_link as (
+      select k.link_id, k.hour, d.dim, coalesce(d.value, '') as value, count(*)::int as clicks,
+             sum(k.h)::int as humans, sum(k.b)::int as bots, sum(k.p)::int as previews
+      from k cross join lateral (values ${DIMS}) as d(dim, value)
+      group by 1, 2, 3, 4
+    ),
+    dims as (
+      select * from dims_link
+      union all
+      select ${ALL}, hour, dim, value, sum(clicks)::int, sum(humans)::int, sum(bots)::int, sum(previews)::int
+      from dims_link group by hour, dim, value
+      union all
+      select ${ALL}, hour, 'link', link_id, clicks, humans, bots, previews from per_hour
+    ),
+    dims_hourly as (
+      insert into clicks_dims_hourly as r (link_id, hour, dim, value, clicks, humans, bots, previews)
+      select * from dims order by link_id, hour, dim, value
+      on conflict (link_id, hour, dim, value) do update set ${COUNTER_SET}
+    ),
+    dims_daily as (
+      insert into clicks_dims_daily as r (link_id, day, dim, value, clicks, humans, bots, previews)
+      select link_id, (hour at time zone 'UTC')::date, dim, value, sum(clicks), sum(humans), sum(bots), sum(previews)
+      from dims group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (link_id, day, dim, value) do update set ${COUNTER_SET}
+    ),
+    -- Uniques: a visitor-day is counted in the hour of its first human click. The upsert returns the
+    -- visitor-days this batch starts (prev_first_at null: +1 in their hour) and those it moves earlier
+    -- (a late click older than the known first: -1 in the old hour, +1 in the new); others return nothing.
+    firsts as (
+      select s.link_id, (k.ts at time zone 'UTC')::date as day, k.visitor, min(k.ts) as first_at
+      from k cross join lateral (values (k.link_id), (${ALL})) as s(link_id)
+      where k.kind = 'human'
+      group by 1, 2, 3
+    ),
+    visitors as (
+      insert into visitor_days as v (day, link_id, visitor, first_at)
+      select day, link_id, visitor, first_at from firsts order by 1, 2, 3
+      on conflict (day, link_id, visitor) do update
+        set first_at = excluded.first_at, prev_first_at = v.first_at
+        where excluded.first_at < v.first_at
+      returning link_id, first_at, prev_first_at
+    ),
+    hourly as (
+      select link_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots,
+             sum(previews)::int as previews, sum(uniques)::int as uniques
+      from (
+        select link_id, hour, clicks, humans, bots, previews, 0 as uniques from per_hour
         union all
-        select ${ALL}, hour, dim, value, sum(clicks)::int, sum(humans)::int, sum(bots)::int, sum(previews)::int
-        from dims_link group by hour, dim, value
+        select ${ALL}, hour, sum(clicks), sum(humans), sum(bots), sum(previews), 0 from per_hour group by hour
         union all
-        select ${ALL}, hour, 'link', link_id, clicks, humans, bots, previews from per_hour
-      ),
-      dims_hourly as (
-        insert into clicks_dims_hourly as r (link_id, hour, dim, value, clicks, humans, bots, previews)
-        select * from dims order by link_id, hour, dim, value
-        on conflict (link_id, hour, dim, value) do update set ${COUNTER_SET}
-      ),
-      dims_daily as (
-        insert into clicks_dims_daily as r (link_id, day, dim, value, clicks, humans, bots, previews)
-        select link_id, (hour at time zone 'UTC')::date, dim, value, sum(clicks), sum(humans), sum(bots), sum(previews)
-        from dims group by 1, 2, 3, 4 order by 1, 2, 3, 4
-        on conflict (link_id, day, dim, value) do update set ${COUNTER_SET}
-      ),
-      -- Uniques: a visitor-day is counted in the hour of its first human click. The upsert returns the
-      -- visitor-days this batch starts (prev_first_at null: +1 in their hour) and those it moves earlier
-      -- (a late click older than the known first: -1 in the old hour, +1 in the new); others return nothing.
-      firsts as (
-        select s.link_id, (k.ts at time zone 'UTC')::date as day, k.visitor, min(k.ts) as first_at
-        from k cross join lateral (values (k.link_id), (${ALL})) as s(link_id)
-        where k.kind = 'human'
-        group by 1, 2, 3
-      ),
-      visitors as (
-        insert into visitor_days as v (day, link_id, visitor, first_at)
-        select day, link_id, visitor, first_at from firsts order by 1, 2, 3
-        on conflict (day, link_id, visitor) do update
-          set first_at = excluded.first_at, prev_first_at = v.first_at
-          where excluded.first_at < v.first_at
-        returning link_id, first_at, prev_first_at
-      ),
-      hourly as (
-        select link_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots,
-               sum(previews)::int as previews, sum(uniques)::int as uniques
-        from (
-          select link_id, hour, clicks, humans, bots, previews, 0 as uniques from per_hour
-          union all
-          select ${ALL}, hour, sum(clicks), sum(humans), sum(bots), sum(previews), 0 from per_hour group by hour
-          union all
-          select link_id, date_trunc('hour', first_at, 'UTC'), 0, 0, 0, 0, 1 from visitors
-          union all
-          select link_id, date_trunc('hour', prev_first_at, 'UTC'), 0, 0, 0, 0, -1 from visitors where prev_first_at is not null
-        ) u
-        group by link_id, hour
-      ),
-      upsert_hourly as (
-        insert into clicks_hourly as r (link_id, hour, clicks, humans, bots, previews, uniques)
-        select * from hourly order by link_id, hour
-        on conflict (link_id, hour) do update set ${COUNTER_SET}, uniques = r.uniques + excluded.uniques
-      ),
-      inbox as (
-        delete from click_inbox where id = any(${arrayLiteral(inboxIds)}::text[])
-      )
-      select count(*)::int as inserted from ins
-    `;
+        select link_id, date_trunc('hour', first_at, 'UTC'), 0, 0, 0, 0, 1 from visitors
+        union all
+        select link_id, date_trunc('hour', prev_first_at, 'UTC'), 0, 0, 0, 0, -1 from visitors where prev_first_at is not null
+      ) u
+      group by link_id, hour
+    ),
+    upsert_hourly as (
+      insert into clicks_hourly as r (link_id, hour, clicks, humans, bots, previews, uniques)
+      select * from hourly order by link_id, hour
+      on conflict (link_id, hour) do update set ${COUNTER_SET}, uniques = r.uniques + excluded.uniques
+    ),
+    inbox as (
+      delete from click_inbox where id = any(${arrayLiteral(inboxIds)}::text[])
+    )
+    select count(*)::int as inserted from ins
+  `;
 }
 
 export interface InboxRow {
