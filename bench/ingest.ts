@@ -14,6 +14,8 @@
  * Upstash and Neon would): on a shared 2-core machine wall time depends on the neighbours, CPU time less.
  *
  * Settings (environment): CLICKS, INGEST_BATCH_SIZE (default: the Worker's), and those of bench/clicks.ts.
+ * `--quick` (npm run bench -- --quick, part of npm test): 10,000 clicks unless CLICKS says otherwise. Ends with
+ * the BENCH_ROWS line that `npm run bench` (bench/run.ts) gathers into its one table.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -28,10 +30,11 @@ import { createDb } from "../functions/shared/db.ts";
 import { parseEnv } from "../functions/shared/env.ts";
 import { redisKeys } from "../functions/shared/keys.ts";
 import { LINKS, makeClicks, SPAN_HOURS, UAS, VISITORS } from "./clicks.ts";
+import { emit, fmt as fmtN, quick } from "./lib/report.ts";
 
 neonConfig.webSocketConstructor = ws;
 
-const CLICKS = Number(process.env.CLICKS ?? 100_000);
+const CLICKS = Number(process.env.CLICKS ?? (quick ? 10_000 : 100_000));
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 /** CPU milliseconds used so far by the server processes of this cluster (Linux /proc; 0 elsewhere). */
@@ -127,6 +130,17 @@ ${row(`plain multi-row INSERT of the same rows (${fmt(plainBatch)} a statement)`
 
 Ratio ingest / plain: ${ratio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by CPU time (Postgres + Node).
 Goal (>= 20,000 clicks/s and >= 0.5 of plain): ${rate(ingest) >= 20_000 && ratio >= 0.5 ? "met" : "not met"} in this run.`);
+  const cpu = (m: Awaited<ReturnType<typeof measure>>) =>
+    `CPU: Postgres ${(m.pgCpu / 1000).toFixed(2)} s, Node ${(m.nodeCpu / 1000).toFixed(2)} s`;
+  const mark = (ok: boolean) => (ok ? "✔" : "✘");
+  emit([{
+    bench: "ingest",
+    case: `${fmtN(CLICKS)} clicks: stream read, enrich, raw insert + rollups, ack (batch ${fmtN(batch)})`,
+    value: `${fmt(rate(ingest))} clicks/s (${(ingest.ms / 1000).toFixed(2)} s; ${cpu(ingest)})`,
+    baseline: `plain multi-row INSERT of the same rows: ${fmt(rate(plain))} rows/s (${cpu(plain)})`,
+    ratio: `${ratio.toFixed(2)}× by wall time, ${cpuRatio.toFixed(2)}× by CPU`,
+    goal: `≥ 20,000 clicks/s ${mark(rate(ingest) >= 20_000)}, ≥ 0.5× plain ${mark(ratio >= 0.5)}`,
+  }]);
 } finally {
   child.stdin!.end();
   await new Promise((r) => child.once("exit", r));
