@@ -1,6 +1,8 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerMe } from "./api/me.ts";
+import { registerDashboard } from "./dashboard/index.tsx";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -13,6 +15,9 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
+  registerMe(app);
+  // Before any catch-all `/:slug` route: "app" is a reserved slug, and /app is the dashboard.
+  registerDashboard(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
