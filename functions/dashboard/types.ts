@@ -44,10 +44,10 @@ export interface Stats {
   utmSources: Count[];
   utmMediums: Count[];
   utmCampaigns: Count[];
-  /** All-links stats only; its exact shape belongs to the stats API, so it is read loosely. */
+  /** All-links stats only: `{slug (null once deleted), linkId, clicks}`. */
   topLinks?: Record<string, unknown>[];
-  /** Clicks served but not yet ingested (Redis counters); read loosely for the same reason. */
-  live?: unknown;
+  /** One link's Redis counters, `{clicks, humans, ingested, pending}`; null for all links or when Redis failed. */
+  live?: { clicks: number; humans: number } | null;
 }
 
 export interface ApiKey {

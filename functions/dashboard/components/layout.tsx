@@ -29,6 +29,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, session, nav
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="referrer" content="same-origin" />
       <title>{title} · EatMyURL</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/assets/app.css" />
       {styles.map((href) => <link rel="stylesheet" href={href} />)}
       {scripts.map((src) => <script src={src} defer></script>)}

@@ -11,6 +11,13 @@ const DIMENSIONS: [keyof Stats, string][] = [
 
 const n = (v: number) => v.toLocaleString("en-US");
 
+/** The stats API's live block (per link): every click served so far, counted in Redis at redirect time. */
+export function liveClicks(stats: Pick<Stats, "live">): number | null {
+  const live = stats.live as { clicks?: unknown } | null | undefined;
+  return typeof live?.clicks === "number" ? live.clicks : null;
+}
+const liveText = (s: Stats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
+
 /** One dimension as a table with a bar per row (<meter>: no inline style, so the CSP can forbid them). */
 const CountTable: FC<{ title: string; rows: Count[] }> = ({ title, rows }) => {
   const max = Math.max(1, ...rows.map((r) => r.clicks));
@@ -38,7 +45,7 @@ const CountTable: FC<{ title: string; rows: Count[] }> = ({ title, rows }) => {
 /** The top links of all-links stats. Their exact fields belong to the stats API; read what is there. */
 function topLinkRows(rows: Record<string, unknown>[] = []): Count[] {
   return rows.map((r) => ({
-    value: String(r.slug ?? r.value ?? r.linkId ?? ""),
+    value: r.slug ? String(r.slug) : `deleted link ${String(r.linkId ?? "")}`,
     clicks: Number(r.clicks ?? 0),
   }));
 }
@@ -54,13 +61,16 @@ function chartData(s: Stats): string {
   return JSON.stringify(data).replace(/</g, "\\u003c");
 }
 
-export const StatsView: FC<{ stats: Stats; tz: string; live: string }> = ({ stats: s, tz, live }) => (
+/** `live`: the JSON the live counter polls (one link's page only: the counters are per link). */
+export const StatsView: FC<{ stats: Stats; tz: string; live?: string }> = ({ stats: s, tz, live }) => (
   <>
     <section class="totals" aria-label="Totals">
-      <div class="stat live" data-live={live}>
-        <span class="label">Live clicks, all time</span>
-        <span class="value" data-live-value aria-live="polite">…</span>
-      </div>
+      {live && (
+        <div class="stat live" data-live={live}>
+          <span class="label">Clicks served, all time (live)</span>
+          <span class="value" data-live-value aria-live="polite">{liveText(s)}</span>
+        </div>
+      )}
       <div class="stat"><span class="label">Clicks</span><span class="value">{n(s.totals.clicks)}</span></div>
       <div class="stat"><span class="label">Unique visitors</span><span class="value">{n(s.totals.uniques)}</span></div>
       <div class="stat"><span class="label">People</span><span class="value">{n(s.totals.humans)}</span></div>

@@ -7,7 +7,9 @@ import { endSession, startSession } from "../session.ts";
 
 /** Only our own pages are followed after sign-in: `next` must be a path under /app (no open redirect). */
 function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/app(\/[^/\\]|$|\?)/.test(next) && !next.startsWith("/app/login") ? next : "/app/links";
+  return typeof next === "string" && /^\/app(\/[^/\\]|$|\?)/.test(next) && !/\.\.|\\/.test(next) && !next.startsWith("/app/login")
+    ? next
+    : "/app/links";
 }
 
 const LoginPage = (p: { next: string; error?: string; notice?: string }) => (

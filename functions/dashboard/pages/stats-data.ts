@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Dash, DashEnv } from "../env.ts";
 import { statsPath, statsQuery } from "../stats-query.ts";
+import { liveClicks } from "../components/stats-view.tsx";
 import type { Stats } from "../types.ts";
 
 /** CSV export: the stats route's own CSV (format=csv), fetched with the session's key. */
@@ -14,19 +15,8 @@ async function csv(c: Context<DashEnv>, slug?: string) {
   return new Response(res.body, { status: res.status, headers });
 }
 
-/**
- * The live counter's figure: clicks served so far, including those not yet ingested. The stats API reports
- * it as `live` (from the Redis counters); read it loosely, as a number or an object holding `clicks`.
- */
-export function liveClicks(stats: Stats): number | null {
-  const live = stats.live as unknown;
-  if (typeof live === "number") return live;
-  if (live && typeof live === "object" && typeof (live as { clicks?: unknown }).clicks === "number") return (live as { clicks: number }).clicks;
-  return null;
-}
-
 /** Small JSON the analytics page polls every few seconds. */
-async function live(c: Context<DashEnv>, slug?: string) {
+async function live(c: Context<DashEnv>, slug: string) {
   const to = new Date();
   const from = new Date(to.getTime() - 3600_000);
   const res = await c.var.api.call<Stats>("GET", statsPath(slug), {
@@ -40,6 +30,5 @@ async function live(c: Context<DashEnv>, slug?: string) {
 export function registerStatsData(dash: Dash) {
   dash.get("/stats.csv", (c) => csv(c));
   dash.get("/links/:slug/stats.csv", (c) => csv(c, c.req.param("slug")));
-  dash.get("/live.json", (c) => live(c));
   dash.get("/links/:slug/live.json", (c) => live(c, c.req.param("slug")));
 }

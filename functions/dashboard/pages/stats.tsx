@@ -26,7 +26,7 @@ async function statsPage(c: Context<DashEnv>, slug?: string) {
       </div>
       <RangeForm action={`${base}/stats`} range={range} bots={bots} tz={c.var.tz} errors={errors} />
       <FormError message={errors[""]} />
-      {res.ok && <StatsView stats={res.data} tz={c.var.tz} live={`${base}/live.json`} />}
+      {res.ok && <StatsView stats={res.data} tz={c.var.tz} live={slug && `${base}/live.json`} />}
     </Layout>
   ), res.status);
 }
