@@ -20,7 +20,7 @@ import { registerLinkDetail } from "./pages/link-detail.tsx";
 import { registerLinkEdit } from "./pages/link-edit.tsx";
 import { registerLinkNew } from "./pages/link-new.tsx";
 import { registerLinks } from "./pages/links.tsx";
-import { registerLogin } from "./pages/login.tsx";
+import { home, registerLogin } from "./pages/login.tsx";
 import { registerQr } from "./pages/qr.ts";
 import { registerStatsData } from "./pages/stats-data.ts";
 import { registerStats } from "./pages/stats.tsx";
@@ -66,7 +66,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     await next();
   });
 
-  dash.get("/", (c) => c.redirect("/app/links", 303));
+  dash.get("/", (c) => c.redirect(home(c.var.session.scopes), 303));
   registerLogin(dash);
   registerLinks(dash);
   registerLinkNew(dash);

@@ -6,10 +6,17 @@ import type { Dash } from "../env.ts";
 import { endSession, startSession } from "../session.ts";
 
 /** Only our own pages are followed after sign-in: `next` must be a path under /app (no open redirect). */
-function safeNext(next: unknown): string {
+function safeNext(next: unknown): string | null {
   return typeof next === "string" && /^\/app(\/[^/\\]|$|\?)/.test(next) && !/\.\.|\\/.test(next) && !next.startsWith("/app/login")
     ? next
-    : "/app/links";
+    : null;
+}
+
+/** The first page a key can use: its links, else analytics, else (an admin-only key) the keys page. */
+export function home(scopes: readonly Scope[]): string {
+  if (scopes.includes("admin") || scopes.includes("links:read")) return "/app/links";
+  if (scopes.includes("analytics:read")) return "/app/stats";
+  return "/app/links";
 }
 
 const LoginPage = (p: { next: string; error?: string; notice?: string }) => (
@@ -29,27 +36,27 @@ const LoginPage = (p: { next: string; error?: string; notice?: string }) => (
 
 export function registerLogin(dash: Dash) {
   dash.get("/login", (c) => {
-    if (c.var.session) return c.redirect(safeNext(c.req.query("next")), 303);
+    if (c.var.session) return c.redirect(safeNext(c.req.query("next")) ?? home(c.var.session.scopes), 303);
     const notice = c.req.query("expired") ? "Your session ended or its key was revoked: sign in again." : c.req.query("out") ? "Signed out." : undefined;
-    return page(c, <LoginPage next={safeNext(c.req.query("next"))} notice={notice} />);
+    return page(c, <LoginPage next={safeNext(c.req.query("next")) ?? ""} notice={notice} />);
   });
 
   dash.post("/login", async (c) => {
     const form = await c.req.parseBody();
     const key = typeof form.key === "string" ? form.key.trim() : "";
     const next = safeNext(form.next);
-    if (!key) return page(c, <LoginPage next={next} error="Enter an API key." />, 400);
+    if (!key) return page(c, <LoginPage next={next ?? ""} error="Enter an API key." />, 400);
     // The API decides whether the key is valid: the same check as every API call.
     let me;
     try {
       me = await c.var.api.withKey(key).call<{ keyId: string; scopes: Scope[] }>("GET", "/api/v1/me");
     } catch (e) {
       if (!(e instanceof SessionRejected)) throw e;
-      return page(c, <LoginPage next={next} error={e.detail} />, 400);
+      return page(c, <LoginPage next={next ?? ""} error={e.detail} />, 400);
     }
-    if (!me.ok) return page(c, <LoginPage next={next} error={me.problem.detail} />, me.status === 429 ? 400 : 503);
+    if (!me.ok) return page(c, <LoginPage next={next ?? ""} error={me.problem.detail} />, me.status === 429 ? 429 : 503);
     await startSession(c, c.var.config, { key, keyId: me.data.keyId, scopes: me.data.scopes });
-    return c.redirect(next, 303);
+    return c.redirect(next ?? home(me.data.scopes), 303);
   });
 
   dash.post("/logout", (c) => {
