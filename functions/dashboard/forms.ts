@@ -18,7 +18,9 @@ export function fieldErrors(problem: Problem, fields: readonly string[]): FieldE
     if (fields.includes(field)) out[field] = out[field] ? `${out[field]} ${e.message}` : e.message;
     else loose.push(e.path === "(root)" ? e.message : `${e.path}: ${e.message}`);
   }
-  out[""] = [problem.detail, ...loose].join(" ");
+  // When every complaint sits beside its field, the API's generic "see errors" would only repeat them.
+  const generic = problem.errors?.length && !loose.length;
+  out[""] = generic ? "Check the fields marked below." : [problem.detail, ...loose].join(" ");
   return out;
 }
 

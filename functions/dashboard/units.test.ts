@@ -63,6 +63,8 @@ describe("forms", () => {
       ["url", "tags"],
     );
     expect(errors).toEqual({ url: "must be http or https", tags: "too long", "": "The request is not valid: see errors. unknown field" });
+    const mapped = fieldErrors({ type: "t", title: "t", status: 400, detail: "see errors", errors: [{ path: "url", message: "bad" }] }, ["url"]);
+    expect(mapped[""]).toBe("Check the fields marked below.");
   });
 });
 
