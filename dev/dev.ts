@@ -49,7 +49,7 @@ const vars: Record<string, string> = {
   ADMIN_API_KEY: adminKey,
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
 };
-for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]) {
+for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "VISITOR_SALT_SECRET", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]) {
   if (process.env[k]) vars[k] = process.env[k]!;
 }
 const envFile = path.join(dataDir, "worker.env");

@@ -7,6 +7,7 @@
  * `Authorization: Bearer <token>` is required. With `Upstash-Encoding: base64` every string in a reply
  * (nested too) is base64 of its raw bytes, as Upstash does, so binary and unicode values survive.
  */
+import { createHash } from "node:crypto";
 import http from "node:http";
 import { Redis } from "ioredis";
 import { freePort } from "./ports.ts";
@@ -30,6 +31,34 @@ export function encodeReply(value: Reply, base64: boolean): Encoded {
   const buf = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
   if (buf.length === 2 && buf.toString() === "OK") return "OK";
   return base64 ? buf.toString("base64") : buf.toString("utf8");
+}
+
+const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
+
+/**
+ * Upstash accepts script shebang flags that redis-server 7.0 refuses ("allow-key-locking", which
+ * @upstash/ratelimit puts on every script). The bridge drops them before Redis sees the script, and maps the
+ * SHA-1 the client computed over the original text to the one redis-server knows, so EVALSHA still works.
+ */
+function upstashScripts() {
+  const shas = new Map<string, string>();
+  const strip = (script: string) =>
+    script.replace(/^#!lua([^\n]*)/, (_, rest: string) => {
+      const flags = /flags=(\S*)/.exec(rest)?.[1].split(",").filter((f) => f && f !== "allow-key-locking") ?? [];
+      return flags.length ? `#!lua flags=${flags.join(",")}` : "#!lua";
+    });
+  return (cmd: (string | number)[]): (string | number)[] => {
+    const name = String(cmd[0]).toUpperCase();
+    if ((name === "EVAL" || name === "EVAL_RO") && typeof cmd[1] === "string" && cmd[1].startsWith("#!lua")) {
+      const script = strip(cmd[1]);
+      if (script !== cmd[1]) shas.set(sha1(cmd[1]), sha1(script));
+      return [cmd[0], script, ...cmd.slice(2)];
+    }
+    if ((name === "EVALSHA" || name === "EVALSHA_RO") && shas.has(String(cmd[1]))) {
+      return [cmd[0], shas.get(String(cmd[1]))!, ...cmd.slice(2)];
+    }
+    return cmd;
+  };
 }
 
 const isCommand = (c: unknown): c is (string | number)[] =>
@@ -62,8 +91,9 @@ export async function startUpstashBridge(opts: { redisUrl: string; token: string
           redis.once("ready", done);
         });
 
+  const adapt = upstashScripts();
   const run = (cmd: (string | number)[]) => {
-    const [name, ...args] = cmd;
+    const [name, ...args] = adapt(cmd);
     return redis.callBuffer(String(name), ...args.map(String)) as Promise<Reply>;
   };
 
@@ -104,7 +134,10 @@ export async function startUpstashBridge(opts: { redisUrl: string; token: string
       if (path === "/multi-exec") {
         if (!Array.isArray(body) || !body.every(isCommand)) return send(400, { error: "ERR body must be an array of commands" });
         const multi = redis.multi();
-        for (const [name, ...args] of body) multi.callBuffer(String(name), ...args.map(String));
+        for (const cmd of body) {
+          const [name, ...args] = adapt(cmd);
+          multi.callBuffer(String(name), ...args.map(String));
+        }
         const out = (await multi.exec()) ?? [];
         return send(200, out.map(([err, v]) => err ? { error: errorText(err) } : { result: encodeReply(v as Reply, b64) }));
       }

@@ -3,6 +3,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
 import { registerMe } from "./api/me.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
+import { registerRedirect } from "./redirect/redirect.ts";
+import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -16,13 +18,16 @@ export function createApp() {
 
   registerHealthz(app);
   registerMe(app);
-  // Before any catch-all `/:slug` route: "app" is a reserved slug, and /app is the dashboard.
   registerDashboard(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "EatMyURL API", version: "1.0.0", description: "Short links with exact click analytics." },
   });
+
+  // Last on purpose: /{slug} matches any single path segment, so every fixed route above must win over it.
+  registerRedirect(app);
+  registerUnlock(app);
   return app;
 }
 

@@ -86,6 +86,14 @@ describe("Upstash REST bridge", () => {
     expect(pending).toHaveLength(1);
   });
 
+  it("runs Upstash-flagged scripts (@upstash/ratelimit's allow-key-locking), by EVAL then by EVALSHA", async () => {
+    const script = "#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1])";
+    expect(await redis.eval(script, [`${prefix}lua`], [])).toBe(1);
+    const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script)))]
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(await redis.evalsha(hex, [`${prefix}lua`], [])).toBe(2);
+  });
+
   it("refuses a wrong token and a malformed body", async () => {
     expect((await raw("/", ["PING"], "wrong")).status).toBe(401);
     expect((await raw("/", { not: "a command" })).status).toBe(400);

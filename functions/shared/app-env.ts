@@ -11,6 +11,11 @@ export interface AppEnv {
     redis: Redis;
     /** Opens a Postgres pool on first use; closed after the response. */
     db: () => Db;
+    /**
+     * Runs `task` after the response, in ctx.waitUntil; a failure is logged with `label`, never thrown.
+     * The request's Postgres pool stays open until every deferred task has settled.
+     */
+    defer: (label: string, task: () => Promise<unknown>) => void;
     /** The authenticated caller, set by requireScope on /api/v1 routes. */
     principal?: Principal;
   };

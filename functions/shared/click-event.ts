@@ -15,7 +15,7 @@ export const clickEventSchema = z.object({
   /** Epoch milliseconds when the redirect was served. */
   ts: z.number().int().nonnegative(),
   kind: z.enum(clickKinds),
-  /** Why it is not human: "isbot" | "head" | "prefetch" | "preview-fetcher"; null for humans. */
+  /** Why it is not human (ClickReason in classify.ts): "isbot" | "head" | "prefetch" | "preview-fetcher" | "no-user-agent"; null for humans. */
   reason: z.string().nullable(),
   /** Hex SHA-256 of (daily salt, IP, user agent): uniques without keeping an IP. */
   visitor: z.string(),

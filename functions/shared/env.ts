@@ -28,6 +28,12 @@ export const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Milliseconds after which a Redis call on the redirect path is abandoned. */
   REDIS_TIMEOUT_MS: intVar(1000, 1),
+  /**
+   * Secret behind the daily salt of visitor hashes (unique visitors without keeping an IP). Optional: when
+   * unset it is derived from ADMIN_API_KEY (HMAC-SHA-256 of a fixed label), so rotating the admin key also
+   * restarts that day's unique-visitor counting. Set it to keep the two independent.
+   */
+  VISITOR_SALT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

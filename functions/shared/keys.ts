@@ -18,6 +18,8 @@ export const redisKeys = {
   ingestLastRun: "ingest:last",
   /** Prefix of rate-limit keys (@upstash/ratelimit). */
   rateLimit: "ratelimit",
+  /** Prefix of the password-attempt limiter of protected links (per slug and visitor IP). */
+  passwordAttempts: "ratelimit:password",
 } as const;
 
 /** Seven days: the link cache's TTL in Redis. */

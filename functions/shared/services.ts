@@ -7,6 +7,10 @@ import { createRedis } from "./redis.ts";
 /**
  * Validates the env and builds this request's services. Postgres is opened lazily: the redirect hot path
  * usually never needs it.
+ *
+ * Work deferred with c.var.defer() runs after the response (ctx.waitUntil). The pool is ended only once every
+ * deferred task has settled, so such a task may still use c.var.db() (the redirect writes clicks to the
+ * Postgres inbox that way when Redis is down); ending it right after the response would cut them off.
  */
 export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = parseEnv(c.env);
@@ -14,9 +18,26 @@ export const services: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("redis", createRedis(config));
   let opened: ReturnType<typeof createDb> | undefined;
   c.set("db", () => (opened ??= createDb(config)).db);
+  const deferred: Promise<void>[] = [];
+  c.set("defer", (label, task) => {
+    deferred.push(
+      Promise.resolve()
+        .then(task)
+        .then(
+          () => {},
+          (e: unknown) => console.error(`${label} failed:`, e instanceof Error ? e.message : e),
+        ),
+    );
+  });
   try {
     await next();
   } finally {
-    if (opened) c.executionCtx.waitUntil(opened.pool.end().catch(() => {}));
+    c.executionCtx.waitUntil(
+      (async () => {
+        // A task may defer another one: wait until the list stops growing.
+        for (let i = 0; i < deferred.length; i++) await deferred[i];
+        if (opened) await opened.pool.end().catch(() => {});
+      })(),
+    );
   }
 };

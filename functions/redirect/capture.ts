@@ -1,0 +1,84 @@
+/**
+ * Click capture, run after the response (never awaited by the redirect): build the ClickEvent and hand it to
+ * the pipeline. Normal path: one Redis pipeline with XADD to the click stream (field "e" = JSON) plus the live
+ * counters. If the XADD fails for any reason (Redis down, timeout, error reply) the event goes to the Postgres
+ * table click_inbox instead, keyed by the click id, which the ingest drains with the same routine. A timeout
+ * may mean the XADD did land after all: then the click is in both places, and the pipeline's idempotency on
+ * the click id keeps it counted once.
+ *
+ * The stream has no MAXLEN: trimming could drop entries the ingest has not read yet.
+ */
+import type { Redis } from "@upstash/redis/cloudflare";
+import { clickInbox } from "../../db/schema.ts";
+import type { Classification } from "../shared/classify.ts";
+import type { ClickEvent } from "../shared/click-event.ts";
+import type { Db } from "../shared/db.ts";
+import type { Env } from "../shared/env.ts";
+import { redisKeys } from "../shared/keys.ts";
+import { clientIp, visitorHash } from "./visitor.ts";
+
+/** Bounds on what a client controls, so one request cannot put kilobytes of junk into every later stage. */
+const MAX_UA = 512;
+const MAX_TEXT = 2048;
+const clip = (s: string | null | undefined, max: number) => (s ? s.slice(0, max) : null);
+
+export interface Visit {
+  request: Request;
+  url: URL;
+  slug: string;
+  /** Epoch ms when the redirect was served. */
+  ts: number;
+  classification: Classification;
+}
+
+export async function buildClickEvent(config: Env, visit: Visit, linkId: string, dest: string): Promise<ClickEvent> {
+  const { headers } = visit.request;
+  const ua = headers.get("user-agent") ?? "";
+  const cf = visit.request.cf as { country?: unknown; region?: unknown; city?: unknown } | undefined;
+  const geo = (v: unknown) => (typeof v === "string" && v ? v : null);
+  return {
+    id: crypto.randomUUID(),
+    linkId,
+    slug: visit.slug,
+    ts: visit.ts,
+    kind: visit.classification.kind,
+    reason: visit.classification.reason,
+    visitor: await visitorHash(config, visit.ts, clientIp(headers), ua),
+    ua: clip(ua, MAX_UA),
+    referrer: clip(headers.get("referer"), MAX_TEXT),
+    country: geo(cf?.country),
+    region: geo(cf?.region),
+    city: geo(cf?.city),
+    query: clip(visit.url.search.slice(1), MAX_TEXT),
+    dest: clip(dest, MAX_TEXT),
+  };
+}
+
+export interface RecordOptions {
+  redis: Redis;
+  db: () => Db;
+  event: ClickEvent;
+  /** False when the maxClicks script already counted this human click. */
+  countHuman: boolean;
+}
+
+/** Queues the click and bumps the live counters; falls back to the Postgres inbox when the XADD fails. */
+export async function recordClick({ redis, db, event, countHuman }: RecordOptions): Promise<"stream" | "inbox"> {
+  const p = redis.pipeline();
+  p.xadd(redisKeys.clickStream, "*", { e: JSON.stringify(event) });
+  p.incr(redisKeys.allClicks(event.linkId));
+  if (countHuman && event.kind === "human") p.incr(redisKeys.humanClicks(event.linkId));
+  let failure: string | undefined;
+  try {
+    const [xadd, ...counters] = await p.exec({ keepErrors: true });
+    failure = xadd ? xadd.error : "no reply";
+    for (const c of counters) if (c.error) console.error(`click ${event.id}: live counter not bumped: ${c.error}`);
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+  }
+  if (failure === undefined) return "stream";
+  console.error(`click ${event.id}: XADD failed (${failure}), writing it to click_inbox`);
+  // Counters are live figures only; the click rows the ingest writes stay exact without them.
+  await db().insert(clickInbox).values({ id: event.id, event }).onConflictDoNothing();
+  return "inbox";
+}

@@ -1,0 +1,37 @@
+/** OpenAPI pieces shared by the two /{slug} routes. */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { validationHook } from "../shared/validation.ts";
+import { notFound } from "./serve.ts";
+
+/** Slugs as the contract defines them; anything else is not a link, so it is a 404 without any lookup. */
+export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const SlugParams = z.object({
+  slug: z
+    .string()
+    .regex(SLUG_PATTERN)
+    .openapi({ param: { name: "slug", in: "path" }, example: "aZ3kP9x", description: "Case-sensitive short-link slug" }),
+});
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
+
+export const problemContent = { "application/problem+json": { schema: Problem } };
+
+const location = { Location: { schema: { type: "string" as const, format: "uri" }, description: "The destination" } };
+export const redirectResponse = (description: string) => ({ description, headers: location });
+
+/** A malformed slug answers 404 like an unknown one (it cannot name a link); other failures keep the default. */
+export function slugHook(result: { success: boolean; target?: string }, c: Context): undefined {
+  if (!result.success && result.target === "param") throw notFound();
+  validationHook(result as Parameters<typeof validationHook>[0], c);
+  return undefined;
+}

@@ -1,0 +1,32 @@
+/** GET and HEAD /{slug}: the edge redirect (Hono answers HEAD with this GET route, without the body). */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../shared/app-env.ts";
+import { problemContent, redirectResponse, SlugParams, slugHook } from "./openapi.ts";
+import { serveLink } from "./serve.ts";
+
+export const redirectRoute = createRoute({
+  method: "get",
+  path: "/{slug}",
+  tags: ["redirect"],
+  summary: "Follow a short link",
+  description:
+    "Redirects to the link's destination with the link's status (302 by default), forwarding the query string " +
+    "(the destination's own parameters win on a clash). HEAD answers the same status and Location and is " +
+    "recorded as a preview. Temporary redirects are `Cache-Control: private, no-store`, permanent ones " +
+    "`private, max-age=90`.",
+  request: { params: SlugParams },
+  responses: {
+    200: { description: "The link is password-protected: an HTML form that posts the password back", content: { "text/html": { schema: z.string() } } },
+    301: redirectResponse("Permanent redirect (the link's redirectType)"),
+    302: redirectResponse("Temporary redirect (default), or to the fallbackUrl of an expired or exhausted link"),
+    307: redirectResponse("Temporary redirect keeping the method"),
+    308: redirectResponse("Permanent redirect keeping the method"),
+    404: { description: "No such link (or not a valid slug)", content: problemContent },
+    410: { description: "Expired, or its click limit is reached, and no fallbackUrl", content: problemContent },
+    503: { description: "Neither Redis nor Postgres answered (or a click limit cannot be checked)", content: problemContent },
+  },
+});
+
+export function registerRedirect(app: OpenAPIHono<AppEnv>) {
+  app.openapi(redirectRoute, (c) => serveLink(c, c.req.valid("param").slug), slugHook);
+}

@@ -1,0 +1,127 @@
+/**
+ * One visit of a short link, shared by GET/HEAD /{slug} and the password form's POST: find the link, apply its
+ * rules (expiry, password, click limit), answer, and capture the click after the response.
+ *
+ * Redis round trips before the answer: none on an isolate-cache hit of an ordinary link, one otherwise (the
+ * link lookup). A maxClicks link adds its atomic claim: one round trip on an isolate hit, two on a miss,
+ * because the counter is named by the link id that only the lookup reveals.
+ */
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Context } from "hono";
+import type { AppEnv } from "../shared/app-env.ts";
+import { classifyClick } from "../shared/classify.ts";
+import { ApiError } from "../shared/errors.ts";
+import { redisKeys } from "../shared/keys.ts";
+import type { CachedLink } from "../shared/link-cache.ts";
+import { verifyPassword } from "../shared/password.ts";
+import { buildClickEvent, recordClick, type Visit } from "./capture.ts";
+import { claimClick, type Claim } from "./click-limit.ts";
+import { findLink, isLink } from "./lookup.ts";
+import { passwordResponse } from "./password-page.ts";
+import { COMMON_HEADERS, forwardQuery, redirectResponse } from "./respond.ts";
+import { clientIp, ipHash } from "./visitor.ts";
+
+type C = Context<AppEnv>;
+
+/** Wrong passwords a visitor (one IP) may try on one link per window, before answering 429. */
+const PASSWORD_ATTEMPTS = 10;
+const PASSWORD_WINDOW = "15 m";
+
+const NO_STORE = { ...COMMON_HEADERS, "cache-control": "no-store" };
+
+export function notFound(slug?: string): ApiError {
+  return new ApiError(404, slug ? `No link is at /${slug}.` : "This is not a short link.", { headers: NO_STORE });
+}
+
+/** `password` is undefined for GET/HEAD, the submitted value for the form's POST. */
+export async function serveLink(c: C, slug: string, password?: string): Promise<Response> {
+  const { config, redis } = c.var;
+  const entry = await findLink({ redis, db: c.var.db, isolateSeconds: config.LINK_CACHE_SECONDS, defer: c.var.defer }, slug);
+  if (!isLink(entry)) throw notFound(slug);
+  const link = entry;
+  const visit: Visit = {
+    request: c.req.raw,
+    url: new URL(c.req.url),
+    slug,
+    ts: Date.now(),
+    classification: classifyClick(c.req.method, c.req.raw.headers),
+  };
+  const unlocking = password !== undefined;
+
+  if (link.expiresAt !== null && link.expiresAt <= visit.ts) return gone(c, link, visit, "This link has expired.");
+
+  if (link.passwordHash) {
+    if (!unlocking) return passwordResponse(200);
+    const refused = await checkPassword(c, link, visit, password);
+    if (refused) return refused;
+  }
+
+  let counted = false;
+  if (link.maxClicks !== null) {
+    const consume = visit.classification.kind === "human";
+    let claim: Claim;
+    try {
+      claim = await claimClick(redis, link.id, link.maxClicks, consume);
+    } catch (e) {
+      // Fail closed: serving without the counter could exceed the owner's limit (one-time links).
+      console.error(`redirect: click limit of ${slug} unavailable:`, e instanceof Error ? e.message : e);
+      throw new ApiError(503, "This link has a click limit that cannot be checked right now; try again shortly.", {
+        headers: { ...NO_STORE, "retry-after": "5" },
+      });
+    }
+    if (claim === "exhausted") return gone(c, link, visit, "This link has reached its click limit.");
+    counted = consume;
+  }
+
+  const dest = forwardQuery(link.url, visit.url.search.slice(1));
+  capture(c, visit, link.id, dest, !counted);
+  // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
+  return redirectResponse(unlocking ? 303 : link.redirectType, dest);
+}
+
+/** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
+function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
+  if (!link.fallbackUrl) throw new ApiError(410, detail, { headers: NO_STORE });
+  const dest = forwardQuery(link.fallbackUrl, visit.url.search.slice(1));
+  capture(c, visit, link.id, dest, true);
+  return redirectResponse(visit.request.method === "POST" ? 303 : 302, dest);
+}
+
+/** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */
+function capture(c: C, visit: Visit, linkId: string, dest: string, countHuman: boolean) {
+  const { config, redis, db } = c.var;
+  c.var.defer(`click capture on /${visit.slug}`, async () => {
+    const event = await buildClickEvent(config, visit, linkId, dest);
+    await recordClick({ redis, db, event, countHuman });
+  });
+}
+
+/**
+ * Rate limit (per link and per salted IP, sliding window) before the deliberately slow PBKDF2 check, then the
+ * constant-time comparison. Returns the response to send, or null when the password is right. If Redis cannot
+ * be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing, and the link stays usable.
+ */
+async function checkPassword(c: C, link: CachedLink, visit: Visit, password: string): Promise<Response | null> {
+  const { config, redis } = c.var;
+  try {
+    const limiter = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(PASSWORD_ATTEMPTS, PASSWORD_WINDOW),
+      prefix: redisKeys.passwordAttempts,
+      ephemeralCache: false,
+      analytics: false,
+    });
+    const who = await ipHash(config, visit.ts, clientIp(visit.request.headers));
+    const { success, reset } = await limiter.limit(`${link.id}:${who}`);
+    if (!success) {
+      const seconds = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
+      return passwordResponse(429, `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`, {
+        "retry-after": String(seconds),
+      });
+    }
+  } catch (e) {
+    console.error(`redirect: password rate limit of /${link.slug} unavailable:`, e instanceof Error ? e.message : e);
+  }
+  if (await verifyPassword(password, link.passwordHash!)) return null;
+  return passwordResponse(401, "That password is not right. Try again.");
+}

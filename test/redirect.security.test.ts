@@ -1,0 +1,122 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { visitorHash } from "../functions/redirect/visitor.ts";
+import { forwardQuery } from "../functions/redirect/respond.ts";
+import { redisKeys } from "../functions/shared/keys.ts";
+import { hashPassword } from "../functions/shared/password.ts";
+import { BROWSER_UA, config, Fixtures, human, redis, visit } from "./redirect-fixtures.ts";
+
+const f = new Fixtures();
+afterAll(() => f.cleanup());
+
+describe("password links", () => {
+  it("serve a form that cannot be framed, cached, scripted, or leak the destination, whatever the URL", async () => {
+    const link = await f.link({ url: "https://dest.example/very-secret-path?token=s3cr3t", passwordHash: await hashPassword("pw") });
+    const res = await visit(`/${link.slug}?x="><script>alert(1)</script>`, human());
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).not.toMatch(/very-secret-path|s3cr3t|dest\.example/);
+    expect(page).not.toContain("<script");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("location")).toBeNull();
+    // HEAD reveals nothing more.
+    const head = await visit(`/${link.slug}`, { method: "HEAD", ...human() });
+    expect([head.status, head.headers.get("location")]).toEqual([200, null]);
+  });
+
+  it("answer a right password with 303 even on a 307/308 link, so the browser never re-posts it to the destination", async () => {
+    const link = await f.link({ url: "https://dest.example/keep", redirectType: 307, passwordHash: await hashPassword("pw") });
+    const res = await visit(`/${link.slug}`, {
+      method: "POST",
+      headers: { "user-agent": BROWSER_UA, "content-type": "application/x-www-form-urlencoded" },
+      body: "password=pw",
+    });
+    expect(res.status).toBe(303);
+  });
+
+  it("never count the form or a wrong password as a click", async () => {
+    const link = await f.link({ url: "https://dest.example/count", passwordHash: await hashPassword("pw"), maxClicks: 1 });
+    await visit(`/${link.slug}`, human());
+    await visit(`/${link.slug}`, { method: "POST", headers: { "user-agent": BROWSER_UA, "content-type": "application/x-www-form-urlencoded" }, body: "password=no" });
+    expect(await redis.get(redisKeys.humanClicks(link.id))).toBeNull();
+    expect(await f.events(link.id)).toEqual([]);
+  });
+});
+
+describe("visitor hashes", () => {
+  it("never carry the IP, and change with the UTC day", async () => {
+    const day1 = Date.UTC(2026, 0, 10, 23, 59, 59);
+    const day2 = Date.UTC(2026, 0, 11, 0, 0, 1);
+    const a = await visitorHash(config, day1, "203.0.113.5", BROWSER_UA);
+    expect(a).toBe(await visitorHash(config, day1 - 3_600_000, "203.0.113.5", BROWSER_UA));
+    expect(a).not.toBe(await visitorHash(config, day2, "203.0.113.5", BROWSER_UA));
+    expect(a).not.toBe(await visitorHash({ ...config, VISITOR_SALT_SECRET: "another-secret-0123456789" }, day1, "203.0.113.5", BROWSER_UA));
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("query forwarding", () => {
+  it("can never change the destination's origin or path, whatever the visitor appends", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (query) => {
+        const out = new URL(forwardQuery("https://dest.example/path?k=v#f", query));
+        expect(out.origin).toBe("https://dest.example");
+        expect(out.pathname).toBe("/path");
+        expect(out.searchParams.get("k")).toBe("v");
+        expect(out.hash).toBe("#f");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("puts no raw CR/LF into Location", async () => {
+    const link = await f.link({ url: "https://dest.example/crlf" });
+    const res = await visit(`/${link.slug}?a=%0d%0aSet-Cookie:%20x=1`, human());
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("https://dest.example/crlf?a=%0d%0aSet-Cookie:%20x=1");
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("arbitrary requests", () => {
+  it("never get a 5xx, whatever the path, query, method or headers", async () => {
+    const link = await f.link({ url: "https://dest.example/prop", maxClicks: 1000, fallbackUrl: "https://dest.example/fb" });
+    // Segments both percent-encoded and raw (the URL parser then escapes what it must); lone surrogates included.
+    const wellFormed = (s: string) => s.replace(/[\uD800-\uDFFF]/g, "\uFFFD");
+    const segment = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 80 }).map((s) => encodeURIComponent(wellFormed(s))),
+      fc.string({ unit: "binary", maxLength: 80 }),
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/),
+      fc.constant(link.slug),
+      fc.webSegment(),
+    );
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        fc.string({ unit: "binary", maxLength: 100 }),
+        fc.constantFrom("GET", "HEAD", "POST"),
+        fc.option(fc.string({ maxLength: 200 }), { nil: undefined }),
+        fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
+        async (segments, query, method, userAgent, body) => {
+          const path = `/${segments.join("/")}${query ? `?${query}` : ""}`;
+          const headers: Record<string, string> = {};
+          if (userAgent !== undefined) headers["user-agent"] = userAgent.replace(/[\r\n\0]/g, "");
+          if (method === "POST") headers["content-type"] = "application/x-www-form-urlencoded";
+          const res = await visit(path, { method, headers, body: method === "POST" ? (body ?? "") : undefined });
+          await res.arrayBuffer();
+          seen.add(res.status);
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // The runs reached real redirects, not only 404s.
+    expect([...seen].some((s) => s >= 300 && s < 400)).toBe(true);
+    expect(seen.has(404)).toBe(true);
+  });
+});
