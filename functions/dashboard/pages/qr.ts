@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Dash, DashEnv } from "../env.ts";
 import { qrPng, qrSvg } from "../qr.ts";
 import type { Link } from "../types.ts";
@@ -6,7 +7,7 @@ import type { Link } from "../types.ts";
 /** The QR code encodes the link's shortUrl as the API reports it, so it needs the same scope as reading it. */
 async function shortUrl(c: Context<DashEnv>): Promise<string | Response> {
   const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(c.req.param("slug")!)}`);
-  if (!res.ok) return c.text(res.problem.detail, res.status === 404 ? 404 : 403);
+  if (!res.ok) return c.text(res.problem.detail, res.status as ContentfulStatusCode);
   return res.data.shortUrl;
 }
 

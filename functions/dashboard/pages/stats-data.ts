@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Dash, DashEnv } from "../env.ts";
 import { statsPath, statsQuery } from "../stats-query.ts";
 import { liveClicks } from "../components/stats-view.tsx";
@@ -23,7 +24,7 @@ async function live(c: Context<DashEnv>, slug: string) {
     query: { from: from.toISOString(), to: to.toISOString(), interval: "hour", tz: "UTC", bots: "include" },
   });
   c.header("cache-control", "no-store");
-  if (!res.ok) return c.json({ error: res.problem.detail }, res.status === 404 ? 404 : 403);
+  if (!res.ok) return c.json({ error: res.problem.detail }, res.status as ContentfulStatusCode);
   return c.json({ clicks: liveClicks(res.data), at: to.toISOString() });
 }
 
