@@ -1,6 +1,8 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
+import { registerAllStats } from "./api/stats-all.ts";
+import { registerLinkStats } from "./api/stats-link.ts";
 import { registerMe } from "./api/me.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
@@ -17,6 +19,8 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
+  registerLinkStats(app);
+  registerAllStats(app);
   registerMe(app);
   registerDashboard(app);
 

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench:analytics [-- --quick] [-- --raw-calls=N]`: the stats call for the hot link over 90 days by
+ * day with every dimension, end to end (HTTP into the built Worker on workerd via Miniflare, Neon driver,
+ * WebSocket proxy, Postgres), beside the same answer computed from raw clicks, in one run on a throwaway
+ * stack. Seeds 10 M clicks (--quick: 100 k). Prints a Markdown table; not a test (times vary by machine).
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { Miniflare } from "miniflare";
+import pg from "pg";
+import { resolveRange } from "../functions/analytics/range.ts";
+import { statsQuery } from "../functions/analytics/read-stats.ts";
+import { DIMENSION_FIELDS } from "../functions/analytics/stats.ts";
+import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
+import { compareWithRaw, rawStats } from "./analytics-raw.ts";
+import { HOT_ID, HOT_SLUG, seed } from "./analytics-seed.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const TOTAL = quick ? 100_000 : 10_000_000;
+const CALLS = 50;
+const RAW_CALLS = Number(args.find((a) => a.startsWith("--raw-calls="))?.split("=")[1] ?? 10);
+const root = path.resolve(import.meta.dirname, "..");
+const log = (s: string) => console.log(s);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+let stack: Stack | undefined;
+let mf: Miniflare | undefined;
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-bench-"));
+const cleanup = async () => {
+  await mf?.dispose().catch(() => {});
+  await stack?.stop();
+  fs.rmSync(outdir, { recursive: true, force: true });
+};
+onShutdown(cleanup);
+
+try {
+  log(`# analytics benchmark (${TOTAL.toLocaleString()} clicks${quick ? ", --quick" : ""})\n`);
+  stack = await startStack({ log: (l) => log(`  ${l}`) });
+  const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 4 });
+  log("seeding:");
+  const { end } = await seed(pool, TOTAL, log);
+
+  log("building the Worker (wrangler deploy --dry-run) and starting it in Miniflare");
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
+  });
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: path.join(outdir, "index.js"),
+    modulesRoot: outdir,
+    compatibilityDate: "2026-04-20",
+    bindings: { ...stack.bindings, ADMIN_API_KEY: randomBytes(24).toString("hex") },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const base = await mf.ready;
+
+  // An analytics:read key, so every call pays for its key lookup as a real client's would.
+  const key = `emu_bench_${randomBytes(16).toString("hex")}`;
+  await pool.query("insert into api_keys (id, name, prefix, hash, scopes) values ('bench', 'bench', $1, $2, '{analytics:read}')", [
+    key.slice(0, 12), createHash("sha256").update(key).digest("hex"),
+  ]);
+
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const variants = [
+    { name: "90 whole UTC days", from: day(end.getTime() - 89 * 86_400_000), to: day(end.getTime()) },
+    { name: "rolling 90 days (edge days from hourly)", from: new Date(end.getTime() - 90 * 86_400_000).toISOString(), to: end.toISOString() },
+  ];
+  const raw = await pool.connect();
+  await raw.query("set timezone = 'UTC'");
+  const results: string[] = [];
+  let plan = "";
+  for (const v of variants) {
+    const qs = new URLSearchParams({ from: v.from, to: v.to, interval: "day", tz: "UTC", limit: "10" });
+    const call = async () => {
+      const t0 = performance.now();
+      const res = await fetch(`${base.origin}/api/v1/links/${HOT_SLUG}/stats?${qs}`, { headers: { authorization: `Bearer ${key}` } });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`stats answered ${res.status}: ${body}`);
+      return { ms: performance.now() - t0, body: JSON.parse(body) };
+    };
+    for (let i = 0; i < 5; i++) await call();
+    const times: number[] = [];
+    let answer: any;
+    for (let i = 0; i < CALLS; i++) {
+      const r = await call();
+      times.push(r.ms);
+      answer = r.body;
+    }
+
+    await rawStats(raw, HOT_ID, answer.from, answer.to, 10); // warm the cache, as the Worker's calls were
+    const rawTimes: number[] = [];
+    let rawAnswer: Awaited<ReturnType<typeof rawStats>> | undefined;
+    for (let i = 0; i < RAW_CALLS; i++) {
+      const t0 = performance.now();
+      rawAnswer = await rawStats(raw, HOT_ID, answer.from, answer.to, 10);
+      rawTimes.push(performance.now() - t0);
+    }
+    // Where the Worker's time goes: the same statement from Node on a warm connection, and on a fresh one
+    // (each Worker request opens its own, so Postgres starts a new backend with cold caches).
+    const range = resolveRange({ from: v.from, to: v.to, interval: "day", tz: "UTC" }, end.getTime());
+    if ("errors" in range) throw new Error(JSON.stringify(range.errors));
+    const q = new PgDialect().sqlToQuery(statsQuery({ slug: HOT_SLUG, range, bots: "exclude", limit: 10, dims: DIMENSION_FIELDS.map(([d]) => d) }));
+    const warm: number[] = [];
+    const fresh: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      let t0 = performance.now();
+      await raw.query(q.sql, q.params);
+      warm.push(performance.now() - t0);
+      t0 = performance.now();
+      const c = new pg.Client({ connectionString: stack.databaseUrl });
+      await c.connect();
+      await c.query(q.sql, q.params);
+      fresh.push(performance.now() - t0);
+      await c.end();
+    }
+
+    const diffs = compareWithRaw(answer, rawAnswer!);
+    for (const d of diffs.slice(0, 5)) log(`  MISMATCH ${v.name}: ${d}`);
+    const [p50, p95, r50, r95] = [pct(times, 50), pct(times, 95), pct(rawTimes, 50), pct(rawTimes, 95)];
+    results.push(
+      `| ${v.name} | ${answer.totals.clicks.toLocaleString()} | ${ms(p50)} | ${ms(p95)} | ${ms(pct(warm, 50))} | ${ms(pct(fresh, 50))} | ${ms(r50)} | ${ms(r95)} | ${(r50 / p50).toFixed(0)}× | ${(r95 / p95).toFixed(0)}× | ${diffs.length ? `NO (${diffs.length})` : "yes"} |`,
+    );
+
+    // The plan of exactly the statement the Worker ran.
+    const { rows } = await raw.query(`explain (analyze, buffers, costs off) ${q.sql}`, q.params);
+    plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+  }
+  raw.release();
+  await pool.end();
+
+  log(`\n${CALLS} Worker calls per row (after 5 warm-up calls), ${RAW_CALLS} raw calls, 20 of the stats SQL alone; times in ms,`);
+  log(`client-side, sequential; ratios raw / Worker. Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}.\n`);
+  log("| call (hot link, by day, all dimensions) | clicks counted | p50 | p95 | its SQL, warm conn. p50 | its SQL, new conn. p50 | raw p50 | raw p95 | ×p50 | ×p95 | same answer |");
+  log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  for (const r of results) log(r);
+  log("\nPlan of the stats statement (rolling variant), EXPLAIN (ANALYZE, BUFFERS):\n");
+  log(plan.split("\n").map((l) => `    ${l}`).join("\n"));
+} finally {
+  await cleanup();
+}

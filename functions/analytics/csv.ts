@@ -1,0 +1,35 @@
+/**
+ * Stats as one CSV table (RFC 4180): `section,key,clicks,humans,uniques`, one row per figure, so any
+ * spreadsheet or CSV reader takes it whole. Sections: totals (empty key), timeseries (key = t), each
+ * dimension under its JSON name (key = value, empty = unknown), topLinks (key = slug, or the id of a
+ * deleted link). humans/uniques are empty where they do not apply.
+ */
+import type { AllStats, Stats } from "./schema.ts";
+import { DIMENSION_FIELDS } from "./stats.ts";
+
+type Cell = string | number | null;
+
+/**
+ * Quotes what needs quoting and defuses spreadsheet formulas: keys are visitor-controlled (referrers, UTM
+ * tags), so a text cell starting with = + - @ or a control character gets a leading apostrophe (OWASP).
+ */
+function cell(v: Cell): string {
+  if (v === null) return "";
+  if (typeof v === "number") return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function statsToCsv(stats: Stats | AllStats): string {
+  const rows: Cell[][] = [["section", "key", "clicks", "humans", "uniques"]];
+  const t = stats.totals;
+  rows.push(["totals", null, t.clicks, t.humans, t.uniques]);
+  for (const p of stats.timeseries) rows.push(["timeseries", p.t, p.clicks, p.humans, p.uniques]);
+  for (const [, field] of DIMENSION_FIELDS) {
+    for (const v of stats[field]) rows.push([field, v.value, v.clicks, null, null]);
+  }
+  if ("topLinks" in stats) {
+    for (const l of stats.topLinks) rows.push(["topLinks", l.slug ?? l.linkId, l.clicks, null, null]);
+  }
+  return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}

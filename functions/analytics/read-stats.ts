@@ -1,0 +1,156 @@
+/**
+ * Reads one stats answer from the rollups in a single SQL statement (each round trip through the Neon
+ * proxy costs more than the work): the link by slug, the time series and totals from clicks_hourly, the
+ * top values of every dimension from clicks_dims_daily (whole UTC days) plus clicks_dims_hourly (the
+ * partial days at the edges), ranked per dimension with a window, and the link's ingested clicks outside
+ * the range (with the range's own, its all-time total, for the live counter). Raw clicks are never read. Every lookup is a range scan of a primary key
+ * (docs/analytics.md has the plans).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../shared/db.ts";
+import { ALL_LINKS, type Dimension } from "../../db/schema.ts";
+import { DAY, HOUR } from "./zoned-time.ts";
+import type { ResolvedRange } from "./range.ts";
+
+export const botModes = ["exclude", "include", "only"] as const;
+export type BotMode = (typeof botModes)[number];
+
+/** What `clicks` means under each bots mode (DESIGN.md). */
+const METRIC: Record<BotMode, SQL> = {
+  exclude: sql.raw("humans"),
+  include: sql.raw("clicks"),
+  only: sql.raw("bots + previews"),
+};
+
+export interface SeriesRow {
+  bucket: number;
+  clicks: number;
+  humans: number;
+  bots: number;
+  previews: number;
+  uniques: number;
+}
+
+export interface DimRow {
+  dim: Dimension;
+  value: string;
+  n: number;
+  /** Slug of the link, for dim "link" (null when the link is gone). */
+  slug: string | null;
+}
+
+export interface RawStats {
+  /** null: no link has this slug. */
+  linkId: string | null;
+  series: SeriesRow[];
+  dims: DimRow[];
+  /** All-time ingested clicks and humans of the link (per-link reads only). */
+  allTime: { clicks: number; humans: number } | null;
+}
+
+/** The UTC dates and hours that serve the dimensions of [from, to): whole days daily, the rest hourly. */
+export function dimensionSpans(from: number, to: number) {
+  const dayFrom = Math.ceil(from / DAY) * DAY;
+  const dayTo = Math.floor(to / DAY) * DAY;
+  if (dayFrom >= dayTo) return { days: null, hours: [[from, to]] as [number, number][] };
+  const hours = ([[from, dayFrom], [dayTo, to]] as [number, number][]).filter(([a, b]) => a < b);
+  return { days: [dayFrom, dayTo] as [number, number], hours };
+}
+
+const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
+const date = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`;
+
+export interface StatsRequest {
+  /** null: every link (the ALL_LINKS rows). */
+  slug: string | null;
+  range: ResolvedRange;
+  bots: BotMode;
+  limit: number;
+  dims: readonly Dimension[];
+}
+
+export async function readStats(db: Db, opts: StatsRequest): Promise<RawStats> {
+  const { rows } = await db.execute(statsQuery(opts));
+  return toRawStats(rows[0]);
+}
+
+/** The one statement (exported so the benchmark can EXPLAIN exactly what the Worker runs). */
+export function statsQuery(opts: StatsRequest): SQL {
+  const { range, limit } = opts;
+  const link = opts.slug === null ? sql`(select ${ALL_LINKS}::text)` : sql`(select id from links where slug = ${opts.slug})`;
+  const metric = METRIC[opts.bots];
+
+  // Bucket index of an hour: hours are contiguous for interval=hour; day bounds go to width_bucket.
+  const bucket =
+    range.interval === "hour"
+      ? sql`((extract(epoch from hour)::bigint - ${range.from / 1000}) / ${HOUR / 1000})::int`
+      : sql`width_bucket(hour, ${`{${range.bounds.map((t) => new Date(t).toISOString()).join(",")}}`}::timestamptz[]) - 1`;
+
+  // Top links need their slugs: a primary-key lookup for each of the few rows kept, none for one link.
+  const slugOf = opts.dims.includes("link")
+    ? sql`case when r.dim = 'link' then (select slug from links where id = r.value) end`
+    : sql`null`;
+
+  const spans = dimensionSpans(range.from, range.to);
+  const dimList = sql.join(opts.dims.map((d) => sql`${d}`), sql`, `);
+  // Each part is summed on its own before the parts are merged: fewer rows cross the union (~20% faster).
+  const parts: SQL[] = [];
+  if (spans.days) {
+    parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_daily
+      where link_id = (select id from link) and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
+        and dim in (${dimList}) group by dim, value`);
+  }
+  for (const [a, b] of spans.hours) {
+    parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_hourly
+      where link_id = (select id from link) and hour >= ${ts(a)} and hour < ${ts(b)} and dim in (${dimList})
+      group by dim, value`);
+  }
+
+  return sql`
+    with link as (select ${link} as id),
+    series as (
+      select ${bucket} as b, sum(clicks) as c, sum(humans) as h, sum(bots) as bo, sum(previews) as p, sum(uniques) as u
+      from clicks_hourly
+      where link_id = (select id from link) and hour >= ${ts(range.from)} and hour < ${ts(range.to)}
+      group by 1
+    ),
+    ranked as (
+      select dim, value, n, row_number() over (partition by dim order by n desc, value collate "C") as rk
+      from (
+        select dim, value, sum(n) as n
+        from (${sql.join(parts, sql` union all `)}) u
+        group by dim, value
+      ) g
+      where n > 0
+    )
+    select
+      (select id from link) as link_id,
+      (select coalesce(json_agg(json_build_array(b, c, h, bo, p, u) order by b), '[]') from series) as series,
+      (select coalesce(json_agg(json_build_array(r.dim, r.value, r.n, ${slugOf}) order by r.dim collate "C", r.rk), '[]')
+         from ranked r where r.rk <= ${limit}) as dims,
+      ${opts.slug === null
+        ? sql`null`
+        : sql`(select json_build_array(coalesce(sum(clicks), 0), coalesce(sum(humans), 0))
+                 from clicks_hourly
+                 where link_id = (select id from link) and (hour < ${ts(range.from)} or hour >= ${ts(range.to)}))`} as outside`;
+}
+
+export function toRawStats(result: unknown): RawStats {
+  const row = result as { link_id: string | null; series: unknown; dims: unknown; outside: unknown };
+  const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+  const series = parse<[number, number, number, number, number, number][]>(row.series).map(
+    ([bucket, clicks, humans, bots, previews, uniques]) => ({
+      bucket, clicks: Number(clicks), humans: Number(humans), bots: Number(bots), previews: Number(previews), uniques: Number(uniques),
+    }),
+  );
+  const dims = parse<[Dimension, string, number, string | null][]>(row.dims).map(([dim, value, n, slug]) => ({
+    dim, value, n: Number(n), slug,
+  }));
+  // All time = the range (already summed in the series) + the hours outside it, so the range is read once.
+  const outside = parse<[number, number] | null>(row.outside);
+  const allTime = outside && {
+    clicks: Number(outside[0]) + series.reduce((n, r) => n + r.clicks, 0),
+    humans: Number(outside[1]) + series.reduce((n, r) => n + r.humans, 0),
+  };
+  return { linkId: row.link_id, series, dims, allTime };
+}

@@ -1,0 +1,110 @@
+/** The stats routes' query and answer, as zod schemas: they validate and they write the OpenAPI document. */
+import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "./zoned-time.ts";
+
+export const StatsQuery = z.object({
+  from: z.string().optional().openapi({
+    description:
+      "ISO 8601 start, inclusive. A date (2026-03-01) is that whole local day in `tz`; a date-time without offset is wall time in `tz`. Floored to the UTC hour. Default: `to` minus 7 days.",
+    example: "2026-03-01",
+  }),
+  to: z.string().optional().openapi({
+    description: "ISO 8601 end, exclusive; a date includes that local day. Ceiled to the UTC hour. Default: now.",
+    example: "2026-03-31",
+  }),
+  interval: z.enum(["hour", "day"]).optional().openapi({
+    description: "Time-series bucket. Default: hour for ranges up to 2 days, else day. Hour: at most 366 days.",
+  }),
+  tz: z
+    .string()
+    .refine(isTimeZone, "is not a known IANA time zone (e.g. Europe/Berlin)")
+    .default("UTC")
+    .openapi({ description: "IANA time zone of day buckets and of `t` offsets.", example: "Europe/Berlin" }),
+  bots: z.enum(["exclude", "include", "only"]).default("exclude").openapi({
+    description: "What `clicks` counts: humans only, everything, or bots and previews only.",
+  }),
+  limit: z.coerce.number().int().min(1).max(100).default(10).openapi({
+    description: "Top values kept per dimension (1..100).",
+  }),
+  format: z.enum(["json", "csv"]).optional().openapi({
+    description: "csv answers text/csv (as does `Accept: text/csv`); json wins over the Accept header.",
+  }),
+});
+export type StatsQuery = z.infer<typeof StatsQuery>;
+
+const Count = z.number().int().nonnegative();
+const TopValue = z
+  .object({
+    value: z.string().nullable().openapi({ description: "null: unknown or none (for referrers: direct traffic)." }),
+    clicks: Count,
+  })
+  .openapi("TopValue");
+
+const Live = z
+  .object({
+    clicks: Count.openapi({ description: "Every click served, all time, from the redirect's Redis counter." }),
+    humans: Count,
+    ingested: z.object({ clicks: Count, humans: Count }).openapi({ description: "All-time totals already in the rollups." }),
+    pending: z.object({ clicks: Count, humans: Count }).openapi({
+      description: "Served but not yet in the rollups (live minus ingested, never negative): not yet in any other figure.",
+    }),
+  })
+  .nullable()
+  .openapi("LiveCounter", {
+    description: "Clicks visible within seconds, before ingestion. null for all links, or when Redis does not answer.",
+  });
+
+const statsFields = {
+  from: z.string().openapi({ description: "Start of the range actually counted (UTC, whole hour)." }),
+  to: z.string().openapi({ description: "End of the range actually counted, exclusive." }),
+  interval: z.enum(["hour", "day"]),
+  tz: z.string(),
+  bots: z.enum(["exclude", "include", "only"]),
+  totals: z.object({ clicks: Count, humans: Count, bots: Count, previews: Count, uniques: Count }),
+  timeseries: z.array(
+    z.object({
+      t: z.string().openapi({ description: "Bucket start, ISO 8601 with the zone's offset." }),
+      clicks: Count,
+      humans: Count,
+      uniques: Count,
+    }),
+  ),
+  referrers: z.array(TopValue),
+  countries: z.array(TopValue),
+  cities: z.array(TopValue),
+  devices: z.array(TopValue),
+  browsers: z.array(TopValue),
+  os: z.array(TopValue),
+  utmSources: z.array(TopValue),
+  utmMediums: z.array(TopValue),
+  utmCampaigns: z.array(TopValue),
+  live: Live,
+};
+
+export const Stats = z.object(statsFields).openapi("Stats");
+export type Stats = z.infer<typeof Stats>;
+
+export const AllStats = z
+  .object({
+    ...statsFields,
+    topLinks: z.array(
+      z.object({ slug: z.string().nullable().openapi({ description: "null when the link was deleted." }), linkId: z.string(), clicks: Count }),
+    ),
+  })
+  .openapi("AllLinksStats");
+export type AllStats = z.infer<typeof AllStats>;
+
+export const Csv = z.string().openapi({
+  description: "One table: section,key,clicks,humans,uniques (sections: totals, timeseries, each dimension, topLinks).",
+});
+
+/** The problem+json body (functions/shared/errors.ts), for the OpenAPI document. */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");

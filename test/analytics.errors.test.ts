@@ -1,0 +1,58 @@
+/** Every bad stats parameter answers 400 problem+json naming it; an unknown slug 404. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { get, makeLink, openDb } from "./helpers/analytics.ts";
+
+const { db, pool } = openDb();
+let slug = "";
+beforeAll(async () => { slug = (await makeLink(db)).slug; });
+afterAll(() => pool.end());
+
+const cases: [string, string, string][] = [
+  ["an unparsable from", "from=yesterday", "from"],
+  ["an unparsable to", "to=2026-13-01", "to"],
+  ["a date that does not exist", "from=2026-02-30", "from"],
+  ["a date-time with a bad hour", "from=2026-02-01T24:00:00Z", "from"],
+  ["from after to", "from=2026-03-02&to=2026-03-01", "from"],
+  ["from equal to to", "from=2026-03-01T10:00:00Z&to=2026-03-01T10:00:00Z", "from"],
+  ["from in the future without to", "from=2999-01-01", "from"],
+  ["a range over 5 years", "from=2020-01-01&to=2025-01-01", "to"],
+  ["an unknown zone", "tz=Mars/Olympus_Mons", "tz"],
+  ["an empty zone", "tz=", "tz"],
+  ["an unknown interval", "interval=week", "interval"],
+  ["hour buckets over 366 days", "from=2025-01-01&to=2026-01-02&interval=hour", "interval"],
+  ["an unknown bots mode", "bots=some", "bots"],
+  ["limit 0", "limit=0", "limit"],
+  ["limit 101", "limit=101", "limit"],
+  ["a fractional limit", "limit=1.5", "limit"],
+  ["a limit that is not a number", "limit=ten", "limit"],
+  ["an unknown format", "format=xml", "format"],
+];
+
+describe("stats: bad input", () => {
+  for (const [what, query, param] of cases) {
+    for (const path of ["/api/v1/links/{slug}/stats", "/api/v1/stats"]) {
+      it(`${path}: ${what} → 400 naming ${param}`, async () => {
+        const res = await get(`${path.replace("{slug}", slug)}?${query}`);
+        expect(res.status).toBe(400);
+        expect(res.headers.get("content-type")).toBe("application/problem+json");
+        const body = (await res.json()) as { status: number; errors: { path: string; message: string }[] };
+        expect(body.status).toBe(400);
+        expect(body.errors.map((e) => e.path)).toEqual([param]);
+        expect(body.errors[0].message).toBeTruthy();
+      });
+    }
+  }
+
+  it("names both bounds when both are unparsable", async () => {
+    const body = (await (await get(`/api/v1/links/${slug}/stats?from=x&to=y`)).json()) as { errors: { path: string }[] };
+    expect(body.errors.map((e) => e.path)).toEqual(["from", "to"]);
+  });
+
+  it("answers 404 problem+json for a slug no link has, also as CSV", async () => {
+    for (const q of ["", "?format=csv"]) {
+      const res = await get(`/api/v1/links/no-such-${slug}/stats${q}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+  });
+});

@@ -1,0 +1,155 @@
+/** Known clicks in, exact numbers out: GET /api/v1/links/{slug}/stats read from the real rollups. */
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { getJson, makeLink, openDb } from "./helpers/analytics.ts";
+import { rollUpClicks, type ClickSpec } from "./helpers/rollups.ts";
+
+const { db, pool } = openDb();
+afterAll(() => pool.end());
+
+const stats = (slug: string, q: string) => getJson(`/api/v1/links/${slug}/stats?${q}`);
+
+describe("GET /api/v1/links/{slug}/stats", () => {
+  it("counts totals, uniques, the time series and every dimension exactly", async () => {
+    const { id, slug } = await makeLink(db);
+    const base = { linkId: id, referrerHost: "google.com", country: "DE", city: "Berlin", device: "desktop", browser: "Chrome", os: "Windows", utmSource: "newsletter", utmMedium: "email", utmCampaign: "spring" };
+    await rollUpClicks(db, [
+      { ...base, ts: "2026-02-10T10:15:00Z", visitor: "v1" },
+      { ...base, ts: "2026-02-10T10:40:00Z", visitor: "v1" }, // same visitor-day: not a new unique
+      { linkId: id, ts: "2026-02-10T11:05:00Z", visitor: "v2", country: "US", city: "Boston", device: "mobile", browser: "Safari", os: "iOS" },
+      { linkId: id, ts: "2026-02-10T11:30:00Z", visitor: "v3", kind: "bot", referrerHost: "crawler.example" },
+      { linkId: id, ts: "2026-02-10T12:00:00Z", visitor: "v4", kind: "preview" },
+      { ...base, ts: "2026-02-11T09:00:00Z", visitor: "v1" }, // a new UTC day: a new visitor-day
+      { ...base, ts: "2026-02-12T09:00:00Z", visitor: "v9" }, // outside the range below
+    ]);
+    const s = await stats(slug, "from=2026-02-10&to=2026-02-11&interval=day");
+    expect(s).toMatchObject({
+      from: "2026-02-10T00:00:00.000Z",
+      to: "2026-02-12T00:00:00.000Z",
+      interval: "day",
+      tz: "UTC",
+      bots: "exclude",
+      totals: { clicks: 4, humans: 4, bots: 1, previews: 1, uniques: 3 },
+      timeseries: [
+        { t: "2026-02-10T00:00:00+00:00", clicks: 3, humans: 3, uniques: 2 },
+        { t: "2026-02-11T00:00:00+00:00", clicks: 1, humans: 1, uniques: 1 },
+      ],
+      referrers: [{ value: "google.com", clicks: 3 }, { value: null, clicks: 1 }],
+      countries: [{ value: "DE", clicks: 3 }, { value: "US", clicks: 1 }],
+      cities: [{ value: "Berlin", clicks: 3 }, { value: "Boston", clicks: 1 }],
+      devices: [{ value: "desktop", clicks: 3 }, { value: "mobile", clicks: 1 }],
+      browsers: [{ value: "Chrome", clicks: 3 }, { value: "Safari", clicks: 1 }],
+      os: [{ value: "Windows", clicks: 3 }, { value: "iOS", clicks: 1 }],
+      utmSources: [{ value: "newsletter", clicks: 3 }, { value: null, clicks: 1 }],
+      utmMediums: [{ value: "email", clicks: 3 }, { value: null, clicks: 1 }],
+      utmCampaigns: [{ value: "spring", clicks: 3 }, { value: null, clicks: 1 }],
+    });
+    expect(s).not.toHaveProperty("topLinks");
+  });
+
+  it("zero-fills empty buckets and picks hour buckets for ranges up to 2 days", async () => {
+    const { id, slug } = await makeLink(db);
+    await rollUpClicks(db, [{ linkId: id, ts: "2026-02-10T03:59:59Z", visitor: "a" }]);
+    const s = await stats(slug, "from=2026-02-10T00:00:00Z&to=2026-02-10T06:00:00Z");
+    expect(s.interval).toBe("hour");
+    expect(s.timeseries.map((p: any) => p.clicks)).toEqual([0, 0, 0, 1, 0, 0]);
+    expect(s.timeseries[3].t).toBe("2026-02-10T03:00:00+00:00");
+    const long = await stats(slug, "from=2026-02-01&to=2026-02-28");
+    expect(long.interval).toBe("day");
+    expect(long.timeseries).toHaveLength(28);
+    expect(long.timeseries.filter((p: any) => p.clicks).map((p: any) => p.t)).toEqual(["2026-02-10T00:00:00+00:00"]);
+  });
+
+  it("reads whole days from the daily rollup and the partial days at the edges from the hourly one", async () => {
+    const { id, slug } = await makeLink(db);
+    const at = (ts: string, country: string): ClickSpec => ({ linkId: id, ts, visitor: ts, country });
+    await rollUpClicks(db, [
+      at("2026-02-09T21:30:00Z", "AA"), // before the range
+      at("2026-02-09T22:10:00Z", "BB"), // first (partial) day
+      at("2026-02-10T12:00:00Z", "CC"), // whole day
+      at("2026-02-10T13:00:00Z", "CC"),
+      at("2026-02-11T01:59:00Z", "DD"), // last (partial) day
+      at("2026-02-11T02:00:00Z", "EE"), // after the range
+    ]);
+    const s = await stats(slug, "from=2026-02-09T22:00:00Z&to=2026-02-11T02:00:00Z&limit=100");
+    expect(s.totals.clicks).toBe(4);
+    expect(s.countries).toEqual([{ value: "CC", clicks: 2 }, { value: "BB", clicks: 1 }, { value: "DD", clicks: 1 }]);
+  });
+
+  it("counts bots and previews as DESIGN.md says for exclude, include and only", async () => {
+    const { id, slug } = await makeLink(db);
+    const hour = "2026-02-15T08:00:00Z";
+    await rollUpClicks(db, [
+      ...["h1", "h2", "h3"].map((v) => ({ linkId: id, ts: hour, visitor: v, referrerHost: "news.example" })),
+      ...["b1", "b2"].map((v) => ({ linkId: id, ts: hour, visitor: v, kind: "bot" as const, referrerHost: "crawler.example" })),
+      { linkId: id, ts: hour, visitor: "p1", kind: "preview" as const, referrerHost: "chat.example" },
+    ]);
+    const q = "from=2026-02-15&to=2026-02-15&interval=day";
+    const apart = { humans: 3, bots: 2, previews: 1, uniques: 3 };
+    const exclude = await stats(slug, q);
+    expect(exclude.totals).toEqual({ clicks: 3, ...apart });
+    expect(exclude.timeseries).toEqual([{ t: "2026-02-15T00:00:00+00:00", clicks: 3, humans: 3, uniques: 3 }]);
+    expect(exclude.referrers).toEqual([{ value: "news.example", clicks: 3 }]);
+    const include = await stats(slug, `${q}&bots=include`);
+    expect(include.totals).toEqual({ clicks: 6, ...apart });
+    expect(include.timeseries[0]).toEqual({ t: "2026-02-15T00:00:00+00:00", clicks: 6, humans: 3, uniques: 3 });
+    expect(include.referrers).toEqual([
+      { value: "news.example", clicks: 3 }, { value: "crawler.example", clicks: 2 }, { value: "chat.example", clicks: 1 },
+    ]);
+    const only = await stats(slug, `${q}&bots=only`);
+    expect(only.totals).toEqual({ clicks: 3, ...apart });
+    expect(only.timeseries[0].clicks).toBe(3);
+    expect(only.referrers).toEqual([{ value: "crawler.example", clicks: 2 }, { value: "chat.example", clicks: 1 }]);
+  });
+
+  it("keeps the top `limit` values per dimension, ties broken by value", async () => {
+    const { id, slug } = await makeLink(db);
+    const clicks: ClickSpec[] = [];
+    ["c", "a", "b"].forEach((country, i) => {
+      for (let n = 0; n <= i; n++) clicks.push({ linkId: id, ts: "2026-02-16T10:00:00Z", visitor: `${country}${n}`, country, city: "x" });
+    });
+    clicks.push({ linkId: id, ts: "2026-02-16T10:00:00Z", visitor: "z", country: "a2", city: "x" });
+    await rollUpClicks(db, clicks);
+    const s = await stats(slug, "from=2026-02-16&to=2026-02-16&limit=2");
+    expect(s.countries).toEqual([{ value: "b", clicks: 3 }, { value: "a", clicks: 2 }]);
+    expect(s.cities).toEqual([{ value: "x", clicks: 7 }]);
+    const one = await stats(slug, "from=2026-02-16&to=2026-02-16&limit=1");
+    expect(one.countries).toEqual([{ value: "b", clicks: 3 }]);
+  });
+
+  it("answers from rollups older than the 90-day raw retention, with no raw click left", async () => {
+    const { id, slug } = await makeLink(db);
+    const now = Date.now();
+    const daysAgo = (d: number) => new Date(now - d * 86_400_000).toISOString();
+    await rollUpClicks(db, [
+      { linkId: id, ts: daysAgo(200), visitor: "old" },
+      { linkId: id, ts: daysAgo(120), visitor: "old" },
+      { linkId: id, ts: daysAgo(95), visitor: "old", kind: "bot" },
+      { linkId: id, ts: daysAgo(10), visitor: "new" },
+    ]);
+    const raw = await db.execute(sql`select count(*)::int as n from clicks where link_id = ${id}`);
+    expect(raw.rows[0].n).toBe(0);
+    const s = await stats(slug, `from=${daysAgo(150)}&to=${new Date(now).toISOString()}`);
+    expect(s.totals).toEqual({ clicks: 2, humans: 2, bots: 1, previews: 0, uniques: 2 });
+    expect(s.timeseries.length).toBeGreaterThanOrEqual(150);
+    expect(s.timeseries.reduce((n: number, p: any) => n + p.clicks, 0)).toBe(2);
+  });
+
+  it("is described in the OpenAPI document, with its parameters and both media types", async () => {
+    const { get } = await import("./helpers/analytics.ts");
+    const doc = (await (await get("/openapi.json", null)).json()) as any;
+    for (const path of ["/api/v1/links/{slug}/stats", "/api/v1/stats"]) {
+      const op = doc.paths[path].get;
+      expect(op.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(["from", "to", "interval", "tz", "bots", "limit", "format"]));
+      expect(Object.keys(op.responses[200].content)).toEqual(["application/json", "text/csv"]);
+    }
+    expect(doc.components.schemas.AllLinksStats.properties.topLinks).toBeTruthy();
+  });
+
+  it("answers 404 for an unknown slug", async () => {
+    const { get } = await import("./helpers/analytics.ts");
+    const res = await get("/api/v1/links/no-such-slug-here/stats");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+});
