@@ -21,10 +21,16 @@ export function bundleIn(outdir: string): string {
   return path.join(outdir, file);
 }
 
+const toml = () => fs.readFileSync(path.resolve(import.meta.dirname, "../wrangler.toml"), "utf8");
+
 /** The deployment's compatibility date, from wrangler.toml, so the test runtime matches it. */
 function compatibilityDate(): string {
-  const toml = fs.readFileSync(path.resolve(import.meta.dirname, "../wrangler.toml"), "utf8");
-  return toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)![1];
+  return toml().match(/^compatibility_date\s*=\s*"([^"]+)"/m)![1];
+}
+
+/** The assets binding's name, if wrangler.toml's [assets] declares one (routes may read files through it). */
+function assetsBinding(): string | undefined {
+  return toml().split(/^\[assets\]\s*$/m)[1]?.split(/^\[/m)[0].match(/^binding\s*=\s*"([^"]+)"/m)?.[1];
 }
 
 export async function serveWorker(opts: {
@@ -41,7 +47,7 @@ export async function serveWorker(opts: {
     compatibilityDate: compatibilityDate(),
     bindings: opts.bindings(url),
     // As wrangler configures it: files first, the Worker for every path that is not a file.
-    ...(opts.assets ? { assets: { directory: opts.assets, routerConfig: { has_user_worker: true } } } : {}),
+    ...(opts.assets ? { assets: { directory: opts.assets, binding: assetsBinding(), routerConfig: { has_user_worker: true } } } : {}),
     host: "127.0.0.1",
     port,
   });
