@@ -127,7 +127,7 @@ describe("dashboard flow in headless Chromium", () => {
   step("draws the analytics chart once the clicks are ingested", async () => {
     await worker.scheduled(); // the cron: drains the click stream into Postgres and the rollups
     await page.goto(app(`/app/links/${slug}/stats?range=24h`));
-    const clicks = page.locator(".totals .stat", { hasText: /^Clicks/ }).locator(".value");
+    const clicks = page.locator('[data-total="clicks"] .value');
     expect(await clicks.textContent()).toBe("2");
     const canvas = page.locator("#chart canvas");
     await canvas.waitFor();

@@ -48,7 +48,7 @@ describe("API keys page", () => {
     const row = page.locator("tbody tr", { hasText: name });
     expect(await row.locator("td", { hasText: "analytics:read" }).count()).toBe(1);
     await screenshot(page, "keys");
-    await page.reload();
+    await page.goto(`${worker.url}/app/keys`);
     expect(await page.locator("#minted-key").count()).toBe(0); // shown once: not on the next view
     expect(await page.content()).not.toContain(key);
 

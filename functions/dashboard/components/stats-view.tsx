@@ -9,6 +9,8 @@ const DIMENSIONS: [keyof Stats, string][] = [
   ["utmCampaigns", "UTM campaigns"],
 ];
 
+const TOTALS = [["clicks", "Clicks"], ["uniques", "Unique visitors"], ["humans", "People"], ["bots", "Bots"], ["previews", "Previews"]] as const;
+
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** The stats API's live block (per link): every click served so far, counted in Redis at redirect time. */
@@ -71,11 +73,9 @@ export const StatsView: FC<{ stats: Stats; tz: string; live?: string }> = ({ sta
           <span class="value" data-live-value aria-live="polite">{liveText(s)}</span>
         </div>
       )}
-      <div class="stat"><span class="label">Clicks</span><span class="value">{n(s.totals.clicks)}</span></div>
-      <div class="stat"><span class="label">Unique visitors</span><span class="value">{n(s.totals.uniques)}</span></div>
-      <div class="stat"><span class="label">People</span><span class="value">{n(s.totals.humans)}</span></div>
-      <div class="stat"><span class="label">Bots</span><span class="value">{n(s.totals.bots)}</span></div>
-      <div class="stat"><span class="label">Previews</span><span class="value">{n(s.totals.previews)}</span></div>
+      {TOTALS.map(([key, label]) => (
+        <div class="stat" data-total={key}><span class="label">{label}</span><span class="value">{n(s.totals[key])}</span></div>
+      ))}
     </section>
     <section class="card">
       <h2>Clicks per {s.interval}</h2>
