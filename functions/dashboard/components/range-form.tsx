@@ -17,7 +17,7 @@ export const RangeForm: FC<{ action: string; range: Range; bots: string; tz: str
     <Select name="bots" label="Bots" error={errors.bots}>
       {BOTS.map(([v, l]) => <option value={v} selected={bots === v}>{l}</option>)}
     </Select>
-    <button type="submit">Apply</button>
+    <div class="filter-actions"><button type="submit">Apply</button></div>
     <p class="hint tz">Times in <strong>{tz}</strong>. The day fields count when the range is "Custom days".</p>
   </form>
 );

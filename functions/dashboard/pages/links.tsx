@@ -26,8 +26,10 @@ export function registerLinks(dash: Dash) {
         <form method="get" action="/app/links" class="filters" role="search">
           <Field name="q" label="Search" type="search" value={q} placeholder="slug, URL or title" />
           <Field name="tag" label="Tag" value={tag} placeholder="any tag" />
-          <button type="submit">Filter</button>
-          {(q || tag) && <a href="/app/links">Clear</a>}
+          <div class="filter-actions">
+            <button type="submit">Filter</button>
+            {(q || tag) && <a href="/app/links">Clear</a>}
+          </div>
         </form>
         {!res.ok ? (
           <FormError message={res.problem.detail} />
@@ -43,12 +45,11 @@ export function registerLinks(dash: Dash) {
                 <tbody>
                   {res.data.data.map((l) => (
                     <tr>
-                      <td data-label="Short link">
-                        <a href={`/app/links/${l.slug}`}>{l.slug}</a>
-                        {l.title && <span class="sub">{l.title}</span>}
+                      <td data-label="Short link" class="slug">
+                        <div><a href={`/app/links/${l.slug}`}>{l.slug}</a>{l.title && <span class="sub">{l.title}</span>}</div>
                       </td>
                       <td data-label="Destination" class="url"><span title={l.url}>{l.url}</span></td>
-                      <td data-label="Tags">{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>)}</td>
+                      <td data-label="Tags"><div>{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>)}</div></td>
                       <td data-label="Clicks" class="num">{l.clicks}</td>
                       <td data-label="Created"><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></td>
                       <td class="actions">
