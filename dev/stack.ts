@@ -3,7 +3,9 @@
  * Upstash-REST bridge, and a private PostgreSQL behind a Neon WebSocket proxy, with migrations applied.
  * Existing servers are used instead when their URLs are given (REDIS_URL / DATABASE_URL, or the TEST_ ones).
  */
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { applyMigrations } from "./migrate.ts";
 import { startNeonProxy } from "./neon-proxy.ts";
@@ -55,7 +57,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     let redis: RedisServer | undefined;
     let redisUrl = opts.redisUrl;
     if (!redisUrl) {
-      redis = await startRedisServer({ dir: opts.dataDir && path.join(opts.dataDir, "redis") });
+      // With a control server (tests), a throwaway append-only file lets data survive a stop/start, as it
+      // does on Upstash: a fault test can then see what an outage leaves behind in Redis.
+      let dir = opts.dataDir && path.join(opts.dataDir, "redis");
+      if (!dir && opts.control) {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-redis-"));
+        stops.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
+        dir = tmp;
+      }
+      redis = await startRedisServer({ dir });
       stops.push(redis.stop);
       redisUrl = redis.url;
       log(`redis-server on ${redisUrl}`);

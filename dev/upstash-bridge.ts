@@ -33,39 +33,49 @@ export function encodeReply(value: Reply, base64: boolean): Encoded {
   return base64 ? buf.toString("base64") : buf.toString("utf8");
 }
 
-const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
-
-/**
- * Upstash accepts script shebang flags that redis-server 7.0 refuses ("allow-key-locking", which
- * @upstash/ratelimit puts on every script). The bridge drops them before Redis sees the script, and maps the
- * SHA-1 the client computed over the original text to the one redis-server knows, so EVALSHA still works.
- */
-function upstashScripts() {
-  const shas = new Map<string, string>();
-  const strip = (script: string) =>
-    script.replace(/^#!lua([^\n]*)/, (_, rest: string) => {
-      const flags = /flags=(\S*)/.exec(rest)?.[1].split(",").filter((f) => f && f !== "allow-key-locking") ?? [];
-      return flags.length ? `#!lua flags=${flags.join(",")}` : "#!lua";
-    });
-  return (cmd: (string | number)[]): (string | number)[] => {
-    const name = String(cmd[0]).toUpperCase();
-    if ((name === "EVAL" || name === "EVAL_RO") && typeof cmd[1] === "string" && cmd[1].startsWith("#!lua")) {
-      const script = strip(cmd[1]);
-      if (script !== cmd[1]) shas.set(sha1(cmd[1]), sha1(script));
-      return [cmd[0], script, ...cmd.slice(2)];
-    }
-    if ((name === "EVALSHA" || name === "EVALSHA_RO") && shas.has(String(cmd[1]))) {
-      return [cmd[0], shas.get(String(cmd[1]))!, ...cmd.slice(2)];
-    }
-    return cmd;
-  };
-}
-
 const isCommand = (c: unknown): c is (string | number)[] =>
   Array.isArray(c) && c.length > 0 && c.every((a) => typeof a === "string" || typeof a === "number");
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Shebang flags Upstash accepts and redis-server 7 refuses ("Unexpected flag in script shebang"). */
+const UPSTASH_ONLY_FLAGS = new Set(["allow-key-locking"]);
+
+/** The script with Upstash-only flags dropped from its `#!lua flags=...` line; the same string if none. */
+export function localScript(script: string): string {
+  const m = /^#!lua([^\n]*)/.exec(script);
+  if (!m) return script;
+  const line = m[1].replace(/\bflags=([^\s]*)/, (_all, list: string) => {
+    const kept = list.split(",").filter((f) => f && !UPSTASH_ONLY_FLAGS.has(f));
+    return kept.length ? `flags=${kept.join(",")}` : "";
+  });
+  return `#!lua${line.trimEnd()}${script.slice(m[0].length)}`;
+}
+
+const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
+
+/**
+ * Rewrites EVAL / EVALSHA so scripts written for Upstash (e.g. @upstash/ratelimit's) run on redis-server:
+ * EVAL runs the cleaned script and remembers its hash under the hash the client computed, so the client's
+ * next EVALSHA finds it, as it would on Upstash.
+ */
+function scriptTranslator() {
+  const hashes = new Map<string, string>();
+  return (cmd: (string | number)[]): (string | number)[] => {
+    const name = String(cmd[0]).toUpperCase();
+    if ((name === "EVAL" || name === "EVAL_RO") && typeof cmd[1] === "string") {
+      const local = localScript(cmd[1]);
+      if (local === cmd[1]) return cmd;
+      hashes.set(sha1(cmd[1]), sha1(local));
+      return [cmd[0], local, ...cmd.slice(2)];
+    }
+    if ((name === "EVALSHA" || name === "EVALSHA_RO") && hashes.has(String(cmd[1]).toLowerCase())) {
+      return [cmd[0], hashes.get(String(cmd[1]).toLowerCase())!, ...cmd.slice(2)];
+    }
+    return cmd;
+  };
 }
 
 export async function startUpstashBridge(opts: { redisUrl: string; token: string; port?: number }): Promise<UpstashBridge> {
@@ -91,9 +101,9 @@ export async function startUpstashBridge(opts: { redisUrl: string; token: string
           redis.once("ready", done);
         });
 
-  const adapt = upstashScripts();
+  const translate = scriptTranslator();
   const run = (cmd: (string | number)[]) => {
-    const [name, ...args] = adapt(cmd);
+    const [name, ...args] = translate(cmd);
     return redis.callBuffer(String(name), ...args.map(String)) as Promise<Reply>;
   };
 
@@ -134,10 +144,7 @@ export async function startUpstashBridge(opts: { redisUrl: string; token: string
       if (path === "/multi-exec") {
         if (!Array.isArray(body) || !body.every(isCommand)) return send(400, { error: "ERR body must be an array of commands" });
         const multi = redis.multi();
-        for (const cmd of body) {
-          const [name, ...args] = adapt(cmd);
-          multi.callBuffer(String(name), ...args.map(String));
-        }
+        for (const [name, ...args] of body.map(translate)) multi.callBuffer(String(name), ...args.map(String));
         const out = (await multi.exec()) ?? [];
         return send(200, out.map(([err, v]) => err ? { error: errorText(err) } : { result: encodeReply(v as Reply, b64) }));
       }

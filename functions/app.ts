@@ -1,9 +1,7 @@
 /** The Hono app: middleware, then every route, each registered from its own file. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
-import { registerAllStats } from "./api/stats-all.ts";
-import { registerLinkStats } from "./api/stats-link.ts";
-import { registerMe } from "./api/me.ts";
+import { registerApi } from "./api/index.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
@@ -19,9 +17,7 @@ export function createApp() {
   app.use("*", services);
 
   registerHealthz(app);
-  registerLinkStats(app);
-  registerAllStats(app);
-  registerMe(app);
+  registerApi(app);
   registerDashboard(app);
 
   app.doc31("/openapi.json", {

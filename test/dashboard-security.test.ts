@@ -1,10 +1,11 @@
 /**
  * Dashboard security: who gets a session and what the cookie holds, CSRF refusals, the
  * Content-Security-Policy, and that every page needs a session. Runs the Worker in workerd against the
- * real stack; sign-in is checked by the API itself (GET /api/v1/me).
+ * real stack; sign-in is checked by the API itself (functions/dashboard/scopes.ts).
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { call, mintKey } from "./api.ts";
 
 const ADMIN = (env as unknown as { ADMIN_API_KEY: string }).ADMIN_API_KEY;
 const ORIGIN = "http://sho.rt";
@@ -102,6 +103,37 @@ describe("dashboard sessions", () => {
   });
 });
 
+describe("dashboard scopes come from the API", () => {
+  const page = (path: string, cookie: string) => exports.default.fetch(`${ORIGIN}${path}`, { headers: { cookie }, redirect: "manual" });
+
+  it("offers a key only what it may use, shows the API's refusal in words, and ends its session once revoked", async () => {
+    const { id, key } = await mintKey(["analytics:read"], "dashboard analyst");
+    const res = await login(key);
+    expect(res.headers.get("location")).toBe("/app/stats"); // no links:read: analytics is its first page
+    const cookie = cookiePair(res);
+
+    const stats = await (await page("/app/stats", cookie)).text();
+    expect(stats).not.toContain('href="/app/keys"');
+    const links = await page("/app/links", cookie);
+    expect(links.status).toBe(403);
+    expect(await links.text()).toContain("lacks the &quot;links:read&quot; scope");
+
+    expect((await call("DELETE", `/api/v1/keys/${id}`)).status).toBe(204);
+    const after = await page("/app/stats", cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get("location")).toBe("/app/login?expired=1");
+  });
+
+  it("learns links:write without creating anything", async () => {
+    const { key } = await mintKey(["links:write"], "dashboard writer");
+    const before = await call("GET", "/api/v1/links?limit=1");
+    const res = await login(key);
+    const html = await (await page("/app/links", cookiePair(res))).text();
+    expect(html).toContain('href="/app/create"');
+    expect(await (await call("GET", "/api/v1/links?limit=1")).json()).toEqual(await before.json());
+  });
+});
+
 describe("dashboard CSRF and CSP", () => {
   it("refuses a form POST from another origin, or with no origin at all, and changes nothing", async () => {
     for (const origin of ["http://evil.example", null]) {
@@ -122,17 +154,6 @@ describe("dashboard CSRF and CSP", () => {
     const html = await res.text();
     // Every <script> loads a file; JSON data blocks (never executed) are the only other kind allowed.
     for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/src="\/assets\/|type="application\/json"/);
-  });
-});
-
-describe("GET /api/v1/me", () => {
-  it("names the caller and its scopes for any valid key; 401 without one", async () => {
-    const ok = await exports.default.fetch(`${ORIGIN}/api/v1/me`, { headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ keyId: "admin", scopes: ["links:read", "links:write", "analytics:read", "admin"] });
-    const none = await exports.default.fetch(`${ORIGIN}/api/v1/me`);
-    expect(none.status).toBe(401);
-    expect(none.headers.get("content-type")).toBe("application/problem+json");
   });
 });
 

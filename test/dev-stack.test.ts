@@ -86,12 +86,14 @@ describe("Upstash REST bridge", () => {
     expect(pending).toHaveLength(1);
   });
 
-  it("runs Upstash-flagged scripts (@upstash/ratelimit's allow-key-locking), by EVAL then by EVALSHA", async () => {
-    const script = "#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1])";
+  it("runs scripts written for Upstash, whose shebang flags redis-server 7 does not know", async () => {
+    // @upstash/ratelimit's scripts start like this; Upstash accepts the flag, redis-server refuses it.
+    const script = `#!lua flags=allow-key-locking\nreturn redis.call("INCR", KEYS[1])`;
+    const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script));
+    const sha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
     expect(await redis.eval(script, [`${prefix}lua`], [])).toBe(1);
-    const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script)))]
-      .map((b) => b.toString(16).padStart(2, "0")).join("");
-    expect(await redis.evalsha(hex, [`${prefix}lua`], [])).toBe(2);
+    // The client's next call is EVALSHA by the hash of the script as it wrote it.
+    expect(await redis.evalsha(sha, [`${prefix}lua`], [])).toBe(2);
   });
 
   it("refuses a wrong token and a malformed body", async () => {

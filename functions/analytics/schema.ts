@@ -98,13 +98,4 @@ export const Csv = z.string().openapi({
   description: "One table: section,key,clicks,humans,uniques (sections: totals, timeseries, each dimension, topLinks).",
 });
 
-/** The problem+json body (functions/shared/errors.ts), for the OpenAPI document. */
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
+export { Problem } from "../shared/problem-schema.ts";

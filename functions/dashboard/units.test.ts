@@ -86,7 +86,7 @@ describe("QR codes", () => {
 
 describe("session cookie sealing", () => {
   const config = { ADMIN_API_KEY: "unit-admin-key-0123456789" } as Env;
-  const session = { key: "secret-key-value", keyId: "k1", scopes: ["links:read" as const], exp: Math.floor(Date.now() / 1000) + 60 };
+  const session = { key: "secret-key-value", scopes: ["links:read" as const], exp: Math.floor(Date.now() / 1000) + 60 };
 
   it("round-trips, never shows the key, and refuses expired or altered values", async () => {
     const sealed = await sealSession(config, session);

@@ -14,17 +14,7 @@ export const SlugParams = z.object({
     .openapi({ param: { name: "slug", in: "path" }, example: "aZ3kP9x", description: "Case-sensitive short-link slug" }),
 });
 
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
-
-export const problemContent = { "application/problem+json": { schema: Problem } };
+export { Problem, problemContent } from "../shared/problem-schema.ts";
 
 const location = { Location: { schema: { type: "string" as const, format: "uri" }, description: "The destination" } };
 export const redirectResponse = (description: string) => ({ description, headers: location });

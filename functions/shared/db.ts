@@ -25,6 +25,9 @@ export function createDb(env: Env): { db: Db; pool: Pool } {
   configureLocalProxy(env.NEON_WS_PROXY);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4, connectionTimeoutMillis: 5000 });
   // A dropped connection surfaces on the query that used it; this keeps an idle error from being unhandled.
-  pool.on("error", (e: Error) => console.error("postgres pool error:", e.message));
+  // Once end() has begun, workerd reports each socket it closes as "Network connection lost": not a fault.
+  pool.on("error", (e: Error) => {
+    if (!pool.ending) console.error("postgres pool error:", e.message);
+  });
   return { db: drizzle({ client: pool, schema }), pool };
 }

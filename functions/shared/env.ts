@@ -34,6 +34,8 @@ export const envSchema = z.object({
    * restarts that day's unique-visitor counting. Set it to keep the two independent.
    */
   VISITOR_SALT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Requests per API key per minute (sliding window, @upstash/ratelimit); 0 turns rate limiting off. */
+  RATE_LIMIT_PER_MINUTE: intVar(600),
 });
 
 export type Env = z.infer<typeof envSchema>;

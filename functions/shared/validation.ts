@@ -1,5 +1,22 @@
 import type { Hook } from "@hono/zod-openapi";
+import type { FieldError } from "./errors.ts";
 import { ApiError } from "./errors.ts";
+
+type Issue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
+
+const joinPath = (path: readonly PropertyKey[]) => path.map(String).join(".") || "(root)";
+
+/**
+ * zod issues as the problem body's errors[]: one entry per offending field, "(root)" for the body itself.
+ * Unknown fields get an entry each, under their own name, so a client sees which field to drop.
+ */
+export function fieldErrors(issues: readonly Issue[]): FieldError[] {
+  return issues.flatMap((i) =>
+    i.code === "unrecognized_keys" && i.keys?.length
+      ? i.keys.map((k) => ({ path: joinPath([...i.path, k]), message: "is not a known field" }))
+      : [{ path: joinPath(i.path), message: i.message }],
+  );
+}
 
 /**
  * The defaultHook of every OpenAPI route: a request that fails its zod schema answers 400 problem+json with
@@ -7,9 +24,5 @@ import { ApiError } from "./errors.ts";
  */
 export const validationHook: Hook<unknown, any, any, unknown> = (result) => {
   if (result.success) return;
-  const errors = result.error.issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(root)",
-    message: i.message,
-  }));
-  throw new ApiError(400, "The request is not valid: see errors.", { errors });
+  throw new ApiError(400, "The request is not valid: see errors.", { errors: fieldErrors(result.error.issues) });
 };

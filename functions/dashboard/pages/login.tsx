@@ -1,5 +1,6 @@
 import type { Scope } from "../../shared/auth.ts";
 import { SessionRejected } from "../api-client.ts";
+import { probeScopes } from "../scopes.ts";
 import { Field } from "../components/field.tsx";
 import { Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../env.ts";
@@ -47,16 +48,16 @@ export function registerLogin(dash: Dash) {
     const next = safeNext(form.next);
     if (!key) return page(c, <LoginPage next={next ?? ""} error="Enter an API key." />, 400);
     // The API decides whether the key is valid: the same check as every API call.
-    let me;
+    let probed;
     try {
-      me = await c.var.api.withKey(key).call<{ keyId: string; scopes: Scope[] }>("GET", "/api/v1/me");
+      probed = await probeScopes(c.var.api.withKey(key));
     } catch (e) {
       if (!(e instanceof SessionRejected)) throw e;
       return page(c, <LoginPage next={next ?? ""} error={e.detail} />, 400);
     }
-    if (!me.ok) return page(c, <LoginPage next={next ?? ""} error={me.problem.detail} />, me.status === 429 ? 429 : 503);
-    await startSession(c, c.var.config, { key, keyId: me.data.keyId, scopes: me.data.scopes });
-    return c.redirect(next ?? home(me.data.scopes), 303);
+    if ("failure" in probed) return page(c, <LoginPage next={next ?? ""} error={probed.failure} />, 503);
+    await startSession(c, c.var.config, { key, scopes: probed.scopes });
+    return c.redirect(next ?? home(probed.scopes), 303);
   });
 
   dash.post("/logout", (c) => {

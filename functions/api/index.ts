@@ -1,0 +1,33 @@
+/** Every /api/v1 route, the docs page, and the security scheme the OpenAPI document declares for them. */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../shared/app-env.ts";
+import { registerDocs } from "./docs.ts";
+import { registerCreateKey } from "./keys/create.ts";
+import { registerListKeys } from "./keys/list.ts";
+import { registerRevokeKey } from "./keys/revoke.ts";
+import { registerBulkCreate } from "./links/bulk.ts";
+import { registerCreateLink } from "./links/create.ts";
+import { registerDeleteLink } from "./links/delete.ts";
+import { registerGetLink } from "./links/get.ts";
+import { registerListLinks } from "./links/list.ts";
+import { registerPatchLink } from "./links/patch.ts";
+import { registerSecurityScheme } from "./openapi.ts";
+import { registerAllStats } from "./stats-all.ts";
+import { registerLinkStats } from "./stats-link.ts";
+
+export function registerApi(app: OpenAPIHono<AppEnv>) {
+  registerSecurityScheme(app);
+  // Literal paths before parameterised ones: /links/bulk must not be read as the slug "bulk".
+  registerBulkCreate(app);
+  registerCreateLink(app);
+  registerListLinks(app);
+  registerGetLink(app);
+  registerPatchLink(app);
+  registerDeleteLink(app);
+  registerLinkStats(app);
+  registerAllStats(app);
+  registerCreateKey(app);
+  registerListKeys(app);
+  registerRevokeKey(app);
+  registerDocs(app);
+}

@@ -1,0 +1,45 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { insertApiKey } from "../../../db/queries/api-keys.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import type { Scope } from "../../shared/auth.ts";
+import { randomBase62, sha256Hex } from "../../shared/crypto.ts";
+import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
+import { CreatedKey, CreateKeyInput } from "./schemas.ts";
+
+/** "emu_" + 32 base62 characters: about 190 bits, recognisable by secret scanners from its prefix. */
+export const KEY_PREFIX = "emu_";
+const KEY_RANDOM_CHARS = 32;
+/** Characters of the key kept in clear for lists: "emu_" and 8 random ones. */
+export const VISIBLE_CHARS = 12;
+
+export const createKeyRoute = createRoute({
+  method: "post",
+  path: "/api/v1/keys",
+  tags: ["keys"],
+  summary: "Mint an API key (shown once)",
+  ...secured("admin", limitBody(16 * 1024)),
+  request: jsonBody(CreateKeyInput),
+  responses: {
+    201: json(CreatedKey, "The key; store it now, it cannot be shown again"),
+    ...problems(400, 413, 415),
+  },
+});
+
+export function registerCreateKey(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createKeyRoute, async (c) => {
+    const { name, scopes } = c.req.valid("json");
+    const key = KEY_PREFIX + randomBase62(KEY_RANDOM_CHARS);
+    const row = await insertApiKey(c.var.db(), {
+      id: crypto.randomUUID(),
+      name,
+      prefix: key.slice(0, VISIBLE_CHARS),
+      hash: await sha256Hex(key),
+      scopes: [...new Set(scopes)],
+    });
+    c.header("cache-control", "no-store");
+    return c.json(
+      { id: row.id, name: row.name, key, prefix: row.prefix, scopes: row.scopes as Scope[], createdAt: row.createdAt.toISOString() },
+      201,
+    );
+  });
+}

@@ -1,0 +1,39 @@
+import { z } from "@hono/zod-openapi";
+import { scopes } from "../../shared/auth.ts";
+
+export const Scope = z.enum(scopes).openapi("Scope");
+
+export const CreateKeyInput = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+      .openapi({ example: "CI deploy bot" }),
+    scopes: z.array(Scope).min(1).max(scopes.length * 4).openapi({ description: "Duplicates are dropped" }),
+  })
+  .openapi("CreateKeyInput");
+
+const keyFields = {
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart", example: "emu_3kT9xQ2a" }),
+  scopes: z.array(Scope),
+  createdAt: z.string(),
+};
+
+export const CreatedKey = z
+  .object({ ...keyFields, key: z.string().openapi({ description: "The key itself: shown this once, stored only as a hash" }) })
+  .openapi("CreatedKey");
+
+export const ApiKey = z
+  .object({
+    ...keyFields,
+    lastUsedAt: z.string().nullable().openapi({ description: "Within about a minute" }),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const KeyParams = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });

@@ -1,0 +1,55 @@
+/**
+ * Keeps the redirect's caches coherent with Postgres after the API changed a link (DESIGN: the next
+ * redirect already uses the change). Runs after the Postgres write has committed:
+ * - this isolate's own cache entry is dropped at once (forgetLink);
+ * - Redis is written through: changed links are SET (which also replaces a negative "missing" marker),
+ *   removed slugs are DELeted, all in one auto-pipelined round trip.
+ * If that write fails the request still succeeds (Postgres is the source of truth and has the change), but
+ * a stale link:{slug} must not outlive it, so the slugs are DELeted again in waitUntil with backoff. A DEL,
+ * not a SET: a late retry can never put back an older version over a newer PATCH; the worst it does is make
+ * the next redirect read Postgres once. Only if Redis stays unreachable for the whole retry window (about
+ * 12 s) is the failure logged, naming each slug, for an operator to clear.
+ */
+import type { Context } from "hono";
+import type { LinkRow } from "../../../db/schema.ts";
+import { forgetLink } from "../../redirect/isolate-cache.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { dropLinkCache, toCachedLink, writeLinkCache } from "../../shared/link-cache.ts";
+
+export const RETRY_DELAYS_MS = [250, 1000, 3000, 8000];
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function dropWithRetries(redis: AppEnv["Variables"]["redis"], slugs: string[]): Promise<void> {
+  for (const delay of RETRY_DELAYS_MS) {
+    await new Promise((r) => setTimeout(r, delay));
+    try {
+      await Promise.all(slugs.map((s) => dropLinkCache(redis, s)));
+      console.log(`link cache: dropped ${slugs.length} entr${slugs.length === 1 ? "y" : "ies"} after a failed write-through`);
+      return;
+    } catch (e) {
+      console.error(`link cache: retry to drop ${slugs.length} entries failed: ${message(e)}`);
+    }
+  }
+  console.error(
+    `link cache: Redis unreachable for ${RETRY_DELAYS_MS.reduce((a, b) => a + b)} ms after a link changed; these cache ` +
+      `entries may be stale until deleted by hand or expired (7 days): ${slugs.map((s) => `link:${s}`).join(" ")}`,
+  );
+}
+
+/** Write-through after `written` rows were inserted or updated and `removed` slugs stopped existing. */
+export async function syncLinkCache(c: Context<AppEnv>, written: LinkRow[], removed: string[] = []): Promise<void> {
+  const slugs = [...written.map((r) => r.slug), ...removed];
+  for (const slug of slugs) forgetLink(slug);
+  if (!slugs.length) return;
+  const redis = c.var.redis;
+  try {
+    await Promise.all([
+      ...written.map((row) => writeLinkCache(redis, toCachedLink(row))),
+      ...removed.map((slug) => dropLinkCache(redis, slug)),
+    ]);
+  } catch (e) {
+    console.error(`link cache: write-through of ${slugs.length} entries failed (${message(e)}); retrying as deletes`);
+    c.executionCtx.waitUntil(dropWithRetries(redis, slugs));
+  }
+}

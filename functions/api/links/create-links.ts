@@ -1,0 +1,87 @@
+/** Creating links, one or a thousand: checks, slug assignment (random ones retried on collision), write-through. */
+import type { Context } from "hono";
+import { insertLinks, type NewLink } from "../../../db/queries/links.ts";
+import type { LinkRow } from "../../../db/schema.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import type { Db } from "../../shared/db.ts";
+import { problem, type Problem } from "../../shared/errors.ts";
+import { randomSlug } from "../../shared/slugs.ts";
+import { syncLinkCache } from "./cache-sync.ts";
+import { ownHosts, policyErrors, toValues } from "./rules.ts";
+import type { CreateLinkInput } from "./schemas.ts";
+
+export type CreateOutcome = { ok: true; row: LinkRow } | { ok: false; problem: Problem };
+
+/** A row ready to insert; `custom` says whether its slug was chosen by the client (then it may not change). */
+export interface Draft {
+  row: NewLink & { id: string; slug: string };
+  custom: boolean;
+}
+
+/** Rounds of fresh random slugs before giving up; one collision in 3.5e12 makes a second round already rare. */
+const SLUG_ATTEMPTS = 5;
+
+/**
+ * Inserts drafts in one statement per round. A draft whose random slug collided gets a new one and goes
+ * into the next round; a draft whose custom slug is taken yields null (the caller answers 409).
+ */
+export async function insertDrafts(db: Db, drafts: Draft[], newSlug: () => string = randomSlug): Promise<(LinkRow | null)[]> {
+  const out = new Map<string, LinkRow | null>();
+  let pending = drafts;
+  for (let round = 0; pending.length && round < SLUG_ATTEMPTS; round++) {
+    const inserted = await insertLinks(db, pending.map((d) => d.row));
+    for (const row of inserted) out.set(row.id, row);
+    const retry: Draft[] = [];
+    for (const d of pending) {
+      if (out.has(d.row.id)) continue;
+      if (d.custom) out.set(d.row.id, null);
+      else retry.push({ ...d, row: { ...d.row, slug: newSlug() } });
+    }
+    pending = retry;
+  }
+  if (pending.length) throw new Error(`no free random slug after ${SLUG_ATTEMPTS} attempts`);
+  return drafts.map((d) => out.get(d.row.id) ?? null);
+}
+
+/** Validated bodies in, one outcome per body out (same order). Writes Postgres, then the link cache. */
+export async function createLinks(c: Context<AppEnv>, inputs: CreateLinkInput[]): Promise<CreateOutcome[]> {
+  const hosts = ownHosts(c);
+  const keyId = c.var.principal?.keyId;
+  const createdBy = keyId && keyId !== "admin" ? keyId : null;
+  const outcomes: (CreateOutcome | undefined)[] = inputs.map(() => undefined);
+  const claimed = new Set<string>();
+  const accepted: { index: number; input: CreateLinkInput }[] = [];
+
+  for (const [index, input] of inputs.entries()) {
+    const errors = policyErrors(input, hosts);
+    if (errors.length) {
+      outcomes[index] = { ok: false, problem: problem(422, "The link cannot be created: see errors.", errors) };
+    } else if (input.slug !== undefined && claimed.has(input.slug)) {
+      outcomes[index] = { ok: false, problem: problem(409, `The slug "${input.slug}" appears earlier in this request.`) };
+    } else {
+      if (input.slug !== undefined) claimed.add(input.slug);
+      accepted.push({ index, input });
+    }
+  }
+
+  // Password hashing is the slow part (PBKDF2); WebCrypto runs the hashes side by side.
+  const drafts = await Promise.all(
+    accepted.map(async ({ index, input }) => {
+      const values = await toValues(input);
+      const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? randomSlug(), createdBy };
+      return { index, draft: { row, custom: input.slug !== undefined } };
+    }),
+  );
+
+  const rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft));
+  const created: LinkRow[] = [];
+  for (const [i, { index, draft }] of drafts.entries()) {
+    const row = rows[i];
+    if (row) created.push(row);
+    outcomes[index] = row
+      ? { ok: true, row }
+      : { ok: false, problem: problem(409, `The slug "${draft.row.slug}" is taken.`, [{ path: "slug", message: "is taken" }]) };
+  }
+  await syncLinkCache(c, created);
+  return outcomes as CreateOutcome[];
+}

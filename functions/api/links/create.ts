@@ -1,0 +1,36 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
+import { createLinks } from "./create-links.ts";
+import { presentLinks } from "./present.ts";
+import { CreateLinkInput, Link } from "./schemas.ts";
+
+/** A link body is a few kilobytes at most (two 2,048-character URLs); 64 KB leaves room and refuses abuse. */
+export const MAX_LINK_BODY_BYTES = 64 * 1024;
+
+export const createLinkRoute = createRoute({
+  method: "post",
+  path: "/api/v1/links",
+  tags: ["links"],
+  summary: "Shorten a URL (random or custom slug)",
+  ...secured("links:write", limitBody(MAX_LINK_BODY_BYTES)),
+  request: jsonBody(CreateLinkInput),
+  responses: {
+    201: json(Link, "The link, live at once"),
+    ...problems(400, 409, 413, 415, 422),
+  },
+});
+
+export function registerCreateLink(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createLinkRoute, async (c) => {
+    const [outcome] = await createLinks(c, [c.req.valid("json")]);
+    if (!outcome.ok) {
+      const p = outcome.problem;
+      throw new ApiError(p.status as 409 | 422, p.detail, { errors: p.errors });
+    }
+    const [link] = await presentLinks(c, [outcome.row], true);
+    c.header("location", `/api/v1/links/${encodeURIComponent(link.slug)}`);
+    return c.json(link, 201);
+  });
+}

@@ -1,0 +1,30 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { findLink } from "../../../db/queries/links.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { json, problems, secured } from "../openapi.ts";
+import { presentLinks } from "./present.ts";
+import { Link, SlugParams } from "./schemas.ts";
+
+export const getLinkRoute = createRoute({
+  method: "get",
+  path: "/api/v1/links/{slug}",
+  tags: ["links"],
+  summary: "One link, with its live human-click count",
+  ...secured("links:read"),
+  request: { params: SlugParams },
+  responses: {
+    200: json(Link, "The link"),
+    ...problems(400, 404),
+  },
+});
+
+export function registerGetLink(app: OpenAPIHono<AppEnv>) {
+  app.openapi(getLinkRoute, async (c) => {
+    const { slug } = c.req.valid("param");
+    const row = await findLink(c.var.db(), slug);
+    if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
+    const [link] = await presentLinks(c, [row]);
+    return c.json(link, 200);
+  });
+}

@@ -1,0 +1,37 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { listLinks } from "../../../db/queries/links.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { json, problems, secured } from "../openapi.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { presentLinks } from "./present.ts";
+import { LinkPage, ListQuery } from "./schemas.ts";
+
+export const listLinksRoute = createRoute({
+  method: "get",
+  path: "/api/v1/links",
+  tags: ["links"],
+  summary: "Links, newest first, a page at a time; search and tag filter",
+  description: "Pass `nextCursor` back as `cursor` for the next page (with the same q and tag); it is null on the last page.",
+  ...secured("links:read"),
+  request: { query: ListQuery },
+  responses: {
+    200: json(LinkPage, "A page of links"),
+    ...problems(400),
+  },
+});
+
+export function registerListLinks(app: OpenAPIHono<AppEnv>) {
+  app.openapi(listLinksRoute, async (c) => {
+    const { limit, cursor, q, tag } = c.req.valid("query");
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null) {
+      throw new ApiError(400, "The cursor is not one this API issued.", {
+        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page" }],
+      });
+    }
+    const { rows, next } = await listLinks(c.var.db(), { limit, after, q, tag });
+    const data = await presentLinks(c, rows);
+    return c.json({ data, nextCursor: next ? encodeCursor(next) : null }, 200);
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The rules a well-formed link body must still pass (422), and its translation into column values.
+ * Shared by create, bulk create and patch so the three can never disagree.
+ */
+import type { Context } from "hono";
+import type { links } from "../../../db/schema.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import type { FieldError } from "../../shared/errors.ts";
+import { hashPassword } from "../../shared/password.ts";
+import { isReservedSlug } from "../../shared/slugs.ts";
+import type { CreateLinkInput, PatchLinkInput } from "./schemas.ts";
+
+export type LinkValues = Partial<typeof links.$inferInsert>;
+
+const bareHost = (host: string) => host.toLowerCase().replace(/\.+$/, "");
+
+/** The hosts short URLs live on: a link there would redirect to itself (or to another short link) forever. */
+export function ownHosts(c: Context<AppEnv>): Set<string> {
+  const hosts = new Set([bareHost(new URL(c.req.url).hostname)]);
+  const base = c.var.config.PUBLIC_BASE_URL;
+  if (base) hosts.add(bareHost(new URL(base).hostname));
+  return hosts;
+}
+
+/** Origin of short URLs: PUBLIC_BASE_URL, or the origin this request came in on. */
+export function shortBase(c: Context<AppEnv>): string {
+  return (c.var.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+}
+
+/** 422-class problems of a body that passed its schema; empty when it may be stored. */
+export function policyErrors(input: PatchLinkInput, hosts: Set<string>, now = Date.now()): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.slug !== undefined && isReservedSlug(input.slug)) {
+    errors.push({ path: "slug", message: `"${input.slug}" is reserved for the service's own paths` });
+  }
+  for (const field of ["url", "fallbackUrl"] as const) {
+    const value = input[field];
+    if (value && hosts.has(bareHost(new URL(value).hostname))) {
+      errors.push({ path: field, message: "must not point at this service's own domain: the short link would loop" });
+    }
+  }
+  if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
+    errors.push({ path: "expiresAt", message: "must be in the future" });
+  }
+  return errors;
+}
+
+/**
+ * Column values for the fields present in `input` (absent: untouched; null: cleared). URLs are stored in
+ * their normalized form (WHATWG href: punycode host, percent-encoded path), which is always a valid
+ * Location header; passwords only as a PBKDF2 hash.
+ */
+export async function toValues(input: PatchLinkInput | CreateLinkInput): Promise<LinkValues> {
+  const v: LinkValues = {};
+  if (input.url !== undefined) v.url = new URL(input.url).href;
+  if (input.slug !== undefined) v.slug = input.slug;
+  if (input.redirectType !== undefined) v.redirectType = input.redirectType ?? 302;
+  if (input.title !== undefined) v.title = input.title;
+  if (input.tags !== undefined) v.tags = [...new Set(input.tags ?? [])];
+  if (input.expiresAt !== undefined) v.expiresAt = input.expiresAt === null ? null : new Date(input.expiresAt);
+  if (input.maxClicks !== undefined) v.maxClicks = input.maxClicks;
+  if (input.fallbackUrl !== undefined) v.fallbackUrl = input.fallbackUrl === null ? null : new URL(input.fallbackUrl).href;
+  if (input.password !== undefined) v.passwordHash = input.password === null ? null : await hashPassword(input.password);
+  return v;
+}

@@ -1,0 +1,128 @@
+/** The Link resource and the bodies and parameters of the links routes: validation and documentation in one. */
+import { z } from "@hono/zod-openapi";
+import { SLUG_PATTERN } from "../../shared/slugs.ts";
+
+export const MAX_URL_LENGTH = 2048;
+export const redirectTypes = [301, 302, 307, 308] as const;
+
+/** Text that Postgres can store: its text type refuses the NUL character. */
+const text = (max: number) =>
+  z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain the NUL character");
+
+/** Why `s` is not an acceptable destination, or null. Checked on the normalized form, which is what is stored. */
+export function httpUrlProblem(s: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return "is not a valid absolute URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return "must use http or https";
+  if (!u.hostname) return "must name a host";
+  if (u.href.length > MAX_URL_LENGTH) return `is longer than ${MAX_URL_LENGTH} characters once normalized`;
+  return null;
+}
+
+const HttpUrl = z
+  .string()
+  .max(MAX_URL_LENGTH)
+  .superRefine((s, ctx) => {
+    const problem = httpUrlProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .openapi({ format: "uri", example: "https://example.com/a/long/path?utm_source=news" });
+
+export const Slug = z
+  .string()
+  .regex(SLUG_PATTERN, "must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -")
+  .openapi({ example: "launch-2026" });
+
+// The document generator shows only the first value of a multi-value literal: spell the enum out.
+const RedirectType = z
+  .literal(redirectTypes)
+  .openapi({ type: "integer", enum: [...redirectTypes], description: "HTTP status of the redirect" });
+const Title = text(500);
+const Tags = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters"),
+  )
+  .max(20)
+  .openapi({ description: "Up to 20 tags of at most 50 characters; duplicates are dropped" });
+const ExpiresAt = z.iso
+  .datetime({ offset: true })
+  .openapi({ description: "ISO 8601 with a zone, in the future; after it the link answers 410 or its fallback" });
+const MaxClicks = z
+  .int()
+  .min(1)
+  .max(2_147_483_647)
+  .openapi({ description: "Human clicks after which the link answers 410 or its fallback" });
+const Password = text(256).min(1).openapi({ description: "Visitors must enter it; stored as a salted hash, never returned" });
+
+/** Fields that create and patch share; null means none (on create) or clears the field (on patch). */
+const clearable = {
+  title: Title.nullish(),
+  tags: Tags.nullish(),
+  expiresAt: ExpiresAt.nullish(),
+  maxClicks: MaxClicks.nullish(),
+  fallbackUrl: HttpUrl.nullish(),
+  password: Password.nullish(),
+};
+
+export const CreateLinkInput = z
+  .strictObject({
+    url: HttpUrl,
+    slug: Slug.optional().openapi({ description: "Custom slug; a random 7-character one when absent" }),
+    redirectType: RedirectType.optional().openapi({ default: 302 }),
+    ...clearable,
+  })
+  .openapi("CreateLinkInput");
+export type CreateLinkInput = z.infer<typeof CreateLinkInput>;
+
+export const PatchLinkInput = z
+  .strictObject({
+    url: HttpUrl.optional(),
+    slug: Slug.optional().openapi({ description: "A new slug: the old short URL stops working" }),
+    redirectType: RedirectType.nullish().openapi({ description: "null restores the default, 302" }),
+    ...clearable,
+  })
+  .openapi("PatchLinkInput", { description: "Each field optional; null clears it" });
+export type PatchLinkInput = z.infer<typeof PatchLinkInput>;
+
+export const Link = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    shortUrl: z.string(),
+    url: z.string(),
+    redirectType: RedirectType,
+    title: z.string().nullable(),
+    tags: z.array(z.string()),
+    expiresAt: z.string().nullable().openapi({ description: "ISO 8601 UTC" }),
+    maxClicks: z.int().nullable(),
+    fallbackUrl: z.string().nullable(),
+    hasPassword: z.boolean(),
+    clicks: z.int().openapi({ description: "Human clicks served, live" }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Link");
+export type Link = z.infer<typeof Link>;
+
+export const SlugParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
+
+export const ListQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ type: "integer", description: "Page size, 1 to 100" }),
+    cursor: z.string().max(500).optional().openapi({ description: "nextCursor of the previous page" }),
+    q: text(200).min(1).optional().openapi({ description: "Case-insensitive search in slug, URL and title" }),
+    tag: Tags.element.optional().openapi({ description: "Only links carrying this tag" }),
+  });
+
+export const LinkPage = z
+  .object({ data: z.array(Link), nextCursor: z.string().nullable() })
+  .openapi("LinkPage");

@@ -1,0 +1,282 @@
+/**
+ * Bad input to the links API: every refusal is a 4xx application/problem+json that names what is wrong, and
+ * nothing is created, changed or cached. Property tests: no body and no slug yields a 5xx.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { encodeCursor } from "../functions/api/links/cursor.ts";
+import { Link } from "../functions/api/links/schemas.ts";
+import { redisKeys } from "../functions/shared/keys.ts";
+import { isReservedSlug, isValidSlug } from "../functions/shared/slugs.ts";
+import { call, createLink, mintKey, redis, uniqueSlug } from "./api.ts";
+
+async function expectProblem(res: Response, status: number, paths?: string[]): Promise<any> {
+  const body = (await res.json()) as any;
+  expect({ status: res.status, body }).toMatchObject({ status, body: { status } });
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  expect(typeof body.title).toBe("string");
+  expect(typeof body.detail).toBe("string");
+  // A field can break several rules at once; each path is named at least once.
+  if (paths) expect([...new Set(body.errors.map((e: { path: string }) => e.path))].sort()).toEqual([...paths].sort());
+  return body;
+}
+
+/** The slug leads nowhere: not in Postgres, not in the Redis cache. */
+async function expectAbsent(slug: string) {
+  expect((await call("GET", `/api/v1/links/${slug}`)).status).toBe(404);
+  expect(await redis.get(redisKeys.link(slug))).toBeNull();
+}
+
+const post = (body: unknown) => call("POST", "/api/v1/links", { body });
+
+describe("POST /api/v1/links with bad input", () => {
+  it("refuses malformed JSON, a wrong content type and a missing body", async () => {
+    const slug = uniqueSlug();
+    const json = { "content-type": "application/json" };
+    await expectProblem(await call("POST", "/api/v1/links", { raw: `{"url":"https://example.com","slug":"${slug}"`, headers: json }), 400);
+    await expectProblem(await call("POST", "/api/v1/links", { raw: JSON.stringify({ url: "https://example.com", slug }), headers: { "content-type": "text/plain" } }), 415);
+    await expectProblem(await call("POST", "/api/v1/links", { raw: `url=https://example.com&slug=${slug}`, headers: { "content-type": "application/x-www-form-urlencoded" } }), 415);
+    await expectProblem(await call("POST", "/api/v1/links", { headers: json }), 400);
+    await expectProblem(await call("POST", "/api/v1/links"), 400, ["url"]);
+    await expectProblem(await call("POST", "/api/v1/links", { raw: "[]", headers: json }), 400);
+    await expectProblem(await call("POST", "/api/v1/links", { raw: "null", headers: json }), 400);
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    await expectProblem(await call("POST", "/api/v1/links", { raw: deep, headers: json }), 400);
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { raw: deep, headers: json }), 400);
+    await expectAbsent(slug);
+  });
+
+  it("names each field of the wrong type or out of range", async () => {
+    const slug = uniqueSlug();
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ url: 42 }, ["url"]],
+      [{ url: "https://example.com", slug, tags: "a" }, ["tags"]],
+      [{ url: "https://example.com", slug, tags: ["ok", ""] }, ["tags.1"]],
+      [{ url: "https://example.com", slug, tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, ["tags"]],
+      [{ url: "https://example.com", slug, tags: ["x".repeat(51)] }, ["tags.0"]],
+      [{ url: "https://example.com", slug, maxClicks: "5" }, ["maxClicks"]],
+      [{ url: "https://example.com", slug, maxClicks: 0 }, ["maxClicks"]],
+      [{ url: "https://example.com", slug, maxClicks: -3 }, ["maxClicks"]],
+      [{ url: "https://example.com", slug, maxClicks: 1.5 }, ["maxClicks"]],
+      [{ url: "https://example.com", slug, maxClicks: 2 ** 31 }, ["maxClicks"]],
+      [{ url: "https://example.com", slug, redirectType: 303 }, ["redirectType"]],
+      [{ url: "https://example.com", slug, redirectType: "302" }, ["redirectType"]],
+      [{ url: "https://example.com", slug, expiresAt: "tomorrow" }, ["expiresAt"]],
+      [{ url: "https://example.com", slug, expiresAt: "2999-01-01T00:00:00" }, ["expiresAt"]],
+      [{ url: "https://example.com", slug, title: "a\u0000b" }, ["title"]],
+      [{ url: "https://example.com", slug, title: "x".repeat(501) }, ["title"]],
+      [{ url: "https://example.com", slug, password: "" }, ["password"]],
+      [{ url: "https://example.com", slug, slug2: "x", Url: "y" }, ["slug2", "Url"]],
+      [{ url: null, slug: null, redirectType: null }, ["url", "slug", "redirectType"]],
+    ];
+    for (const [body, paths] of cases) await expectProblem(await post(body), 400, paths);
+    await expectAbsent(slug);
+  });
+
+  it("refuses URLs that are not http(s), too long, or unparseable, in url and fallbackUrl", async () => {
+    const slug = uniqueSlug();
+    const long = `https://example.com/${"a".repeat(2049 - "https://example.com/".length)}`;
+    const bad = ["ftp://example.com/f", "javascript:alert(1)", "data:text/html,hi", "mailto:a@example.com", "example.com/x",
+      "https://", "http://exa mple.com", "", long, `https://example.com/${"ü".repeat(400)}`];
+    for (const url of bad) {
+      await expectProblem(await post({ url, slug }), 400, ["url"]);
+      await expectProblem(await post({ url: "https://example.com", fallbackUrl: url, slug }), 400, ["fallbackUrl"]);
+    }
+    await expectAbsent(slug);
+  });
+
+  it("refuses a link to this service's own domain, a past expiry and reserved slugs (422)", async () => {
+    const slug = uniqueSlug();
+    for (const url of ["https://sho.rt/abc", "http://SHO.RT./x", "http://sho.rt:8080/"]) {
+      await expectProblem(await post({ url, slug }), 422, ["url"]);
+      await expectProblem(await post({ url: "https://example.com", fallbackUrl: url, slug }), 422, ["fallbackUrl"]);
+    }
+    await expectProblem(await post({ url: "https://example.com", slug, expiresAt: new Date(Date.now() - 1000).toISOString() }), 422, ["expiresAt"]);
+    await expectProblem(await post({ url: "https://sho.rt/", slug, expiresAt: "2000-01-01T00:00:00Z" }), 422, ["url", "expiresAt"]);
+    await expectAbsent(slug);
+    for (const reserved of ["api", "API", "docs", "Docs", "healthz", "app", "assets", "_", "_next", "cdn-cgi", "openapi"]) {
+      await expectProblem(await post({ url: "https://example.com", slug: reserved }), 422, ["slug"]);
+    }
+  });
+
+  it("refuses malformed custom slugs (400)", async () => {
+    for (const slug of ["", "a b", "a.b", "a/b", "ü", "x".repeat(65), "emoji😀"]) {
+      await expectProblem(await post({ url: "https://example.com", slug }), 400, ["slug"]);
+    }
+  });
+
+  it("answers 409 for a taken slug and leaves the existing link as it was", async () => {
+    const link = await createLink({ url: "https://example.com/original" });
+    await expectProblem(await post({ url: "https://example.com/intruder", slug: link.slug }), 409);
+    expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(link);
+    expect(await redis.get(redisKeys.link(link.slug))).toMatchObject({ url: "https://example.com/original" });
+  });
+
+  it("answers 413 to a body over 64 KB, announced or streamed", async () => {
+    const slug = uniqueSlug();
+    const big = JSON.stringify({ url: "https://example.com", slug, title: "x".repeat(70_000) });
+    await expectProblem(await call("POST", "/api/v1/links", { raw: big, headers: { "content-type": "application/json" } }), 413);
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    await expectProblem(await call("POST", "/api/v1/links", { raw: stream, headers: { "content-type": "application/json" } }), 413);
+    await expectAbsent(slug);
+  });
+});
+
+describe("POST /api/v1/links/bulk with bad input", () => {
+  it("refuses the whole request when its envelope is wrong, creating nothing", async () => {
+    const slug = uniqueSlug();
+    const item = { url: "https://example.com", slug };
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: { links: [] } }), 400, ["links"]);
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: [item] }), 400);
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: { links: [item], more: 1 } }), 400, ["more"]);
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: { links: item } }), 400, ["links"]);
+    const tooMany = { links: [item, ...Array.from({ length: 1000 }, () => ({ url: "https://example.com" }))] };
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: tooMany }), 400, ["links"]);
+    const huge = { links: [item, ...Array.from({ length: 1000 }, () => ({ url: "https://example.com", title: "x".repeat(2100) }))] };
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: huge }), 413);
+    await expectAbsent(slug);
+  });
+
+  it("refuses more than 100 password-protected links in one request", async () => {
+    const slug = uniqueSlug();
+    const links = [{ url: "https://example.com", slug }, ...Array.from({ length: 101 }, () => ({ url: "https://example.com", password: "pw" }))];
+    await expectProblem(await call("POST", "/api/v1/links/bulk", { body: { links } }), 400, ["links"]);
+    await expectAbsent(slug);
+  });
+});
+
+describe("reading, patching and deleting with bad input", () => {
+  it("answers 400 to malformed slugs and 404 to unknown ones", async () => {
+    for (const method of ["GET", "PATCH", "DELETE"]) {
+      const body = method === "PATCH" ? { title: "x" } : undefined;
+      await expectProblem(await call(method, `/api/v1/links/${encodeURIComponent("a b")}`, { body }), 400, ["slug"]);
+      await expectProblem(await call(method, `/api/v1/links/${"x".repeat(65)}`, { body }), 400, ["slug"]);
+      await expectProblem(await call(method, `/api/v1/links/${uniqueSlug("nope")}`, { body }), 404);
+    }
+  });
+
+  it("refuses bad patches and changes nothing", async () => {
+    const link = await createLink({ url: "https://example.com/stay", title: "Stay" });
+    const other = await createLink({ url: "https://example.com/other" });
+    const patch = (body: unknown) => call("PATCH", `/api/v1/links/${link.slug}`, { body });
+    await expectProblem(await patch({ url: null }), 400, ["url"]);
+    await expectProblem(await patch({ slug: null }), 400, ["slug"]);
+    await expectProblem(await patch({ title: "x", color: "red" }), 400, ["color"]);
+    await expectProblem(await patch({ url: "https://sho.rt/loop" }), 422, ["url"]);
+    await expectProblem(await patch({ slug: "docs" }), 422, ["slug"]);
+    await expectProblem(await patch({ expiresAt: "2001-01-01T00:00:00Z" }), 422, ["expiresAt"]);
+    await expectProblem(await patch({ slug: other.slug, title: "Taken" }), 409, ["slug"]);
+    await expectProblem(await call("PATCH", `/api/v1/links/${link.slug}`, { raw: "{", headers: { "content-type": "application/json" } }), 400);
+    await expectProblem(await call("PATCH", `/api/v1/links/${link.slug}`, { raw: "{}", headers: { "content-type": "text/plain" } }), 415);
+    expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(link);
+    expect(await (await call("GET", `/api/v1/links/${other.slug}`)).json()).toEqual(other);
+    expect(await redis.get(redisKeys.link(link.slug))).toMatchObject({ url: "https://example.com/stay" });
+  });
+});
+
+describe("GET /api/v1/links with bad parameters", () => {
+  it("answers 400 to bad cursors, limits and unknown parameters", async () => {
+    const b64 = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const cursors = [
+      "!!!", "a", b64("not json"), b64("{}"), b64('["2026-01-01T00:00:00.000000Z"]'), b64("[1,2]"),
+      b64('["2026-02-30T00:00:00.000000Z","x"]'), b64('["99999-01-01T00:00:00.000000Z","x"]'),
+      b64('["2026-01-01 00:00:00","x"]'), b64('["2026-01-01T00:00:00.000000Z","a\\u0000"]'), "x".repeat(501),
+    ];
+    for (const cursor of cursors) {
+      await expectProblem(await call("GET", `/api/v1/links?cursor=${encodeURIComponent(cursor)}`), 400, ["cursor"]);
+    }
+    for (const limit of ["0", "101", "abc", "1.5", "-1", ""]) {
+      await expectProblem(await call("GET", `/api/v1/links?limit=${limit}`), 400, ["limit"]);
+    }
+    await expectProblem(await call("GET", "/api/v1/links?tags=x"), 400, ["tags"]);
+    await expectProblem(await call("GET", "/api/v1/links?limit=1&limit=2"), 400, ["limit"]);
+    await expectProblem(await call("GET", `/api/v1/links?q=${"x".repeat(201)}`), 400, ["q"]);
+    await expectProblem(await call("GET", "/api/v1/links?q=%00"), 400, ["q"]);
+  });
+
+  it("accepts a well-formed cursor it did not issue and simply answers the rows after it", async () => {
+    const cursor = encodeCursor({ createdAt: "1999-01-01T00:00:00.000000Z", id: "z" });
+    const res = await call("GET", `/api/v1/links?cursor=${cursor}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: [], nextCursor: null });
+  });
+});
+
+describe("property: no input yields a 5xx", () => {
+  const text = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme", maxLength: 80 }));
+  const url = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), text, fc.constant("https://sho.rt/x"));
+  const field = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.constant(null), fc.jsonValue());
+  const linkBody = fc.record(
+    {
+      url: field(url),
+      slug: field(fc.oneof(text, fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/))),
+      redirectType: field(fc.oneof(fc.constantFrom(301, 302, 307, 308), fc.integer())),
+      title: field(text),
+      tags: field(fc.array(text, { maxLength: 25 })),
+      expiresAt: field(fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), text)),
+      maxClicks: field(fc.oneof(fc.integer(), fc.double(), fc.bigInt().map(String))),
+      fallbackUrl: field(url),
+      password: field(text),
+      extra: fc.jsonValue(),
+    },
+    { requiredKeys: [] },
+  );
+  const anyBody = fc.oneof(linkBody, fc.jsonValue(), fc.string().map((raw) => ({ raw })));
+
+  const send = (method: string, path: string, key: string, body: unknown) =>
+    call(method, path, body && typeof body === "object" && "raw" in body && Object.keys(body).length === 1
+      ? { key, raw: String((body as { raw: unknown }).raw), headers: { "content-type": "application/json" } }
+      : { key, body });
+
+  it("POST /api/v1/links", async () => {
+    const { key } = await mintKey(["links:write"]);
+    await fc.assert(
+      fc.asyncProperty(anyBody, async (body) => {
+        const res = await send("POST", "/api/v1/links", key, body);
+        expect(res.status).toBeLessThan(500);
+        if (res.status === 201) expect(Link.safeParse(await res.json()).success).toBe(true);
+        else expect(res.headers.get("content-type")).toBe("application/problem+json");
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("PATCH /api/v1/links/{slug}", async () => {
+    const { key } = await mintKey(["links:write"]);
+    let slug = (await createLink({ url: "https://example.com/prop" })).slug;
+    await fc.assert(
+      fc.asyncProperty(anyBody, async (body) => {
+        const res = await send("PATCH", `/api/v1/links/${slug}`, key, body);
+        expect(res.status).toBeLessThan(500);
+        if (res.status === 200) {
+          const link = await res.json();
+          expect(Link.safeParse(link).success).toBe(true);
+          slug = (link as { slug: string }).slug; // a valid patch may have moved it
+        } else {
+          expect(res.status).not.toBe(404);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("slugs: reading answers 200/400/404, creating succeeds exactly for valid, unreserved slugs", async () => {
+    const { key } = await mintKey(["links:write", "links:read"]);
+    const slug = fc.oneof(fc.string({ unit: "grapheme", maxLength: 70 }), fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/));
+    await fc.assert(
+      fc.asyncProperty(slug, async (s) => {
+        const read = await call("GET", `/api/v1/links/${encodeURIComponent(s)}`, { key });
+        expect([200, 400, 404]).toContain(read.status);
+        const res = await call("POST", "/api/v1/links", { key, body: { url: "https://example.com/s", slug: s } });
+        if (isValidSlug(s) && !isReservedSlug(s)) expect([201, 409]).toContain(res.status);
+        else expect([400, 422]).toContain(res.status);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
