@@ -21,7 +21,7 @@ export function liveClicks(stats: Pick<Stats, "live">): number | null {
 const liveText = (s: Stats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
 
 /** One dimension as a table with a bar per row (<meter>: no inline style, so the CSP can forbid them). */
-const CountTable: FC<{ title: string; rows: Count[] }> = ({ title, rows }) => {
+const CountTable: FC<{ title: string; rows: Count[]; href?: (value: string) => string | undefined }> = ({ title, rows, href }) => {
   const max = Math.max(1, ...rows.map((r) => r.clicks));
   return (
     <section class="card dim">
@@ -32,7 +32,7 @@ const CountTable: FC<{ title: string; rows: Count[] }> = ({ title, rows }) => {
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td class="value">{r.value || <em>unknown</em>}</td>
+                <td class="value">{r.value ? (href?.(r.value) ? <a href={href(r.value)}>{r.value}</a> : r.value) : <em>unknown</em>}</td>
                 <td class="num">{n(r.clicks)}</td>
                 <td class="bar"><meter min={0} max={max} value={r.clicks} aria-hidden="true">{r.clicks}</meter></td>
               </tr>
@@ -51,6 +51,7 @@ function topLinkRows(rows: Record<string, unknown>[] = []): Count[] {
     clicks: Number(r.clicks ?? 0),
   }));
 }
+const topLinkHref = (value: string) => (value.startsWith("deleted link ") ? undefined : `/app/links/${encodeURIComponent(value)}/stats`);
 
 /** Chart data for the client script, as a JSON data block (never executed, so the CSP allows it). */
 function chartData(s: Stats): string {
@@ -90,7 +91,7 @@ export const StatsView: FC<{ stats: Stats; tz: string; live?: string }> = ({ sta
       </details>
     </section>
     <div class="dims">
-      {s.topLinks && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} />}
+      {s.topLinks && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} href={topLinkHref} />}
       {DIMENSIONS.map(([key, title]) => <CountTable title={title} rows={(s[key] as Count[] | undefined) ?? []} />)}
     </div>
   </>
