@@ -49,7 +49,9 @@ const vars: Record<string, string> = {
   ADMIN_API_KEY: adminKey,
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
 };
-for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "VISITOR_SALT_SECRET", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]) {
+for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "VISITOR_SALT_SECRET", "RATE_LIMIT_PER_MINUTE", "QSTASH_TOKEN",
+  "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "INGEST_BATCH_SIZE", "INGEST_BUDGET_MS", "INGEST_CLAIM_IDLE_MS",
+  "RAW_RETENTION_DAYS", "RETENTION_CHUNK_ROWS", "RETENTION_MAX_CHUNKS"]) {
   if (process.env[k]) vars[k] = process.env[k]!;
 }
 const envFile = path.join(dataDir, "worker.env");

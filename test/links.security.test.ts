@@ -97,6 +97,24 @@ const routes: RouteCase[] = [
     prepare: async () => ({ method: "GET", path: "/api/v1/stats", unchanged: async () => {} }),
   },
   {
+    route: "POST /api/v1/ingest/flush",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "POST", path: "/api/v1/ingest/flush", unchanged: async () => {} }),
+  },
+  {
+    route: "GET /api/v1/ingest/status",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/ingest/status", unchanged: async () => {} }),
+  },
+  {
+    route: "POST /api/v1/ingest/dead-letters/replay",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "POST", path: "/api/v1/ingest/dead-letters/replay", unchanged: async () => {} }),
+  },
+  {
     route: "POST /api/v1/keys",
     scope: "admin",
     success: 201,

@@ -66,16 +66,23 @@ export const clicksDimsDaily = pgTable(
 );
 
 /**
- * One row per link, UTC day and human visitor, with the visitor's first click of that day: decides which
- * hour a unique belongs to, also when clicks arrive out of order. Deleted with raw-click retention.
+ * One row per UTC day, link and human visitor, with the visitor's first click of that day: decides which
+ * hour a unique belongs to, also when clicks arrive out of order. Needed only while a click of that day
+ * can still arrive: the cron deletes days before the oldest click still waiting, with a margin
+ * (functions/cron/retention.ts); the day leads the key so that delete is a range.
  */
 export const visitorDays = pgTable(
   "visitor_days",
   {
-    linkId: text("link_id").notNull(),
     day: date("day").notNull(),
+    linkId: text("link_id").notNull(),
     visitor: text("visitor").notNull(),
     firstAt: timestamp("first_at", { withTimezone: true }).notNull(),
+    /**
+     * first_at before the last time a late, earlier click moved it; null if never moved. Written by the
+     * ingest upsert so that its RETURNING tells which hour loses the unique (RETURNING shows new values only).
+     */
+    prevFirstAt: timestamp("prev_first_at", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.linkId, t.day, t.visitor] })],
+  (t) => [primaryKey({ columns: [t.day, t.linkId, t.visitor] })],
 );

@@ -2,6 +2,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
 import { registerDocs } from "./docs.ts";
+import { registerIngestFlush } from "./ingest-flush.ts";
+import { registerIngestReplay } from "./ingest-replay.ts";
+import { registerIngestStatus } from "./ingest-status.ts";
 import { registerCreateKey } from "./keys/create.ts";
 import { registerListKeys } from "./keys/list.ts";
 import { registerRevokeKey } from "./keys/revoke.ts";
@@ -29,5 +32,8 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerCreateKey(app);
   registerListKeys(app);
   registerRevokeKey(app);
+  registerIngestFlush(app);
+  registerIngestStatus(app);
+  registerIngestReplay(app);
   registerDocs(app);
 }

@@ -1,13 +1,34 @@
 import type { RawEnv } from "../shared/env.ts";
 import { parseEnv } from "../shared/env.ts";
+import { createDb } from "../shared/db.ts";
+import { ingestOnce } from "./ingest-run.ts";
+import { runRetention } from "./retention.ts";
+import { createIngestRedis } from "./ingest-stream.ts";
 
 /**
- * The cron function, fired every minute by the Worker's cron trigger (and by `npm run dev` locally).
- * Each job it runs is added here by the issue that builds it (ingestion, rollups, retention).
+ * The cron function, fired every minute by the Worker's cron trigger (and by `npm run dev` locally):
+ * ingestion, then retention. The handler's promise is the run: the runtime keeps the invocation alive until
+ * it settles, and a failure shows as a failed cron invocation (after being recorded for /ingest/status).
  */
 export async function runScheduled(controller: ScheduledController, raw: RawEnv, ctx: ExecutionContext): Promise<void> {
   const env = parseEnv(raw);
-  void env;
-  void ctx;
-  console.log(`cron ${controller.cron} at ${new Date(controller.scheduledTime).toISOString()}: no jobs yet`);
+  const { db, pool } = createDb(env);
+  const redis = createIngestRedis(env);
+  const failures: unknown[] = [];
+  try {
+    const run = await ingestOnce({ redis, db, env, trigger: `cron ${controller.cron}` });
+    if (run.error) failures.push(run.error);
+    else if (run.result.processed) console.log(`ingest: ${JSON.stringify(run.result)}`);
+    try {
+      const kept = await runRetention(db, redis, env);
+      if (kept.clicks || kept.visitorDays) console.log(`retention: ${JSON.stringify(kept)}`);
+    } catch (e) {
+      console.error("retention failed:", e);
+      failures.push(e);
+    }
+  } finally {
+    // Sockets cannot outlive the invocation; closing is awaited through waitUntil, never left dangling.
+    ctx.waitUntil(pool.end().catch(() => {}));
+  }
+  if (failures.length) throw failures[0];
 }

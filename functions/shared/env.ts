@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-const intVar = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
 export const envSchema = z.object({
   UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }),
@@ -36,6 +36,17 @@ export const envSchema = z.object({
   VISITOR_SALT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Requests per API key per minute (sliding window, @upstash/ratelimit); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: intVar(600),
+  /** Click-stream entries read (and committed in one transaction) at a time by the ingest routine. */
+  INGEST_BATCH_SIZE: intVar(10_000, 1, 50_000),
+  /** Milliseconds after which an ingest run starts no new batch (Workers cap a cron run's wall time). */
+  INGEST_BUDGET_MS: intVar(20_000, 1),
+  /** Milliseconds an entry stays delivered-but-unacknowledged before another run claims it (dead run). */
+  INGEST_CLAIM_IDLE_MS: intVar(60_000, 0),
+  /** Days raw clicks are kept; rollups are kept forever. */
+  RAW_RETENTION_DAYS: intVar(90, 1),
+  /** Rows one retention DELETE removes, and how many such statements one cron run makes at most. */
+  RETENTION_CHUNK_ROWS: intVar(5000, 1),
+  RETENTION_MAX_CHUNKS: intVar(4, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,52 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { ingestOnce } from "../cron/ingest-run.ts";
+import { pendingCount } from "../cron/ingest-status.ts";
+import { createIngestRedis } from "../cron/ingest-stream.ts";
+import type { AppEnv } from "../shared/app-env.ts";
+import { ApiError } from "../shared/errors.ts";
+import { adminOrQStash } from "./ingest-auth.ts";
+import { FlushResult, problemContent } from "./ingest-schemas.ts";
+import { problems, SECURITY_SCHEME } from "./openapi.ts";
+
+export const ingestFlushRoute = createRoute({
+  method: "post",
+  path: "/api/v1/ingest/flush",
+  tags: ["ingest"],
+  summary: "Run the ingest routine now (admin key, or a QStash-signed call)",
+  description:
+    "Drains the click stream and the inbox into Postgres, exactly as the cron does, until both are empty or " +
+    "INGEST_BUDGET_MS is spent. Authorized by an admin key or by a valid `Upstash-Signature` header.",
+  // Documented as admin-only; a valid QStash signature is the other way in (see ingest-auth.ts).
+  security: [{ [SECURITY_SCHEME]: ["admin"] }],
+  middleware: [adminOrQStash] as const,
+  responses: {
+    200: { description: "The run went through", content: { "application/json": { schema: FlushResult } } },
+    ...problems(),
+    503: problemContent("Redis or Postgres failed: nothing uncommitted was acknowledged, the next run resumes"),
+  },
+});
+
+export function registerIngestFlush(app: OpenAPIHono<AppEnv>) {
+  app.openapi(ingestFlushRoute, async (c) => {
+    const config = c.var.config;
+    const redis = createIngestRedis(config);
+    const db = c.var.db();
+    const trigger = c.var.principal?.keyId === "qstash" ? "qstash" : "flush";
+    const { result, error } = await ingestOnce({ redis, db, env: config, trigger });
+    if (error) {
+      throw new ApiError(503, `Ingestion stopped after ${result.ingested} new clicks: ${(error as Error).message ?? error}. ` +
+        "Entries not committed stay pending and are taken up by the next run.");
+    }
+    const pending = await pendingCount(redis, db).catch((e) => {
+      throw new ApiError(503, `Ingested ${result.ingested} clicks, but could not count what is pending: ${e.message}`);
+    });
+    return c.json({
+      ingested: result.ingested,
+      pending,
+      processed: result.processed,
+      deadLettered: result.deadLettered,
+      drained: result.drained,
+      durationMs: result.ms,
+    }, 200);
+  });
+}

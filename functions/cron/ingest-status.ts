@@ -1,0 +1,126 @@
+/**
+ * What an operator alerts on: how much is waiting, how old the oldest waiting click is, how many dead
+ * letters there are, and how the last run went (kept in Redis by every run, cron or flush).
+ */
+import type { Redis } from "@upstash/redis/cloudflare";
+import { sql } from "drizzle-orm";
+import type { Db } from "../shared/db.ts";
+import { redisKeys } from "../shared/keys.ts";
+import type { IngestResult } from "./ingest.ts";
+import { idTime } from "./ingest-stream.ts";
+
+export interface LastRun {
+  at: string;
+  trigger: string;
+  ingested: number;
+  processed: number;
+  deadLettered: number;
+  durationMs: number;
+  /** Why the run stopped early; null when it went through. */
+  error: string | null;
+  /** When a run last went through without error. */
+  lastSuccessAt: string | null;
+}
+
+export interface IngestStatus {
+  /** Clicks not yet ingested: stream entries (delivered or not) plus inbox rows. Null if unknown. */
+  pending: number | null;
+  /** Age in seconds of the oldest click not yet ingested; 0 when nothing waits. */
+  oldestPendingAgeSeconds: number | null;
+  deadLetters: number | null;
+  stream: { length: number; delivered: number; oldestAt: string | null } | null;
+  inbox: { rows: number; oldestAt: string | null } | null;
+  lastRun: LastRun | null;
+  /** Which backing service could not be asked, and why. */
+  errors?: Record<string, string>;
+}
+
+const message = (e: unknown) => String((e as Error)?.message ?? e);
+
+/** Records a run (success or failure) under redisKeys.ingestLastRun; never throws (Redis may be down). */
+export async function recordRun(redis: Redis, trigger: string, r: IngestResult, error: unknown) {
+  const at = new Date().toISOString();
+  const fields: Record<string, string | number> = {
+    at, trigger, ingested: r.ingested, processed: r.processed, deadLettered: r.deadLettered, ms: r.ms, error: error ? message(error).slice(0, 500) : "",
+  };
+  if (!error) fields.okAt = at;
+  try {
+    await redis.exec(["HSET", redisKeys.ingestLastRun, ...Object.entries(fields).flat()]);
+  } catch (e) {
+    console.error("could not record the ingest run:", message(e));
+  }
+}
+
+async function streamFacts(redis: Redis) {
+  const [length, pending, first, dead, last] = await Promise.all([
+    redis.exec<number>(["XLEN", redisKeys.clickStream]),
+    redis.exec<[number, ...unknown[]]>(["XPENDING", redisKeys.clickStream, redisKeys.clickGroup]).catch((e) => {
+      if (message(e).includes("NOGROUP")) return [0] as [number];
+      throw e;
+    }),
+    redis.exec<[string, unknown][]>(["XRANGE", redisKeys.clickStream, "-", "+", "COUNT", 1]),
+    redis.exec<number>(["XLEN", redisKeys.deadLetters]),
+    redis.exec<string[]>(["HGETALL", redisKeys.ingestLastRun]),
+  ]);
+  return { length: Number(length), delivered: Number(pending[0]), oldest: first[0] ? idTime(first[0][0]) : null, dead: Number(dead), last };
+}
+
+function toLastRun(flat: string[]): LastRun | null {
+  if (!flat?.length) return null;
+  const h: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]] = flat[i + 1];
+  return {
+    at: h.at,
+    trigger: h.trigger ?? "",
+    ingested: Number(h.ingested ?? 0),
+    processed: Number(h.processed ?? 0),
+    deadLettered: Number(h.deadLettered ?? 0),
+    durationMs: Number(h.ms ?? 0),
+    error: h.error || null,
+    lastSuccessAt: h.okAt || null,
+  };
+}
+
+async function inboxFacts(db: Db) {
+  const r = await db.execute<{ rows: number; oldest: string | null }>(
+    sql`select count(*)::int as rows, (extract(epoch from min(received_at)) * 1000)::float8 as oldest from click_inbox`,
+  );
+  const row = r.rows[0];
+  return { rows: Number(row.rows), oldest: row.oldest === null ? null : Number(row.oldest) };
+}
+
+export async function getIngestStatus(redis: Redis, db: Db, now = Date.now()): Promise<IngestStatus> {
+  const [s, i] = await Promise.allSettled([streamFacts(redis), inboxFacts(db)]);
+  const errors: Record<string, string> = {};
+  if (s.status === "rejected") errors.redis = message(s.reason);
+  if (i.status === "rejected") errors.postgres = message(i.reason);
+  const st = s.status === "fulfilled" ? s.value : null;
+  const ib = i.status === "fulfilled" ? i.value : null;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const oldest = st && ib ? [st.oldest, ib.oldest].filter((x): x is number => x !== null) : null;
+  return {
+    pending: st && ib ? st.length + ib.rows : null,
+    oldestPendingAgeSeconds: oldest ? (oldest.length ? Math.max(0, Math.round((now - Math.min(...oldest)) / 1000)) : 0) : null,
+    deadLetters: st ? st.dead : null,
+    stream: st ? { length: st.length, delivered: st.delivered, oldestAt: iso(st.oldest) } : null,
+    inbox: ib ? { rows: ib.rows, oldestAt: iso(ib.oldest) } : null,
+    lastRun: st ? toLastRun(st.last) : null,
+    ...(Object.keys(errors).length ? { errors } : {}),
+  };
+}
+
+/** What the flush route reports as still waiting once it is done. */
+export async function pendingCount(redis: Redis, db: Db): Promise<number> {
+  const [length, inbox] = await Promise.all([redis.exec<number>(["XLEN", redisKeys.clickStream]), inboxFacts(db)]);
+  return Number(length) + inbox.rows;
+}
+
+/** Epoch ms of the oldest click not yet ingested (stream or inbox), or null when none waits. */
+export async function oldestPending(redis: Redis, db: Db): Promise<number | null> {
+  const [first, inbox] = await Promise.all([
+    redis.exec<[string, unknown][]>(["XRANGE", redisKeys.clickStream, "-", "+", "COUNT", 1]),
+    inboxFacts(db),
+  ]);
+  const times = [first[0] ? idTime(first[0][0]) : null, inbox.oldest].filter((x): x is number => x !== null);
+  return times.length ? Math.min(...times) : null;
+}

@@ -1,0 +1,67 @@
+/**
+ * Retention, run by the cron after ingestion: raw clicks older than RAW_RETENTION_DAYS, and visitor-days no
+ * late click can still need, are deleted in bounded chunks (a short statement each, so a large backlog never
+ * holds long locks; the next runs carry on). Rollups are kept forever.
+ */
+import type { Redis } from "@upstash/redis/cloudflare";
+import { sql } from "drizzle-orm";
+import type { Db } from "../shared/db.ts";
+import type { Env } from "../shared/env.ts";
+import { oldestPending } from "./ingest-status.ts";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A visitor-day row decides whether a click is its visitor's first of that UTC day. It must outlive every
+ * click of that day that is not ingested yet: so rows are kept from two days before the oldest click still
+ * waiting (stream or inbox), or before today when nothing waits. A click's time precedes its enqueueing by
+ * the redirect's few milliseconds, so a one-day margin would do; two leave room for clock skew.
+ */
+export const VISITOR_DAYS_MARGIN = 2;
+
+export interface RetentionResult {
+  clicks: number;
+  visitorDays: number;
+}
+
+export type RetentionSettings = Pick<Env, "RAW_RETENTION_DAYS" | "RETENTION_CHUNK_ROWS" | "RETENTION_MAX_CHUNKS">;
+
+async function chunked(chunks: number, run: () => Promise<number>, size: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < chunks; i++) {
+    const n = await run();
+    total += n;
+    if (n < size) break;
+  }
+  return total;
+}
+
+/** First UTC day whose visitor-days must be kept, as YYYY-MM-DD. */
+export function visitorDaysKeepFrom(now: number, oldestPendingMs: number | null): string {
+  const base = Math.min(now, oldestPendingMs ?? now);
+  return new Date(Math.floor(base / DAY_MS) * DAY_MS - VISITOR_DAYS_MARGIN * DAY_MS).toISOString().slice(0, 10);
+}
+
+export async function runRetention(db: Db, redis: Redis, s: RetentionSettings, now = Date.now()): Promise<RetentionResult> {
+  const size = s.RETENTION_CHUNK_ROWS;
+  const cutoff = new Date(now - s.RAW_RETENTION_DAYS * DAY_MS).toISOString();
+  const clicks = await chunked(s.RETENTION_MAX_CHUNKS, async () => {
+    const r = await db.execute(sql`
+      delete from clicks where id in (select id from clicks where ts < ${cutoff}::timestamptz order by ts limit ${size})`);
+    return r.rowCount ?? 0;
+  }, size);
+
+  // Without knowing what still waits (Redis down), keeping visitor-days is the safe choice.
+  const oldest = await oldestPending(redis, db).then((t) => ({ t }), () => null);
+  let visitorDays = 0;
+  if (oldest) {
+    const keepFrom = visitorDaysKeepFrom(now, oldest.t);
+    visitorDays = await chunked(s.RETENTION_MAX_CHUNKS, async () => {
+      const r = await db.execute(sql`
+        delete from visitor_days where (link_id, day, visitor) in (
+          select link_id, day, visitor from visitor_days where day < ${keepFrom}::date limit ${size})`);
+      return r.rowCount ?? 0;
+    }, size);
+  }
+  return { clicks, visitorDays };
+}

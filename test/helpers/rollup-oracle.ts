@@ -1,0 +1,73 @@
+/**
+ * The rollups recomputed from the raw clicks table with plain GROUP BY, compared with what the ingest
+ * maintained incrementally. Either for given links, or for the ALL_LINKS ("*") rows of a time window that
+ * only the calling test writes clicks into.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { arrayLiteral } from "../../functions/cron/ingest-sql.ts";
+import type { Db } from "../../functions/shared/db.ts";
+
+export type Scope = { links: string[] } | { allLinks: { from: Date; to: Date } };
+
+const COLS = sql.raw(`c.link_id as orig, c.id, c.ts, c.kind, c.visitor, c.referrer_host, c.country, c.city, c.device,
+  c.browser, c.os, c.utm_source, c.utm_medium, c.utm_campaign`);
+
+function source(scope: Scope): SQL {
+  return "links" in scope
+    ? sql`select c.link_id, ${COLS} from clicks c where c.link_id = any(${arrayLiteral(scope.links)}::text[])`
+    : sql`select '*' as link_id, ${COLS} from clicks c
+          where c.ts >= ${scope.allLinks.from.toISOString()}::timestamptz and c.ts < ${scope.allLinks.to.toISOString()}::timestamptz`;
+}
+
+function actualFilter(scope: Scope, time: SQL): SQL {
+  return "links" in scope
+    ? sql`link_id = any(${arrayLiteral(scope.links)}::text[])`
+    : sql`link_id = '*' and ${time} >= ${scope.allLinks.from.toISOString()}::timestamptz and ${time} < ${scope.allLinks.to.toISOString()}::timestamptz`;
+}
+
+const COUNTS = sql`count(*)::int, (count(*) filter (where kind = 'human'))::int,
+  (count(*) filter (where kind = 'bot'))::int, (count(*) filter (where kind = 'preview'))::int`;
+
+/** Rows that differ between the maintained rollups and the recomputation, per table (empty = equal). */
+export async function rollupDiff(db: Db, scope: Scope): Promise<Record<string, unknown[]>> {
+  const src = source(scope);
+  const dims = sql`cross join lateral (values ('referrer', s.referrer_host), ('country', s.country), ('city', s.city),
+      ('device', s.device), ('browser', s.browser), ('os', s.os), ('utm_source', s.utm_source),
+      ('utm_medium', s.utm_medium), ('utm_campaign', s.utm_campaign), ('link', s.orig)) as d(dim, value)
+      where d.dim <> 'link' or s.link_id = '*'`;
+  const q = {
+    hourly: [
+      sql`with s as (${src}),
+          a as (select link_id, date_trunc('hour', ts, 'UTC') as hour, count(*)::int as clicks,
+                       (count(*) filter (where kind = 'human'))::int as humans, (count(*) filter (where kind = 'bot'))::int as bots,
+                       (count(*) filter (where kind = 'preview'))::int as previews
+                from s group by 1, 2),
+          f as (select link_id, (ts at time zone 'UTC')::date, visitor, min(ts) as first_at from s where kind = 'human' group by 1, 2, 3),
+          u as (select link_id, date_trunc('hour', first_at, 'UTC') as hour, count(*)::int as uniques from f group by 1, 2)
+          select a.link_id, a.hour, a.clicks, a.humans, a.bots, a.previews, coalesce(u.uniques, 0) as uniques
+          from a left join u using (link_id, hour)`,
+      sql`select link_id, hour, clicks, humans, bots, previews, uniques from clicks_hourly where ${actualFilter(scope, sql`hour`)}`,
+    ],
+    dims_hourly: [
+      sql`select s.link_id, date_trunc('hour', s.ts, 'UTC') as hour, d.dim, coalesce(d.value, '') as value, ${COUNTS}
+          from (${src}) s ${dims} group by 1, 2, 3, 4`,
+      sql`select link_id, hour, dim, value, clicks, humans, bots, previews from clicks_dims_hourly where ${actualFilter(scope, sql`hour`)}`,
+    ],
+    dims_daily: [
+      sql`select s.link_id, (s.ts at time zone 'UTC')::date as day, d.dim, coalesce(d.value, '') as value, ${COUNTS}
+          from (${src}) s ${dims} group by 1, 2, 3, 4`,
+      sql`select link_id, day, dim, value, clicks, humans, bots, previews from clicks_dims_daily
+          where ${actualFilter(scope, sql`(day::timestamp at time zone 'UTC')`)}`,
+    ],
+  };
+  const out: Record<string, unknown[]> = {};
+  for (const [table, [exp, act]] of Object.entries(q)) {
+    const r = await db.execute(sql`
+      (select 'missing or wrong' as problem, * from ((${exp}) except all (${act})) x)
+      union all
+      (select 'unexpected or wrong' as problem, * from ((${act}) except all (${exp})) y)
+      limit 20`);
+    if (r.rows.length) out[table] = r.rows;
+  }
+  return out;
+}

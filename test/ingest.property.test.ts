@@ -1,0 +1,81 @@
+/**
+ * Property: whatever clicks arrive (any mix of links, visitors, kinds, times within three days, in any
+ * order, over several runs and batch sizes, through the stream, the inbox, or both, some delivered twice),
+ * after the flushes the raw clicks are exactly the clicks enqueued, and every rollup equals the same
+ * aggregate recomputed from the raw clicks with GROUP BY: per link and for all links.
+ */
+import { sql } from "drizzle-orm";
+import fc from "fast-check";
+import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { arrayLiteral } from "../functions/cron/ingest-sql.ts";
+import type { ClickEvent } from "../functions/shared/click-event.ts";
+import { insertInbox, makeClick, UA, uid, xadd } from "./helpers/clicks.ts";
+import { services } from "./helpers/env.ts";
+import { rollupDiff } from "./helpers/rollup-oracle.ts";
+import { flush } from "./helpers/worker.ts";
+
+const DAY = 86_400_000;
+// Each run writes into its own four days, long ago, so the all-links rows of that window are its alone.
+const FILE_BASE = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 2000) * 5 * DAY;
+let run = 0;
+
+let s: ReturnType<typeof services>;
+beforeEach(() => { s = services(); });
+afterEach(() => s.close());
+beforeAll(async () => { expect((await flush()).status).toBe(200); });
+
+const clickArb = fc.record({
+  link: fc.nat(3),
+  visitor: fc.nat(4),
+  kind: fc.constantFrom("human", "human", "human", "bot", "preview") as fc.Arbitrary<ClickEvent["kind"]>,
+  offset: fc.integer({ min: 0, max: 3 * DAY - 1 }),
+  ua: fc.constantFrom(UA.chromeWindows, UA.safariIphone, UA.firefoxLinux, UA.googlebot, null),
+  referrer: fc.constantFrom(null, "https://www.google.com/search?q=1", "https://t.co/x", "not a url"),
+  geo: fc.constantFrom([null, null, null], ["US", "CA", "San Francisco"], ["DE", "BE", "Berlin"], ["US", "NY", null]),
+  query: fc.constantFrom(null, "utm_source=nl&utm_medium=email", "utm_campaign=spring", "a=1"),
+  dest: fc.constantFrom(null, "https://example.com/?utm_source=site&utm_campaign=evergreen", "https://example.com/p"),
+  via: fc.constantFrom("stream", "stream", "stream", "inbox", "both"),
+  twice: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
+  round: fc.nat(2),
+});
+
+it("raw clicks equal clicks enqueued, and every rollup equals GROUP BY over the raw clicks", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({ batch: fc.integer({ min: 1, max: 25 }), clicks: fc.array(clickArb, { minLength: 1, maxLength: 60 }) }),
+      async ({ batch, clicks }) => {
+        const base = FILE_BASE + run++ * 4 * DAY;
+        const links = Array.from({ length: 4 }, () => uid("lnk_"));
+        const visitors = Array.from({ length: 5 }, () => uid("v").padEnd(64, "0"));
+        const events = clicks.map((c) => ({
+          c,
+          e: makeClick({
+            linkId: links[c.link], visitor: visitors[c.visitor], ts: base + c.offset, kind: c.kind,
+            reason: c.kind === "human" ? null : c.kind === "bot" ? "isbot" : "head", ua: c.ua, referrer: c.referrer,
+            country: c.geo[0], region: c.geo[1], city: c.geo[2], query: c.query, dest: c.dest,
+          }),
+        }));
+        for (let round = 0; round < 3; round++) {
+          const now = events.filter((x) => x.c.round === round);
+          const toStream = now.filter((x) => x.c.via !== "inbox").flatMap((x) => (x.c.twice ? [x.e, x.e] : [x.e]));
+          await xadd(s.redis, toStream);
+          await insertInbox(s.db, now.filter((x) => x.c.via !== "stream").map((x) => x.e));
+          const res = await flush({ INGEST_BATCH_SIZE: String(batch) });
+          expect(res.status).toBe(200);
+          expect(res.body.pending).toBe(0);
+        }
+
+        const raw = await s.db.execute<{ id: string; link_id: string; ts: Date; kind: string; visitor: string }>(
+          sql`select id, link_id, ts, kind, visitor from clicks where link_id = any(${arrayLiteral(links)}::text[]) order by id`,
+        );
+        const enqueued = events.map(({ e }) => ({ id: e.id, link_id: e.linkId, ts: new Date(e.ts).getTime(), kind: e.kind, visitor: e.visitor }))
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+        expect(raw.rows.map((r) => ({ ...r, ts: new Date(r.ts).getTime() }))).toEqual(enqueued);
+
+        expect(await rollupDiff(s.db, { links })).toEqual({});
+        expect(await rollupDiff(s.db, { allLinks: { from: new Date(base), to: new Date(base + 4 * DAY) } })).toEqual({});
+      },
+    ),
+    { numRuns: 25 },
+  );
+});
