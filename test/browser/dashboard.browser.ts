@@ -56,8 +56,13 @@ describe("dashboard flow in headless Chromium", () => {
     expect(await page.getByLabel("API key").getAttribute("aria-invalid")).toBe("true");
     await screenshot(page, "login");
 
-    await page.getByLabel("API key").fill(ADMIN_API_KEY);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    // By keyboard only: Tab to the field (past the skip link and the brand), type, Enter.
+    await page.getByLabel("API key").fill("");
+    await page.locator("body").focus();
+    for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.id)) !== "f-key"; i++) await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-key");
+    await page.keyboard.type(ADMIN_API_KEY);
+    await page.keyboard.press("Enter");
     await page.waitForURL("**/app/links");
     const cookies = await browser.context.cookies();
     const session = cookies.find((c) => c.name === "eatmyurl_session")!;
@@ -140,6 +145,13 @@ describe("dashboard flow in headless Chromium", () => {
     });
     expect(drawn).toBeGreaterThan(50);
     await screenshot(page, "analytics");
+
+    // The bots toggle: both visits were people, so "bots and previews only" counts none of them.
+    await page.getByLabel("Bots").selectOption("only");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/bots=only/);
+    expect(await page.locator('[data-total="clicks"] .value').textContent()).toBe("0");
+    expect(await page.locator('[data-total="humans"] .value').textContent()).toBe("2");
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "analytics-phone");
     await page.setViewportSize({ width: 1280, height: 900 });
