@@ -1,14 +1,17 @@
 /**
  * `npm test`: type-check, build the bundle (`wrangler deploy --dry-run`, size printed), start the throwaway
- * stack (or use TEST_REDIS_URL / TEST_DATABASE_URL), run vitest inside workerd against it, stop everything,
- * run the benchmarks' quick version (one more test), and end with a plain "N passed, N failed" line. Extra
- * arguments go to vitest (e.g. a file filter) and skip the benchmarks.
+ * stack (or use TEST_REDIS_URL / TEST_DATABASE_URL), run vitest inside workerd against it, then the browser
+ * tests (Node + headless Chromium against that bundle served by workerd), stop everything, run the
+ * benchmarks' quick version (one more test), and end with a plain "N passed, N failed" line over all of it.
+ * Extra arguments go to vitest (e.g. a file filter) and skip the benchmarks; the browser tests run when no
+ * argument is given or one names test/browser.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
+import { staleVendored } from "./vendor-assets.ts";
 
 const ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
 
@@ -28,11 +31,22 @@ if ((await run("npx", ["tsc", "-p", "tsconfig.json"])) || (await run("npx", ["ts
   process.exit(1);
 }
 
+const stale = staleVendored();
+if (stale.length) {
+  console.error(`vendored browser assets differ from node_modules: ${stale.join(", ")}; run \`npm run vendor\``);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+const browserArgs = args.filter((a) => a.includes("test/browser"));
+const workerdArgs = args.filter((a) => !a.includes("test/browser"));
+const runWorkerd = args.length === 0 || workerdArgs.length > 0;
+const runBrowser = args.length === 0 || browserArgs.length > 0;
+
 step("bundle (wrangler deploy --dry-run)");
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-dist-"));
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" };
 if (await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], quiet)) process.exit(1);
-fs.rmSync(outdir, { recursive: true, force: true });
 
 step("start the throwaway stack");
 stack = await startStack({
@@ -42,8 +56,7 @@ stack = await startStack({
   log: (l) => console.log(`  ${l}`),
 });
 
-step("vitest (workerd)");
-const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-vitest-")), "report.json");
+const reports = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-vitest-"));
 const bindings = {
   ...stack.bindings,
   ADMIN_API_KEY,
@@ -55,34 +68,54 @@ const bindings = {
   CONTROL_URL: stack.controlUrl ?? "",
   DIRECT_DATABASE_URL: stack.databaseUrl,
 };
-const code = await run(
-  "npx",
-  ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { ...process.env, EATMYURL_TEST_BINDINGS: JSON.stringify(bindings) },
-);
-await stack.stop();
 
-let passed = 0;
-let failed = 0;
-try {
-  const r = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number };
-  passed = r.numPassedTests;
-  failed = r.numFailedTests;
-} catch {
-  failed = Math.max(failed, 1); // no report: vitest itself failed
+/** One vitest run; its counts from the JSON report (a run that left no report counts as one failure). */
+async function vitest(name: string, vitestArgs: string[]) {
+  const report = path.join(reports, `${name}.json`);
+  const code = await run(
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs],
+    { ...process.env, EATMYURL_TEST_BINDINGS: JSON.stringify(bindings), EATMYURL_BUNDLE_DIR: outdir },
+  );
+  try {
+    const r = JSON.parse(fs.readFileSync(report, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { status: string; assertionResults: { status: string }[] }[];
+    };
+    // A file that failed before any test ran (a beforeAll, an import) reports its tests as skipped: count it.
+    const brokenFiles = r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
+    return { code, passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles };
+  } catch {
+    return { code: code || 1, passed: 0, failed: 1 };
+  }
 }
+
+const results = [];
+if (runWorkerd) {
+  step("vitest (workerd)");
+  results.push(await vitest("workerd", workerdArgs));
+}
+if (runBrowser) {
+  step("browser tests (headless Chromium against the bundle on workerd)");
+  results.push(await vitest("browser", ["--config", "vitest.browser.config.ts", ...browserArgs]));
+}
+await stack.stop();
+fs.rmSync(outdir, { recursive: true, force: true });
 
 // The benchmarks, small, once: they build their own stack (the test stack is stopped by now, so they do not
 // share the 2 cores with it) and count as one test. Their figures mean nothing at this size; this only proves
-// they still run. Skipped when a file filter was given: that is a partial run.
-let benchCode = 0;
-if (process.argv.length > 2) {
-  console.log("\n== benchmarks (quick): skipped, a file filter was given");
+// they still run. Skipped when arguments were given: that is a partial run.
+if (args.length) {
+  console.log("\n== benchmarks (quick): skipped, arguments were given");
 } else {
   step("benchmarks (npm run bench -- --quick)");
-  benchCode = await run("npx", ["tsx", "bench/run.ts", "--quick"]);
-  if (benchCode) failed++;
-  else passed++;
+  const benchCode = await run("npx", ["tsx", "bench/run.ts", "--quick"]);
+  results.push({ code: benchCode, passed: benchCode ? 0 : 1, failed: benchCode ? 1 : 0 });
 }
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const code = results.find((r) => r.code)?.code ?? 0;
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(code || benchCode || (failed ? 1 : 0) || (passed ? 0 : 1));
+process.exit(code || (failed ? 1 : 0) || (passed ? 0 : 1));

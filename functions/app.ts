@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
 import { registerApi } from "./api/index.ts";
+import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
@@ -17,6 +18,7 @@ export function createApp() {
 
   registerHealthz(app);
   registerApi(app);
+  registerDashboard(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -21,6 +21,11 @@ export const envSchema = z.object({
   NEON_WS_PROXY: z.string().min(1).optional(),
   /** Seconds an isolate keeps a link in memory; 0 turns that cache off. */
   LINK_CACHE_SECONDS: intVar(5),
+  /**
+   * Secret that signs and encrypts dashboard session cookies (at least 32 characters). When unset, a key is
+   * derived from ADMIN_API_KEY, so rotating that key also signs everyone out of the dashboard.
+   */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Milliseconds after which a Redis call on the redirect path is abandoned. */
   REDIS_TIMEOUT_MS: intVar(1000, 1),
   /**

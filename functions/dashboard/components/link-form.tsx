@@ -1,0 +1,63 @@
+import type { FC } from "hono/jsx";
+import type { FieldErrors, LinkForm as Values } from "../forms.ts";
+import { Field, Select } from "./field.tsx";
+import { FormError } from "./layout.tsx";
+
+interface Props {
+  mode: "create" | "edit";
+  action: string;
+  values: Values;
+  errors?: FieldErrors;
+  /** Edit: whether the link has a password now. */
+  hasPassword?: boolean;
+  tz: string;
+}
+
+const REDIRECTS = [
+  ["302", "302 Found (temporary, every click reaches us)"],
+  ["301", "301 Moved Permanently (browsers may cache it)"],
+  ["307", "307 Temporary Redirect (keeps the method)"],
+  ["308", "308 Permanent Redirect (keeps the method)"],
+] as const;
+
+/** Create and edit share one form; the API's errors land beside their fields. */
+export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, tz }) => (
+  <form method="post" action={action} class="card form" novalidate>
+    <FormError message={errors[""]} />
+    <input type="hidden" name="tz" value={tz} data-tz />
+    <Field name="url" label="Destination URL" type="url" inputmode="url" value={v.url} required error={errors.url}
+      placeholder="https://example.com/a/long/page" />
+    {mode === "create" ? (
+      <Field name="slug" label="Custom slug" value={v.slug} error={errors.slug}
+        hint="Letters, digits, - and _. Leave empty for a random 7-character slug." />
+    ) : (
+      <Field name="slug" label="Slug" value={v.slug} readonly hint="A slug cannot change: printed QR codes and shared links keep working." />
+    )}
+    <Field name="title" label="Title" value={v.title} error={errors.title} />
+    <Field name="tags" label="Tags" value={v.tags} error={errors.tags} hint="Separated by commas." />
+    <div class="row">
+      <Field name="expiresAt" label="Expires at" type="datetime-local" value={v.expiresAt} error={errors.expiresAt}
+        hint={`Your time zone: ${tz}. Empty: never.`} />
+      <Field name="maxClicks" label="Click limit" type="number" inputmode="numeric" min="1" value={v.maxClicks}
+        error={errors.maxClicks} hint="Human clicks; empty: unlimited." />
+    </div>
+    <Field name="fallbackUrl" label="Fallback URL" type="url" inputmode="url" value={v.fallbackUrl} error={errors.fallbackUrl}
+      hint="Where visitors go once the link has expired or reached its limit. Empty: they see 410 Gone." />
+    <Select name="redirectType" label="Redirect type" error={errors.redirectType}>
+      {REDIRECTS.map(([value, label]) => <option value={value} selected={(v.redirectType || "302") === value}>{label}</option>)}
+    </Select>
+    <Field name="password" label={mode === "edit" && hasPassword ? "New password" : "Password"} type="password"
+      autocomplete="new-password" value="" error={errors.password}
+      hint={mode === "edit" && hasPassword ? "This link has a password. Leave empty to keep it." : "Visitors must type it before being redirected. Empty: none."} />
+    {mode === "edit" && hasPassword && (
+      <div class="check">
+        <input type="checkbox" id="f-removePassword" name="removePassword" checked={v.removePassword === "on"} />
+        <label for="f-removePassword">Remove the password</label>
+      </div>
+    )}
+    <div class="buttons">
+      <button type="submit" class="primary">{mode === "create" ? "Create link" : "Save changes"}</button>
+      <a href={mode === "create" ? "/app/links" : `/app/links/${v.slug}`}>Cancel</a>
+    </div>
+  </form>
+);

@@ -1,0 +1,98 @@
+import { raw } from "hono/html";
+import type { FC } from "hono/jsx";
+import { formatInstant } from "../time.ts";
+import type { Count, Stats } from "../types.ts";
+
+const DIMENSIONS: [keyof Stats, string][] = [
+  ["referrers", "Referrers"], ["countries", "Countries"], ["cities", "Cities"], ["devices", "Devices"],
+  ["browsers", "Browsers"], ["os", "Operating systems"], ["utmSources", "UTM sources"], ["utmMediums", "UTM mediums"],
+  ["utmCampaigns", "UTM campaigns"],
+];
+
+const TOTALS = [["clicks", "Clicks"], ["uniques", "Unique visitors"], ["humans", "People"], ["bots", "Bots"], ["previews", "Previews"]] as const;
+
+const n = (v: number) => v.toLocaleString("en-US");
+
+/** The stats API's live block (per link): every click served so far, counted in Redis at redirect time. */
+export function liveClicks(stats: Pick<Stats, "live">): number | null {
+  const live = stats.live as { clicks?: unknown } | null | undefined;
+  return typeof live?.clicks === "number" ? live.clicks : null;
+}
+const liveText = (s: Stats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
+
+/** One dimension as a table with a bar per row (<meter>: no inline style, so the CSP can forbid them). */
+const CountTable: FC<{ title: string; rows: Count[]; href?: (value: string) => string | undefined }> = ({ title, rows, href }) => {
+  const max = Math.max(1, ...rows.map((r) => r.clicks));
+  return (
+    <section class="card dim">
+      <h2>{title}</h2>
+      {rows.length === 0 ? <p class="empty">No data in this range.</p> : (
+        <table>
+          <thead><tr><th scope="col">Value</th><th scope="col" class="num">Clicks</th><th scope="col"><span class="sr-only">Share</span></th></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <td class="value">{r.value ? (href?.(r.value) ? <a href={href(r.value)}>{r.value}</a> : r.value) : <em>unknown</em>}</td>
+                <td class="num">{n(r.clicks)}</td>
+                <td class="bar"><meter min={0} max={max} value={r.clicks} aria-hidden="true">{r.clicks}</meter></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+};
+
+/** The top links of all-links stats. Their exact fields belong to the stats API; read what is there. */
+function topLinkRows(rows: Record<string, unknown>[] = []): Count[] {
+  return rows.map((r) => ({
+    value: r.slug ? String(r.slug) : `deleted link ${String(r.linkId ?? "")}`,
+    clicks: Number(r.clicks ?? 0),
+  }));
+}
+const topLinkHref = (value: string) => (value.startsWith("deleted link ") ? undefined : `/app/links/${encodeURIComponent(value)}/stats`);
+
+/** Chart data for the client script, as a JSON data block (never executed, so the CSP allows it). */
+function chartData(s: Stats): string {
+  const data = {
+    interval: s.interval,
+    t: s.timeseries.map((p) => Date.parse(p.t) / 1000),
+    clicks: s.timeseries.map((p) => p.clicks),
+    uniques: s.timeseries.map((p) => p.uniques),
+  };
+  return JSON.stringify(data).replace(/</g, "\\u003c");
+}
+
+/** `live`: the JSON the live counter polls (one link's page only: the counters are per link). */
+export const StatsView: FC<{ stats: Stats; tz: string; live?: string }> = ({ stats: s, tz, live }) => (
+  <>
+    <section class="totals" aria-label="Totals">
+      {live && (
+        <div class="stat live" data-live={live}>
+          <span class="label">Clicks served, all time (live)</span>
+          <span class="value" data-live-value aria-live="polite">{liveText(s)}</span>
+        </div>
+      )}
+      {TOTALS.map(([key, label]) => (
+        <div class="stat" data-total={key}><span class="label">{label}</span><span class="value">{n(s.totals[key])}</span></div>
+      ))}
+    </section>
+    <section class="card">
+      <h2>Clicks per {s.interval}</h2>
+      <div class="chart" id="chart" data-chart="chart-data" role="img" aria-label={`Clicks per ${s.interval}; the table below gives the figures`}></div>
+      <script type="application/json" id="chart-data">{raw(chartData(s))}</script>
+      <details>
+        <summary>Show as a table</summary>
+        <table>
+          <thead><tr><th scope="col">{s.interval === "hour" ? "Hour" : "Day"} ({tz})</th><th scope="col" class="num">Clicks</th><th scope="col" class="num">Uniques</th></tr></thead>
+          <tbody>{s.timeseries.map((p) => <tr><td>{formatInstant(p.t, tz)}</td><td class="num">{p.clicks}</td><td class="num">{p.uniques}</td></tr>)}</tbody>
+        </table>
+      </details>
+    </section>
+    <div class="dims">
+      {s.topLinks && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} href={topLinkHref} />}
+      {DIMENSIONS.map(([key, title]) => <CountTable title={title} rows={(s[key] as Count[] | undefined) ?? []} />)}
+    </div>
+  </>
+);

@@ -1,0 +1,106 @@
+/**
+ * Between HTML forms and API bodies. The dashboard does not judge values itself (the API does, with the
+ * same rules for everyone); it only turns form strings into the JSON types the API expects, and turns the
+ * API's problem back into messages beside the fields they concern.
+ */
+import type { Problem } from "../shared/errors.ts";
+import { parseWallTime, toWallInput } from "./time.ts";
+
+/** Field name -> message; "" holds what concerns no single field. */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(problem: Problem, fields: readonly string[]): FieldErrors {
+  const out: FieldErrors = {};
+  const loose: string[] = [];
+  for (const e of problem.errors ?? []) {
+    // "tags.2" belongs to the tags field; "(root)" or an unknown path to the form as a whole.
+    const field = e.path.split(".")[0];
+    if (fields.includes(field)) out[field] = out[field] ? `${out[field]} ${e.message}` : e.message;
+    else loose.push(e.path === "(root)" ? e.message : `${e.path}: ${e.message}`);
+  }
+  // When every complaint sits beside its field, the API's generic "see errors" would only repeat them.
+  const generic = problem.errors?.length && !loose.length;
+  out[""] = generic ? "Check the fields marked below." : [problem.detail, ...loose].join(" ");
+  return out;
+}
+
+export interface LinkForm {
+  url: string;
+  slug: string;
+  title: string;
+  tags: string;
+  expiresAt: string;
+  maxClicks: string;
+  fallbackUrl: string;
+  redirectType: string;
+  password: string;
+  /** Edit only: "on" clears the password. */
+  removePassword: string;
+}
+
+export const linkFields = ["url", "slug", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password"] as const;
+
+export function readLinkForm(body: Record<string, unknown>): LinkForm {
+  const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
+  return {
+    url: s("url").trim(), slug: s("slug").trim(), title: s("title").trim(), tags: s("tags"),
+    expiresAt: s("expiresAt"), maxClicks: s("maxClicks").trim(), fallbackUrl: s("fallbackUrl").trim(),
+    redirectType: s("redirectType"), password: s("password"), removePassword: s("removePassword"),
+  };
+}
+
+export interface LinkLike {
+  slug: string;
+  url: string;
+  title: string | null;
+  tags: string[];
+  expiresAt: string | null;
+  maxClicks: number | null;
+  fallbackUrl: string | null;
+  redirectType: number;
+  hasPassword: boolean;
+}
+
+export function linkToForm(link: LinkLike, tz: string): LinkForm {
+  return {
+    url: link.url, slug: link.slug, title: link.title ?? "", tags: link.tags.join(", "),
+    expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
+    fallbackUrl: link.fallbackUrl ?? "", redirectType: String(link.redirectType), password: "", removePassword: "",
+  };
+}
+
+const tagList = (s: string) => s.split(",").map((t) => t.trim()).filter(Boolean);
+/** Whole numbers become numbers; anything else goes as typed, for the API to explain what is wrong with it. */
+const num = (s: string) => (/^-?\d+$/.test(s) ? Number(s) : s);
+/** A wall time in tz becomes an ISO instant; an unparsable value goes as typed, for the API to refuse. */
+const instant = (s: string, tz: string) => parseWallTime(s, tz)?.toISOString() ?? s;
+
+/** Create body: empty optional fields are left out. */
+export function createBody(f: LinkForm, tz: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { url: f.url };
+  if (f.slug) body.slug = f.slug;
+  if (f.title) body.title = f.title;
+  if (tagList(f.tags).length) body.tags = tagList(f.tags);
+  if (f.expiresAt) body.expiresAt = instant(f.expiresAt, tz);
+  if (f.maxClicks) body.maxClicks = num(f.maxClicks);
+  if (f.fallbackUrl) body.fallbackUrl = f.fallbackUrl;
+  if (f.redirectType) body.redirectType = num(f.redirectType);
+  if (f.password) body.password = f.password;
+  return body;
+}
+
+/** PATCH body: every editable field is sent, empty ones as null (cleared); the password only when changed. */
+export function patchBody(f: LinkForm, tz: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    url: f.url,
+    title: f.title || null,
+    tags: tagList(f.tags),
+    expiresAt: f.expiresAt ? instant(f.expiresAt, tz) : null,
+    maxClicks: f.maxClicks ? num(f.maxClicks) : null,
+    fallbackUrl: f.fallbackUrl || null,
+    redirectType: num(f.redirectType || "302"),
+  };
+  if (f.removePassword === "on") body.password = null;
+  else if (f.password) body.password = f.password;
+  return body;
+}

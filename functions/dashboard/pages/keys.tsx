@@ -1,0 +1,108 @@
+import type { Context } from "hono";
+import { scopes } from "../../shared/auth.ts";
+import { CopyButton } from "../components/copy.tsx";
+import { Field } from "../components/field.tsx";
+import { FormError, Layout, page } from "../components/layout.tsx";
+import type { Dash, DashEnv } from "../env.ts";
+import { fieldErrors, type FieldErrors } from "../forms.ts";
+import { formatInstant } from "../time.ts";
+import type { ApiKey, MintedKey } from "../types.ts";
+
+/** The list may come bare or wrapped in {data}; the keys API owns that choice. */
+const keyRows = (body: unknown): ApiKey[] => (Array.isArray(body) ? body : ((body as { data?: ApiKey[] })?.data ?? []));
+
+async function keysPage(c: Context<DashEnv>, opts: { minted?: MintedKey; errors?: FieldErrors; name?: string; checked?: string[]; notice?: string } = {}) {
+  const res = await c.var.api.call<unknown>("GET", "/api/v1/keys");
+  const tz = c.var.tz;
+  const checked = opts.checked ?? ["links:read", "links:write", "analytics:read"];
+  const errors = opts.errors ?? {};
+  const status = !res.ok ? res.status : opts.errors ? 400 : opts.minted ? 201 : 200;
+  return page(c, (
+    <Layout title="API keys" session={c.var.session} nav="keys" notice={opts.notice}>
+      <h1>API keys</h1>
+      {opts.minted && (
+        <section class="card minted" aria-labelledby="minted-title">
+          <h2 id="minted-title">Key "{opts.minted.name}" created</h2>
+          <p><strong>Copy it now: it is shown only this once.</strong> Only its hash is stored.</p>
+          <p class="short">
+            <label for="minted-key" class="sr-only">The new API key</label>
+            <input id="minted-key" type="text" readonly value={opts.minted.key} />
+            <CopyButton text={opts.minted.key} label="Copy the new key" />
+          </p>
+        </section>
+      )}
+      {!res.ok ? <FormError message={res.problem.detail} /> : (
+        <>
+          <form method="post" action="/app/keys" class="card form" novalidate>
+            <h2>New key</h2>
+            <FormError message={errors[""]} />
+            <Field name="name" label="Name" value={opts.name ?? ""} required error={errors.name} hint="Who or what uses it, e.g. “CI pipeline”." />
+            <fieldset aria-describedby={errors.scopes ? "f-scopes-error" : undefined}>
+              <legend>Scopes</legend>
+              {scopes.map((s) => (
+                <div class="check">
+                  <input type="checkbox" id={`scope-${s}`} name="scopes" value={s} checked={checked.includes(s)} />
+                  <label for={`scope-${s}`}>{s}</label>
+                </div>
+              ))}
+              {errors.scopes && <p class="field-error" id="f-scopes-error">{errors.scopes}</p>}
+            </fieldset>
+            <button type="submit" class="primary">Create key</button>
+          </form>
+          <div class="table-wrap">
+            <table class="stack">
+              <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <tbody>
+                {keyRows(res.data).map((k) => (
+                  <tr class={k.revokedAt ? "revoked" : undefined}>
+                    <td data-label="Name">{k.name}</td>
+                    <td data-label="Prefix"><code>{k.prefix}…</code></td>
+                    <td data-label="Scopes">{k.scopes.join(", ")}</td>
+                    <td data-label="Created">{formatInstant(k.createdAt, tz)}</td>
+                    <td data-label="Last used">{k.lastUsedAt ? formatInstant(k.lastUsedAt, tz) : "never"}</td>
+                    <td class="actions">{k.revokedAt ? `Revoked ${formatInstant(k.revokedAt, tz)}` : <a href={`/app/keys/${encodeURIComponent(k.id)}/revoke`}>Revoke</a>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </Layout>
+  ), status);
+}
+
+export function registerKeys(dash: Dash) {
+  dash.get("/keys", (c) => keysPage(c, { notice: c.req.query("revoked") ? "Key revoked." : undefined }));
+
+  dash.post("/keys", async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const name = typeof form.name === "string" ? form.name.trim() : "";
+    const checked = ([] as unknown[]).concat(form.scopes ?? []).filter((s): s is string => typeof s === "string");
+    const res = await c.var.api.call<MintedKey>("POST", "/api/v1/keys", { body: { name, scopes: checked } });
+    if (res.ok) return keysPage(c, { minted: res.data });
+    return keysPage(c, { errors: fieldErrors(res.problem, ["name", "scopes"]), name, checked });
+  });
+
+  dash.get("/keys/:id/revoke", (c) => {
+    const id = c.req.param("id");
+    return page(c, (
+      <Layout title="Revoke key" session={c.var.session} nav="keys">
+        <section class="card narrow">
+          <h1>Revoke this key?</h1>
+          <p>Every call made with it, and every dashboard session signed in with it, is refused from now on. This cannot be undone.</p>
+          <form method="post" action={`/app/keys/${encodeURIComponent(id)}/revoke`} class="buttons">
+            <button type="submit" class="danger">Revoke key</button>
+            <a href="/app/keys">Cancel</a>
+          </form>
+        </section>
+      </Layout>
+    ));
+  });
+
+  dash.post("/keys/:id/revoke", async (c) => {
+    const res = await c.var.api.call("DELETE", `/api/v1/keys/${encodeURIComponent(c.req.param("id"))}`);
+    if (res.ok) return c.redirect("/app/keys?revoked=1", 303);
+    return keysPage(c, { errors: { "": res.problem.detail } });
+  });
+}

@@ -1,0 +1,27 @@
+import { FormError, Layout, page } from "../components/layout.tsx";
+import type { Dash } from "../env.ts";
+
+/** Deleting asks first, on a page of its own: works without script and by keyboard. */
+export function registerLinkDelete(dash: Dash) {
+  const Confirm = (p: { slug: string; error?: string }) => (
+    <section class="card narrow">
+      <h1>Delete <code>{p.slug}</code>?</h1>
+      <FormError message={p.error} />
+      <p>The short link stops working at once (visitors get 404) and cannot be brought back. Its analytics are kept.</p>
+      <form method="post" action={`/app/links/${p.slug}/delete`} class="buttons">
+        <button type="submit" class="danger">Delete {p.slug}</button>
+        <a href={`/app/links/${p.slug}`}>Cancel</a>
+      </form>
+    </section>
+  );
+
+  dash.get("/links/:slug/delete", (c) =>
+    page(c, <Layout title={`Delete ${c.req.param("slug")}`} session={c.var.session} nav="links"><Confirm slug={c.req.param("slug")} /></Layout>));
+
+  dash.post("/links/:slug/delete", async (c) => {
+    const slug = c.req.param("slug");
+    const res = await c.var.api.call("DELETE", `/api/v1/links/${encodeURIComponent(slug)}`);
+    if (res.ok) return c.redirect(`/app/links?deleted=${encodeURIComponent(slug)}`, 303);
+    return page(c, <Layout title={`Delete ${slug}`} session={c.var.session} nav="links"><Confirm slug={slug} error={res.problem.detail} /></Layout>, res.status);
+  });
+}

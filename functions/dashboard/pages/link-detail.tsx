@@ -1,0 +1,62 @@
+import { CopyButton } from "../components/copy.tsx";
+import { FormError, Layout, page } from "../components/layout.tsx";
+import type { Dash } from "../env.ts";
+import { formatInstant } from "../time.ts";
+import type { Link } from "../types.ts";
+
+export function registerLinkDetail(dash: Dash) {
+  dash.get("/links/:slug", async (c) => {
+    const slug = c.req.param("slug");
+    const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(slug)}`);
+    const tz = c.var.tz;
+    const notice = c.req.query("created") ? "Link created." : c.req.query("saved") ? "Changes saved." : undefined;
+    if (!res.ok) {
+      return page(c, <Layout title={slug} session={c.var.session} nav="links"><h1><code>{slug}</code></h1><FormError message={res.problem.detail} /><p><a href="/app/links">Back to your links</a></p></Layout>, res.status);
+    }
+    const l = res.data;
+    const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
+    const qr = `/app/links/${l.slug}/qr`;
+    return page(c, (
+      <Layout title={l.slug} session={c.var.session} nav="links" notice={notice}>
+        <div class="page-head">
+          <h1><code>{l.slug}</code>{l.title && <span class="sub">{l.title}</span>}</h1>
+          <div class="buttons">
+            <a class="button" href={`/app/links/${l.slug}/stats`}>Analytics</a>
+            {canWrite && <a class="button" href={`/app/links/${l.slug}/edit`}>Edit</a>}
+            {canWrite && <a class="button danger" href={`/app/links/${l.slug}/delete`}>Delete</a>}
+          </div>
+        </div>
+        <div class="detail">
+          <section class="card">
+            <h2>Short link</h2>
+            <p class="short">
+              <label for="short-url" class="sr-only">Short URL</label>
+              <input id="short-url" type="text" readonly value={l.shortUrl} />
+              <CopyButton text={l.shortUrl} label="Copy the short URL" />
+            </p>
+            <dl class="facts">
+              <dt>Destination</dt><dd class="url"><a href={l.url} rel="noopener noreferrer">{l.url}</a></dd>
+              <dt>Redirect</dt><dd>{l.redirectType}</dd>
+              <dt>Clicks</dt><dd>{l.clicks}</dd>
+              <dt>Tags</dt><dd>{l.tags.length ? l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>) : "none"}</dd>
+              <dt>Expires</dt><dd>{l.expiresAt ? <time datetime={l.expiresAt}>{formatInstant(l.expiresAt, tz)} ({tz})</time> : "never"}</dd>
+              <dt>Click limit</dt><dd>{l.maxClicks ?? "none"}</dd>
+              <dt>Fallback</dt><dd class="url">{l.fallbackUrl ?? "none (410 Gone)"}</dd>
+              <dt>Password</dt><dd>{l.hasPassword ? "yes" : "no"}</dd>
+              <dt>Created</dt><dd><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></dd>
+              <dt>Updated</dt><dd><time datetime={l.updatedAt}>{formatInstant(l.updatedAt, tz)}</time></dd>
+            </dl>
+          </section>
+          <section class="card qr">
+            <h2>QR code</h2>
+            <img src={`${qr}.svg`} width="200" height="200" alt={`QR code for ${l.shortUrl}`} />
+            <p class="buttons">
+              <a class="button" href={`${qr}.svg`} download={`${l.slug}.svg`}>Download SVG</a>
+              <a class="button" href={`${qr}.png`} download={`${l.slug}.png`}>Download PNG</a>
+            </p>
+          </section>
+        </div>
+      </Layout>
+    ));
+  });
+}

@@ -1,0 +1,34 @@
+import { Layout, page } from "../components/layout.tsx";
+import { LinkForm } from "../components/link-form.tsx";
+import type { Dash } from "../env.ts";
+import { createBody, fieldErrors, linkFields, readLinkForm, type LinkForm as Values } from "../forms.ts";
+import { isTimeZone } from "../time.ts";
+import type { Link } from "../types.ts";
+
+const empty: Values = {
+  url: "", slug: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
+};
+
+export function registerLinkNew(dash: Dash) {
+  dash.get("/create", (c) =>
+    page(c, (
+      <Layout title="New link" session={c.var.session} nav="links">
+        <h1>New link</h1>
+        <LinkForm mode="create" action="/app/create" values={{ ...empty, url: c.req.query("url") ?? "" }} tz={c.var.tz} />
+      </Layout>
+    )));
+
+  dash.post("/create", async (c) => {
+    const form = await c.req.parseBody();
+    const tz = typeof form.tz === "string" && isTimeZone(form.tz) ? form.tz : c.var.tz;
+    const values = readLinkForm(form);
+    const res = await c.var.api.call<Link>("POST", "/api/v1/links", { body: createBody(values, tz) });
+    if (res.ok) return c.redirect(`/app/links/${res.data.slug}?created=1`, 303);
+    return page(c, (
+      <Layout title="New link" session={c.var.session} nav="links">
+        <h1>New link</h1>
+        <LinkForm mode="create" action="/app/create" values={values} errors={fieldErrors(res.problem, linkFields)} tz={tz} />
+      </Layout>
+    ), res.status);
+  });
+}

@@ -1,0 +1,75 @@
+import { Field } from "../components/field.tsx";
+import { FormError, Layout, page } from "../components/layout.tsx";
+import { CopyButton } from "../components/copy.tsx";
+import type { Dash } from "../env.ts";
+import { formatInstant } from "../time.ts";
+import type { LinkPage } from "../types.ts";
+
+const PAGE_SIZE = "25";
+
+export function registerLinks(dash: Dash) {
+  dash.get("/links", async (c) => {
+    const q = c.req.query("q") ?? "";
+    const tag = c.req.query("tag") ?? "";
+    const cursor = c.req.query("cursor");
+    const res = await c.var.api.call<LinkPage>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, cursor } });
+    const tz = c.var.tz;
+    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...extra }).toString();
+    const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
+    return page(
+      c,
+      <Layout title="Links" session={c.var.session} nav="links" notice={c.req.query("deleted") ? `Deleted ${c.req.query("deleted")}.` : undefined}>
+        <div class="page-head">
+          <h1>Links</h1>
+          {canWrite && <a class="button primary" href="/app/create">New link</a>}
+        </div>
+        <form method="get" action="/app/links" class="filters" role="search">
+          <Field name="q" label="Search" type="search" value={q} placeholder="slug, URL or title" />
+          <Field name="tag" label="Tag" value={tag} placeholder="any tag" />
+          <div class="filter-actions">
+            <button type="submit">Filter</button>
+            {(q || tag) && <a href="/app/links">Clear</a>}
+          </div>
+        </form>
+        {!res.ok ? (
+          <FormError message={res.problem.detail} />
+        ) : res.data.data.length === 0 ? (
+          <p class="empty">{q || tag || cursor ? "No links match." : "No links yet."}</p>
+        ) : (
+          <>
+            <div class="table-wrap">
+              <table class="stack">
+                <thead>
+                  <tr><th scope="col">Short link</th><th scope="col">Destination</th><th scope="col">Tags</th><th scope="col" class="num">Clicks</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+                </thead>
+                <tbody>
+                  {res.data.data.map((l) => (
+                    <tr>
+                      <td data-label="Short link" class="slug">
+                        <div><a href={`/app/links/${l.slug}`}>{l.slug}</a>{l.title && <span class="sub">{l.title}</span>}</div>
+                      </td>
+                      <td data-label="Destination" class="url"><span title={l.url}>{l.url}</span></td>
+                      <td data-label="Tags"><div>{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>)}</div></td>
+                      <td data-label="Clicks" class="num">{l.clicks}</td>
+                      <td data-label="Created"><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></td>
+                      <td class="actions">
+                        <CopyButton text={l.shortUrl} label={`Copy ${l.shortUrl}`} />
+                        <a href={`/app/links/${l.slug}/stats`}>Analytics</a>
+                        {canWrite && <a href={`/app/links/${l.slug}/edit`}>Edit</a>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <nav class="pager" aria-label="Pages">
+              {cursor && <a href={`/app/links${qs({})}`}>First page</a>}
+              {res.data.nextCursor && <a href={`/app/links${qs({ cursor: res.data.nextCursor })}`} rel="next">Next page</a>}
+            </nav>
+          </>
+        )}
+      </Layout>,
+      res.status,
+    );
+  });
+}

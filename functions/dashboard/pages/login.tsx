@@ -1,0 +1,67 @@
+import type { Scope } from "../../shared/auth.ts";
+import { SessionRejected } from "../api-client.ts";
+import { probeScopes } from "../scopes.ts";
+import { Field } from "../components/field.tsx";
+import { Layout, page } from "../components/layout.tsx";
+import type { Dash } from "../env.ts";
+import { endSession, startSession } from "../session.ts";
+
+/** Only our own pages are followed after sign-in: `next` must be a path under /app (no open redirect). */
+function safeNext(next: unknown): string | null {
+  return typeof next === "string" && /^\/app(\/[^/\\]|$|\?)/.test(next) && !/\.\.|\\/.test(next) && !next.startsWith("/app/login")
+    ? next
+    : null;
+}
+
+/** The first page a key can use: its links, else analytics, else (an admin-only key) the keys page. */
+export function home(scopes: readonly Scope[]): string {
+  if (scopes.includes("admin") || scopes.includes("links:read")) return "/app/links";
+  if (scopes.includes("analytics:read")) return "/app/stats";
+  return "/app/links";
+}
+
+const LoginPage = (p: { next: string; error?: string; notice?: string }) => (
+  <Layout title="Sign in" notice={p.notice}>
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      <p>Use an API key. Its scopes decide what you can see and change here, exactly as in the API.</p>
+      <form method="post" action="/app/login">
+        <input type="hidden" name="next" value={p.next} />
+        <Field name="key" label="API key" type="password" autocomplete="current-password" required error={p.error}
+          hint="A new deployment's first key is its ADMIN_API_KEY setting." />
+        <button type="submit" class="primary">Sign in</button>
+      </form>
+    </section>
+  </Layout>
+);
+
+export function registerLogin(dash: Dash) {
+  dash.get("/login", (c) => {
+    if (c.var.session) return c.redirect(safeNext(c.req.query("next")) ?? home(c.var.session.scopes), 303);
+    const notice = c.req.query("expired") ? "Your session ended or its key was revoked: sign in again." : c.req.query("out") ? "Signed out." : undefined;
+    return page(c, <LoginPage next={safeNext(c.req.query("next")) ?? ""} notice={notice} />);
+  });
+
+  dash.post("/login", async (c) => {
+    const form = await c.req.parseBody();
+    const key = typeof form.key === "string" ? form.key.trim() : "";
+    const next = safeNext(form.next);
+    if (!key) return page(c, <LoginPage next={next ?? ""} error="Enter an API key." />, 400);
+    // The API decides whether the key is valid: the same check as every API call.
+    let probed;
+    try {
+      probed = await probeScopes(c.var.api.withKey(key));
+    } catch (e) {
+      if (!(e instanceof SessionRejected)) throw e;
+      return page(c, <LoginPage next={next ?? ""} error={e.detail} />, 400);
+    }
+    if ("failure" in probed) return page(c, <LoginPage next={next ?? ""} error={probed.failure} />, 503);
+    await startSession(c, c.var.config, { key, scopes: probed.scopes });
+    return c.redirect(next ?? home(probed.scopes), 303);
+  });
+
+  dash.post("/logout", (c) => {
+    endSession(c);
+    return c.redirect("/app/login?out=1", 303);
+  });
+}

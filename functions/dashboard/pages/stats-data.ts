@@ -1,0 +1,35 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Dash, DashEnv } from "../env.ts";
+import { statsPath, statsQuery } from "../stats-query.ts";
+import { liveClicks } from "../components/stats-view.tsx";
+import type { Stats } from "../types.ts";
+
+/** CSV export: the stats route's own CSV (format=csv), fetched with the session's key. */
+async function csv(c: Context<DashEnv>, slug?: string) {
+  const { query } = statsQuery(c);
+  const res = await c.var.api.raw("GET", statsPath(slug), { query: { ...query, format: "csv" }, accept: "text/csv" });
+  if (res.status === 401) return c.redirect("/app/login?expired=1", 303);
+  const day = new Date().toISOString().slice(0, 10);
+  const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "text/csv", "cache-control": "no-store" });
+  if (res.ok) headers.set("content-disposition", `attachment; filename="eatmyurl-${slug ?? "all-links"}-${day}.csv"`);
+  return new Response(res.body, { status: res.status, headers });
+}
+
+/** Small JSON the analytics page polls every few seconds. */
+async function live(c: Context<DashEnv>, slug: string) {
+  const to = new Date();
+  const from = new Date(to.getTime() - 3600_000);
+  const res = await c.var.api.call<Stats>("GET", statsPath(slug), {
+    query: { from: from.toISOString(), to: to.toISOString(), interval: "hour", tz: "UTC", bots: "include" },
+  });
+  c.header("cache-control", "no-store");
+  if (!res.ok) return c.json({ error: res.problem.detail }, res.status as ContentfulStatusCode);
+  return c.json({ clicks: liveClicks(res.data), at: to.toISOString() });
+}
+
+export function registerStatsData(dash: Dash) {
+  dash.get("/stats.csv", (c) => csv(c));
+  dash.get("/links/:slug/stats.csv", (c) => csv(c, c.req.param("slug")));
+  dash.get("/links/:slug/live.json", (c) => live(c, c.req.param("slug")));
+}

@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import { FormError, Layout, page } from "../components/layout.tsx";
+import { RangeForm } from "../components/range-form.tsx";
+import { StatsView } from "../components/stats-view.tsx";
+import type { Dash, DashEnv } from "../env.ts";
+import { fieldErrors } from "../forms.ts";
+import { sameQuery, statsPath, statsQuery } from "../stats-query.ts";
+import type { Stats } from "../types.ts";
+
+const RANGE_FIELDS = ["from", "to", "tz", "bots", "interval"] as const;
+
+/** Analytics of one link (slug) or of all links. */
+async function statsPage(c: Context<DashEnv>, slug?: string) {
+  const { range, bots, query } = statsQuery(c);
+  const res = await c.var.api.call<Stats>("GET", statsPath(slug), { query });
+  const base = slug ? `/app/links/${slug}` : "/app";
+  const title = slug ? `Analytics: ${slug}` : "Analytics: all links";
+  const errors = { ...range.errors, ...(res.ok ? {} : fieldErrors(res.problem, RANGE_FIELDS)) };
+  // "tz" has no control of its own: its error is shown with the form-level message.
+  if (errors.tz) errors[""] = `${errors[""] ?? ""} Time zone: ${errors.tz}`.trim();
+  return page(c, (
+    <Layout title={title} session={c.var.session} nav={slug ? "links" : "stats"} styles={["/assets/vendor/uPlot.min.css"]} scripts={["/assets/vendor/uPlot.iife.min.js"]}>
+      <div class="page-head">
+        <h1>{slug ? <>Analytics of <a href={`/app/links/${slug}`}><code>{slug}</code></a></> : "Analytics: all links"}</h1>
+        {res.ok && <a class="button" href={`${base}/stats.csv${sameQuery(c)}`} download>Export CSV</a>}
+      </div>
+      <RangeForm action={`${base}/stats`} range={range} bots={bots} tz={c.var.tz} errors={errors} />
+      <FormError message={errors[""]} />
+      {res.ok && <StatsView stats={res.data} tz={c.var.tz} live={slug && `${base}/live.json`} />}
+    </Layout>
+  ), res.status);
+}
+
+export function registerStats(dash: Dash) {
+  dash.get("/stats", (c) => statsPage(c));
+  dash.get("/links/:slug/stats", (c) => statsPage(c, c.req.param("slug")));
+}

@@ -1,0 +1,31 @@
+import type { Context } from "hono";
+import type { DashEnv } from "./env.ts";
+import { resolveRange, type Range } from "./time.ts";
+
+export const BOTS = ["exclude", "include", "only"] as const;
+
+/** Where the stats of a page come from: one link's route, or the all-links one. */
+export function statsPath(slug: string | undefined): string {
+  return slug ? `/api/v1/links/${encodeURIComponent(slug)}/stats` : "/api/v1/stats";
+}
+
+/** The analytics page's query (range picker, bots, zone) -> the stats API's query. */
+export function statsQuery(c: Context<DashEnv>): { range: Range; bots: string; query: Record<string, string> } {
+  const q = c.req.query();
+  const tz = c.var.tz;
+  const range = resolveRange(q, tz);
+  // An unknown value goes to the API as typed: its 400 names the field, shown beside the control.
+  const bots = q.bots ?? "exclude";
+  return {
+    range,
+    bots,
+    query: { from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, tz, bots },
+  };
+}
+
+/** The page's own query string, to carry the same range into the CSV link. */
+export function sameQuery(c: Context<DashEnv>): string {
+  const u = new URL(c.req.url);
+  u.searchParams.set("tz", c.var.tz);
+  return u.search;
+}

@@ -1,0 +1,89 @@
+// The dashboard's only script (served as a static file: the CSP allows no inline script). Every page works
+// without it; it adds the browser's time zone, copy buttons, the chart, the live counter and the custom
+// range toggle.
+// @ts-check
+(() => {
+  "use strict";
+  const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+  // Time zone: forms carry it, and a cookie lets the server use it on pages reached by a plain link.
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const hadCookie = document.cookie.split("; ").find((c) => c.startsWith("tz="));
+  document.cookie = `tz=${encodeURIComponent(tz)}; path=/app; max-age=31536000; samesite=strict`;
+  for (const input of $$("input[data-tz]")) input.value = tz;
+  const rendered = document.documentElement.dataset.tz;
+  const url = new URL(location.href);
+  // First visit: the server could not know the zone yet; show the page again in the right one (once).
+  if (!hadCookie && rendered && rendered !== tz && !url.searchParams.has("tz")) location.reload();
+
+  // Copy buttons (hidden without script, since they need it).
+  for (const button of $$("button[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const text = button.dataset.copy || "";
+      try {
+        await navigator.clipboard.writeText(text);
+        button.textContent = "Copied";
+      } catch {
+        const input = button.parentElement?.querySelector("input");
+        if (input) input.select();
+        button.textContent = "Press Ctrl+C";
+      }
+      setTimeout(() => { button.textContent = "Copy"; }, 2000);
+    });
+  }
+
+  // Range picker: the day fields matter only for a custom range.
+  const rangeSelect = /** @type {HTMLSelectElement | null} */ (document.querySelector("form.range select[name=range]"));
+  if (rangeSelect) {
+    const days = $$("form.range input[type=date]").map((i) => i.closest(".field"));
+    const sync = () => { for (const d of days) if (d) d.hidden = rangeSelect.value !== "custom"; };
+    rangeSelect.addEventListener("change", sync);
+    sync();
+  }
+
+  // Time-series chart (uPlot, loaded before this script on analytics pages).
+  const chartEl = document.querySelector("[data-chart]");
+  const uPlot = /** @type {any} */ (window).uPlot;
+  if (chartEl instanceof HTMLElement && uPlot) {
+    const dataEl = document.getElementById(chartEl.dataset.chart || "");
+    const d = JSON.parse(dataEl?.textContent || "{}");
+    const zone = rendered || tz;
+    const css = getComputedStyle(document.documentElement);
+    const accent = css.getPropertyValue("--accent").trim() || "#2563eb";
+    const second = css.getPropertyValue("--accent-2").trim() || "#16a34a";
+    const opts = {
+      width: Math.max(280, chartEl.clientWidth),
+      height: 260,
+      tzDate: (/** @type {number} */ ts) => uPlot.tzDate(new Date(ts * 1000), zone),
+      scales: { y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(1, max)] } },
+      series: [
+        {},
+        { label: "Clicks", stroke: accent, fill: accent + "22", width: 2, points: { show: d.t.length < 60 } },
+        { label: "Unique visitors", stroke: second, width: 2, points: { show: d.t.length < 60 } },
+      ],
+      axes: [{}, { size: 50 }],
+    };
+    const plot = new uPlot(opts, [d.t, d.clicks, d.uniques], chartEl);
+    new ResizeObserver(() => plot.setSize({ width: Math.max(280, chartEl.clientWidth), height: 260 })).observe(chartEl);
+  }
+
+  // Live counter: a small JSON endpoint, polled while the tab is visible.
+  const live = document.querySelector("[data-live]");
+  if (live instanceof HTMLElement) {
+    const value = live.querySelector("[data-live-value]");
+    const poll = async () => {
+      if (document.visibilityState !== "visible") return;
+      try {
+        const res = await fetch(live.dataset.live || "", { headers: { accept: "application/json" }, cache: "no-store" });
+        const body = await res.json();
+        if (value) value.textContent = typeof body.clicks === "number" ? body.clicks.toLocaleString("en-US") : "—";
+        live.dataset.updated = body.at || "";
+      } catch {
+        // offline or signed out: keep the last figure
+      }
+    };
+    poll();
+    setInterval(poll, 3000);
+  }
+})();

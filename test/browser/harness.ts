@@ -1,0 +1,103 @@
+/**
+ * What the browser tests stand on: the deployable bundle served by workerd against the throwaway stack
+ * (`npm test` builds it and passes its folder), Debian's Chromium driven by playwright-core with the
+ * flags STACK.md gives, a fresh profile, and a small landing server that plays the links' destinations.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { bundleIn, serveWorker, type WorkerServer } from "../../dev/worker-server.ts";
+
+export const ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
+export const root = path.resolve(import.meta.dirname, "../..");
+export const screenshots = path.join(root, "test/screenshots");
+
+/** A desktop Chrome user agent: headless Chromium's own is (rightly) classified as a bot. */
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+
+const CHROMIUM_FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export function startWorker(): Promise<WorkerServer> {
+  const raw = process.env.EATMYURL_TEST_BINDINGS;
+  const dir = process.env.EATMYURL_BUNDLE_DIR;
+  if (!raw || !dir) throw new Error("Run the browser tests with `npm test`: it builds the bundle and starts the stack.");
+  const { CONTROL_URL: _c, DIRECT_DATABASE_URL: _d, ...bindings } = JSON.parse(raw) as Record<string, string>;
+  return serveWorker({
+    bundle: bundleIn(dir),
+    assets: path.join(root, "public"),
+    // Short URLs must point at this server, so the browser can follow them.
+    bindings: (url) => ({ ...bindings, ADMIN_API_KEY, PUBLIC_BASE_URL: url }),
+  });
+}
+
+export interface Browser {
+  context: BrowserContext;
+  /** Uncaught page errors and Content-Security-Policy violations seen so far. */
+  problems: string[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    userAgent: USER_AGENT,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    timezoneId: "Europe/Paris",
+    locale: "en-GB",
+  });
+  const problems: string[] = [];
+  const watch = (page: Page) => {
+    page.setDefaultTimeout(15_000);
+    page.on("pageerror", (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && /Content.Security.Policy/i.test(m.text())) problems.push(`CSP on ${page.url()}: ${m.text()}`);
+    });
+  };
+  context.on("page", watch);
+  for (const p of context.pages()) watch(p);
+  return {
+    context,
+    problems,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Plays the destinations of test links: answers every path with a page naming it. On 127.0.0.2 (loopback
+ * too) so its host differs from the short domain's, which the links API refuses as a redirect loop.
+ */
+export async function startLanding(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><title>landed</title><h1 id="landed">${encodeURI(req.url ?? "/")}</h1>`);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.2", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.2:${port}`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** A slug no other test (or earlier run against a kept database) uses. */
+export const uniqueSlug = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,0 +1,166 @@
+/**
+ * Dashboard security: who gets a session and what the cookie holds, CSRF refusals, the
+ * Content-Security-Policy, and that every page needs a session. Runs the Worker in workerd against the
+ * real stack; sign-in is checked by the API itself (functions/dashboard/scopes.ts).
+ */
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, mintKey } from "./api.ts";
+
+const ADMIN = (env as unknown as { ADMIN_API_KEY: string }).ADMIN_API_KEY;
+const ORIGIN = "http://sho.rt";
+
+function login(key: string, opts: { origin?: string | null; next?: string; base?: string } = {}) {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  const origin = opts.origin === undefined ? (opts.base ?? ORIGIN) : opts.origin;
+  if (origin) headers.origin = origin;
+  const body = new URLSearchParams({ key, ...(opts.next ? { next: opts.next } : {}) });
+  return exports.default.fetch(`${opts.base ?? ORIGIN}/app/login`, { method: "POST", headers, body, redirect: "manual" });
+}
+
+/** The `name=value` part of a Set-Cookie header, ready for a Cookie header. */
+const cookiePair = (res: Response) => res.headers.get("set-cookie")!.split(";")[0];
+
+describe("dashboard sessions", () => {
+  it("sends a visitor without a session to the sign-in page, keeping where they were going", async () => {
+    const res = await exports.default.fetch(`${ORIGIN}/app/links?q=x`, { redirect: "manual" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/app/login?next=${encodeURIComponent("/app/links?q=x")}`);
+  });
+
+  it("signs in with a valid key: HttpOnly, SameSite=Strict, /app-only cookie that does not hold the key in clear", async () => {
+    const res = await login(ADMIN, { next: "/app/stats" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/app/stats");
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^eatmyurl_session=/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).toContain("Path=/app");
+    expect(cookie).not.toContain("Secure"); // plain http here; see the next test
+    const value = decodeURIComponent(cookiePair(res).split("=").slice(1).join("="));
+    expect(value).not.toContain(ADMIN);
+    expect(atobSafe(value)).not.toContain(ADMIN);
+
+    const page = await exports.default.fetch(`${ORIGIN}/app/links`, { headers: { cookie: cookiePair(res) }, redirect: "manual" });
+    expect(page.status).not.toBe(303);
+    expect(await page.text()).toContain("Sign out");
+  });
+
+  it("marks the cookie Secure when the dashboard is served over https", async () => {
+    const res = await login(ADMIN, { base: "https://sho.rt" });
+    expect(res.headers.get("set-cookie")).toContain("Secure");
+  });
+
+  it("refuses an unknown key in words beside the field, and sets no cookie", async () => {
+    const res = await login("nope-nope-nope-nope-nope");
+    expect(res.status).toBe(400);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const html = await res.text();
+    expect(html).toMatch(/<p class="field-error" id="f-key-error">[^<]*(unknown|revoked)/);
+    expect(html).toContain('aria-invalid="true"');
+  });
+
+  it("never follows `next` off the dashboard (no open redirect)", async () => {
+    for (const next of ["//evil.example/", "https://evil.example/", "/app/../api/v1/keys", "/\\evil.example"]) {
+      const res = await login(ADMIN, { next });
+      expect(res.headers.get("location"), next).toBe("/app/links");
+    }
+  });
+
+  it("ignores a tampered cookie", async () => {
+    const res = await login(ADMIN);
+    const pair = cookiePair(res);
+    const i = pair.indexOf("=") + 5;
+    const tampered = pair.slice(0, i) + (pair[i] === "A" ? "B" : "A") + pair.slice(i + 1);
+    const page = await exports.default.fetch(`${ORIGIN}/app/links`, { headers: { cookie: tampered }, redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toMatch(/^\/app\/login/);
+  });
+
+  it("ignores a session made under another SESSION_SECRET", async () => {
+    const { default: worker } = await import("../workers/index.ts");
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const base = env as unknown as Record<string, unknown>;
+    const a = { ...base, SESSION_SECRET: "a".repeat(32) };
+    const b = { ...base, SESSION_SECRET: "b".repeat(32) };
+    const headers = { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" };
+    const signedIn = await worker.fetch(new Request(`${ORIGIN}/app/login`, { method: "POST", headers, body: `key=${ADMIN}`, redirect: "manual" }), a, ctx);
+    const cookie = cookiePair(signedIn);
+    const same = await worker.fetch(new Request(`${ORIGIN}/app/links`, { headers: { cookie }, redirect: "manual" }), a, ctx);
+    const other = await worker.fetch(new Request(`${ORIGIN}/app/links`, { headers: { cookie }, redirect: "manual" }), b, ctx);
+    expect(same.status).not.toBe(303);
+    expect(other.status).toBe(303);
+  });
+
+  it("signs out: the cookie is cleared", async () => {
+    const res = await login(ADMIN);
+    const out = await exports.default.fetch(`${ORIGIN}/app/logout`, {
+      method: "POST", headers: { cookie: cookiePair(res), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" }, redirect: "manual",
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toMatch(/^eatmyurl_session=;.*Max-Age=0/);
+  });
+});
+
+describe("dashboard scopes come from the API", () => {
+  const page = (path: string, cookie: string) => exports.default.fetch(`${ORIGIN}${path}`, { headers: { cookie }, redirect: "manual" });
+
+  it("offers a key only what it may use, shows the API's refusal in words, and ends its session once revoked", async () => {
+    const { id, key } = await mintKey(["analytics:read"], "dashboard analyst");
+    const res = await login(key);
+    expect(res.headers.get("location")).toBe("/app/stats"); // no links:read: analytics is its first page
+    const cookie = cookiePair(res);
+
+    const stats = await (await page("/app/stats", cookie)).text();
+    expect(stats).not.toContain('href="/app/keys"');
+    const links = await page("/app/links", cookie);
+    expect(links.status).toBe(403);
+    expect(await links.text()).toContain("lacks the &quot;links:read&quot; scope");
+
+    expect((await call("DELETE", `/api/v1/keys/${id}`)).status).toBe(204);
+    const after = await page("/app/stats", cookie);
+    expect(after.status).toBe(303);
+    expect(after.headers.get("location")).toBe("/app/login?expired=1");
+  });
+
+  it("learns links:write without creating anything", async () => {
+    const { key } = await mintKey(["links:write"], "dashboard writer");
+    const before = await call("GET", "/api/v1/links?limit=1");
+    const res = await login(key);
+    const html = await (await page("/app/links", cookiePair(res))).text();
+    expect(html).toContain('href="/app/create"');
+    expect(await (await call("GET", "/api/v1/links?limit=1")).json()).toEqual(await before.json());
+  });
+});
+
+describe("dashboard CSRF and CSP", () => {
+  it("refuses a form POST from another origin, or with no origin at all, and changes nothing", async () => {
+    for (const origin of ["http://evil.example", null]) {
+      const res = await login(ADMIN, { origin });
+      expect(res.status, String(origin)).toBe(403);
+      expect(res.headers.get("set-cookie")).toBeNull();
+    }
+  });
+
+  it("serves pages under a strict CSP, with no inline script", async () => {
+    const res = await exports.default.fetch(`${ORIGIN}/app/login`);
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("img-src 'self' data:");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const html = await res.text();
+    // Every <script> loads a file; JSON data blocks (never executed) are the only other kind allowed.
+    for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/src="\/assets\/|type="application\/json"/);
+  });
+});
+
+function atobSafe(s: string): string {
+  try {
+    return atob(s.split(".")[0].replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    return "";
+  }
+}
