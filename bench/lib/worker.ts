@@ -29,6 +29,7 @@ export interface Bundle {
 /** `wrangler deploy --dry-run` of a config: the very bundle that would be deployed. */
 export function buildBundle(config = "wrangler.toml", opts: { minify?: boolean } = {}): Bundle {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-bench-build-"));
+  process.once("exit", () => fs.rmSync(outdir, { recursive: true, force: true }));
   const extra = opts.minify === false ? ["--minify=false"] : [];
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--config", config, "--outdir", outdir, ...extra], {
     stdio: ["ignore", "ignore", "inherit"],
