@@ -9,11 +9,13 @@ import { inArray, sql } from "drizzle-orm";
 import { clickInbox, links, type LinkRow } from "../db/schema.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { randomBase62 } from "../functions/shared/crypto.ts";
-import { createDb, type Db } from "../functions/shared/db.ts";
 import { parseEnv } from "../functions/shared/env.ts";
 import { redisKeys } from "../functions/shared/keys.ts";
 import { createRedis } from "../functions/shared/redis.ts";
 import worker from "../workers/index.ts";
+import { withDb } from "./api.ts";
+
+export { withDb };
 
 export const bindings = env as unknown as Record<string, unknown>;
 export const config = parseEnv(bindings);
@@ -27,14 +29,6 @@ export const human = (headers: Record<string, string> = {}) => ({ headers: { "us
 /** The same bindings with some settings changed (a new object: the Worker parses it afresh). */
 export const withSettings = (settings: Record<string, string>) => ({ ...bindings, ...settings });
 
-export async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const { db, pool } = createDb(config);
-  try {
-    return await fn(db);
-  } finally {
-    await pool.end();
-  }
-}
 
 /**
  * Calls the Worker and waits for everything it deferred (cache fills, click capture) before returning, so a
