@@ -5,7 +5,7 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LinkRow } from "../../db/schema.ts";
-import { LINK_TTL_SECONDS, NEGATIVE_TTL_SECONDS, redisKeys } from "./keys.ts";
+import { LINK_TTL_SECONDS, redisKeys } from "./keys.ts";
 
 export interface CachedLink {
   id: string;
@@ -38,10 +38,6 @@ export function toCachedLink(row: LinkRow): CachedLink {
 
 export function writeLinkCache(redis: Redis, link: CachedLink): Promise<unknown> {
   return redis.set(redisKeys.link(link.slug), link, { ex: LINK_TTL_SECONDS });
-}
-
-export function writeMissing(redis: Redis, slug: string): Promise<unknown> {
-  return redis.set(redisKeys.link(slug), MISSING, { ex: NEGATIVE_TTL_SECONDS });
 }
 
 export function dropLinkCache(redis: Redis, slug: string): Promise<unknown> {
