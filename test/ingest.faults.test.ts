@@ -99,6 +99,21 @@ describe("the same clicks delivered twice", () => {
     expect(await rollupDiff(s.db, { links: [linkId] })).toEqual({});
   });
 
+  it("a batch partly stored before counts only its new clicks, new visitor-days included", async () => {
+    const linkId = uid("lnk_");
+    const [a, b] = [uid("v").padEnd(64, "0"), uid("v").padEnd(64, "0")];
+    const at = Date.now() - 3600_000;
+    const first = [makeClick({ linkId, visitor: a, ts: at }), makeClick({ linkId, visitor: a, ts: at + 1, kind: "bot", reason: "isbot" })];
+    const more = [makeClick({ linkId, visitor: b, ts: at + 2 }), makeClick({ linkId, visitor: a, ts: at + 3 })];
+    const records = (events: ReturnType<typeof makeClick>[]) => prepare(events.map((e) => ({ from: "t", e }))).records;
+    expect(await commitBatch(s.db, sqlBatch(records(first)))).toEqual({ inserted: 2 });
+    // The precomputed one-statement commit would count all four: it must give way to the careful path.
+    expect(await commitBatch(s.db, sqlBatch(records([...first, ...more])))).toEqual({ inserted: 2 });
+    const [h] = await hourlyFor(linkId);
+    expect([h.clicks, h.humans, h.bots, h.uniques]).toEqual([4, 3, 1, 2]);
+    expect(await rollupDiff(s.db, { links: [linkId] })).toEqual({});
+  });
+
   it("an event XADDed twice (a retried write) is one click", async () => {
     const linkId = uid("lnk_");
     const e = makeClick({ linkId });

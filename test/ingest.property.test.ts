@@ -16,7 +16,10 @@ import { flush } from "./helpers/worker.ts";
 
 const DAY = 86_400_000;
 // Each run writes into its own four days, long ago, so the all-links rows of that window are its alone.
-const FILE_BASE = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 2000) * 5 * DAY;
+// A random stretch of the past per run (away from other files' clicks in the all-links rollups), ending
+// well before now: the pipeline dead-letters clicks from the future, and the runs below step 4 days each.
+const EPOCH = Date.UTC(2001, 0, 1);
+const FILE_BASE = EPOCH + Math.floor(Math.random() * Math.floor((Date.now() - 200 * DAY - EPOCH) / (5 * DAY))) * 5 * DAY;
 let run = 0;
 
 let s: ReturnType<typeof services>;

@@ -1,25 +1,34 @@
 /**
- * The Postgres half of ingestion: one transaction per batch that inserts the raw clicks idempotently and
- * folds ONLY the rows really inserted into the rollups (db/schema/rollups.ts), set-based, in one statement.
+ * The Postgres half of ingestion: a batch's raw clicks inserted idempotently, and ONLY the rows really
+ * inserted added to the rollups (db/schema/rollups.ts), atomically.
  *
- * One statement: its data-modifying CTEs feed on `ins`, the RETURNING of the raw insert, so a click
- * delivered twice (a re-delivered batch, the inbox and the stream holding the same id) is skipped by
- * ON CONFLICT and never reaches a rollup. The batch is aggregated with GROUP BY first, so each rollup row
- * is written once, in primary-key order. Every upsert is safe against a concurrent run on its own
- * (ON CONFLICT works on the latest committed row, uniques included: see `visitors`); the transaction-scoped
- * advisory lock taken first still serializes the commit step of overlapping runs (reading Redis and
- * enriching stay parallel), so they queue instead of contending for the same rollup rows.
+ * The Worker aggregates the rollup deltas ahead of time (ingest-rollup.ts), while the previous batch
+ * commits, so the commit is ONE statement in its own transaction: one round trip to Neon. Its raw insert
+ * goes ON CONFLICT DO NOTHING, and the precomputed deltas are right only if every click was new, so the
+ * statement ends in eatmyurl_ingest_all_new() (db/migrations/0002_ingest_guard.sql), which aborts it,
+ * rollups and all, when some click was stored before (a batch delivered again, the inbox and the stream
+ * holding the same id). That rare batch then goes the careful way: in a transaction, the insert returns
+ * the ids already present, and the rollups of the others are aggregated again and added.
+ *
+ * A transaction-scoped advisory lock, taken before anything is written, serializes the commits of
+ * overlapping runs (reading Redis and enriching stay parallel), so they queue instead of contending for
+ * the same rollup rows. Correctness does not rest on it: ON CONFLICT acts on the latest committed row,
+ * whatever the statement's snapshot, and so does the count of rows inserted.
  *
  * Input goes in as one array parameter per column (unnest): Postgres parses arrays about twice as fast
- * as json_to_recordset, and the parameter count stays at 20 whatever the batch size.
+ * as json_to_recordset, and the parameter count stays fixed whatever the batch size.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { ALL_LINKS } from "../../db/schema/rollups.ts";
+import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Db } from "../shared/db.ts";
 import type { ClickRecord } from "./ingest-enrich.ts";
+import { aggregate, type DimRows, type Rollups } from "./ingest-rollup.ts";
 
 /** Arbitrary constant: the advisory lock key of the ingest commit step. */
 const INGEST_LOCK = 0x45_4d_55_49; // "EMUI"
+
+/** SQLSTATE raised by eatmyurl_ingest_all_new() when a batch holds clicks already stored. */
+const ALREADY_STORED = "EMU01";
 
 const COLUMNS = [
   "id", "link_id", "ts", "kind", "reason", "visitor", "user_agent", "referrer", "referrer_host", "country",
@@ -27,16 +36,6 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof ClickRecord)[];
 
 const COLUMN_LIST = sql.raw(COLUMNS.join(", "));
-const ALL = sql.raw(`'${ALL_LINKS}'`);
-
-/** Dimension name -> column of the raw row. "link" exists only under ALL_LINKS and is added separately. */
-const DIMS = sql.raw(
-  [
-    ["referrer", "referrer_host"], ["country", "country"], ["city", "city"], ["device", "device"],
-    ["browser", "browser"], ["os", "os"], ["utm_source", "utm_source"], ["utm_medium", "utm_medium"],
-    ["utm_campaign", "utm_campaign"],
-  ].map(([dim, col]) => `('${dim}', k.${col})`).join(", "),
-);
 
 const COUNTER_SET = sql.raw(
   ["clicks", "humans", "bots", "previews"].map((c) => `${c} = r.${c} + excluded.${c}`).join(", "),
@@ -47,15 +46,22 @@ export interface CommitResult {
   inserted: number;
 }
 
-/** A batch ready for Postgres: built ahead (string work in the Worker) so the commit can start at once. */
+/** A batch ready for Postgres: built ahead (string work and aggregation in the Worker) so the commit can start at once. */
 export interface SqlBatch {
-  records: number;
-  inboxIds: number;
+  records: ClickRecord[];
+  inboxIds: string[];
+  /** The one-statement commit, for when every click is new. */
   statement: SQL;
 }
 
 export function sqlBatch(records: ClickRecord[], inboxIds: string[] = []): SqlBatch {
-  return { records: records.length, inboxIds: inboxIds.length, statement: ingestStatement(records, inboxIds) };
+  const rollups = rollupCtes(aggregate(records), sql`(select inserted from n) = ${records.length}`);
+  const statement = sql`
+    with ${insertCtes(records, inboxIds)},
+    n as (select count(*) as inserted from ins)
+    ${rollups ? sql`, ${rollups}` : sql``}
+    select eatmyurl_ingest_all_new((select inserted from n), ${records.length}) as inserted`;
+  return { records, inboxIds, statement };
 }
 
 /**
@@ -63,14 +69,43 @@ export function sqlBatch(records: ClickRecord[], inboxIds: string[] = []): SqlBa
  * transaction. Safe to run again with the same clicks: the second time inserts and counts nothing.
  */
 export async function commitBatch(db: Db, batch: SqlBatch): Promise<CommitResult> {
-  if (batch.records === 0 && batch.inboxIds === 0) return { inserted: 0 };
-  return db.transaction(async (tx) => {
-    // synchronous_commit on for this transaction whatever the server default: its clicks are deleted from
-    // Redis right after the commit, so the commit must be durable first.
-    await tx.execute(sql`select pg_advisory_xact_lock(${INGEST_LOCK}), set_config('synchronous_commit', 'on', true)`);
-    const result = await tx.execute<{ inserted: number }>(batch.statement);
-    return { inserted: Number(result.rows[0]?.inserted ?? 0) };
-  });
+  if (batch.records.length === 0 && batch.inboxIds.length === 0) return { inserted: 0 };
+  // A connection of our own: the pool's one-off query would drop its connection on the expected abort.
+  const client = await db.$client.connect();
+  const conn = drizzle({ client });
+  let failed: Error | undefined;
+  try {
+    try {
+      const result = await conn.execute<{ inserted: number }>(batch.statement);
+      return { inserted: Number(result.rows[0].inserted) };
+    } catch (e) {
+      if (sqlState(e) !== ALREADY_STORED) throw e;
+    }
+    return await conn.transaction(async (tx) => {
+      const result = await tx.execute<{ inserted: number; present: string[] }>(sql`
+        with ${insertCtes(batch.records, batch.inboxIds)}
+        select (select count(*) from ins)::int as inserted,
+               array(select id from src except all select id from ins) as present`);
+      const { inserted, present } = result.rows[0];
+      const stored = new Set(present);
+      const rollups = rollupCtes(aggregate(batch.records.filter((r) => !stored.has(r.id))), sql`true`);
+      if (rollups) await tx.execute(sql`with ${rollups} select 1`);
+      return { inserted: Number(inserted) };
+    });
+  } catch (e) {
+    failed = e instanceof Error ? e : new Error(String(e));
+    throw e;
+  } finally {
+    client.release(failed); // a connection that failed otherwise is not trusted again
+  }
+}
+
+/** The SQLSTATE of a Postgres error, also when the ORM wraps it. */
+function sqlState(e: unknown): string | undefined {
+  for (let x: unknown = e; x instanceof Error; x = x.cause) {
+    if ("code" in x && typeof x.code === "string") return x.code;
+  }
+  return undefined;
 }
 
 /** A Postgres array literal: every element quoted (NULL aside), backslash and double quote escaped. */
@@ -84,70 +119,66 @@ export function arrayLiteral(values: readonly (string | null)[]): string {
   return out + "}";
 }
 
-/** The one statement of a batch (exported for EXPLAIN in benchmarks). */
-export function ingestStatement(records: ClickRecord[], inboxIds: string[]) {
+const text = (values: readonly (string | null)[]) => sql`${arrayLiteral(values)}::text[]`;
+const typed = (values: readonly string[], type: "timestamptz" | "date") => sql`${arrayLiteral(values)}::${sql.raw(type)}[]`;
+/** The four counters of rollup rows as int[] parameters. */
+const counters = (counts: readonly number[][]) =>
+  sql.join([0, 1, 2, 3].map((i) => sql`${`{${counts.map((c) => c[i]).join(",")}}`}::int[]`), sql`, `);
+
+/**
+ * CTEs `lock`, `src`, `ins` (the ids inserted) and `inbox`: the advisory lock (and a durable commit: the
+ * clicks are deleted from Redis right after it), the raw insert and the inbox delete of a batch.
+ */
+function insertCtes(records: ClickRecord[], inboxIds: string[]) {
   const arrays = sql.join(
-    COLUMNS.map((c) => sql`${arrayLiteral(records.map((r) => r[c]))}::${sql.raw(c === "ts" ? "timestamptz" : "text")}[]`),
+    COLUMNS.map((c) => (c === "ts" ? typed(records.map((r) => r.ts), "timestamptz") : text(records.map((r) => r[c])))),
     sql`, `,
   );
   return sql`
-    with src as (
-      select * from unnest(${arrays}) as t(${COLUMN_LIST})
+    lock as (
+      select pg_advisory_xact_lock(${INGEST_LOCK}), set_config('synchronous_commit', 'on', true)
+    ),
+    src as (
+      select t.* from lock, unnest(${arrays}) as t(${COLUMN_LIST})
     ),
     ins as (
       insert into clicks (${COLUMN_LIST})
-      select ${COLUMN_LIST} from src order by id
+      select ${COLUMN_LIST} from src
       on conflict (id) do nothing
-      returning link_id, ts, kind, visitor, referrer_host, country, city, device, browser, os,
-                utm_source, utm_medium, utm_campaign
+      returning id
     ),
-    k as (
-      select ins.*, date_trunc('hour', ts, 'UTC') as hour,
-             (kind = 'human')::int as h, (kind = 'bot')::int as b, (kind = 'preview')::int as p
-      from ins
-    ),
-    per_hour as (
-      select link_id, hour, count(*)::int as clicks, sum(h)::int as humans, sum(b)::int as bots,
-             sum(p)::int as previews
-      from k group by link_id, hour
-    ),
-    dims_link as (
-      select k.link_id, k.hour, d.dim, coalesce(d.value, '') as value, count(*)::int as clicks,
-             sum(k.h)::int as humans, sum(k.b)::int as bots, sum(k.p)::int as previews
-      from k cross join lateral (values ${DIMS}) as d(dim, value)
-      group by 1, 2, 3, 4
-    ),
-    dims as (
-      select * from dims_link
-      union all
-      select ${ALL}, hour, dim, value, sum(clicks)::int, sum(humans)::int, sum(bots)::int, sum(previews)::int
-      from dims_link group by hour, dim, value
-      union all
-      select ${ALL}, hour, 'link', link_id, clicks, humans, bots, previews from per_hour
-    ),
+    inbox as (
+      delete from click_inbox where id = any(${text(inboxIds)})
+    )`;
+}
+
+/**
+ * The rollup upserts (data-modifying CTEs) of a batch's new clicks; null when there are none. `when` gates
+ * their input: it refers to `ins`, so they start only after the raw insert (and the lock it waits for).
+ */
+function rollupCtes(r: Rollups, when: SQL): SQL | null {
+  if (r.hourly.link.length === 0) return null;
+  const dims = (d: DimRows, time: "timestamptz" | "date") =>
+    sql`select * from unnest(${text(d.link)}, ${typed(d.at, time)}, ${text(d.dim)}, ${text(d.value)}, ${counters(d.counts)}) where ${when}`;
+  const f = r.firsts;
+  return sql`
     dims_hourly as (
       insert into clicks_dims_hourly as r (link_id, hour, dim, value, clicks, humans, bots, previews)
-      select * from dims order by link_id, hour, dim, value
+      ${dims(r.dimsHourly, "timestamptz")}
       on conflict (link_id, hour, dim, value) do update set ${COUNTER_SET}
     ),
     dims_daily as (
       insert into clicks_dims_daily as r (link_id, day, dim, value, clicks, humans, bots, previews)
-      select link_id, (hour at time zone 'UTC')::date, dim, value, sum(clicks), sum(humans), sum(bots), sum(previews)
-      from dims group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      ${dims(r.dimsDaily, "date")}
       on conflict (link_id, day, dim, value) do update set ${COUNTER_SET}
     ),
     -- Uniques: a visitor-day is counted in the hour of its first human click. The upsert returns the
     -- visitor-days this batch starts (prev_first_at null: +1 in their hour) and those it moves earlier
     -- (a late click older than the known first: -1 in the old hour, +1 in the new); others return nothing.
-    firsts as (
-      select s.link_id, (k.ts at time zone 'UTC')::date as day, k.visitor, min(k.ts) as first_at
-      from k cross join lateral (values (k.link_id), (${ALL})) as s(link_id)
-      where k.kind = 'human'
-      group by 1, 2, 3
-    ),
     visitors as (
       insert into visitor_days as v (day, link_id, visitor, first_at)
-      select day, link_id, visitor, first_at from firsts order by 1, 2, 3
+      select * from unnest(${typed(f.day, "date")}, ${text(f.link)}, ${text(f.visitor)}, ${typed(f.at, "timestamptz")})
+      where ${when}
       on conflict (day, link_id, visitor) do update
         set first_at = excluded.first_at, prev_first_at = v.first_at
         where excluded.first_at < v.first_at
@@ -157,9 +188,10 @@ export function ingestStatement(records: ClickRecord[], inboxIds: string[]) {
       select link_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots,
              sum(previews)::int as previews, sum(uniques)::int as uniques
       from (
-        select link_id, hour, clicks, humans, bots, previews, 0 as uniques from per_hour
-        union all
-        select ${ALL}, hour, sum(clicks), sum(humans), sum(bots), sum(previews), 0 from per_hour group by hour
+        select link_id, hour, clicks, humans, bots, previews, 0 as uniques
+        from unnest(${text(r.hourly.link)}, ${typed(r.hourly.hour, "timestamptz")}, ${counters(r.hourly.counts)})
+          as h(link_id, hour, clicks, humans, bots, previews)
+        where ${when}
         union all
         select link_id, date_trunc('hour', first_at, 'UTC'), 0, 0, 0, 0, 1 from visitors
         union all
@@ -171,12 +203,7 @@ export function ingestStatement(records: ClickRecord[], inboxIds: string[]) {
       insert into clicks_hourly as r (link_id, hour, clicks, humans, bots, previews, uniques)
       select * from hourly order by link_id, hour
       on conflict (link_id, hour) do update set ${COUNTER_SET}, uniques = r.uniques + excluded.uniques
-    ),
-    inbox as (
-      delete from click_inbox where id = any(${arrayLiteral(inboxIds)}::text[])
-    )
-    select count(*)::int as inserted from ins
-  `;
+    )`;
 }
 
 export interface InboxRow {

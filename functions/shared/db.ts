@@ -3,7 +3,7 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "../../db/schema.ts";
 import type { Env } from "./env.ts";
 
-export type Db = NeonDatabase<typeof schema>;
+export type Db = NeonDatabase<typeof schema> & { $client: Pool };
 
 let proxyConfigured: string | undefined;
 

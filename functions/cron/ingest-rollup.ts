@@ -1,0 +1,178 @@
+/**
+ * The rollup deltas of a batch, aggregated here rather than in SQL: grouping 10,000 clicks by link, hour,
+ * dimension and value (and again by day, for all links, for first visits) was a third of the Postgres time
+ * of a commit, and Postgres is the one thing ingestion cannot scale out (one commit at a time). Here it runs
+ * in the Worker while the previous batch commits. What reaches Postgres is one row per rollup row to upsert,
+ * with unique keys (ON CONFLICT DO UPDATE cannot touch a row twice in one statement), sorted by key so each
+ * upsert walks its index in order.
+ *
+ * Uniques are the exception: which visitor-days a batch starts depends on what Postgres already holds, so
+ * only the candidates (first human click per visitor, day and link in this batch) are computed here.
+ */
+import { ALL_LINKS } from "../../db/schema/rollups.ts";
+import type { ClickRecord } from "./ingest-enrich.ts";
+
+/** Dimension name -> column of the raw row. "link" exists only under ALL_LINKS and is added separately. */
+const DIMS = [
+  ["referrer", "referrer_host"], ["country", "country"], ["city", "city"], ["device", "device"],
+  ["browser", "browser"], ["os", "os"], ["utm_source", "utm_source"], ["utm_medium", "utm_medium"],
+  ["utm_campaign", "utm_campaign"],
+] as const satisfies readonly (readonly [string, keyof ClickRecord])[];
+
+/** clicks, humans, bots, previews. */
+type Counts = [number, number, number, number];
+const SLOT = { human: 1, bot: 2, preview: 3 } as const;
+
+/** Column arrays of rollup rows keyed by link, time (hour or day), dimension and value. */
+export interface DimRows {
+  link: string[];
+  at: string[];
+  dim: string[];
+  value: string[];
+  counts: Counts[];
+}
+
+export interface Rollups {
+  /** clicks_dims_hourly; `at` is the start of the UTC hour (ISO 8601). */
+  dimsHourly: DimRows;
+  /** clicks_dims_daily; `at` is the UTC day (YYYY-MM-DD). */
+  dimsDaily: DimRows;
+  /** clicks_hourly without uniques (those depend on visitor_days, see ingest-sql.ts). */
+  hourly: { link: string[]; hour: string[]; counts: Counts[] };
+  /** Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor. */
+  firsts: { day: string[]; link: string[]; visitor: string[]; at: string[] };
+}
+
+/** value -> counts, one map per dimension (index in DIM_NAMES). */
+type DimMaps = Map<string, Counts>[];
+
+// Every level is a Map keyed by the plain strings of the click: no key is built by concatenation, which
+// cost more than everything else together (a fresh string to hash per lookup).
+const DIM_NAMES = [...DIMS.map(([dim]) => dim), "link"];
+const LINK_DIM = DIM_NAMES.length - 1;
+/** Dimension indexes in name order, so rows come out sorted by (link, time, dim, value). */
+const DIM_ORDER = DIM_NAMES.map((_, i) => i).sort((a, b) => (DIM_NAMES[a] < DIM_NAMES[b] ? -1 : 1));
+
+const newDims = (): DimMaps => DIM_NAMES.map(() => new Map());
+
+function getOrSet<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
+function addCounts(m: Map<string, Counts>, value: string, c: Counts) {
+  const into = m.get(value);
+  if (into) {
+    into[0] += c[0]; into[1] += c[1]; into[2] += c[2]; into[3] += c[3];
+  } else m.set(value, [c[0], c[1], c[2], c[3]]);
+}
+
+const sortedKeys = <V>(m: Map<string, V>) => [...m.keys()].sort(); // code-unit order: locality only
+
+/** link -> time -> dimension maps, as rows sorted by key. `at` turns a time key into the stored value. */
+function dimRows(tree: Map<string, Map<string, DimMaps>>, at: (t: string) => string): DimRows {
+  const out: DimRows = { link: [], at: [], dim: [], value: [], counts: [] };
+  for (const link of sortedKeys(tree)) {
+    const times = tree.get(link)!;
+    for (const t of sortedKeys(times)) {
+      const dims = times.get(t)!;
+      const time = at(t);
+      for (const i of DIM_ORDER) {
+        for (const value of sortedKeys(dims[i])) {
+          out.link.push(link); out.at.push(time); out.dim.push(DIM_NAMES[i]); out.value.push(value);
+          out.counts.push(dims[i].get(value)!);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const hourOf = (prefix: string) => `${prefix}:00:00Z`;
+const same = (t: string) => t;
+
+export function aggregate(records: readonly ClickRecord[]): Rollups {
+  // 1. One pass over the clicks: per link and hour ("YYYY-MM-DDTHH", ts being toISOString()), the counts
+  //    and each dimension's values; per day, link and visitor, the first human click.
+  const hourly = new Map<string, Map<string, { counts: Counts; dims: DimMaps }>>();
+  const firsts = new Map<string, Map<string, Map<string, string>>>();
+  for (const r of records) {
+    const g = getOrSet(getOrSet(hourly, r.link_id, () => new Map()), r.ts.slice(0, 13),
+      () => ({ counts: [0, 0, 0, 0] as Counts, dims: newDims() }));
+    const slot = SLOT[r.kind];
+    g.counts[0]++;
+    g.counts[slot]++;
+    for (let i = 0; i < DIMS.length; i++) {
+      const m = g.dims[i];
+      const value = r[DIMS[i][1]] ?? "";
+      const c = m.get(value);
+      if (c) {
+        c[0]++;
+        c[slot]++;
+      } else {
+        const n: Counts = [1, 0, 0, 0];
+        n[slot] = 1;
+        m.set(value, n);
+      }
+    }
+    if (r.kind === "human") {
+      const byLink = getOrSet(firsts, r.ts.slice(0, 10), () => new Map());
+      for (const link of [r.link_id, ALL_LINKS]) {
+        const visitors = getOrSet(byLink, link, () => new Map());
+        const at = visitors.get(r.visitor);
+        // Same fixed-width format: string order is time order.
+        if (at === undefined || r.ts < at) visitors.set(r.visitor, r.ts);
+      }
+    }
+  }
+
+  // 2. ALL_LINKS hourly rows: the links' rows summed, plus "link" (each link's share of the hour). Then the
+  //    daily rows: the hourly ones summed by UTC day.
+  const dimsHourly = new Map<string, Map<string, DimMaps>>();
+  const all = new Map<string, DimMaps>();
+  const totals = new Map<string, Map<string, Counts>>([[ALL_LINKS, new Map()]]);
+  for (const [link, hours] of hourly) {
+    const linkHours = new Map<string, DimMaps>();
+    const linkTotals = getOrSet(totals, link, () => new Map());
+    for (const [hour, g] of hours) {
+      linkHours.set(hour, g.dims);
+      const allDims = getOrSet(all, hour, newDims);
+      for (let i = 0; i < DIMS.length; i++) for (const [value, c] of g.dims[i]) addCounts(allDims[i], value, c);
+      addCounts(allDims[LINK_DIM], link, g.counts);
+      linkTotals.set(hour, g.counts);
+      addCounts(totals.get(ALL_LINKS)!, hour, g.counts);
+    }
+    dimsHourly.set(link, linkHours);
+  }
+  dimsHourly.set(ALL_LINKS, all);
+
+  const dimsDaily = new Map<string, Map<string, DimMaps>>();
+  for (const [link, hours] of dimsHourly) {
+    const days = new Map<string, DimMaps>();
+    for (const [hour, dims] of hours) {
+      const day = getOrSet(days, hour.slice(0, 10), newDims);
+      for (let i = 0; i < DIM_NAMES.length; i++) for (const [value, c] of dims[i]) addCounts(day[i], value, c);
+    }
+    dimsDaily.set(link, days);
+  }
+
+  const h: Rollups["hourly"] = { link: [], hour: [], counts: [] };
+  for (const link of sortedKeys(totals)) {
+    const hours = totals.get(link)!;
+    for (const hour of sortedKeys(hours)) {
+      h.link.push(link); h.hour.push(hourOf(hour)); h.counts.push(hours.get(hour)!);
+    }
+  }
+  const f: Rollups["firsts"] = { day: [], link: [], visitor: [], at: [] };
+  for (const day of sortedKeys(firsts)) {
+    const byLink = firsts.get(day)!;
+    for (const link of sortedKeys(byLink)) {
+      const visitors = byLink.get(link)!;
+      for (const visitor of sortedKeys(visitors)) {
+        f.day.push(day); f.link.push(link); f.visitor.push(visitor); f.at.push(visitors.get(visitor)!);
+      }
+    }
+  }
+  return { dimsHourly: dimRows(dimsHourly, hourOf), dimsDaily: dimRows(dimsDaily, same), hourly: h, firsts: f };
+}
