@@ -57,7 +57,10 @@ export async function startPostgres(opts: { dir?: string; port?: number; databas
     asOwner(pgBin("initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"]);
   }
   const port = opts.port ?? (await freePort());
-  const pgOpts = [`-p ${port}`, `-k ${sockDir}`, "-c listen_addresses=127.0.0.1", "-c max_connections=200"];
+  // shared_buffers above the 128 MB default: the benchmarks' tables (raw clicks twice, rollups) outgrow it,
+  // and then every backend spends its time writing out and reading back pages (Neon sizes its cache to the
+  // compute, with a local file cache behind it).
+  const pgOpts = [`-p ${port}`, `-k ${sockDir}`, "-c listen_addresses=127.0.0.1", "-c max_connections=200", "-c shared_buffers=512MB"];
   if (throwaway) pgOpts.push("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
   const logFile = path.join(dir, "postgres.log");
 

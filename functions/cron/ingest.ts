@@ -100,9 +100,10 @@ function streamBatch(entries: StreamEntry[], gone: string[] = []): StreamBatch {
  * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
  * commit, so a caller still knows what a run did before an error stopped it.
  *
- * Stream batches are pipelined: while Postgres commits batch N, batch N+1 is read and enriched, and batch
- * N's acknowledgement overlaps batch N+1's commit. Each batch is still acknowledged only after its own
- * commit; a read-ahead batch left behind by an error is simply pending, and claimed again later.
+ * Stream batches are pipelined: while Postgres commits batch N, batch N+1 is already sent and waits for
+ * the commit lock, batch N+2 is read and enriched, and acknowledgements overlap later commits. Each batch
+ * is still acknowledged only after its own commit; a batch left behind by an error is simply pending, and
+ * claimed again later (a committed one then inserts and counts nothing).
  */
 export async function runIngest(deps: IngestDeps, result = emptyResult()): Promise<IngestResult> {
   const { redis, db, settings } = deps;
@@ -143,15 +144,30 @@ export async function runIngest(deps: IngestDeps, result = emptyResult()): Promi
       cursor = claim.cursor;
       if (claim.entries.length || claim.gone.length) await commitStream(streamBatch(claim.entries, claim.gone));
     } while (cursor !== "0-0" && !spent());
-    // 2. New entries, one batch read ahead.
-    let next: Promise<StreamBatch> | null = spent() ? null : readAhead();
-    while (next) {
-      const batch: StreamBatch = await next;
-      if (batch.ids.length === 0) return true;
-      next = spent() ? null : readAhead();
-      await commitStream(batch);
+    // 2. New entries, one batch read ahead and two commits in flight: the second is sent (and its
+    //    parameters parsed by Postgres) while the first runs, then waits for the advisory lock.
+    let committing: Promise<void> = Promise.resolve();
+    const drainNew = async (): Promise<boolean> => {
+      let next: Promise<StreamBatch> | null = spent() ? null : readAhead();
+      while (next) {
+        const batch: StreamBatch = await next;
+        if (batch.ids.length === 0) return true;
+        next = spent() ? null : readAhead();
+        const previous = committing;
+        committing = commitStream(batch);
+        committing.catch(() => {}); // awaited below
+        await previous;
+      }
+      return false;
+    };
+    try {
+      const empty = await drainNew();
+      await committing;
+      return empty;
+    } catch (e) {
+      await committing.catch(() => {}); // the run ends only when no commit of it is in flight
+      throw e;
     }
-    return false;
   };
 
   /** The inbox; returns true once it is empty. Dead letters go to Redis before the rows leave the inbox. */
