@@ -44,6 +44,9 @@ const PLACES = [["US", "CA", "San Francisco"], ["US", "NY", "New York"], ["DE", 
   ["GB", "ENG", "London"], ["IN", "KA", "Bengaluru"], ["BR", "SP", "São Paulo"], ["JP", "13", "Tokyo"], [null, null, null]];
 const QUERIES = [null, null, null, "utm_source=newsletter&utm_medium=email&utm_campaign=spring", "utm_source=twitter", "ref=abc"];
 
+/** 64 hex digits, distinct per visitor number, as the redirect's HMAC gives (deterministic, not random). */
+const visitorHash = (n: number) => (Math.imul(n + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, "0").repeat(8);
+
 export function makeClicks(n: number): ClickEvent[] {
   const now = Date.now();
   const span = SPAN_HOURS * 3600_000;
@@ -59,7 +62,7 @@ export function makeClicks(n: number): ClickEvent[] {
       ts: SHUFFLE ? now - Math.floor(rand() * span) : now - span + Math.floor((i * span) / n),
       kind,
       reason: kind === "human" ? null : kind === "bot" ? "isbot" : "preview-fetcher",
-      visitor: `v${Math.floor(rand() * VISITORS)}`.padEnd(64, "0"),
+      visitor: visitorHash(Math.floor(rand() * VISITORS)),
       ua: pick(UAS),
       referrer: pickSkewed(REFERRERS),
       country, region, city,

@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clicks, clicksDimsHourly, clicksHourly, links } from "../db/schema.ts";
+import { visitorKey } from "../functions/cron/ingest-rollup.ts";
 import { runRetention } from "../functions/cron/retention.ts";
 import worker from "../workers/index.ts";
 import { enqueue, insertInbox, makeClick, UA, uid } from "./helpers/clicks.ts";
@@ -138,7 +139,7 @@ describe("the cron", () => {
     const linkId = uid("lnk_");
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
     await s.db.execute(sql`insert into visitor_days (day, link_id, visitor, first_at) values
-      (${day(20)}, ${linkId}, 'a', now()), (${day(6)}, ${linkId}, 'b', now()), (${day(0)}, ${linkId}, 'c', now())`);
+      (${day(20)}, ${linkId}, 1, now()), (${day(6)}, ${linkId}, 2, now()), (${day(0)}, ${linkId}, 3, now())`);
     // A click the redirect put in the inbox five days ago is still waiting: its day (and two before) stay.
     const waiting = makeClick({ linkId, ts: Date.now() - 5 * 86_400_000 });
     await s.db.execute(sql`insert into click_inbox (id, event, received_at)
@@ -146,14 +147,21 @@ describe("the cron", () => {
     const settings = { RAW_RETENTION_DAYS: 90, RETENTION_CHUNK_ROWS: 5000, RETENTION_MAX_CHUNKS: 4 };
     await runRetention(s.db, s.redis, settings);
     const kept = async () => (await s.db.execute<{ visitor: string }>(sql`select visitor from visitor_days where link_id = ${linkId} order by visitor`)).rows.map((r) => r.visitor);
-    expect(await kept()).toEqual(["b", "c"]);
+    expect(await kept()).toEqual(["2", "3"]);
     await flush();
     await runRetention(s.db, s.redis, settings);
-    expect(await kept()).toEqual(["c"]);
+    expect(await kept()).toEqual(["3"]);
   });
 });
 
 describe("uniques", () => {
+  it("key a visitor hash the way migration 0003 converted the stored ones", async () => {
+    const hashes = ["0".repeat(64), "f".repeat(64), `8000000000000000${"a".repeat(48)}`, crypto.randomUUID().replaceAll("-", "").repeat(2)];
+    const { rows } = await s.db.execute<{ key: string }>(
+      sql`select (('x' || left(h, 16))::bit(64)::bigint)::text as key from unnest(${`{${hashes.join(",")}}`}::text[]) as h`);
+    expect(rows.map((r) => r.key)).toEqual(hashes.map(visitorKey));
+  });
+
   it("count a visitor-day once, in the hour of its first human click, also when an earlier click arrives late", async () => {
     const linkId = uid("lnk_");
     const visitor = uid("v").padEnd(64, "0");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ClickEvent } from "../shared/click-event.ts";
 import { parseClick, parseUserAgent, referrerHost, utmTags } from "./ingest-enrich.ts";
 import { arrayLiteral } from "./ingest-sql.ts";
+import { visitorKey } from "./ingest-rollup.ts";
 import { visitorDaysKeepFrom } from "./retention.ts";
 
 const event = (o: Partial<ClickEvent> = {}): ClickEvent => ({
@@ -83,5 +84,19 @@ describe("visitor-day retention horizon", () => {
     expect(visitorDaysKeepFrom(now, null)).toBe("2026-04-08");
     expect(visitorDaysKeepFrom(now, Date.UTC(2026, 3, 5, 0, 30))).toBe("2026-04-03");
     expect(visitorDaysKeepFrom(now, now + 1000)).toBe("2026-04-08");
+  });
+});
+
+describe("visitorKey", () => {
+  it("is the first 64 bits of a hex hash, signed as Postgres bigint", () => {
+    expect(visitorKey(`0000000000000001${"f".repeat(48)}`)).toBe("1");
+    expect(visitorKey(`7fffffffffffffff${"0".repeat(48)}`)).toBe("9223372036854775807");
+    expect(visitorKey(`ffffffffffffffff${"0".repeat(48)}`)).toBe("-1");
+  });
+
+  it("hashes anything else with FNV-1a 64", () => {
+    expect(visitorKey("a")).toBe(BigInt.asIntN(64, 0xaf63dc4c8601ec8cn).toString()); // the published test vector
+    expect(visitorKey("a")).not.toBe(visitorKey("b"));
+    expect(visitorKey("ABCDEF0123456789")).not.toBe(visitorKey("abcdef0123456789")); // upper case is not the hex form
   });
 });

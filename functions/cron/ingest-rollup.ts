@@ -39,7 +39,7 @@ export interface Rollups {
   dimsDaily: DimRows;
   /** clicks_hourly without uniques (those depend on visitor_days, see ingest-sql.ts). */
   hourly: { link: string[]; hour: string[]; counts: Counts[] };
-  /** Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor. */
+  /** Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor key. */
   firsts: { day: string[]; link: string[]; visitor: string[]; at: string[] };
 }
 
@@ -90,6 +90,21 @@ function dimRows(tree: Map<string, Map<string, DimMaps>>, at: (t: string) => str
 }
 
 const hourOf = (prefix: string) => `${prefix}:00:00Z`;
+
+const HEX64 = /^[0-9a-f]{16}/;
+const encoder = new TextEncoder();
+
+/**
+ * The 64-bit key of a visitor hash in visitor_days (signed, as Postgres bigint, in decimal): the hash's first
+ * 16 hex digits, as migration 0003 converted the stored ones. Anything else (the redirect writes only hex)
+ * gets FNV-1a over its UTF-8, so it still has a stable key.
+ */
+export function visitorKey(visitor: string): string {
+  if (HEX64.test(visitor)) return BigInt.asIntN(64, BigInt(`0x${visitor.slice(0, 16)}`)).toString();
+  let h = 0xcbf29ce484222325n;
+  for (const b of encoder.encode(visitor)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return BigInt.asIntN(64, h).toString();
+}
 const same = (t: string) => t;
 
 export function aggregate(records: readonly ClickRecord[]): Rollups {
@@ -168,9 +183,15 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
   for (const day of sortedKeys(firsts)) {
     const byLink = firsts.get(day)!;
     for (const link of sortedKeys(byLink)) {
-      const visitors = byLink.get(link)!;
-      for (const visitor of sortedKeys(visitors)) {
-        f.day.push(day); f.link.push(link); f.visitor.push(visitor); f.at.push(visitors.get(visitor)!);
+      // By key: two hashes sharing a key would otherwise be two rows for one upsert to touch.
+      const byKey = new Map<string, string>();
+      for (const [visitor, at] of byLink.get(link)!) {
+        const key = visitorKey(visitor);
+        const seen = byKey.get(key);
+        if (seen === undefined || at < seen) byKey.set(key, at);
+      }
+      for (const key of [...byKey.keys()].sort()) {
+        f.day.push(day); f.link.push(link); f.visitor.push(key); f.at.push(byKey.get(key)!);
       }
     }
   }

@@ -121,9 +121,12 @@ export function arrayLiteral(values: readonly (string | null)[]): string {
 
 const text = (values: readonly (string | null)[]) => sql`${arrayLiteral(values)}::text[]`;
 const typed = (values: readonly string[], type: "timestamptz" | "date") => sql`${arrayLiteral(values)}::${sql.raw(type)}[]`;
+/** Integers (numbers, or decimal strings for bigint) need no quoting. */
+const integers = (values: readonly (number | string)[], type: "int" | "bigint") =>
+  sql`${`{${values.join(",")}}`}::${sql.raw(type)}[]`;
 /** The four counters of rollup rows as int[] parameters. */
 const counters = (counts: readonly number[][]) =>
-  sql.join([0, 1, 2, 3].map((i) => sql`${`{${counts.map((c) => c[i]).join(",")}}`}::int[]`), sql`, `);
+  sql.join([0, 1, 2, 3].map((i) => integers(counts.map((c) => c[i]), "int")), sql`, `);
 
 /**
  * CTEs `lock`, `src`, `ins` (the ids inserted) and `inbox`: the advisory lock (and a durable commit: the
@@ -177,7 +180,7 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
     -- (a late click older than the known first: -1 in the old hour, +1 in the new); others return nothing.
     visitors as (
       insert into visitor_days as v (day, link_id, visitor, first_at)
-      select * from unnest(${typed(f.day, "date")}, ${text(f.link)}, ${text(f.visitor)}, ${typed(f.at, "timestamptz")})
+      select * from unnest(${typed(f.day, "date")}, ${text(f.link)}, ${integers(f.visitor, "bigint")}, ${typed(f.at, "timestamptz")})
       where ${when}
       on conflict (day, link_id, visitor) do update
         set first_at = excluded.first_at, prev_first_at = v.first_at
