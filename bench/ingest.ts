@@ -152,23 +152,28 @@ try {
 
   // Rounds from empty tables, in alternating order, so neither side always runs on the other's leftovers
   // (autovacuum, dirty buffers); the medians are reported, every round is printed.
-  // A warm-up round first, a tenth of the size and not reported: the first run of each side otherwise pays
-  // for JIT compilation and cold caches (Node's and Postgres's), and the first round was always the slowest.
-  const fresh = async () => {
-    await db.execute(sql`truncate clicks, clicks_plain, clicks_hourly, clicks_dims_hourly, clicks_dims_daily, visitor_days`);
+  // Each measured phase starts from a quiet cluster: what the previous phase wrote is vacuumed and
+  // checkpointed first, or autovacuum and the checkpointer would bill one side's writes to the other.
+  const settle = async () => {
+    await db.execute(sql`vacuum analyze clicks, clicks_plain, clicks_hourly, clicks_dims_hourly, clicks_dims_daily, visitor_days`);
     await db.execute(sql`checkpoint`);
   };
+  // A warm-up round first, a tenth of the size and not reported: the first run of each side otherwise pays
+  // for JIT compilation and cold caches (Node's and Postgres's), and the first round was always the slowest.
   const warmUp = lines.slice(0, Math.ceil(lines.length / 10));
   await plainRun(warmUp);
   await ingestRun(warmUp);
   const rounds: { ingest: Measured; plain: Measured & { plainBatch: number } }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    await fresh();
+    await db.execute(sql`truncate clicks, clicks_plain, clicks_hourly, clicks_dims_hourly, clicks_dims_daily, visitor_days`);
+    await settle();
     if (round % 2 === 0) {
       const plain = await plainRun(lines);
+      await settle();
       rounds.push({ plain, ingest: await ingestRun(lines) });
     } else {
       const ingest = await ingestRun(lines);
+      await settle();
       rounds.push({ ingest, plain: await plainRun(lines) });
     }
   }

@@ -1,8 +1,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
+import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clicks, clicksDimsHourly, clicksHourly, links } from "../db/schema.ts";
 import { visitorKey } from "../functions/cron/ingest-rollup.ts";
+import { arrayLiteral } from "../functions/cron/ingest-sql.ts";
 import { runRetention } from "../functions/cron/retention.ts";
 import worker from "../workers/index.ts";
 import { enqueue, insertInbox, makeClick, UA, uid } from "./helpers/clicks.ts";
@@ -152,6 +154,15 @@ describe("the cron", () => {
     await runRetention(s.db, s.redis, settings);
     expect(await kept()).toEqual(["3"]);
   });
+});
+
+it("array parameters reach Postgres exactly as sent, whatever the strings hold", async () => {
+  const unit = fc.constantFrom("a", "é", "😀", '"', "\\", ",", "{", "}", " ", "\n", "\t", "\u0007", "null", "NULL", "\\n");
+  await fc.assert(fc.asyncProperty(fc.array(fc.option(fc.string({ unit }), { nil: null }), { maxLength: 8 }), async (values) => {
+    const { rows } = await s.db.execute<{ v: string | null }>(
+      sql`select v from unnest(${arrayLiteral(values)}::text[]) with ordinality as t(v, i) order by i`);
+    expect(rows.map((r) => r.v)).toEqual(values);
+  }), { numRuns: 60 });
 });
 
 describe("uniques", () => {

@@ -76,6 +76,15 @@ describe("arrayLiteral", () => {
   it("quotes every element and escapes quotes and backslashes; null is NULL", () => {
     expect(arrayLiteral(["a", 'b"c', "d\\e", null, "", "{,}"])).toBe('{"a","b\\"c","d\\\\e",NULL,"","{,}"}');
   });
+
+  it("takes JSON's form when JSON escapes nothing (Postgres reads unquoted null as NULL)", () => {
+    expect(arrayLiteral(["a", null, "", "{,} é 😀"])).toBe('{"a",null,"","{,} é 😀"}');
+    expect(arrayLiteral([])).toBe("{}");
+  });
+
+  it("never passes on a JSON escape, which Postgres would read differently", () => {
+    expect(arrayLiteral(["a\nb", "tab\there", "bell\u0007"])).toBe('{"a\nb","tab\there","bell\u0007"}');
+  });
 });
 
 describe("visitor-day retention horizon", () => {

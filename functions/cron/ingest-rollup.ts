@@ -91,6 +91,12 @@ function dimRows(tree: Map<string, Map<string, DimMaps>>, at: (t: string) => str
 
 const hourOf = (prefix: string) => `${prefix}:00:00Z`;
 
+/** Keeps the earliest click time per visitor (same fixed-width ISO format: string order is time order). */
+function firstVisit(visitors: Map<string, string>, visitor: string, ts: string) {
+  const at = visitors.get(visitor);
+  if (at === undefined || ts < at) visitors.set(visitor, ts);
+}
+
 const HEX64 = /^[0-9a-f]{16}/;
 const encoder = new TextEncoder();
 
@@ -112,9 +118,10 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
   //    and each dimension's values; per day, link and visitor, the first human click.
   const hourly = new Map<string, Map<string, { counts: Counts; dims: DimMaps }>>();
   const firsts = new Map<string, Map<string, Map<string, string>>>();
+  const newGroup = () => ({ counts: [0, 0, 0, 0] as Counts, dims: newDims() });
+  const newMap = () => new Map();
   for (const r of records) {
-    const g = getOrSet(getOrSet(hourly, r.link_id, () => new Map()), r.ts.slice(0, 13),
-      () => ({ counts: [0, 0, 0, 0] as Counts, dims: newDims() }));
+    const g = getOrSet(getOrSet(hourly, r.link_id, newMap), r.ts.slice(0, 13), newGroup);
     const slot = SLOT[r.kind];
     g.counts[0]++;
     g.counts[slot]++;
@@ -132,13 +139,9 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
       }
     }
     if (r.kind === "human") {
-      const byLink = getOrSet(firsts, r.ts.slice(0, 10), () => new Map());
-      for (const link of [r.link_id, ALL_LINKS]) {
-        const visitors = getOrSet(byLink, link, () => new Map());
-        const at = visitors.get(r.visitor);
-        // Same fixed-width format: string order is time order.
-        if (at === undefined || r.ts < at) visitors.set(r.visitor, r.ts);
-      }
+      const byLink = getOrSet(firsts, r.ts.slice(0, 10), newMap);
+      firstVisit(getOrSet(byLink, r.link_id, newMap), r.visitor, r.ts);
+      firstVisit(getOrSet(byLink, ALL_LINKS, newMap), r.visitor, r.ts);
     }
   }
 
@@ -180,13 +183,14 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
     }
   }
   const f: Rollups["firsts"] = { day: [], link: [], visitor: [], at: [] };
+  const keys = new Map<string, string>();
   for (const day of sortedKeys(firsts)) {
     const byLink = firsts.get(day)!;
     for (const link of sortedKeys(byLink)) {
       // By key: two hashes sharing a key would otherwise be two rows for one upsert to touch.
       const byKey = new Map<string, string>();
       for (const [visitor, at] of byLink.get(link)!) {
-        const key = visitorKey(visitor);
+        const key = getOrSet(keys, visitor, () => visitorKey(visitor)); // each visitor comes twice: link and ALL
         const seen = byKey.get(key);
         if (seen === undefined || at < seen) byKey.set(key, at);
       }
