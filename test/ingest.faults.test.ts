@@ -114,6 +114,30 @@ describe("the same clicks delivered twice", () => {
     expect(await rollupDiff(s.db, { links: [linkId] })).toEqual({});
   });
 
+  it("commits running side by side count every click once, on shared clicks and rollup rows alike", async () => {
+    const links = [uid("lnk_"), uid("lnk_")];
+    const visitors = Array.from({ length: 3 }, () => uid("v").padEnd(64, "0"));
+    const at = Date.now() - 2 * 3600_000;
+    let n = 0;
+    const click = () => makeClick({
+      linkId: links[n % 2], visitor: visitors[n % 3], ts: at + (n++ % 7) * 60_000,
+      ...(n % 5 === 0 ? { kind: "bot" as const, reason: "isbot" } : {}),
+    });
+    const records = (events: ReturnType<typeof makeClick>[]) => prepare(events.map((e) => ({ from: "t", e }))).records;
+    let stored = 0;
+    for (let round = 0; round < 4; round++) {
+      // Both batches hold the shared clicks (in opposite orders) and rows of the same links, hours and visitors.
+      const shared = Array.from({ length: 4 }, click);
+      const a = [...shared, ...Array.from({ length: 12 }, click)];
+      const b = [...Array.from({ length: 12 }, click), ...[...shared].reverse()];
+      const [ra, rb] = await Promise.all([commitBatch(s.db, sqlBatch(records(a))), commitBatch(s.db, sqlBatch(records(b)))]);
+      expect(ra.inserted + rb.inserted).toBe(a.length + b.length - shared.length);
+      stored += a.length + b.length - shared.length;
+    }
+    expect((await countFor(links[0])) + (await countFor(links[1]))).toBe(stored);
+    expect(await rollupDiff(s.db, { links })).toEqual({});
+  });
+
   it("an event XADDed twice (a retried write) is one click", async () => {
     const linkId = uid("lnk_");
     const e = makeClick({ linkId });

@@ -70,10 +70,21 @@ function addCounts(m: Map<string, Counts>, value: string, c: Counts) {
 
 const sortedKeys = <V>(m: Map<string, V>) => [...m.keys()].sort(); // code-unit order: locality only
 
+/**
+ * Links in key order but ALL_LINKS last. Every batch writes ALL_LINKS rows for its hours, so a commit
+ * running beside another waits for them: last, it gets its own links' rows done first.
+ */
+const linkOrder = <V>(m: Map<string, V>) => {
+  const links = sortedKeys(m);
+  const all = links.indexOf(ALL_LINKS);
+  if (all >= 0) links.push(...links.splice(all, 1));
+  return links;
+};
+
 /** link -> time -> dimension maps, as rows sorted by key. `at` turns a time key into the stored value. */
 function dimRows(tree: Map<string, Map<string, DimMaps>>, at: (t: string) => string): DimRows {
   const out: DimRows = { link: [], at: [], dim: [], value: [], counts: [] };
-  for (const link of sortedKeys(tree)) {
+  for (const link of linkOrder(tree)) {
     const times = tree.get(link)!;
     for (const t of sortedKeys(times)) {
       const dims = times.get(t)!;
@@ -176,7 +187,7 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
   }
 
   const h: Rollups["hourly"] = { link: [], hour: [], counts: [] };
-  for (const link of sortedKeys(totals)) {
+  for (const link of linkOrder(totals)) {
     const hours = totals.get(link)!;
     for (const hour of sortedKeys(hours)) {
       h.link.push(link); h.hour.push(hourOf(hour)); h.counts.push(hours.get(hour)!);
@@ -186,7 +197,7 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
   const keys = new Map<string, string>();
   for (const day of sortedKeys(firsts)) {
     const byLink = firsts.get(day)!;
-    for (const link of sortedKeys(byLink)) {
+    for (const link of linkOrder(byLink)) {
       // By key: two hashes sharing a key would otherwise be two rows for one upsert to touch.
       const byKey = new Map<string, string>();
       for (const [visitor, at] of byLink.get(link)!) {

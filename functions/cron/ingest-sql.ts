@@ -10,10 +10,12 @@
  * holding the same id). That rare batch then goes the careful way: in a transaction, the insert returns
  * the ids already present, and the rollups of the others are aggregated again and added.
  *
- * A transaction-scoped advisory lock, taken before anything is written, serializes the commits of
- * overlapping runs (reading Redis and enriching stay parallel), so they queue instead of contending for
- * the same rollup rows. Correctness does not rest on it: ON CONFLICT acts on the latest committed row,
- * whatever the statement's snapshot, and so does the count of rows inserted.
+ * Commits run side by side (two per run, and overlapping runs: the cron and a QStash call), on both
+ * cores of the database when they can. Counting stays exact: ON CONFLICT acts on the latest committed row,
+ * waiting for a concurrent writer of the same key, whatever the statement's snapshot, and so does the
+ * count of rows inserted. Nor can two commits deadlock: every commit takes its row locks in one global
+ * order, the raw clicks by id, then each rollup table in a fixed order, by key within it (ALL_LINKS last,
+ * see ingest-rollup.ts). Should Postgres still report one, the batch fails like any other and is retried.
  *
  * Input goes in as one array parameter per column (unnest): Postgres parses arrays about twice as fast
  * as json_to_recordset, and the parameter count stays fixed whatever the batch size.
@@ -23,9 +25,6 @@ import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Db } from "../shared/db.ts";
 import type { ClickRecord } from "./ingest-enrich.ts";
 import { aggregate, type DimRows, type Rollups } from "./ingest-rollup.ts";
-
-/** Arbitrary constant: the advisory lock key of the ingest commit step. */
-const INGEST_LOCK = 0x45_4d_55_49; // "EMUI"
 
 /** SQLSTATE raised by eatmyurl_ingest_all_new() when a batch holds clicks already stored. */
 const ALREADY_STORED = "EMU01";
@@ -131,20 +130,21 @@ const counters = (counts: readonly number[][]) =>
   sql.join([0, 1, 2, 3].map((i) => integers(counts.map((c) => c[i]), "int")), sql`, `);
 
 /**
- * CTEs `lock`, `src`, `ins` (the ids inserted) and `inbox`: the advisory lock (and a durable commit: the
- * clicks are deleted from Redis right after it), the raw insert and the inbox delete of a batch.
+ * CTEs `durable`, `src`, `ins` (the ids inserted) and `inbox`: a durable commit whatever the server's
+ * default (the clicks are deleted from Redis right after it), the raw insert, by id, and the inbox delete.
  */
-function insertCtes(records: ClickRecord[], inboxIds: string[]) {
+function insertCtes(batch: ClickRecord[], inboxIds: string[]) {
+  const records = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the lock order
   const arrays = sql.join(
     COLUMNS.map((c) => (c === "ts" ? typed(records.map((r) => r.ts), "timestamptz") : text(records.map((r) => r[c])))),
     sql`, `,
   );
   return sql`
-    lock as (
-      select pg_advisory_xact_lock(${INGEST_LOCK}), set_config('synchronous_commit', 'on', true)
+    durable as (
+      select set_config('synchronous_commit', 'on', true)
     ),
     src as (
-      select t.* from lock, unnest(${arrays}) as t(${COLUMN_LIST})
+      select t.* from durable, unnest(${arrays}) as t(${COLUMN_LIST})
     ),
     ins as (
       insert into clicks (${COLUMN_LIST})
@@ -159,7 +159,7 @@ function insertCtes(records: ClickRecord[], inboxIds: string[]) {
 
 /**
  * The rollup upserts (data-modifying CTEs) of a batch's new clicks; null when there are none. `when` gates
- * their input: it refers to `ins`, so they start only after the raw insert (and the lock it waits for).
+ * their input: it refers to `ins`, so they start only after the raw insert (keeping the lock order).
  */
 function rollupCtes(r: Rollups, when: SQL): SQL | null {
   if (r.hourly.link.length === 0) return null;
@@ -206,7 +206,7 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
     ),
     upsert_hourly as (
       insert into clicks_hourly as r (link_id, hour, clicks, humans, bots, previews, uniques)
-      select * from hourly order by link_id, hour
+      select * from hourly order by link_id = '*', link_id, hour
       on conflict (link_id, hour) do update set ${COUNTER_SET}, uniques = r.uniques + excluded.uniques
     )`;
 }

@@ -100,8 +100,8 @@ function streamBatch(entries: StreamEntry[], gone: string[] = []): StreamBatch {
  * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
  * commit, so a caller still knows what a run did before an error stopped it.
  *
- * Stream batches are pipelined: while Postgres commits batch N, batch N+1 is already sent and waits for
- * the commit lock, batch N+2 is read and enriched, and acknowledgements overlap later commits. Each batch
+ * Stream batches are pipelined: two commits run side by side (ingest-sql.ts says why that is safe), the
+ * next batch is read and enriched meanwhile, and acknowledgements overlap later commits. Each batch
  * is still acknowledged only after its own commit; a batch left behind by an error is simply pending, and
  * claimed again later (a committed one then inserts and counts nothing).
  */
@@ -144,8 +144,8 @@ export async function runIngest(deps: IngestDeps, result = emptyResult()): Promi
       cursor = claim.cursor;
       if (claim.entries.length || claim.gone.length) await commitStream(streamBatch(claim.entries, claim.gone));
     } while (cursor !== "0-0" && !spent());
-    // 2. New entries, one batch read ahead and two commits in flight: the second is sent (and its
-    //    parameters parsed by Postgres) while the first runs, then waits for the advisory lock.
+    // 2. New entries, one batch read ahead and two commits in flight, so Postgres always has the next
+    //    statement (a second core works on it where the two touch different rows).
     let committing: Promise<void> = Promise.resolve();
     const drainNew = async (): Promise<boolean> => {
       let next: Promise<StreamBatch> | null = spent() ? null : readAhead();
