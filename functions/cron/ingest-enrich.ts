@@ -41,6 +41,9 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 
 // Cheap pre-check: almost no string holds a NUL or a surrogate, and the full pattern's lookarounds cost.
 const SUSPECT = /[\u0000\ud800-\udfff]/;
+/** UNSTORABLE for test(): without the g flag, which would make test() resume where the last match ended. */
+const HAS_UNSTORABLE = new RegExp(UNSTORABLE.source);
+const storable = (s: string) => !SUSPECT.test(s) || !HAS_UNSTORABLE.test(s);
 
 function clean(s: string | null | undefined, max: number): string | null {
   if (s === null || s === undefined) return null;
@@ -189,7 +192,7 @@ export function parseClick(raw: unknown, now = Date.now()): Parsed {
   if (e.ts < MIN_TS || e.ts > now + MAX_FUTURE_MS) return { ok: false, reason: `ts ${e.ts} is out of range` };
   // Identifiers are keys of the raw table and the rollups: they are refused, never silently altered.
   for (const [name, v] of [["id", e.id], ["linkId", e.linkId], ["visitor", e.visitor]] as const) {
-    if (v.length > MAX_DIM || new RegExp(UNSTORABLE.source).test(v)) return { ok: false, reason: `${name} is too long or not storable` };
+    if (v.length > MAX_DIM || !storable(v)) return { ok: false, reason: `${name} is too long or not storable` };
   }
   return { ok: true, record: enrich(e) };
 }
