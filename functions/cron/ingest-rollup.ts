@@ -1,8 +1,8 @@
 /**
  * The rollup deltas of a batch, aggregated here rather than in SQL: grouping 10,000 clicks by link, hour,
  * dimension and value (and again by day, for all links, for first visits) was a third of the Postgres time
- * of a commit, and Postgres is the one thing ingestion cannot scale out (one commit at a time). Here it runs
- * in the Worker while the previous batch commits. What reaches Postgres is one row per rollup row to upsert,
+ * of a commit, and Postgres is what bounds ingestion. Here it runs in the Worker while earlier batches
+ * commit. What reaches Postgres is one row per rollup row to upsert,
  * with unique keys (ON CONFLICT DO UPDATE cannot touch a row twice in one statement), sorted by key so each
  * upsert walks its index in order.
  *
@@ -101,6 +101,7 @@ function dimRows(tree: Map<string, Map<string, DimMaps>>, at: (t: string) => str
 }
 
 const hourOf = (prefix: string) => `${prefix}:00:00Z`;
+const same = (t: string) => t;
 
 /** Keeps the earliest click time per visitor (same fixed-width ISO format: string order is time order). */
 function firstVisit(visitors: Map<string, string>, visitor: string, ts: string) {
@@ -122,8 +123,8 @@ export function visitorKey(visitor: string): string {
   for (const b of encoder.encode(visitor)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
   return BigInt.asIntN(64, h).toString();
 }
-const same = (t: string) => t;
 
+/** The rollup rows a batch of new clicks adds to (see the module comment). */
 export function aggregate(records: readonly ClickRecord[]): Rollups {
   // 1. One pass over the clicks: per link and hour ("YYYY-MM-DDTHH", ts being toISOString()), the counts
   //    and each dimension's values; per day, link and visitor, the first human click.
