@@ -36,24 +36,13 @@ import { createDb } from "../functions/shared/db.ts";
 import { parseEnv } from "../functions/shared/env.ts";
 import { redisKeys } from "../functions/shared/keys.ts";
 import { LINKS, makeClicks, SPAN_HOURS, UAS, VISITORS } from "./clicks.ts";
-import { emit, fmt as fmtN, quick } from "./lib/report.ts";
+import { procStat } from "./lib/proc.ts";
+import { emit, fmt, median, quick } from "./lib/report.ts";
 
 neonConfig.webSocketConstructor = ws;
 
 const CLICKS = Number(process.env.CLICKS ?? (quick ? 10_000 : 100_000));
 const ROUNDS = Number(process.env.ROUNDS ?? (quick ? 1 : 3));
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-/** utime, stime, cutime, cstime and the parent pid of a process, from /proc (Linux). */
-function procStat(pid: number): { ppid: number; cpu: number; children: number } | null {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    // 10 ms ticks; fields after the command: state ppid ... utime(11) stime(12) cutime(13) cstime(14)
-    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * 10, children: (Number(f[13]) + Number(f[14])) * 10 };
-  } catch {
-    return null; // gone, or not Linux
-  }
-}
 
 /**
  * CPU milliseconds used so far by the whole Postgres cluster: the postmaster, its live children (backends,
@@ -62,12 +51,12 @@ function procStat(pid: number): { ppid: number; cpu: number; children: number } 
 function postgresCpuMs(postmaster: number): number {
   const pm = procStat(postmaster);
   if (!pm) return 0;
-  let ms = pm.cpu + pm.children;
+  let ms = pm.cpuMs + pm.childrenMs;
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!pid) continue;
     const p = procStat(pid);
-    if (p?.ppid === postmaster) ms += p.cpu;
+    if (p?.ppid === postmaster) ms += p.cpuMs;
   }
   return ms;
 }
@@ -81,7 +70,7 @@ interface Measured {
 }
 
 async function measure(postmaster: number, run: () => Promise<void>): Promise<Measured> {
-  const stackCpu = () => procStat(child.pid!)?.cpu ?? 0;
+  const stackCpu = () => procStat(child.pid!)?.cpuMs ?? 0;
   const [pg0, node0, stack0, t0] = [postgresCpuMs(postmaster), nodeCpuMs(), stackCpu(), performance.now()];
   await run();
   const ms = performance.now() - t0;
@@ -181,7 +170,6 @@ try {
   await pool.end();
 
   const rate = (m: { ms: number }) => CLICKS / (m.ms / 1000);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ingestRate = median(rounds.map((r) => rate(r.ingest)));
   const plainRate = median(rounds.map((r) => rate(r.plain)));
   const ratio = median(rounds.map((r) => rate(r.ingest) / rate(r.plain)));
@@ -205,7 +193,7 @@ Goal (>= 20,000 clicks/s and >= 0.5 of plain): ${met ? "met" : "not met"} in thi
   const midPlain = rounds.map((r) => r.plain).sort((a, b) => a.ms - b.ms)[Math.floor(rounds.length / 2)];
   emit([{
     bench: "ingest",
-    case: `${fmtN(CLICKS)} clicks: stream read, enrich, raw insert + rollups, ack (batch ${fmtN(batch)}; median of ${ROUNDS})`,
+    case: `${fmt(CLICKS)} clicks: stream read, enrich, raw insert + rollups, ack (batch ${fmt(batch)}; median of ${ROUNDS})`,
     value: `${fmt(ingestRate)} clicks/s (${(mid.ms / 1000).toFixed(2)} s; ${cpu(mid)})`,
     baseline: `plain multi-row INSERT of the same rows: ${fmt(plainRate)} rows/s (${cpu(midPlain)})`,
     ratio: `${ratio.toFixed(2)}× by wall time, ${cpuRatio.toFixed(2)}× by CPU`,
@@ -213,5 +201,5 @@ Goal (>= 20,000 clicks/s and >= 0.5 of plain): ${met ? "met" : "not met"} in thi
   }]);
 } finally {
   child.stdin!.end();
-  await new Promise((r) => child.once("exit", r));
+  if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
 }

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import WebSocket from "ws";
-import { startStack } from "../dev/stack.ts";
+import { onShutdown, startStack } from "../dev/stack.ts";
 import { freePort } from "../dev/ports.ts";
 import { buildBundle, serveBundle } from "./lib/worker.ts";
 import { wrk } from "./lib/wrk.ts";
@@ -34,6 +34,7 @@ interface ProfileNode {
 }
 
 const stack = await startStack({});
+onShutdown(stack.stop); // Ctrl-C skips the finally below; the postmaster runs in a session of its own
 const db = new pg.Client({ connectionString: stack.databaseUrl });
 try {
   await db.connect();

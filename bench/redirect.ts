@@ -12,9 +12,9 @@
  *   npm run bench:redirect [-- --quick]
  */
 import pg from "pg";
-import { startStack, type Stack } from "../dev/stack.ts";
+import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
 import { redisKeys } from "../functions/shared/keys.ts";
-import { emit, fmt, quick, type BenchRow } from "./lib/report.ts";
+import { emit, fmt, median, quick, type BenchRow } from "./lib/report.ts";
 import { buildBundle, serveBundle, type Served } from "./lib/worker.ts";
 import { wrk, WRK_CONNECTIONS, WRK_THREADS, type WrkResult } from "./lib/wrk.ts";
 
@@ -48,10 +48,6 @@ interface Run extends WrkResult {
   bridgeUs: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const spread = (xs: number[], digits: number) =>
   xs.length > 1 ? ` (${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)})` : "";
 const summary = (rs: Run[]) => {
@@ -68,6 +64,13 @@ const ratios = (a: Run[], b: Run[]) => ({
 let stack: Stack | undefined;
 let db: pg.Client | undefined;
 const served: Served[] = [];
+// Ctrl-C skips the finally below; the postmaster runs in a session of its own and would outlive us.
+const cleanUp = async () => {
+  for (const s of served) await s.dispose().catch(() => {});
+  await db?.end().catch(() => {});
+  await stack?.stop();
+};
+onShutdown(cleanUp);
 try {
   stack = await startStack({ log: (l) => console.error(`[stack] ${l}`) });
   const bundle = buildBundle();
@@ -201,9 +204,7 @@ try {
   if (invalid) console.error(`${invalid} measurement(s) had errors or wrong answers: the figures above are not valid`);
   if (invalid || clicks.lost) process.exitCode = 1;
 } finally {
-  for (const s of served) await s.dispose().catch(() => {});
-  await db?.end().catch(() => {});
-  await stack?.stop();
+  await cleanUp();
 }
 
 /** GETs every path once, 16 at a time; returns how many answered with a redirect. */

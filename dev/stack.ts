@@ -49,10 +49,13 @@ const BRIDGE_TOKEN = "eatmyurl-local-token";
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((e) => log(`stop failed: ${e}`));
-    stops.length = 0;
-  };
+  // Once, however often it is called (a signal and an exit path may both call it): later callers await the first.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const s of stops.reverse()) await s().catch((e) => log(`stop failed: ${e}`));
+      stops.length = 0;
+    })());
   try {
     let redis: RedisServer | undefined;
     let redisUrl = opts.redisUrl;

@@ -29,3 +29,8 @@ export function emit(rows: BenchRow[]): void {
 }
 
 export const quick = process.argv.includes("--quick");
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};

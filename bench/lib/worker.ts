@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import { procStat } from "./proc.ts";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -139,13 +140,5 @@ const worker :Workerd.Worker = (
   };
 }
 
-/**
- * CPU time of a process from /proc (Linux): utime + stime, in clock ticks of 1/100 s. CPU per request is the
- * figure that other load on the machine disturbs least (requests/s drop when others take the cores; the work
- * per request does not change much).
- */
-export function processCpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+/** CPU seconds a process has used so far (bench/lib/proc.ts). */
+export const processCpuSeconds = (pid: number): number => (procStat(pid)?.cpuMs ?? 0) / 1000;

@@ -4,13 +4,8 @@
  * many clicks are on their way (docs/analytics.md). A Redis failure costs only this block, never the answer.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { redisKeys } from "../shared/keys.ts";
+import { counterValue, redisKeys } from "../shared/keys.ts";
 import type { Stats } from "./schema.ts";
-
-const count = (v: unknown) => {
-  const n = Number(v ?? 0);
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-};
 
 export async function readLive(
   redis: Redis,
@@ -19,7 +14,7 @@ export async function readLive(
 ): Promise<Stats["live"]> {
   try {
     const [all, humans] = await redis.mget<unknown[]>(redisKeys.allClicks(linkId), redisKeys.humanClicks(linkId));
-    const live = { clicks: count(all), humans: count(humans) };
+    const live = { clicks: counterValue(all), humans: counterValue(humans) };
     return {
       ...live,
       ingested,

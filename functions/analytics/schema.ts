@@ -1,5 +1,6 @@
 /** The stats routes' query and answer, as zod schemas: they validate and they write the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
+import { botModes } from "./read-stats.ts";
 import { isTimeZone } from "./zoned-time.ts";
 
 export const StatsQuery = z.object({
@@ -20,7 +21,7 @@ export const StatsQuery = z.object({
     .refine(isTimeZone, "is not a known IANA time zone (e.g. Europe/Berlin)")
     .default("UTC")
     .openapi({ description: "IANA time zone of day buckets and of `t` offsets.", example: "Europe/Berlin" }),
-  bots: z.enum(["exclude", "include", "only"]).default("exclude").openapi({
+  bots: z.enum(botModes).default("exclude").openapi({
     description: "What `clicks` counts: humans only, everything, or bots and previews only.",
   }),
   limit: z.coerce.number().int().min(1).max(100).default(10).openapi({
@@ -59,7 +60,7 @@ const statsFields = {
   to: z.string().openapi({ description: "End of the range actually counted, exclusive." }),
   interval: z.enum(["hour", "day"]),
   tz: z.string(),
-  bots: z.enum(["exclude", "include", "only"]),
+  bots: z.enum(botModes),
   totals: z.object({ clicks: Count, humans: Count, bots: Count, previews: Count, uniques: Count }),
   timeseries: z.array(
     z.object({

@@ -5,7 +5,8 @@ import { createIngestRedis } from "../cron/ingest-stream.ts";
 import type { AppEnv } from "../shared/app-env.ts";
 import { ApiError } from "../shared/errors.ts";
 import { adminOrQStash } from "./ingest-auth.ts";
-import { FlushResult, problemContent } from "./ingest-schemas.ts";
+import { problemContent } from "../shared/problem-schema.ts";
+import { FlushResult } from "./ingest-schemas.ts";
 import { problems, SECURITY_SCHEME } from "./openapi.ts";
 
 export const ingestFlushRoute = createRoute({
@@ -22,7 +23,10 @@ export const ingestFlushRoute = createRoute({
   responses: {
     200: { description: "The run went through", content: { "application/json": { schema: FlushResult } } },
     ...problems(),
-    503: problemContent("Redis or Postgres failed: nothing uncommitted was acknowledged, the next run resumes"),
+    503: {
+      description: "Redis or Postgres failed: nothing uncommitted was acknowledged, the next run resumes",
+      content: problemContent,
+    },
   },
 });
 

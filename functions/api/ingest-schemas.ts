@@ -1,12 +1,5 @@
 /** Response schemas of the ingest control routes (they drive the OpenAPI document). */
 import { z } from "@hono/zod-openapi";
-import { Problem } from "../shared/problem-schema.ts";
-
-
-export const problemContent = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
-});
 
 export const FlushResult = z
   .object({

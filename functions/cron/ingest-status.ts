@@ -51,18 +51,28 @@ export async function recordRun(redis: Redis, trigger: string, r: IngestResult, 
   }
 }
 
+/** Epoch ms of the stream's oldest entry, or null when it is empty. */
+const oldestEntry = (redis: Redis) =>
+  redis.exec<[string, unknown][]>(["XRANGE", redisKeys.clickStream, "-", "+", "COUNT", 1]).then((r) => (r[0] ? idTime(r[0][0]) : null));
+
+/** The earliest of the times given, null when none is known. */
+function earliest(...times: (number | null)[]): number | null {
+  const known = times.filter((t): t is number => t !== null);
+  return known.length ? Math.min(...known) : null;
+}
+
 async function streamFacts(redis: Redis) {
-  const [length, pending, first, dead, last] = await Promise.all([
+  const [length, pending, oldest, dead, last] = await Promise.all([
     redis.exec<number>(["XLEN", redisKeys.clickStream]),
     redis.exec<[number, ...unknown[]]>(["XPENDING", redisKeys.clickStream, redisKeys.clickGroup]).catch((e) => {
       if (message(e).includes("NOGROUP")) return [0] as [number];
       throw e;
     }),
-    redis.exec<[string, unknown][]>(["XRANGE", redisKeys.clickStream, "-", "+", "COUNT", 1]),
+    oldestEntry(redis),
     redis.exec<number>(["XLEN", redisKeys.deadLetters]),
     redis.exec<string[]>(["HGETALL", redisKeys.ingestLastRun]),
   ]);
-  return { length: Number(length), delivered: Number(pending[0]), oldest: first[0] ? idTime(first[0][0]) : null, dead: Number(dead), last };
+  return { length: Number(length), delivered: Number(pending[0]), oldest, dead: Number(dead), last };
 }
 
 function toLastRun(flat: string[]): LastRun | null {
@@ -97,10 +107,10 @@ export async function getIngestStatus(redis: Redis, db: Db, now = Date.now()): P
   const st = s.status === "fulfilled" ? s.value : null;
   const ib = i.status === "fulfilled" ? i.value : null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  const oldest = st && ib ? [st.oldest, ib.oldest].filter((x): x is number => x !== null) : null;
+  const oldest = st && ib ? earliest(st.oldest, ib.oldest) : undefined;
   return {
     pending: st && ib ? st.length + ib.rows : null,
-    oldestPendingAgeSeconds: oldest ? (oldest.length ? Math.max(0, Math.round((now - Math.min(...oldest)) / 1000)) : 0) : null,
+    oldestPendingAgeSeconds: oldest === undefined ? null : oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
     deadLetters: st ? st.dead : null,
     stream: st ? { length: st.length, delivered: st.delivered, oldestAt: iso(st.oldest) } : null,
     inbox: ib ? { rows: ib.rows, oldestAt: iso(ib.oldest) } : null,
@@ -117,10 +127,6 @@ export async function pendingCount(redis: Redis, db: Db): Promise<number> {
 
 /** Epoch ms of the oldest click not yet ingested (stream or inbox), or null when none waits. */
 export async function oldestPending(redis: Redis, db: Db): Promise<number | null> {
-  const [first, inbox] = await Promise.all([
-    redis.exec<[string, unknown][]>(["XRANGE", redisKeys.clickStream, "-", "+", "COUNT", 1]),
-    inboxFacts(db),
-  ]);
-  const times = [first[0] ? idTime(first[0][0]) : null, inbox.oldest].filter((x): x is number => x !== null);
-  return times.length ? Math.min(...times) : null;
+  const [stream, inbox] = await Promise.all([oldestEntry(redis), inboxFacts(db)]);
+  return earliest(stream, inbox.oldest);
 }

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import type { DashEnv } from "./env.ts";
 import { resolveRange, type Range } from "./time.ts";
 
-export const BOTS = ["exclude", "include", "only"] as const;
 
 /** Where the stats of a page come from: one link's route, or the all-links one. */
 export function statsPath(slug: string | undefined): string {

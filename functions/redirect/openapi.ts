@@ -1,12 +1,11 @@
 /** OpenAPI pieces shared by the two /{slug} routes. */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { SLUG_PATTERN } from "../shared/slugs.ts";
 import { validationHook } from "../shared/validation.ts";
 import { notFound } from "./serve.ts";
 
-/** Slugs as the contract defines them; anything else is not a link, so it is a 404 without any lookup. */
-export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
+/** Anything but a slug as the contract defines it is not a link: a 404 without any lookup. */
 export const SlugParams = z.object({
   slug: z
     .string()

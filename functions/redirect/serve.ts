@@ -90,7 +90,8 @@ function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
 
 /** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */
 function capture(c: C, visit: Visit, linkId: string, dest: string, countHuman: boolean) {
-  const { config, redis, db, defer } = c.var;
+  // c.get, not c.var: each c.var access builds a fresh object from Hono's map (see serveLink).
+  const [config, redis, db, defer] = [c.get("config"), c.get("redis"), c.get("db"), c.get("defer")];
   defer(`click capture on /${visit.slug}`, async () => {
     const event = await buildClickEvent(config, visit, linkId, dest);
     await recordClick({ redis, db, event, countHuman });

@@ -8,6 +8,7 @@
  * The salt is never stored, so a hash cannot be reversed by enumerating IPs, and the same person has unrelated
  * hashes on two days (uniques are counted per day; longer ranges add up the days' visitors).
  */
+import { hex } from "../shared/crypto.ts";
 import type { Env } from "../shared/env.ts";
 
 const enc = new TextEncoder();
@@ -15,13 +16,6 @@ const enc = new TextEncoder();
 const hmacKey = (raw: BufferSource) =>
   crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 const sign = (key: CryptoKey, data: string) => crypto.subtle.sign("HMAC", key, enc.encode(data));
-// Runs once per click: a table and a loop instead of spreading, mapping and padding 32 strings.
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function hex(buf: ArrayBuffer): string {
-  let out = "";
-  for (const b of new Uint8Array(buf)) out += HEX[b];
-  return out;
-}
 
 const DAY_MS = 86_400_000;
 

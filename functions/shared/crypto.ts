@@ -14,9 +14,18 @@ export function randomBase62(length: number): string {
   return out;
 }
 
+// Runs once per click (visitor hash) and per API call: a table and a loop, not 32 padded strings joined.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Lower-case hex of the bytes. */
+export function hex(buf: ArrayBuffer): string {
+  let out = "";
+  for (const b of new Uint8Array(buf)) out += HEX[b];
+  return out;
+}
+
 export async function sha256Hex(input: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(input));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(input)));
 }
 
 /** Compares two strings in time independent of where they differ (hashing first equalizes lengths). */

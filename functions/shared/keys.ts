@@ -26,3 +26,9 @@ export const redisKeys = {
 export const LINK_TTL_SECONDS = 7 * 24 * 3600;
 /** How long an unknown slug is remembered as unknown, so a scanner cannot hammer Postgres. */
 export const NEGATIVE_TTL_SECONDS = 60;
+
+/** A click counter as MGET returns it (a number, a numeric string, or null when never counted), as a count. */
+export function counterValue(v: unknown): number {
+  const n = Number(v ?? 0);
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}

@@ -36,10 +36,17 @@ export function toCachedLink(row: LinkRow): CachedLink {
   };
 }
 
-export function writeLinkCache(redis: Redis, link: CachedLink): Promise<unknown> {
-  return redis.set(redisKeys.link(link.slug), link, { ex: LINK_TTL_SECONDS });
+/**
+ * Writes `links` and deletes the entries of `dropped` slugs, in one round trip whatever their number (the
+ * client does not auto-pipeline: see redis.ts). Throws if any command fails.
+ */
+export async function updateLinkCache(redis: Redis, links: CachedLink[], dropped: string[] = []): Promise<void> {
+  if (!links.length && !dropped.length) return;
+  const p = redis.pipeline();
+  for (const link of links) p.set(redisKeys.link(link.slug), link, { ex: LINK_TTL_SECONDS });
+  if (dropped.length) p.del(...dropped.map(redisKeys.link));
+  await p.exec();
 }
 
-export function dropLinkCache(redis: Redis, slug: string): Promise<unknown> {
-  return redis.del(redisKeys.link(slug));
-}
+export const writeLinkCache = (redis: Redis, link: CachedLink) => updateLinkCache(redis, [link]);
+export const dropLinkCache = (redis: Redis, slug: string) => updateLinkCache(redis, [], [slug]);

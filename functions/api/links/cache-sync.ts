@@ -3,7 +3,7 @@
  * redirect already uses the change). Runs after the Postgres write has committed:
  * - this isolate's own cache entry is dropped at once (forgetLink);
  * - Redis is written through: changed links are SET (which also replaces a negative "missing" marker),
- *   removed slugs are DELeted, all in one auto-pipelined round trip.
+ *   removed slugs are DELeted, all in one pipelined round trip.
  * If that write fails the request still succeeds (Postgres is the source of truth and has the change), but
  * a stale link:{slug} must not outlive it, so the slugs are DELeted again in waitUntil with backoff. A DEL,
  * not a SET: a late retry can never put back an older version over a newer PATCH; the worst it does is make
@@ -14,7 +14,8 @@ import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import { forgetLink } from "../../redirect/isolate-cache.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { dropLinkCache, toCachedLink, writeLinkCache } from "../../shared/link-cache.ts";
+import { redisKeys } from "../../shared/keys.ts";
+import { toCachedLink, updateLinkCache } from "../../shared/link-cache.ts";
 
 export const RETRY_DELAYS_MS = [250, 1000, 3000, 8000];
 
@@ -24,7 +25,7 @@ async function dropWithRetries(redis: AppEnv["Variables"]["redis"], slugs: strin
   for (const delay of RETRY_DELAYS_MS) {
     await new Promise((r) => setTimeout(r, delay));
     try {
-      await Promise.all(slugs.map((s) => dropLinkCache(redis, s)));
+      await updateLinkCache(redis, [], slugs);
       console.log(`link cache: dropped ${slugs.length} entr${slugs.length === 1 ? "y" : "ies"} after a failed write-through`);
       return;
     } catch (e) {
@@ -33,7 +34,7 @@ async function dropWithRetries(redis: AppEnv["Variables"]["redis"], slugs: strin
   }
   console.error(
     `link cache: Redis unreachable for ${RETRY_DELAYS_MS.reduce((a, b) => a + b)} ms after a link changed; these cache ` +
-      `entries may be stale until deleted by hand or expired (7 days): ${slugs.map((s) => `link:${s}`).join(" ")}`,
+      `entries may be stale until deleted by hand or expired (7 days): ${slugs.map(redisKeys.link).join(" ")}`,
   );
 }
 
@@ -44,10 +45,7 @@ export async function syncLinkCache(c: Context<AppEnv>, written: LinkRow[], remo
   if (!slugs.length) return;
   const redis = c.var.redis;
   try {
-    await Promise.all([
-      ...written.map((row) => writeLinkCache(redis, toCachedLink(row))),
-      ...removed.map((slug) => dropLinkCache(redis, slug)),
-    ]);
+    await updateLinkCache(redis, written.map(toCachedLink), removed);
   } catch (e) {
     console.error(`link cache: write-through of ${slugs.length} entries failed (${message(e)}); retrying as deletes`);
     c.executionCtx.waitUntil(dropWithRetries(redis, slugs));

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { redisKeys } from "../../shared/keys.ts";
+import { counterValue, redisKeys } from "../../shared/keys.ts";
 import { shortBase } from "./rules.ts";
 import type { Link } from "./schemas.ts";
 
@@ -33,10 +33,7 @@ export async function clickCounts(c: Context<AppEnv>, rows: LinkRow[]): Promise<
   if (!rows.length) return [];
   try {
     const values = await c.var.redis.mget<unknown[]>(...rows.map((r) => redisKeys.humanClicks(r.id)));
-    return values.map((v) => {
-      const n = Number(v ?? 0);
-      return Number.isSafeInteger(n) && n > 0 ? n : 0;
-    });
+    return values.map(counterValue);
   } catch (e) {
     console.error("click counts unavailable, answering 0:", e instanceof Error ? e.message : e);
     return rows.map(() => 0);
