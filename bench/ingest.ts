@@ -4,7 +4,7 @@
  *
  * Starts its own throwaway stack (dev/stack.ts, in a child process: bench/stack-process.ts), queues CLICKS
  * (default 100,000) ClickEvents on the Redis stream (XADD, pipelined, straight to redis-server), then runs
- * THE ingest routine (functions/cron/ingest.ts)
+ * THE ingest routine (functions/ingest/run.ts)
  * in Node against the stack the way the Worker does: @upstash/redis through the Upstash REST bridge and
  * @neondatabase/serverless through the Neon WebSocket proxy. The baseline inserts the same enriched rows
  * into a copy of the clicks table (same columns and indexes) with multi-row INSERTs (as many rows as
@@ -29,12 +29,12 @@ import { neonConfig } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { Redis as IORedis } from "ioredis";
 import ws from "ws";
-import { prepare, runIngest } from "../functions/cron/ingest.ts";
-import type { ClickRecord } from "../functions/cron/ingest-enrich.ts";
-import { createIngestRedis } from "../functions/cron/ingest-stream.ts";
-import { createDb } from "../functions/shared/db.ts";
+import { prepare, runIngest } from "../functions/ingest/run.ts";
+import type { ClickRecord } from "../functions/ingest/enrich.ts";
+import { createIngestRedis } from "../functions/ingest/stream.ts";
+import { createDb } from "../db/client.ts";
 import { parseEnv } from "../functions/shared/env.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { LINKS, makeClicks, SPAN_HOURS, UAS, VISITORS } from "./clicks.ts";
 import { procStat } from "./lib/proc.ts";
 import { emit, fmt, median, quick } from "./lib/report.ts";

@@ -13,7 +13,7 @@
  */
 import pg from "pg";
 import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { emit, fmt, median, quick, type BenchRow } from "./lib/report.ts";
 import { buildBundle, serveBundle, type Served } from "./lib/worker.ts";
 import { wrk, WRK_CONNECTIONS, WRK_THREADS, type WrkResult } from "./lib/wrk.ts";

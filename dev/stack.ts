@@ -10,8 +10,8 @@ import path from "node:path";
 import { applyMigrations } from "./migrate.ts";
 import { startNeonProxy } from "./neon-proxy.ts";
 import { freePort } from "./ports.ts";
-import { startPostgres, type PostgresServer } from "./postgres.ts";
-import { startRedisServer, type RedisServer } from "./redis.ts";
+import { startPostgres, type PostgresServer } from "./postgres-server.ts";
+import { startRedisServer, type RedisServer } from "./redis-server.ts";
 import { startUpstashBridge } from "./upstash-bridge.ts";
 
 export interface StackOptions {

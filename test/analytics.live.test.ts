@@ -1,7 +1,7 @@
 /** The live counter: clicks the redirect has counted in Redis but the pipeline has not ingested yet. */
 import { Redis } from "@upstash/redis/cloudflare";
 import { afterAll, describe, expect, it } from "vitest";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { config, getJson, makeLink, openDb } from "./helpers/analytics.ts";
 import { control } from "./harness.ts";
 import { rollUpClicks } from "./helpers/rollups.ts";

@@ -127,7 +127,7 @@ describe("GET /api/v1/links/{slug}/stats", () => {
       { linkId: id, ts: daysAgo(95), visitor: "old", kind: "bot" },
       { linkId: id, ts: daysAgo(10), visitor: "new" },
     ]);
-    // What raw-click retention does (functions/cron/retention.ts), limited to this test's link.
+    // What raw-click retention does (functions/ingest/retention.ts), limited to this test's link.
     await db.execute(sql`delete from clicks where link_id = ${id} and ts < now() - interval '90 days'`);
     const raw = await db.execute(sql`select count(*)::int as n from clicks where link_id = ${id}`);
     expect(raw.rows[0].n).toBe(1);

@@ -1,7 +1,7 @@
 /** Helpers for the /api/v1 tests: requests through the real Worker, keys, and a direct Redis client. */
 import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
-import { createDb, type Db } from "../functions/shared/db.ts";
+import { createDb, type Db } from "../db/client.ts";
 import { parseEnv } from "../functions/shared/env.ts";
 import type { Scope } from "../functions/shared/auth.ts";
 import worker from "../workers/index.ts";

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "../functions/shared/db.ts";
+import { createDb } from "../db/client.ts";
 import { parseEnv } from "../functions/shared/env.ts";
 
 const config = parseEnv(env as unknown as Record<string, unknown>);

@@ -5,9 +5,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clicks, clicksHourly } from "../db/schema.ts";
-import { prepare, runIngest } from "../functions/cron/ingest.ts";
-import { commitBatch, sqlBatch } from "../functions/cron/ingest-sql.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { prepare, runIngest } from "../functions/ingest/run.ts";
+import { commitBatch, sqlBatch } from "../functions/ingest/commit.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { enqueue, insertInbox, makeClick, uid, xadd } from "./helpers/clicks.ts";
 import { services } from "./helpers/env.ts";
 import { control } from "./harness.ts";

@@ -7,7 +7,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { arrayLiteral } from "../functions/cron/ingest-sql.ts";
+import { arrayLiteral } from "../functions/ingest/commit.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { insertInbox, makeClick, UA, uid, xadd } from "./helpers/clicks.ts";
 import { services } from "./helpers/env.ts";

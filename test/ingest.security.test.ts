@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiKeys } from "../db/schema.ts";
 import { sha256Hex } from "../functions/shared/crypto.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { makeClick, uid, xadd } from "./helpers/clicks.ts";
 import { services } from "./helpers/env.ts";
 import { QSTASH_KEYS, signQStash } from "./helpers/qstash.ts";

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeCursor } from "../functions/api/links/cursor.ts";
 import { Link } from "../functions/api/links/schemas.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { isReservedSlug, isValidSlug } from "../functions/shared/slugs.ts";
 import { call, createLink, mintKey, redis, uniqueSlug } from "./api.ts";
 

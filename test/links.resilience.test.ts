@@ -4,7 +4,7 @@
  * Redis is back (the API drops it again in waitUntil).
  */
 import { describe, expect, it } from "vitest";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { call, createLink, redis } from "./api.ts";
 import { control } from "./harness.ts";
 

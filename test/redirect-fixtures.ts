@@ -10,7 +10,7 @@ import { clickInbox, links, type LinkRow } from "../db/schema.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { randomBase62 } from "../functions/shared/crypto.ts";
 import { parseEnv } from "../functions/shared/env.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { createRedis } from "../functions/shared/redis.ts";
 import worker from "../workers/index.ts";
 import { withDb } from "./api.ts";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { links } from "../db/schema.ts";
 import { fillLinkCache } from "../functions/redirect/lookup.ts";
 import { forgetLink } from "../functions/redirect/isolate-cache.ts";
-import { NEGATIVE_TTL_SECONDS, redisKeys } from "../functions/shared/keys.ts";
+import { NEGATIVE_TTL_SECONDS, redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";
 import { control } from "./harness.ts";
 import { BROWSER_UA, Fixtures, human, redis, visit, withDb, withSettings } from "./redirect-fixtures.ts";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { links } from "../db/schema.ts";
 import { forgetLink } from "../functions/redirect/isolate-cache.ts";
 import { hashPassword } from "../functions/shared/password.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { dropLinkCache, toCachedLink, writeLinkCache } from "../functions/shared/link-cache.ts";
 import { BROWSER_UA, Fixtures, human, redis, visit, withDb, withSettings } from "./redirect-fixtures.ts";
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { visitorHash } from "../functions/redirect/visitor.ts";
 import { forwardQuery } from "../functions/redirect/respond.ts";
-import { redisKeys } from "../functions/shared/keys.ts";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";
 import { BROWSER_UA, config, Fixtures, human, redis, visit } from "./redirect-fixtures.ts";
 

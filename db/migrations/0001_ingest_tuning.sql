@@ -1,7 +1,7 @@
 ALTER TABLE "visitor_days" DROP CONSTRAINT "visitor_days_link_id_day_visitor_pk";--> statement-breakpoint
 ALTER TABLE "visitor_days" ADD CONSTRAINT "visitor_days_day_link_id_visitor_pk" PRIMARY KEY("day","link_id","visitor");--> statement-breakpoint
 ALTER TABLE "visitor_days" ADD COLUMN "prev_first_at" timestamp with time zone;--> statement-breakpoint
--- Written by hand (drizzle-kit does not model collations or storage parameters); see functions/cron/ingest-sql.ts.
+-- Written by hand (drizzle-kit does not model collations or storage parameters); see functions/ingest/commit.ts.
 -- Byte-order ("C") collation on the text keys the ingest writes on every click: equality is unchanged, index
 -- and sort comparisons become memcmp instead of locale-aware strcoll (about a quarter of the rollup cost).
 ALTER TABLE "clicks" ALTER COLUMN "id" TYPE text COLLATE "C";--> statement-breakpoint

@@ -1,4 +1,4 @@
--- Written by hand; see functions/cron/ingest-sql.ts. The one-statement commit of an ingest batch adds
+-- Written by hand; see functions/ingest/commit.ts. The one-statement commit of an ingest batch adds
 -- rollups the Worker aggregated ahead of time, which is right only if every click of the batch is new: when
 -- some were already stored (a batch delivered again), this aborts the statement, and with it the whole
 -- autocommit transaction, with its own SQLSTATE, so the Worker retries the batch the careful way.

@@ -1,6 +1,6 @@
 /** The SQL of the keys API. Authentication's own lookup lives in functions/shared/auth.ts. */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../../functions/shared/db.ts";
+import type { Db } from "../client.ts";
 import { apiKeys, type ApiKeyRow } from "../schema.ts";
 
 export async function insertApiKey(db: Db, key: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {

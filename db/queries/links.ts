@@ -1,6 +1,6 @@
 /** The SQL of the links API. Pure data access: no HTTP, no cache; callers decide what a result means. */
 import { and, desc, eq, getTableColumns, ilike, or, sql, arrayContains } from "drizzle-orm";
-import type { Db } from "../../functions/shared/db.ts";
+import type { Db } from "../client.ts";
 import { links, type LinkRow } from "../schema.ts";
 
 export type NewLink = typeof links.$inferInsert;

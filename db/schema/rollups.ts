@@ -69,7 +69,7 @@ export const clicksDimsDaily = pgTable(
  * One row per UTC day, link and human visitor, with the visitor's first click of that day: decides which
  * hour a unique belongs to, also when clicks arrive out of order. Needed only while a click of that day
  * can still arrive: the cron deletes days before the oldest click still waiting, with a margin
- * (functions/cron/retention.ts); the day leads the key so that delete is a range.
+ * (functions/ingest/retention.ts); the day leads the key so that delete is a range.
  */
 export const visitorDays = pgTable(
   "visitor_days",
@@ -77,7 +77,7 @@ export const visitorDays = pgTable(
     day: date("day").notNull(),
     linkId: text("link_id").notNull(),
     /**
-     * The visitor hash as a 64-bit key (functions/cron/ingest-rollup.ts visitorKey: its first 16 hex digits):
+     * The visitor hash as a 64-bit key (functions/ingest/rollup.ts visitorKey: its first 16 hex digits):
      * a third of the text's index size, and as unique in practice (a collision needs two of the same link's
      * visitors of one day to share 64 bits).
      */

@@ -4,7 +4,7 @@
  * many clicks are on their way (docs/analytics.md). A Redis failure costs only this block, never the answer.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { counterValue, redisKeys } from "../shared/keys.ts";
+import { counterValue, redisKeys } from "../shared/redis-keys.ts";
 import type { Stats } from "./schema.ts";
 
 export async function readLive(

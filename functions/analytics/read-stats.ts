@@ -7,7 +7,7 @@
  * (docs/analytics.md has the plans).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../shared/db.ts";
+import type { Db } from "../../db/client.ts";
 import { ALL_LINKS, type Dimension } from "../../db/schema.ts";
 import { DAY, HOUR } from "./zoned-time.ts";
 import type { ResolvedRange } from "./range.ts";

@@ -2,9 +2,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
 import { registerDocs } from "./docs.ts";
-import { registerIngestFlush } from "./ingest-flush.ts";
-import { registerIngestReplay } from "./ingest-replay.ts";
-import { registerIngestStatus } from "./ingest-status.ts";
+import { registerIngestFlush } from "./ingest/flush.ts";
+import { registerIngestReplay } from "./ingest/replay.ts";
+import { registerIngestStatus } from "./ingest/status.ts";
 import { registerCreateKey } from "./keys/create.ts";
 import { registerListKeys } from "./keys/list.ts";
 import { registerRevokeKey } from "./keys/revoke.ts";
@@ -15,8 +15,8 @@ import { registerGetLink } from "./links/get.ts";
 import { registerListLinks } from "./links/list.ts";
 import { registerPatchLink } from "./links/patch.ts";
 import { registerSecurityScheme } from "./openapi.ts";
-import { registerAllStats } from "./stats-all.ts";
-import { registerLinkStats } from "./stats-link.ts";
+import { registerAllStats } from "./stats/all.ts";
+import { registerLinkStats } from "./stats/link.ts";
 
 export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerSecurityScheme(app);

@@ -1,9 +1,9 @@
 import type { RawEnv } from "../shared/env.ts";
 import { parseEnv } from "../shared/env.ts";
-import { createDb } from "../shared/db.ts";
-import { ingestOnce } from "./ingest-run.ts";
-import { runRetention } from "./retention.ts";
-import { createIngestRedis } from "./ingest-stream.ts";
+import { createDb } from "../../db/client.ts";
+import { ingestOnce } from "../ingest/once.ts";
+import { runRetention } from "../ingest/retention.ts";
+import { createIngestRedis } from "../ingest/stream.ts";
 
 /**
  * The cron function, fired every minute by the Worker's cron trigger (and by `npm run dev` locally):

@@ -11,10 +11,10 @@
 import { clickInbox } from "../../db/schema.ts";
 import type { Classification } from "../shared/classify.ts";
 import type { ClickEvent } from "../shared/click-event.ts";
-import type { Db } from "../shared/db.ts";
+import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
 import type { AppRedis } from "../shared/redis.ts";
-import { redisKeys } from "../shared/keys.ts";
+import { redisKeys } from "../shared/redis-keys.ts";
 import { clientIp, visitorHash } from "./visitor.ts";
 
 /** Bounds on what a client controls, so one request cannot put kilobytes of junk into every later stage. */

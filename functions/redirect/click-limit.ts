@@ -8,7 +8,7 @@
  * destination would stay readable by any crawler.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { redisKeys } from "../shared/keys.ts";
+import { redisKeys } from "../shared/redis-keys.ts";
 
 const CLAIM = `
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')

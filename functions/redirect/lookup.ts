@@ -16,9 +16,9 @@
  */
 import { eq } from "drizzle-orm";
 import { links } from "../../db/schema.ts";
-import type { Db } from "../shared/db.ts";
+import type { Db } from "../../db/client.ts";
 import { ApiError } from "../shared/errors.ts";
-import { LINK_TTL_SECONDS, NEGATIVE_TTL_SECONDS, redisKeys } from "../shared/keys.ts";
+import { LINK_TTL_SECONDS, NEGATIVE_TTL_SECONDS, redisKeys } from "../shared/redis-keys.ts";
 import { MISSING, toCachedLink, type CacheEntry, type CachedLink } from "../shared/link-cache.ts";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { cacheLink, getCachedLink } from "./isolate-cache.ts";

@@ -1,8 +1,8 @@
 /** GET and HEAD /{slug}: the edge redirect (Hono answers HEAD with this GET route, without the body). */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
-import { problemContent, redirectResponse, SlugParams, slugHook } from "./openapi.ts";
-import { serveLink } from "./serve.ts";
+import { problemContent, redirectResponse, SlugParams, slugHook } from "./slug-route.ts";
+import { serveLink } from "./serve-link.ts";
 
 export const redirectRoute = createRoute({
   method: "get",

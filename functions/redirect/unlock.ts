@@ -3,8 +3,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../shared/app-env.ts";
 import { ApiError } from "../shared/errors.ts";
-import { problemContent, redirectResponse, SlugParams, slugHook } from "./openapi.ts";
-import { serveLink } from "./serve.ts";
+import { problemContent, redirectResponse, SlugParams, slugHook } from "./slug-route.ts";
+import { serveLink } from "./serve-link.ts";
 
 const Form = z.object({ password: z.string().max(1024) }).openapi("PasswordForm");
 

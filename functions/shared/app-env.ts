@@ -1,5 +1,5 @@
 import type { Principal } from "./auth.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "../../db/client.ts";
 import type { Env, RawEnv } from "./env.ts";
 import type { AppRedis } from "./redis.ts";
 

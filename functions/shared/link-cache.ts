@@ -5,7 +5,7 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LinkRow } from "../../db/schema.ts";
-import { LINK_TTL_SECONDS, redisKeys } from "./keys.ts";
+import { LINK_TTL_SECONDS, redisKeys } from "./redis-keys.ts";
 
 export interface CachedLink {
   id: string;

@@ -6,7 +6,7 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
 import type { AppEnv } from "./app-env.ts";
-import { redisKeys } from "./keys.ts";
+import { redisKeys } from "./redis-keys.ts";
 
 export interface RateLimitState {
   limit: number;

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env.ts";
-import { createDb } from "./db.ts";
+import { createDb } from "../../db/client.ts";
 import { parseEnv } from "./env.ts";
 import { createRedis } from "./redis.ts";
 

@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { apiKeys, links } from "../../db/schema.ts";
 import { randomBase62, sha256Hex } from "../../functions/shared/crypto.ts";
-import { createDb } from "../../functions/shared/db.ts";
+import { createDb } from "../../db/client.ts";
 import { parseEnv } from "../../functions/shared/env.ts";
 import type { Scope } from "../../functions/shared/auth.ts";
 

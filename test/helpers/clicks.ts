@@ -5,8 +5,8 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { clickInbox } from "../../db/schema.ts";
 import type { ClickEvent } from "../../functions/shared/click-event.ts";
-import type { Db } from "../../functions/shared/db.ts";
-import { redisKeys } from "../../functions/shared/keys.ts";
+import type { Db } from "../../db/client.ts";
+import { redisKeys } from "../../functions/shared/redis-keys.ts";
 
 export const UA = {
   chromeWindows: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",

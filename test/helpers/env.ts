@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { createIngestRedis } from "../../functions/cron/ingest-stream.ts";
-import { createDb } from "../../functions/shared/db.ts";
+import { createIngestRedis } from "../../functions/ingest/stream.ts";
+import { createDb } from "../../db/client.ts";
 import { parseEnv, type Env } from "../../functions/shared/env.ts";
 
 /** The test bindings (dev/test.ts) with some settings replaced, as a fresh object (parseEnv memoizes by object). */

@@ -4,8 +4,8 @@
  * only the calling test writes clicks into.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { arrayLiteral } from "../../functions/cron/ingest-sql.ts";
-import type { Db } from "../../functions/shared/db.ts";
+import { arrayLiteral } from "../../functions/ingest/commit.ts";
+import type { Db } from "../../db/client.ts";
 
 export type Scope = { links: string[] } | { allLinks: { from: Date; to: Date } };
 

@@ -1,12 +1,12 @@
 /**
  * Puts known clicks into the database the way production does: through the ingest pipeline's own commit
- * (functions/cron/ingest-sql.ts), which inserts the raw clicks and updates every rollup. Analytics tests
+ * (functions/ingest/commit.ts), which inserts the raw clicks and updates every rollup. Analytics tests
  * describe clicks by their enriched columns; everything else gets a neutral value.
  */
 import type { ClickRow } from "../../db/schema.ts";
-import type { ClickRecord } from "../../functions/cron/ingest-enrich.ts";
-import { commitBatch, sqlBatch } from "../../functions/cron/ingest-sql.ts";
-import type { Db } from "../../functions/shared/db.ts";
+import type { ClickRecord } from "../../functions/ingest/enrich.ts";
+import { commitBatch, sqlBatch } from "../../functions/ingest/commit.ts";
+import type { Db } from "../../db/client.ts";
 
 export type ClickSpec = Pick<ClickRow, "linkId" | "visitor"> & {
   ts: Date | string;

@@ -14,7 +14,7 @@ import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import { forgetLink } from "../../redirect/isolate-cache.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { redisKeys } from "../../shared/keys.ts";
+import { redisKeys } from "../../shared/redis-keys.ts";
 import { toCachedLink, updateLinkCache } from "../../shared/link-cache.ts";
 
 export const RETRY_DELAYS_MS = [250, 1000, 3000, 8000];

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { insertLinks, type NewLink } from "../../../db/queries/links.ts";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import type { Db } from "../../shared/db.ts";
+import type { Db } from "../../../db/client.ts";
 import { problem, type Problem } from "../../shared/errors.ts";
 import { randomSlug } from "../../shared/slugs.ts";
 import { syncLinkCache } from "./cache-sync.ts";

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { counterValue, redisKeys } from "../../shared/keys.ts";
+import { counterValue, redisKeys } from "../../shared/redis-keys.ts";
 import { shortBase } from "./rules.ts";
 import type { Link } from "./schemas.ts";
 

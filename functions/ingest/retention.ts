@@ -5,9 +5,9 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { sql } from "drizzle-orm";
-import type { Db } from "../shared/db.ts";
+import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
-import { oldestPending } from "./ingest-status.ts";
+import { oldestPending } from "./run-status.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { getIngestStatus } from "../cron/ingest-status.ts";
-import { createIngestRedis } from "../cron/ingest-stream.ts";
-import type { AppEnv } from "../shared/app-env.ts";
-import { IngestStatusSchema } from "./ingest-schemas.ts";
-import { problems, secured } from "./openapi.ts";
+import { getIngestStatus } from "../../ingest/run-status.ts";
+import { createIngestRedis } from "../../ingest/stream.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { IngestStatusSchema } from "./schemas.ts";
+import { problems, secured } from "../openapi.ts";
 
 export const ingestStatusRoute = createRoute({
   method: "get",

@@ -4,10 +4,10 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { sql } from "drizzle-orm";
-import type { Db } from "../shared/db.ts";
-import { redisKeys } from "../shared/keys.ts";
-import type { IngestResult } from "./ingest.ts";
-import { idTime } from "./ingest-stream.ts";
+import type { Db } from "../../db/client.ts";
+import { redisKeys } from "../shared/redis-keys.ts";
+import type { IngestResult } from "./run.ts";
+import { idTime } from "./stream.ts";
 
 export interface LastRun {
   at: string;

@@ -1,13 +1,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { ingestOnce } from "../cron/ingest-run.ts";
-import { pendingCount } from "../cron/ingest-status.ts";
-import { createIngestRedis } from "../cron/ingest-stream.ts";
-import type { AppEnv } from "../shared/app-env.ts";
-import { ApiError } from "../shared/errors.ts";
-import { adminOrQStash } from "./ingest-auth.ts";
-import { problemContent } from "../shared/problem-schema.ts";
-import { FlushResult } from "./ingest-schemas.ts";
-import { problems, SECURITY_SCHEME } from "./openapi.ts";
+import { ingestOnce } from "../../ingest/once.ts";
+import { pendingCount } from "../../ingest/run-status.ts";
+import { createIngestRedis } from "../../ingest/stream.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { adminOrQStash } from "./auth.ts";
+import { problemContent } from "../../shared/problem-schema.ts";
+import { FlushResult } from "./schemas.ts";
+import { problems, SECURITY_SCHEME } from "../openapi.ts";
 
 export const ingestFlushRoute = createRoute({
   method: "post",
@@ -17,7 +17,7 @@ export const ingestFlushRoute = createRoute({
   description:
     "Drains the click stream and the inbox into Postgres, exactly as the cron does, until both are empty or " +
     "INGEST_BUDGET_MS is spent. Authorized by an admin key or by a valid `Upstash-Signature` header.",
-  // Documented as admin-only; a valid QStash signature is the other way in (see ingest-auth.ts).
+  // Documented as admin-only; a valid QStash signature is the other way in (see auth.ts).
   security: [{ [SECURITY_SCHEME]: ["admin"] }],
   middleware: [adminOrQStash] as const,
   responses: {

@@ -2,7 +2,7 @@
  * The Postgres half of ingestion: a batch's raw clicks inserted idempotently, and ONLY the rows really
  * inserted added to the rollups (db/schema/rollups.ts), atomically.
  *
- * The Worker aggregates the rollup deltas ahead of time (ingest-rollup.ts), while the previous batch
+ * The Worker aggregates the rollup deltas ahead of time (rollup.ts), while the previous batch
  * commits, so the commit is ONE statement in its own transaction: one round trip to Neon. Its raw insert
  * goes ON CONFLICT DO NOTHING, and the precomputed deltas are right only if every click was new, so the
  * statement ends in eatmyurl_ingest_all_new() (db/migrations/0002_ingest_guard.sql), which aborts it,
@@ -15,16 +15,16 @@
  * waiting for a concurrent writer of the same key, whatever the statement's snapshot, and so does the
  * count of rows inserted. Nor can two commits deadlock: every commit takes its row locks in one global
  * order, the raw clicks by id, then each rollup table in a fixed order, by key within it (ALL_LINKS last,
- * see ingest-rollup.ts). Should Postgres still report one, the batch fails like any other and is retried.
+ * see rollup.ts). Should Postgres still report one, the batch fails like any other and is retried.
  *
  * Input goes in as one array parameter per column (unnest): Postgres parses arrays about twice as fast
  * as json_to_recordset, and the parameter count stays fixed whatever the batch size.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import type { Db } from "../shared/db.ts";
-import type { ClickRecord } from "./ingest-enrich.ts";
-import { aggregate, type DimRows, type Rollups } from "./ingest-rollup.ts";
+import type { Db } from "../../db/client.ts";
+import type { ClickRecord } from "./enrich.ts";
+import { aggregate, type DimRows, type Rollups } from "./rollup.ts";
 
 /** SQLSTATE raised by eatmyurl_ingest_all_new() when a batch holds clicks already stored. */
 const ALREADY_STORED = "EMU01";

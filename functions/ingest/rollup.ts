@@ -10,7 +10,7 @@
  * only the candidates (first human click per visitor, day and link in this batch) are computed here.
  */
 import { ALL_LINKS } from "../../db/schema/rollups.ts";
-import type { ClickRecord } from "./ingest-enrich.ts";
+import type { ClickRecord } from "./enrich.ts";
 
 /** Dimension name -> column of the raw row. "link" exists only under ALL_LINKS and is added separately. */
 const DIMS = [
@@ -37,7 +37,7 @@ export interface Rollups {
   dimsHourly: DimRows;
   /** clicks_dims_daily; `at` is the UTC day (YYYY-MM-DD). */
   dimsDaily: DimRows;
-  /** clicks_hourly without uniques (those depend on visitor_days, see ingest-sql.ts). */
+  /** clicks_hourly without uniques (those depend on visitor_days, see commit.ts). */
   hourly: { link: string[]; hour: string[]; counts: Counts[] };
   /** Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor key. */
   firsts: { day: string[]; link: string[]; visitor: string[]; at: string[] };

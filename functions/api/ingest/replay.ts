@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { replayDeadLetters } from "../cron/dead-letters.ts";
-import { createIngestRedis } from "../cron/ingest-stream.ts";
-import type { AppEnv } from "../shared/app-env.ts";
-import { ReplayResult } from "./ingest-schemas.ts";
-import { problems, secured } from "./openapi.ts";
+import { replayDeadLetters } from "../../ingest/dead-letters.ts";
+import { createIngestRedis } from "../../ingest/stream.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ReplayResult } from "./schemas.ts";
+import { problems, secured } from "../openapi.ts";
 
 export const ingestReplayRoute = createRoute({
   method: "post",

@@ -11,7 +11,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
 import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
-import { redisKeys } from "../shared/keys.ts";
+import { redisKeys } from "../shared/redis-keys.ts";
 import type { CachedLink } from "../shared/link-cache.ts";
 import { verifyPassword } from "../shared/password.ts";
 import { buildClickEvent, recordClick, type Visit } from "./capture.ts";

@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { Csv, Stats, StatsQuery } from "../analytics/schema.ts";
-import { serveStats } from "../analytics/serve.ts";
-import type { AppEnv } from "../shared/app-env.ts";
-import { problems, secured } from "./openapi.ts";
+import { Csv, Stats, StatsQuery } from "../../analytics/schema.ts";
+import { serveStats } from "../../analytics/serve-stats.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { problems, secured } from "../openapi.ts";
 
 export const linkStatsRoute = createRoute({
   method: "get",

@@ -1,8 +1,8 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { Db } from "../shared/db.ts";
+import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
-import { emptyResult, ingestSettings, runIngest, type IngestDeps, type IngestResult } from "./ingest.ts";
-import { recordRun } from "./ingest-status.ts";
+import { emptyResult, ingestSettings, runIngest, type IngestDeps, type IngestResult } from "./run.ts";
+import { recordRun } from "./run-status.ts";
 
 /**
  * One recorded ingest run, as the cron and the flush route both start it: the outcome (or the error that

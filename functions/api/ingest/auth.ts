@@ -6,9 +6,9 @@
  */
 import { Receiver } from "@upstash/qstash";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../shared/app-env.ts";
-import { requireScope } from "../shared/auth.ts";
-import { ApiError } from "../shared/errors.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { requireScope } from "../../shared/auth.ts";
+import { ApiError } from "../../shared/errors.ts";
 
 const requireAdmin = requireScope("admin");
 

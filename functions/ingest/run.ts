@@ -12,11 +12,11 @@
  * Postgres down: the transaction fails, nothing is acknowledged, the run stops and reports the error.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { Db } from "../shared/db.ts";
+import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
-import { parseClick, type ClickRecord } from "./ingest-enrich.ts";
-import { commitBatch, readInbox, sqlBatch, type SqlBatch } from "./ingest-sql.ts";
-import { claimStale, ensureGroup, readNew, settle, type DeadLetter, type StreamEntry } from "./ingest-stream.ts";
+import { parseClick, type ClickRecord } from "./enrich.ts";
+import { commitBatch, readInbox, sqlBatch, type SqlBatch } from "./commit.ts";
+import { claimStale, ensureGroup, readNew, settle, type DeadLetter, type StreamEntry } from "./stream.ts";
 
 export interface IngestSettings {
   batchSize: number;
@@ -100,7 +100,7 @@ function streamBatch(entries: StreamEntry[], gone: string[] = []): StreamBatch {
  * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
  * commit, so a caller still knows what a run did before an error stopped it.
  *
- * Stream batches are pipelined: two commits run side by side (ingest-sql.ts says why that is safe), the
+ * Stream batches are pipelined: two commits run side by side (commit.ts says why that is safe), the
  * next batch is read and enriched meanwhile, and acknowledgements overlap later commits. Each batch
  * is still acknowledged only after its own commit; a batch left behind by an error is simply pending, and
  * claimed again later (a committed one then inserts and counts nothing).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ClickEvent } from "../shared/click-event.ts";
-import { parseClick, parseUserAgent, referrerHost, utmTags } from "./ingest-enrich.ts";
-import { arrayLiteral } from "./ingest-sql.ts";
-import { visitorKey } from "./ingest-rollup.ts";
+import { parseClick, parseUserAgent, referrerHost, utmTags } from "./enrich.ts";
+import { arrayLiteral } from "./commit.ts";
+import { visitorKey } from "./rollup.ts";
 import { visitorDaysKeepFrom } from "./retention.ts";
 
 const event = (o: Partial<ClickEvent> = {}): ClickEvent => ({

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { SLUG_PATTERN } from "../shared/slugs.ts";
 import { validationHook } from "../shared/validation.ts";
-import { notFound } from "./serve.ts";
+import { notFound } from "./serve-link.ts";
 
 /** Anything but a slug as the contract defines it is not a link: a 404 without any lookup. */
 export const SlugParams = z.object({

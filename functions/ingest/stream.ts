@@ -6,7 +6,7 @@
  */
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "../shared/env.ts";
-import { redisKeys } from "../shared/keys.ts";
+import { redisKeys } from "../shared/redis-keys.ts";
 
 /**
  * One consumer name for every run: consumers are only bookkeeping here (each XREADGROUP ">" hands out

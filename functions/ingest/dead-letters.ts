@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { redisKeys } from "../shared/keys.ts";
+import { redisKeys } from "../shared/redis-keys.ts";
 
 /**
  * Moves the oldest `limit` dead letters back onto the click stream, atomically (MULTI): each is either
