@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { links } from "../db/schema.ts";
 import { insertDrafts } from "../functions/api/links/create-links.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
-import { MISSING } from "../functions/shared/link-cache.ts";
 import { verifyPassword } from "../functions/shared/password.ts";
 import { call, config, createLink, inAnHour, redis, uniqueSlug, withDb } from "./api.ts";
+import { MISSING } from "../functions/redirect/link-cache/index.ts";
 
 
 const linkKeys = [

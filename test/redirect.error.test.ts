@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MISSING, toCachedLink, writeLinkCache } from "../functions/shared/link-cache.ts";
 import { eq } from "drizzle-orm";
 import { links } from "../db/schema.ts";
-import { fillLinkCache } from "../functions/redirect/lookup.ts";
-import { forgetLink } from "../functions/redirect/isolate-cache.ts";
 import { NEGATIVE_TTL_SECONDS, redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";
 import { control } from "./harness.ts";
 import { BROWSER_UA, Fixtures, human, redis, visit, withDb, withSettings } from "./redirect-fixtures.ts";
+import { fillLinkCache, invalidate, MISSING, redisStore, toCachedLink } from "../functions/redirect/link-cache/index.ts";
 
 const f = new Fixtures();
 afterEach(() => f.cleanup());
@@ -49,9 +47,9 @@ describe("unknown slugs", () => {
     const slug = f.slug();
     await expectProblem(await visit(`/${slug}`, human()), 404);
     const link = await f.link({ slug, url: "https://example.com/now-exists" });
-    await writeLinkCache(redis, toCachedLink(link)); // what the API's create does
+    await redisStore(redis, [toCachedLink(link)]); // what the API's create does
     await expectProblem(await visit(`/${slug}`, human()), 404);
-    forgetLink(slug);
+    invalidate(slug);
     expect((await visit(`/${slug}`, human())).status).toBe(302);
   });
 
@@ -183,7 +181,7 @@ describe("when Redis is down", () => {
 describe("when Postgres is down", () => {
   it("still redirects links Redis knows, and answers 503 (not 500) for the others", async () => {
     const link = await f.link({ url: "https://example.com/cached" });
-    await writeLinkCache(redis, toCachedLink(link));
+    await redisStore(redis, [toCachedLink(link)]);
     await control("postgres", "stop");
     try {
       expect((await visit(`/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/cached");
@@ -213,20 +211,20 @@ describe("cache fills racing the links API", () => {
   it("let a create's write-through win over a negative entry, whichever comes first", async () => {
     const link = await f.link({ url: "https://example.com/born" });
     // The API wrote first: the fill loses (NX).
-    await writeLinkCache(redis, toCachedLink(link));
+    await redisStore(redis, [toCachedLink(link)]);
     await withDb((db) => fillLinkCache(redis, db, link.slug, MISSING));
     expect(await redis.get(redisKeys.link(link.slug))).toEqual(toCachedLink(link));
     // The fill wrote first: the API's plain SET replaces it.
     await redis.del(redisKeys.link(link.slug));
     await withDb((db) => fillLinkCache(redis, db, link.slug, MISSING));
     expect(await redis.ttl(redisKeys.link(link.slug))).toBeLessThanOrEqual(NEGATIVE_TTL_SECONDS);
-    await writeLinkCache(redis, toCachedLink(link));
+    await redisStore(redis, [toCachedLink(link)]);
     expect(await redis.get(redisKeys.link(link.slug))).toEqual(toCachedLink(link));
   });
 
   it("never overwrite an entry the API wrote first, and keep a fill that is still true", async () => {
     const link = await f.link({ url: "https://example.com/current" });
-    await writeLinkCache(redis, { ...toCachedLink(link), url: "https://example.com/written-by-api" });
+    await redisStore(redis, [{ ...toCachedLink(link), url: "https://example.com/written-by-api" }]);
     await withDb((db) => fillLinkCache(redis, db, link.slug, toCachedLink(link)));
     expect(await redis.get(redisKeys.link(link.slug))).toMatchObject({ url: "https://example.com/written-by-api" });
 

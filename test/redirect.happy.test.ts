@@ -2,11 +2,10 @@ import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { links } from "../db/schema.ts";
-import { forgetLink } from "../functions/redirect/isolate-cache.ts";
 import { hashPassword } from "../functions/shared/password.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
-import { dropLinkCache, toCachedLink, writeLinkCache } from "../functions/shared/link-cache.ts";
 import { BROWSER_UA, Fixtures, human, redis, visit, withDb, withSettings } from "./redirect-fixtures.ts";
+import { invalidate, redisStore, toCachedLink } from "../functions/redirect/link-cache/index.ts";
 
 const f = new Fixtures();
 afterEach(() => f.cleanup());
@@ -175,25 +174,25 @@ describe("lookup and caches", () => {
 
     // What PATCH does: update the row, write the cache through.
     const [patched] = await withDb((db) => db.update(links).set({ url: "https://example.com/v2", redirectType: 301 }).where(eq(links.id, link.id)).returning());
-    await writeLinkCache(redis, toCachedLink(patched));
+    await redisStore(redis, [toCachedLink(patched)]);
     const res = await visit(`/${link.slug}`, human(), noIsolateCache);
     expect([res.status, res.headers.get("location")]).toEqual([301, "https://example.com/v2"]);
 
     // What DELETE does: delete the row, drop the entry.
     await withDb((db) => db.delete(links).where(eq(links.id, link.id)));
-    await dropLinkCache(redis, link.slug);
+    await redisStore(redis, [], [link.slug]);
     expect((await visit(`/${link.slug}`, human(), noIsolateCache)).status).toBe(404);
   });
 
-  it("keeps a link in the isolate for LINK_CACHE_SECONDS, and forgetLink() drops it at once", async () => {
+  it("keeps a link in the isolate for LINK_CACHE_SECONDS, and invalidate() drops it at once", async () => {
     const link = await f.link({ url: "https://example.com/old" });
     expect((await visit(`/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/old");
     const [patched] = await withDb((db) => db.update(links).set({ url: "https://example.com/new" }).where(eq(links.id, link.id)).returning());
-    await writeLinkCache(redis, toCachedLink(patched));
+    await redisStore(redis, [toCachedLink(patched)]);
     // Another isolate's PATCH: this isolate may serve its copy for a few seconds...
     expect((await visit(`/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/old");
     // ...but the isolate that served the PATCH forgets it at once.
-    forgetLink(link.slug);
+    invalidate(link.slug);
     expect((await visit(`/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/new");
   });
 });

@@ -17,7 +17,7 @@ export function insertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
   return db.insert(links).values(rows).onConflictDoNothing({ target: links.slug }).returning();
 }
 
-export async function findLink(db: Db, slug: string): Promise<LinkRow | undefined> {
+export async function selectLinkBySlug(db: Db, slug: string): Promise<LinkRow | undefined> {
   const [row] = await db.select().from(links).where(eq(links.slug, slug)).limit(1);
   return row;
 }

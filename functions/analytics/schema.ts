@@ -99,4 +99,3 @@ export const Csv = z.string().openapi({
   description: "One table: section,key,clicks,humans,uniques (sections: totals, timeseries, each dimension, topLinks).",
 });
 
-export { Problem } from "../shared/problem-schema.ts";

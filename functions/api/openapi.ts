@@ -9,7 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../shared/app-env.ts";
 import { requireScope, type Scope } from "../shared/auth.ts";
 import { ApiError } from "../shared/errors.ts";
-import { Problem } from "../shared/problem-schema.ts";
+import { problemContent, type ProblemSchema } from "../shared/problem-schema.ts";
 
 export const SECURITY_SCHEME = "apiKey";
 
@@ -38,8 +38,6 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   });
 }
 
-export { Problem };
-
 const PROBLEMS = {
   400: "Malformed JSON, a wrong type, an unknown field, or a value out of range (see errors)",
   401: "No API key, or an unknown or revoked one",
@@ -52,7 +50,7 @@ const PROBLEMS = {
   429: "The API key used up its requests for this minute; see Retry-After",
 } as const;
 
-export const rateLimitHeaders = {
+export const rateLimitHeaderDocs = {
   "X-RateLimit-Limit": { description: "Requests allowed per minute for this key", schema: { type: "integer" as const } },
   "X-RateLimit-Remaining": { description: "Requests left in the current window", schema: { type: "integer" as const } },
   "X-RateLimit-Reset": { description: "When the window frees up, in Unix epoch seconds", schema: { type: "integer" as const } },
@@ -66,16 +64,16 @@ export function problems<S extends keyof typeof PROBLEMS>(...statuses: S[]) {
       s,
       {
         description: PROBLEMS[s],
-        content: { "application/problem+json": { schema: Problem } },
-        ...(s === 429 ? { headers: { ...rateLimitHeaders, "Retry-After": { description: "Seconds to wait", schema: { type: "integer" as const } } } } : {}),
+        content: problemContent,
+        ...(s === 429 ? { headers: { ...rateLimitHeaderDocs, "Retry-After": { description: "Seconds to wait", schema: { type: "integer" as const } } } } : {}),
       },
     ]),
-  ) as Record<S | 401 | 403 | 429, { description: string; content: { "application/problem+json": { schema: typeof Problem } } }>;
+  ) as Record<S | 401 | 403 | 429, { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } }>;
 }
 
 /** A JSON body at `status`, with the rate-limit headers every authenticated answer carries. */
 export function json<T extends z.ZodType>(schema: T, description: string) {
-  return { description, headers: rateLimitHeaders, content: { "application/json": { schema } } };
+  return { description, headers: rateLimitHeaderDocs, content: { "application/json": { schema } } };
 }
 
 /** A JSON request body: required, so a missing or non-JSON body is refused rather than read as {}. */

@@ -1,7 +1,8 @@
 /** GET and HEAD /{slug}: the edge redirect (Hono answers HEAD with this GET route, without the body). */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
-import { problemContent, redirectResponse, SlugParams, slugHook } from "./slug-route.ts";
+import { problemContent } from "../shared/problem-schema.ts";
+import { redirectDoc, ShortPathParams, slugHook } from "./slug-route.ts";
 import { serveLink } from "./serve-link.ts";
 
 export const redirectRoute = createRoute({
@@ -14,13 +15,13 @@ export const redirectRoute = createRoute({
     "(the destination's own parameters win on a clash). HEAD answers the same status and Location and is " +
     "recorded as a preview. Temporary redirects are `Cache-Control: private, no-store`, permanent ones " +
     "`private, max-age=90`.",
-  request: { params: SlugParams },
+  request: { params: ShortPathParams },
   responses: {
     200: { description: "The link is password-protected: an HTML form that posts the password back", content: { "text/html": { schema: z.string() } } },
-    301: redirectResponse("Permanent redirect (the link's redirectType)"),
-    302: redirectResponse("Temporary redirect (default), or to the fallbackUrl of an expired or exhausted link"),
-    307: redirectResponse("Temporary redirect keeping the method"),
-    308: redirectResponse("Permanent redirect keeping the method"),
+    301: redirectDoc("Permanent redirect (the link's redirectType)"),
+    302: redirectDoc("Temporary redirect (default), or to the fallbackUrl of an expired or exhausted link"),
+    307: redirectDoc("Temporary redirect keeping the method"),
+    308: redirectDoc("Permanent redirect keeping the method"),
     404: { description: "No such link (or not a valid slug)", content: problemContent },
     410: { description: "Expired, or its click limit is reached, and no fallbackUrl", content: problemContent },
     503: { description: "Neither Redis nor Postgres answered (or a click limit cannot be checked)", content: problemContent },

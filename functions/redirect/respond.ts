@@ -37,7 +37,7 @@ export const COMMON_HEADERS = {
   "referrer-policy": "strict-origin-when-cross-origin",
 } as const;
 
-export function redirectResponse(status: 301 | 302 | 303 | 307 | 308, location: string): Response {
+export function redirectTo(status: 301 | 302 | 303 | 307 | 308, location: string): Response {
   return new Response(null, {
     status,
     headers: { location, "cache-control": cacheControlFor(status), ...COMMON_HEADERS },

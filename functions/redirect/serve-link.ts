@@ -12,13 +12,12 @@ import type { AppEnv } from "../shared/app-env.ts";
 import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
-import type { CachedLink } from "../shared/link-cache.ts";
 import { verifyPassword } from "../shared/password.ts";
 import { buildClickEvent, recordClick, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
-import { findLink, isLink } from "./lookup.ts";
+import { getLink, isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse } from "./password-page.ts";
-import { COMMON_HEADERS, forwardQuery, redirectResponse } from "./respond.ts";
+import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import { clientIp, ipHash } from "./visitor.ts";
 
 type C = Context<AppEnv>;
@@ -37,7 +36,15 @@ export function notFound(slug?: string): ApiError {
 export async function serveLink(c: C, slug: string, password?: string): Promise<Response> {
   // One read of c.var: Hono builds a fresh object from its map on every access.
   const { config, redis, db, defer } = c.var;
-  const entry = await findLink({ redis, db, isolateSeconds: config.LINK_CACHE_SECONDS, defer }, slug);
+  let entry: CacheEntry;
+  try {
+    entry = await getLink({ redis, db, isolateSeconds: config.LINK_CACHE_SECONDS, defer }, slug);
+  } catch (e) {
+    if (!(e instanceof LinkStoreUnavailable)) throw e;
+    throw new ApiError(503, "The link store is unavailable right now; try again shortly.", {
+      headers: { ...NO_STORE, "retry-after": "5" },
+    });
+  }
   if (!isLink(entry)) throw notFound(slug);
   const link = entry;
   const visit: Visit = {
@@ -77,7 +84,7 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   const dest = forwardQuery(link.url, visit.url.search.slice(1));
   capture(c, visit, link.id, dest, !counted);
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
-  return redirectResponse(unlocking ? 303 : link.redirectType, dest);
+  return redirectTo(unlocking ? 303 : link.redirectType, dest);
 }
 
 /** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
@@ -85,7 +92,7 @@ function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
   if (!link.fallbackUrl) throw new ApiError(410, detail, { headers: NO_STORE });
   const dest = forwardQuery(link.fallbackUrl, visit.url.search.slice(1));
   capture(c, visit, link.id, dest, true);
-  return redirectResponse(visit.request.method === "POST" ? 303 : 302, dest);
+  return redirectTo(visit.request.method === "POST" ? 303 : 302, dest);
 }
 
 /** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */

@@ -3,7 +3,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../shared/app-env.ts";
 import { ApiError } from "../shared/errors.ts";
-import { problemContent, redirectResponse, SlugParams, slugHook } from "./slug-route.ts";
+import { problemContent } from "../shared/problem-schema.ts";
+import { redirectDoc, ShortPathParams, slugHook } from "./slug-route.ts";
 import { serveLink } from "./serve-link.ts";
 
 const Form = z.object({ password: z.string().max(1024) }).openapi("PasswordForm");
@@ -25,11 +26,11 @@ export const unlockRoute = createRoute({
     }),
   ] as const,
   request: {
-    params: SlugParams,
+    params: ShortPathParams,
     body: { required: true, content: { "application/x-www-form-urlencoded": { schema: Form } } },
   },
   responses: {
-    303: redirectResponse("Right password: the destination (or the fallback of an expired or exhausted link)"),
+    303: redirectDoc("Right password: the destination (or the fallback of an expired or exhausted link)"),
     400: { description: "No password field", content: problemContent },
     401: { description: "Wrong password: the form again, with a message", content: { "text/html": { schema: z.string() } } },
     404: { description: "No such link", content: problemContent },

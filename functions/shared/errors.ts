@@ -5,19 +5,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EnvError } from "./env.ts";
+import type { FieldError, Problem } from "./problem-schema.ts";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-}
+export type { FieldError, Problem };
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",

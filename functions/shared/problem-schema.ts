@@ -1,7 +1,10 @@
 import { z } from "@hono/zod-openapi";
 
-/** The problem+json body of errors.ts, for the OpenAPI document: one component, used by every route. */
-export const Problem = z
+/**
+ * The problem+json body (RFC 9457) every error of the service has: the one source of its type (errors.ts) and
+ * its OpenAPI component, used by every route.
+ */
+export const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
@@ -11,4 +14,7 @@ export const Problem = z
   })
   .openapi("Problem", { description: "RFC 9457 problem details; `errors` names each offending field." });
 
-export const problemContent = { "application/problem+json": { schema: Problem } };
+export const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+
+export type Problem = z.infer<typeof ProblemSchema>;
+export type FieldError = NonNullable<Problem["errors"]>[number];

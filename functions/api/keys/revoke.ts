@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { revokeApiKey } from "../../../db/queries/api-keys.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
-import { problems, rateLimitHeaders, secured } from "../openapi.ts";
+import { problems, rateLimitHeaderDocs, secured } from "../openapi.ts";
 import { KeyParams } from "./schemas.ts";
 
 export const revokeKeyRoute = createRoute({
@@ -13,7 +13,7 @@ export const revokeKeyRoute = createRoute({
   ...secured("admin"),
   request: { params: KeyParams },
   responses: {
-    204: { description: "Revoked", headers: rateLimitHeaders },
+    204: { description: "Revoked", headers: rateLimitHeaderDocs },
     ...problems(400, 404),
   },
 });

@@ -2,7 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError, problem } from "../../shared/errors.ts";
 import { fieldErrors } from "../../shared/validation.ts";
-import { json, jsonBody, limitBody, Problem, problems, secured } from "../openapi.ts";
+import { ProblemSchema } from "../../shared/problem-schema.ts";
+import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { createLinks, type CreateOutcome } from "./create-links.ts";
 import { presentLinks } from "./present.ts";
 import { CreateLinkInput, Link } from "./schemas.ts";
@@ -33,7 +34,7 @@ const BulkResult = z
     results: z.array(
       z.union([
         z.object({ ok: z.literal(true), link: Link }),
-        z.object({ ok: z.literal(false), error: Problem }),
+        z.object({ ok: z.literal(false), error: ProblemSchema }),
       ]),
     ),
   })

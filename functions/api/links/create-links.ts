@@ -6,7 +6,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import type { Db } from "../../../db/client.ts";
 import { problem, type Problem } from "../../shared/errors.ts";
 import { randomSlug } from "../../shared/slugs.ts";
-import { syncLinkCache } from "./cache-sync.ts";
+import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { ownHosts, policyErrors, toValues } from "./rules.ts";
 import type { CreateLinkInput } from "./schemas.ts";
 
@@ -82,6 +82,6 @@ export async function createLinks(c: Context<AppEnv>, inputs: CreateLinkInput[])
       ? { ok: true, row }
       : { ok: false, problem: problem(409, `The slug "${draft.row.slug}" is taken.`, [{ path: "slug", message: "is taken" }]) };
   }
-  await syncLinkCache(c, created);
+  await writeThrough(c.var.redis, c.executionCtx, created);
   return outcomes as CreateOutcome[];
 }

@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteLink } from "../../../db/queries/links.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
-import { problems, rateLimitHeaders, secured } from "../openapi.ts";
-import { syncLinkCache } from "./cache-sync.ts";
-import { SlugParams } from "./schemas.ts";
+import { problems, rateLimitHeaderDocs, secured } from "../openapi.ts";
+import { writeThrough } from "../../redirect/link-cache/index.ts";
+import { LinkSlugParams } from "./schemas.ts";
 
 export const deleteLinkRoute = createRoute({
   method: "delete",
@@ -12,9 +12,9 @@ export const deleteLinkRoute = createRoute({
   tags: ["links"],
   summary: "Delete a link; the next redirect answers 404",
   ...secured("links:write"),
-  request: { params: SlugParams },
+  request: { params: LinkSlugParams },
   responses: {
-    204: { description: "Deleted", headers: rateLimitHeaders },
+    204: { description: "Deleted", headers: rateLimitHeaderDocs },
     ...problems(400, 404),
   },
 });
@@ -24,7 +24,7 @@ export function registerDeleteLink(app: OpenAPIHono<AppEnv>) {
     const { slug } = c.req.valid("param");
     const row = await deleteLink(c.var.db(), slug);
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
-    await syncLinkCache(c, [], [slug]);
+    await writeThrough(c.var.redis, c.executionCtx, [], [slug]);
     return c.body(null, 204);
   });
 }

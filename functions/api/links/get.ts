@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { findLink } from "../../../db/queries/links.ts";
+import { selectLinkBySlug } from "../../../db/queries/links.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { presentLinks } from "./present.ts";
-import { Link, SlugParams } from "./schemas.ts";
+import { Link, LinkSlugParams } from "./schemas.ts";
 
 export const getLinkRoute = createRoute({
   method: "get",
@@ -12,7 +12,7 @@ export const getLinkRoute = createRoute({
   tags: ["links"],
   summary: "One link, with its live human-click count",
   ...secured("links:read"),
-  request: { params: SlugParams },
+  request: { params: LinkSlugParams },
   responses: {
     200: json(Link, "The link"),
     ...problems(400, 404),
@@ -22,7 +22,7 @@ export const getLinkRoute = createRoute({
 export function registerGetLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(getLinkRoute, async (c) => {
     const { slug } = c.req.valid("param");
-    const row = await findLink(c.var.db(), slug);
+    const row = await selectLinkBySlug(c.var.db(), slug);
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
     const [link] = await presentLinks(c, [row]);
     return c.json(link, 200);

@@ -1,13 +1,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { findLink, isUniqueViolation, updateLink } from "../../../db/queries/links.ts";
+import { isUniqueViolation, selectLinkBySlug, updateLink } from "../../../db/queries/links.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
-import { syncLinkCache } from "./cache-sync.ts";
+import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { MAX_LINK_BODY_BYTES } from "./create.ts";
 import { presentLinks } from "./present.ts";
 import { ownHosts, policyErrors, toValues } from "./rules.ts";
-import { Link, PatchLinkInput, SlugParams } from "./schemas.ts";
+import { Link, PatchLinkInput, LinkSlugParams } from "./schemas.ts";
 
 export const patchLinkRoute = createRoute({
   method: "patch",
@@ -17,7 +17,7 @@ export const patchLinkRoute = createRoute({
   description:
     "Fields are optional and null clears one. A new `slug` moves the link: the old short URL answers 404 from then on.",
   ...secured("links:write", limitBody(MAX_LINK_BODY_BYTES)),
-  request: { params: SlugParams, ...jsonBody(PatchLinkInput) },
+  request: { params: LinkSlugParams, ...jsonBody(PatchLinkInput) },
   responses: {
     200: json(Link, "The link as it is now"),
     ...problems(400, 404, 409, 413, 415, 422),
@@ -35,14 +35,14 @@ export function registerPatchLink(app: OpenAPIHono<AppEnv>) {
     const db = c.var.db();
     let row;
     try {
-      row = Object.keys(values).length ? await updateLink(db, slug, values) : await findLink(db, slug);
+      row = Object.keys(values).length ? await updateLink(db, slug, values) : await selectLinkBySlug(db, slug);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       throw new ApiError(409, `The slug "${input.slug}" is taken.`, { errors: [{ path: "slug", message: "is taken" }] });
     }
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
 
-    if (Object.keys(values).length) await syncLinkCache(c, [row], row.slug === slug ? [] : [slug]);
+    if (Object.keys(values).length) await writeThrough(c.var.redis, c.executionCtx, [row], row.slug === slug ? [] : [slug]);
     const [link] = await presentLinks(c, [row]);
     return c.json(link, 200);
   });

@@ -113,7 +113,7 @@ export const Link = z
   .openapi("Link");
 export type Link = z.infer<typeof Link>;
 
-export const SlugParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
+export const LinkSlugParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
 
 export const ListQuery = z
   .strictObject({

@@ -1,7 +1,7 @@
 /**
- * Keeps the redirect's caches coherent with Postgres after the API changed a link (DESIGN: the next
- * redirect already uses the change). Runs after the Postgres write has committed:
- * - this isolate's own cache entry is dropped at once (forgetLink);
+ * Keeping the cache coherent with Postgres after the links API changed a link (the next redirect already
+ * uses the change). Runs after the Postgres write has committed:
+ * - this isolate's own entry is dropped at once;
  * - Redis is written through: changed links are SET (which also replaces a negative "missing" marker),
  *   removed slugs are DELeted, all in one pipelined round trip.
  * If that write fails the request still succeeds (Postgres is the source of truth and has the change), but
@@ -10,22 +10,22 @@
  * the next redirect read Postgres once. Only if Redis stays unreachable for the whole retry window (about
  * 12 s) is the failure logged, naming each slug, for an operator to clear.
  */
-import type { Context } from "hono";
+import type { Redis } from "@upstash/redis/cloudflare";
 import type { LinkRow } from "../../../db/schema.ts";
-import { forgetLink } from "../../redirect/isolate-cache.ts";
-import type { AppEnv } from "../../shared/app-env.ts";
 import { redisKeys } from "../../shared/redis-keys.ts";
-import { toCachedLink, updateLinkCache } from "../../shared/link-cache.ts";
+import { toCachedLink } from "./entry.ts";
+import { isolateForget } from "./isolate-tier.ts";
+import { redisStore } from "./redis-tier.ts";
 
 export const RETRY_DELAYS_MS = [250, 1000, 3000, 8000];
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function dropWithRetries(redis: AppEnv["Variables"]["redis"], slugs: string[]): Promise<void> {
+async function dropWithRetries(redis: Redis, slugs: string[]): Promise<void> {
   for (const delay of RETRY_DELAYS_MS) {
     await new Promise((r) => setTimeout(r, delay));
     try {
-      await updateLinkCache(redis, [], slugs);
+      await redisStore(redis, [], slugs);
       console.log(`link cache: dropped ${slugs.length} entr${slugs.length === 1 ? "y" : "ies"} after a failed write-through`);
       return;
     } catch (e) {
@@ -38,16 +38,26 @@ async function dropWithRetries(redis: AppEnv["Variables"]["redis"], slugs: strin
   );
 }
 
-/** Write-through after `written` rows were inserted or updated and `removed` slugs stopped existing. */
-export async function syncLinkCache(c: Context<AppEnv>, written: LinkRow[], removed: string[] = []): Promise<void> {
+/** Drops the isolate's entry of `slug` (the other tiers are written through or expire). */
+export const invalidate = isolateForget;
+
+/**
+ * Write-through after `written` rows were inserted or updated and `removed` slugs stopped existing.
+ * `ctx.waitUntil` keeps the retries alive after the response.
+ */
+export async function writeThrough(
+  redis: Redis,
+  ctx: { waitUntil(p: Promise<unknown>): void },
+  written: LinkRow[],
+  removed: string[] = [],
+): Promise<void> {
   const slugs = [...written.map((r) => r.slug), ...removed];
-  for (const slug of slugs) forgetLink(slug);
+  for (const slug of slugs) invalidate(slug);
   if (!slugs.length) return;
-  const redis = c.var.redis;
   try {
-    await updateLinkCache(redis, written.map(toCachedLink), removed);
+    await redisStore(redis, written.map(toCachedLink), removed);
   } catch (e) {
     console.error(`link cache: write-through of ${slugs.length} entries failed (${message(e)}); retrying as deletes`);
-    c.executionCtx.waitUntil(dropWithRetries(redis, slugs));
+    ctx.waitUntil(dropWithRetries(redis, slugs));
   }
 }

@@ -1,0 +1,42 @@
+/** The link as the redirect needs it: what every tier of the link cache holds. */
+import type { LinkRow } from "../../../db/schema.ts";
+
+export interface CachedLink {
+  id: string;
+  slug: string;
+  url: string;
+  redirectType: 301 | 302 | 307 | 308;
+  /** Epoch ms, or null. */
+  expiresAt: number | null;
+  maxClicks: number | null;
+  fallbackUrl: string | null;
+  passwordHash: string | null;
+}
+
+/** Stored for unknown slugs; a cached value without `id`. */
+export const MISSING = { missing: true } as const;
+export type CacheEntry = CachedLink | typeof MISSING;
+
+export const isLink = (e: CacheEntry): e is CachedLink => "id" in e;
+
+export function toCachedLink(row: LinkRow): CachedLink {
+  return {
+    id: row.id,
+    slug: row.slug,
+    url: row.url,
+    redirectType: row.redirectType as CachedLink["redirectType"],
+    expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    maxClicks: row.maxClicks,
+    fallbackUrl: row.fallbackUrl,
+    passwordHash: row.passwordHash,
+  };
+}
+
+/** A value read back from Redis as a cache entry; null when absent or not one of ours. */
+export function parseEntry(value: unknown): CacheEntry | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as Record<string, unknown>;
+  if (v.missing === true) return MISSING;
+  if (typeof v.id === "string" && typeof v.slug === "string" && typeof v.url === "string") return v as unknown as CachedLink;
+  return null;
+}

@@ -1,0 +1,64 @@
+/**
+ * Finding a link: the isolate tier (seconds), then Redis link:{slug} (7 days), then Postgres, the source of
+ * truth. A Postgres answer (found or not) fills Redis after the response (fill.ts says how it never leaves a
+ * stale entry); unknown slugs are remembered as unknown (NEGATIVE_TTL_SECONDS in Redis, LINK_CACHE_SECONDS in
+ * the isolate) so a scanner cannot hammer Postgres.
+ */
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Db } from "../../../db/client.ts";
+import { NEGATIVE_TTL_SECONDS } from "../../shared/redis-keys.ts";
+import { isLink, type CacheEntry } from "./entry.ts";
+import { fillLinkCache, readFromPostgres } from "./fill.ts";
+import { isolateGet, isolatePut } from "./isolate-tier.ts";
+import { redisGet } from "./redis-tier.ts";
+
+export interface LookupServices {
+  redis: Redis;
+  db: () => Db;
+  isolateSeconds: number;
+  defer: (label: string, task: () => Promise<unknown>) => void;
+}
+
+/** Neither Redis nor Postgres could say whether the link exists: nothing the client sent is wrong. */
+export class LinkStoreUnavailable extends Error {}
+
+/**
+ * The entry for `slug`, with at most one Redis round trip (none on an isolate hit). Redis failing (down, timed
+ * out) falls through to Postgres; both failing throws LinkStoreUnavailable.
+ */
+export async function getLink(s: LookupServices, slug: string): Promise<CacheEntry> {
+  const hit = isolateGet(slug);
+  if (hit) return hit;
+
+  let read: Awaited<ReturnType<typeof redisGet>> = { entry: null, raw: null };
+  let redisUp = true;
+  try {
+    read = await redisGet(s.redis, slug);
+  } catch (e) {
+    redisUp = false;
+    console.error(`redirect: redis lookup of ${slug} failed, reading Postgres:`, e instanceof Error ? e.message : e);
+  }
+  if (read.entry) {
+    remember(slug, read.entry, s.isolateSeconds);
+    return read.entry;
+  }
+  if (read.raw != null) console.error(`redirect: ignoring a malformed cache entry for ${slug}`);
+
+  let found: CacheEntry;
+  try {
+    found = await readFromPostgres(s.db(), slug);
+  } catch (e) {
+    console.error(`redirect: postgres lookup of ${slug} failed:`, e instanceof Error ? e.message : e);
+    throw new LinkStoreUnavailable(`no link store answered for ${slug}`);
+  }
+  remember(slug, found, s.isolateSeconds);
+  if (redisUp) {
+    const overwrite = read.raw != null; // replace a malformed entry; otherwise never overwrite a fresher one
+    s.defer(`redirect: cache fill of ${slug}`, () => fillLinkCache(s.redis, s.db(), slug, found, overwrite));
+  }
+  return found;
+}
+
+function remember(slug: string, entry: CacheEntry, seconds: number) {
+  isolatePut(slug, entry, isLink(entry) ? seconds : Math.min(seconds, NEGATIVE_TTL_SECONDS));
+}
