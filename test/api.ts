@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { createDb, type Db } from "../db/client.ts";
 import { parseEnv } from "../functions/shared/env.ts";
-import type { Scope } from "../functions/shared/auth.ts";
+import type { Scope } from "../functions/shared/auth/scopes.ts";
 import worker from "../workers/index.ts";
 
 export const config = parseEnv(env as unknown as Record<string, unknown>);

@@ -5,7 +5,7 @@
  * every /api/v1 route in it must be in this table.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { scopes, type Scope } from "../functions/shared/auth.ts";
+import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { ADMIN_KEY, call, createLink, mintKey, uniqueSlug } from "./api.ts";
 
 interface Prepared {

@@ -1,5 +1,5 @@
-/** The SQL of the keys API. Authentication's own lookup lives in functions/shared/auth.ts. */
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+/** The SQL of api_keys: the keys API, and authentication (functions/shared/auth/). */
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { apiKeys, type ApiKeyRow } from "../schema.ts";
 
@@ -20,4 +20,22 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | unde
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning();
   return row;
+}
+
+/** The key with this SHA-256 hash, unless revoked: what authentication needs of it. */
+export async function findActiveKeyByHash(db: Db, hash: string): Promise<{ id: string; scopes: string[] } | undefined> {
+  const [row] = await db
+    .select({ id: apiKeys.id, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row;
+}
+
+/** Sets last_used_at to now unless it was set within the last minute (by another isolate, say). */
+export async function touchKeyLastUsed(db: Db, id: string): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
 }

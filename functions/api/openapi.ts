@@ -7,7 +7,8 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../shared/app-env.ts";
-import { requireScope, type Scope } from "../shared/auth.ts";
+import { requireScope } from "../shared/auth/require-scope.ts";
+import type { Scope } from "../shared/auth/scopes.ts";
 import { ApiError } from "../shared/errors.ts";
 import { problemContent, type ProblemSchema } from "../shared/problem-schema.ts";
 

@@ -4,7 +4,7 @@
  * 403 means the scope is missing; anything else means the API let the call through its scope check.
  * The result only decides which pages and buttons are offered: every action is still checked by the API.
  */
-import type { Scope } from "../shared/auth.ts";
+import type { Scope } from "../shared/auth/scopes.ts";
 import type { ApiClient } from "./api-client.ts";
 
 export async function probeScopes(api: ApiClient): Promise<{ scopes: Scope[] } | { failure: string }> {

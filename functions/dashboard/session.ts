@@ -8,7 +8,7 @@
  */
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
-import type { Scope } from "../shared/auth.ts";
+import type { Scope } from "../shared/auth/scopes.ts";
 import type { Env } from "../shared/env.ts";
 
 export const SESSION_COOKIE = "eatmyurl_session";

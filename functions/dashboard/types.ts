@@ -1,5 +1,5 @@
 /** The API's JSON as the dashboard reads it (DESIGN.md "HTTP contract"). */
-import type { Scope } from "../shared/auth.ts";
+import type { Scope } from "../shared/auth/scopes.ts";
 
 export interface Link {
   id: string;

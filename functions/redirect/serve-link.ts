@@ -6,12 +6,11 @@
  * link lookup). A maxClicks link adds its atomic claim: one round trip on an isolate hit, two on a miss,
  * because the counter is named by the link id that only the lookup reveals.
  */
-import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
 import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
-import { redisKeys } from "../shared/redis-keys.ts";
+import { checkRateLimit } from "../shared/rate-limit.ts";
 import { verifyPassword } from "../shared/password.ts";
 import { buildClickEvent, recordClick, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
@@ -21,10 +20,6 @@ import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import { clientIp, ipHash } from "./visitor.ts";
 
 type C = Context<AppEnv>;
-
-/** Wrong passwords a visitor (one IP) may try on one link per window, before answering 429. */
-const PASSWORD_ATTEMPTS = 10;
-const PASSWORD_WINDOW = "15 m";
 
 const NO_STORE = { ...COMMON_HEADERS, "cache-control": "no-store" };
 
@@ -111,25 +106,13 @@ function capture(c: C, visit: Visit, linkId: string, dest: string, countHuman: b
  * be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing, and the link stays usable.
  */
 async function checkPassword(c: C, link: CachedLink, visit: Visit, password: string): Promise<Response | null> {
-  const { config, redis } = c.var;
-  try {
-    const limiter = new Ratelimit({
-      redis,
-      limiter: Ratelimit.slidingWindow(PASSWORD_ATTEMPTS, PASSWORD_WINDOW),
-      prefix: redisKeys.passwordAttempts,
-      ephemeralCache: false,
-      analytics: false,
+  const who = await ipHash(c.var.config, visit.ts, clientIp(visit.request.headers));
+  const limit = await checkRateLimit(c, "passwordAttempt", `${link.id}:${who}`);
+  if (limit && !limit.success) {
+    const seconds = Math.max(1, Math.ceil((limit.reset - Date.now()) / 1000));
+    return passwordResponse(429, `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`, {
+      "retry-after": String(seconds),
     });
-    const who = await ipHash(config, visit.ts, clientIp(visit.request.headers));
-    const { success, reset } = await limiter.limit(`${link.id}:${who}`);
-    if (!success) {
-      const seconds = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
-      return passwordResponse(429, `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`, {
-        "retry-after": String(seconds),
-      });
-    }
-  } catch (e) {
-    console.error(`redirect: password rate limit of /${link.slug} unavailable:`, e instanceof Error ? e.message : e);
   }
   if (await verifyPassword(password, link.passwordHash!)) return null;
   return passwordResponse(401, "That password is not right. Try again.");

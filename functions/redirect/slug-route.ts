@@ -13,7 +13,6 @@ export const ShortPathParams = z.object({
     .openapi({ param: { name: "slug", in: "path" }, example: "aZ3kP9x", description: "Case-sensitive short-link slug" }),
 });
 
-
 const location = { Location: { schema: { type: "string" as const, format: "uri" }, description: "The destination" } };
 export const redirectDoc = (description: string) => ({ description, headers: location });
 

@@ -1,4 +1,4 @@
-import type { Principal } from "./auth.ts";
+import type { Principal } from "./auth/scopes.ts";
 import type { Db } from "../../db/client.ts";
 import type { Env, RawEnv } from "./env.ts";
 import type { AppRedis } from "./redis.ts";

@@ -4,7 +4,7 @@ import { apiKeys, links } from "../../db/schema.ts";
 import { randomBase62, sha256Hex } from "../../functions/shared/crypto.ts";
 import { createDb } from "../../db/client.ts";
 import { parseEnv } from "../../functions/shared/env.ts";
-import type { Scope } from "../../functions/shared/auth.ts";
+import type { Scope } from "../../functions/shared/auth/scopes.ts";
 
 export const config = parseEnv(env as unknown as Record<string, unknown>);
 

@@ -7,7 +7,7 @@
 import { Receiver } from "@upstash/qstash";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { requireScope } from "../../shared/auth.ts";
+import { requireScope } from "../../shared/auth/require-scope.ts";
 import { ApiError } from "../../shared/errors.ts";
 
 const requireAdmin = requireScope("admin");

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { insertApiKey } from "../../../db/queries/api-keys.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import type { Scope } from "../../shared/auth.ts";
+import type { Scope } from "../../shared/auth/scopes.ts";
 import { randomBase62, sha256Hex } from "../../shared/crypto.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { CreatedKey, CreateKeyInput } from "./schemas.ts";

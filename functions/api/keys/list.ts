@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { listApiKeys } from "../../../db/queries/api-keys.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import type { Scope } from "../../shared/auth.ts";
+import type { Scope } from "../../shared/auth/scopes.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { ApiKey } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { scopes } from "../../shared/auth.ts";
+import { scopes } from "../../shared/auth/scopes.ts";
 
 export const Scope = z.enum(scopes).openapi("Scope");
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { scopes } from "../../shared/auth.ts";
+import { scopes } from "../../shared/auth/scopes.ts";
 import { CopyButton } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";

@@ -1,4 +1,4 @@
-import type { Scope } from "../../shared/auth.ts";
+import type { Scope } from "../../shared/auth/scopes.ts";
 import { SessionRejected } from "../api-client.ts";
 import { probeScopes } from "../scopes.ts";
 import { Field } from "../components/field.tsx";

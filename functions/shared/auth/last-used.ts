@@ -1,0 +1,25 @@
+/** api_keys.last_used_at: a hint for people ("used 3 minutes ago"), not an audit log. */
+import type { Context } from "hono";
+import { touchKeyLastUsed } from "../../../db/queries/api-keys.ts";
+import type { AppEnv } from "../app-env.ts";
+import type { Principal } from "./scopes.ts";
+
+/** How often last_used_at is written per key. */
+const TOUCH_EVERY_MS = 60_000;
+// Isolate-lifetime memo of when this isolate last wrote last_used_at per key, so an API request costs no
+// extra write; bounded, and cleared whole when full (the worst case is one extra write per key).
+const touched = new Map<string, number>();
+
+/** Updates last_used_at at most once a minute per key and isolate, after the response. */
+export function touchLastUsed(c: Context<AppEnv>, principal: Principal, now = Date.now()) {
+  if (principal.keyId === "admin" || now - (touched.get(principal.keyId) ?? 0) < TOUCH_EVERY_MS) return;
+  if (touched.size >= 10_000) touched.clear();
+  touched.set(principal.keyId, now);
+  // Started now (drizzle queries are lazy until then-ed), so it holds its connection before the pool is ended
+  // (in waitUntil, by the services middleware); pool.end() lets an active query finish.
+  const write = touchKeyLastUsed(c.var.db(), principal.keyId).then(
+    () => {},
+    (e: unknown) => console.error(`last_used_at of key ${principal.keyId} not written:`, e instanceof Error ? e.message : e),
+  );
+  c.executionCtx.waitUntil(write);
+}

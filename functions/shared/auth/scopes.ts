@@ -1,0 +1,14 @@
+/** Who a request acts as, and what it may do: the scopes of the API and the authenticated principal. */
+export const scopes = ["links:read", "links:write", "analytics:read", "admin"] as const;
+export type Scope = (typeof scopes)[number];
+
+export interface Principal {
+  /** The API key's id, or "admin" for ADMIN_API_KEY. */
+  keyId: string;
+  scopes: readonly Scope[];
+}
+
+/** ADMIN_API_KEY's principal: a fresh deployment can mint keys with it. */
+export const ADMIN_PRINCIPAL: Principal = { keyId: "admin", scopes };
+
+export const isScope = (s: string): s is Scope => (scopes as readonly string[]).includes(s);
