@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ingest`: drain rate of the click pipeline, rollups included, beside a plain multi-row
- * INSERT of the same rows through the same driver, in the same run (STACK.md: compare as ratios).
+ * INSERT of the same rows through the same driver, in the same run (compared as a ratio: on 2 shared cores, absolute figures swing from run to run).
  *
  * Starts its own throwaway stack (dev/stack.ts, in a child process: bench/stack-process.ts), queues CLICKS
  * (default 100,000) ClickEvents on the Redis stream (XADD, pipelined, straight to redis-server), then runs

@@ -87,7 +87,7 @@ async function waitForWorker() {
 }
 await waitForWorker();
 
-// wrangler dev never fires cron triggers itself (STACK.md): do what Cloudflare does, on a timer.
+// wrangler dev never fires cron triggers itself (only on a call of /__scheduled): do what Cloudflare does, on a timer.
 const fireCron = async () => {
   try {
     const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);

@@ -1,6 +1,7 @@
 /**
  * A small Upstash-REST-compatible bridge in front of a real redis-server, so the Worker runs the real
- * `@upstash/redis` client locally. Only what that client sends is implemented (see ../../shared/STACK.md):
+ * `@upstash/redis` client locally. Only what that client (1.39) sends is implemented, always
+ * as POST with a JSON body:
  *   POST /            one command            -> {"result": ...}          (400 {"error"} on a Redis error)
  *   POST /pipeline    [[cmd,...], ...]       -> [{"result"}|{"error"}, ...]
  *   POST /multi-exec  [[cmd,...], ...]       -> the same, run in MULTI/EXEC
@@ -89,7 +90,7 @@ function scriptTranslator() {
 }
 
 export async function startUpstashBridge(opts: { redisUrl: string; token: string; port?: number }): Promise<UpstashBridge> {
-  // RESP2 on purpose: RESP3 changes the shape of stream replies (STACK.md). No offline queue: a stopped
+  // RESP2 on purpose: RESP3 changes the shape of stream replies. No offline queue: a stopped
   // redis-server must fail requests at once, as Upstash being unreachable would.
   // Not ioredis' enableAutoPipelining: it drops the command name of callBuffer() (ioredis 5.9 re-adds it for
   // call() only), so every command would arrive as "unknown command". /pipeline uses an explicit pipeline.

@@ -15,7 +15,7 @@ import type { ResolvedRange } from "./range.ts";
 export const botModes = ["exclude", "include", "only"] as const;
 export type BotMode = (typeof botModes)[number];
 
-/** What `clicks` means under each bots mode (DESIGN.md). */
+/** What `clicks` means under each bots mode: humans only, every click, or bots and previews. */
 const METRIC: Record<BotMode, SQL> = {
   exclude: sql.raw("humans"),
   include: sql.raw("clicks"),
