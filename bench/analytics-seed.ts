@@ -17,7 +17,8 @@ import type pg from "pg";
 
 export const HOT_ID = "bench-0";
 export const HOT_SLUG = "hot";
-export const LINKS = 10_000;
+/** Links the seeded 10 M clicks are spread over (the hot one gets a fifth of them). */
+export const SEED_LINKS = 10_000;
 export const DAYS = 90;
 
 const DIMS_SQL = `(values
@@ -36,7 +37,7 @@ function clicksInsert(lo: number, hi: number, total: number, end: Date): string 
     insert into clicks (id, link_id, ts, kind, reason, visitor, referrer_host, country, city, device, browser, os,
                         utm_source, utm_medium, utm_campaign)
     select 'c' || g,
-      case when g % 5 = 0 then '${HOT_ID}' else 'bench-' || (1 + floor(${LINKS - 1} * power(r1, 3)))::int end,
+      case when g % 5 = 0 then '${HOT_ID}' else 'bench-' || (1 + floor(${SEED_LINKS - 1} * power(r1, 3)))::int end,
       '${end.toISOString()}'::timestamptz - ((${total} - g)::float8 / ${total}) * interval '${DAYS} days',
       case when r2 < 0.85 then 'human' when r2 < 0.95 then 'bot' else 'preview' end,
       case when r2 < 0.85 then null when r2 < 0.95 then 'isbot' else 'preview-fetcher' end,
@@ -83,10 +84,10 @@ export async function seed(pool: pg.Pool, total: number, log: (s: string) => voi
      alter table clicks_hourly drop constraint clicks_hourly_link_id_hour_pk;`,
   );
   await step(
-    `${LINKS.toLocaleString()} links`,
+    `${SEED_LINKS.toLocaleString()} links`,
     `insert into links (id, slug, url)
      select 'bench-' || i, case when i = 0 then '${HOT_SLUG}' else 'b' || i end, 'https://example.com/' || i
-     from generate_series(0, ${LINKS - 1}) i`,
+     from generate_series(0, ${SEED_LINKS - 1}) i`,
   );
   const half = Math.floor(total / 2);
   await step(`${total.toLocaleString()} raw clicks`, clicksInsert(1, half, total, end), clicksInsert(half + 1, total, total, end));

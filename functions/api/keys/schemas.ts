@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { scopes } from "../../shared/auth/scopes.ts";
 
-export const Scope = z.enum(scopes).openapi("Scope");
+export const ScopeSchema = z.enum(scopes).openapi("Scope");
 
 export const CreateKeyInput = z
   .strictObject({
@@ -12,7 +12,7 @@ export const CreateKeyInput = z
       .max(100)
       .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
       .openapi({ example: "CI deploy bot" }),
-    scopes: z.array(Scope).min(1).max(scopes.length * 4).openapi({ description: "Duplicates are dropped" }),
+    scopes: z.array(ScopeSchema).min(1).max(scopes.length * 4).openapi({ description: "Duplicates are dropped" }),
   })
   .openapi("CreateKeyInput");
 
@@ -20,7 +20,7 @@ const keyFields = {
   id: z.string(),
   name: z.string(),
   prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart", example: "emu_3kT9xQ2a" }),
-  scopes: z.array(Scope),
+  scopes: z.array(ScopeSchema),
   createdAt: z.string(),
 };
 
