@@ -14,7 +14,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { Miniflare } from "miniflare";
 import pg from "pg";
 import { resolveRange } from "../functions/analytics/range.ts";
-import { statsQuery } from "../functions/analytics/read-stats.ts";
+import { statsQuery } from "../db/queries/stats.ts";
 import { DIMENSION_FIELDS } from "../functions/analytics/stats.ts";
 import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
 import { compareWithRaw, rawStats } from "./analytics-raw.ts";

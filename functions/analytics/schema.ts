@@ -1,6 +1,6 @@
 /** The stats routes' query and answer, as zod schemas: they validate and they write the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
-import { botModes } from "./read-stats.ts";
+import { botModes } from "../../db/queries/stats.ts";
 import { isTimeZone } from "./zoned-time.ts";
 
 export const StatsQuery = z.object({

@@ -7,7 +7,7 @@ import { ApiError } from "../shared/errors.ts";
 import { statsToCsv } from "./csv.ts";
 import { readLive } from "./live.ts";
 import { resolveRange } from "./range.ts";
-import { readStats } from "./read-stats.ts";
+import { readStats } from "../../db/queries/stats.ts";
 import type { StatsQuery } from "./schema.ts";
 import { buildStats, DIMENSION_FIELDS } from "./stats.ts";
 

@@ -1,7 +1,7 @@
 /** Shapes the rows read from the rollups into the Stats of the HTTP contract. */
 import type { Dimension } from "../../db/schema.ts";
 import type { ResolvedRange } from "./range.ts";
-import type { BotMode, RawStats } from "./read-stats.ts";
+import type { BotMode, RawStats } from "../../db/queries/stats.ts";
 import type { AllStats, Stats } from "./schema.ts";
 
 type DimField = "referrers" | "countries" | "cities" | "devices" | "browsers" | "os" | "utmSources" | "utmMediums" | "utmCampaigns";

@@ -7,10 +7,21 @@
  * (docs/analytics.md has the plans).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
-import { ALL_LINKS, type Dimension } from "../../db/schema.ts";
-import { DAY, HOUR } from "./zoned-time.ts";
-import type { ResolvedRange } from "./range.ts";
+import type { Db } from "../client.ts";
+import { ALL_LINKS, type Dimension } from "../schema.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The range a stats answer covers, as functions/analytics/range.ts resolves it. */
+export interface StatsRange {
+  /** Epoch ms, whole UTC hours, from < to. */
+  from: number;
+  to: number;
+  interval: "hour" | "day";
+  /** Bucket i covers the hours in [bounds[i], bounds[i+1]); bounds[0] = from, last = to. */
+  bounds: number[];
+}
 
 export const botModes = ["exclude", "include", "only"] as const;
 export type BotMode = (typeof botModes)[number];
@@ -63,7 +74,7 @@ const date = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`
 export interface StatsRequest {
   /** null: every link (the ALL_LINKS rows). */
   slug: string | null;
-  range: ResolvedRange;
+  range: StatsRange;
   bots: BotMode;
   limit: number;
   dims: readonly Dimension[];
