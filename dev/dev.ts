@@ -7,7 +7,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import net from "node:net";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
+import { orExit, StartupError } from "./startup-error.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data");
@@ -35,13 +37,24 @@ async function shutdown() {
 }
 onShutdown(shutdown);
 
+/** Fails with one line when something already listens on the Worker's port (wrangler would say far less). */
+async function portFree(p: number): Promise<void> {
+  const taken = await new Promise<boolean>((resolve) => {
+    const s = net.connect({ port: p, host: "127.0.0.1" });
+    s.once("connect", () => { s.destroy(); resolve(true); });
+    s.once("error", () => resolve(false));
+  });
+  if (taken) throw new StartupError(`port ${p} is in use`, `stop what listens there, or choose another port: PORT=8788 npm run dev`);
+}
+
+await orExit(portFree(port));
 fs.mkdirSync(dataDir, { recursive: true });
-stack = await startStack({
+stack = await orExit(startStack({
   dataDir,
   redisUrl: process.env.REDIS_URL,
   databaseUrl: process.env.DATABASE_URL,
   log: (l) => console.log(`[stack] ${l}`),
-});
+}));
 
 // Settings for the Worker, in a git-ignored env file (wrangler dev reads it); the environment wins.
 const vars: Record<string, string> = {

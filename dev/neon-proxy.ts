@@ -2,7 +2,10 @@
  * WebSocket-to-TCP proxy that lets `@neondatabase/serverless` (Pool/Client over WebSockets) talk to a plain
  * PostgreSQL, the way Neon's own proxy does. The driver is pointed here with
  * `neonConfig.wsProxy = (host, port) => "127.0.0.1:<port>/v1?address=" + host + ":" + port`.
- * Only loopback targets are accepted: this is a development tool, not an open relay.
+ * It relays to the stack's own Postgres and nothing else: the target must be one of `allow` (host:port), and
+ * a handshake that carries an `Origin` header is refused (403). Browsers send one on every WebSocket, the Neon
+ * driver (in workerd or Node) never does, so a web page in the developer's browser can neither reach Postgres
+ * nor use the proxy to talk to any other local port (Redis, say).
  */
 import net from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -17,20 +20,31 @@ export interface NeonProxy {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
-export function parseTarget(url: string): { host: string; port: number } | null {
+/** The relay target a handshake URL names, if it is a loopback host and one of the `allowed` ports. */
+export function parseTarget(url: string, allowedPorts: ReadonlySet<number>): { host: string; port: number } | null {
   const address = new URL(url, "http://x").searchParams.get("address");
   const m = address?.match(/^(.+):(\d{1,5})$/);
-  if (!m || !LOOPBACK.has(m[1])) return null;
+  if (!m || !LOOPBACK.has(m[1]) || !allowedPorts.has(Number(m[2]))) return null;
   return { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]) };
 }
 
-export async function startNeonProxy(opts: { port?: number } = {}): Promise<NeonProxy> {
+/** `allowPorts`: the loopback ports of the Postgres servers it may relay to. */
+export async function startNeonProxy(opts: { allowPorts: number[]; port?: number }): Promise<NeonProxy> {
   const port = opts.port ?? (await freePort());
-  const wss = new WebSocketServer({ host: "127.0.0.1", port, perMessageDeflate: false });
+  const allowed = new Set(opts.allowPorts);
+  const wss = new WebSocketServer({
+    host: "127.0.0.1",
+    port,
+    perMessageDeflate: false,
+    verifyClient: ({ req }, done) => {
+      if (req.headers.origin !== undefined) return done(false, 403, "browser connections are refused");
+      done(true);
+    },
+  });
   const sockets = new Set<net.Socket>();
   wss.on("connection", (ws: WebSocket, req) => {
-    const target = parseTarget(req.url ?? "");
-    if (!target) return ws.close(1008, "address must be a loopback host:port");
+    const target = parseTarget(req.url ?? "", allowed);
+    if (!target) return ws.close(1008, "address must be this stack's Postgres");
     const tcp = net.connect(target);
     sockets.add(tcp);
     tcp.setNoDelay(true);

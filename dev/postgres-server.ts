@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, waitForPort } from "./ports.ts";
+import { firstLine, StartupError } from "./startup-error.ts";
 
 export interface PostgresServer {
   /** postgres:// URL of the application database. */
@@ -27,7 +29,7 @@ function pgBin(name: string): string {
     const p = path.join(root, v, "bin", name);
     if (fs.existsSync(p)) return p;
   }
-  throw new Error(`${name} not found: install the Debian 'postgresql' package`);
+  throw new StartupError(`PostgreSQL's ${name} was not found`, "install the Debian package: apt-get install postgresql");
 }
 
 /** initdb refuses to run as root, so as root the cluster belongs to (and runs as) the postgres user. */
@@ -40,21 +42,58 @@ function chownToPostgres(dir: string) {
   if (isRoot) execFileSync("chown", ["-R", "postgres:postgres", dir]);
 }
 
+/** True when the postgres user can enter `dir` (every folder above it must let it pass). */
+function postgresCanEnter(dir: string): boolean {
+  return spawnSync("runuser", ["-u", "postgres", "--", "test", "-x", dir], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Where the cluster for `wanted` lives. As root the cluster runs as the postgres user, which cannot enter a
+ * folder below a private one (root's home, a fresh `mktemp -d`): the cluster then lives in the postgres
+ * user's home instead, in a folder named after `wanted`'s path (so each clone keeps its own data there
+ * between runs), owned by postgres and private to it. Otherwise it lives where it was asked to.
+ */
+function clusterHome(wanted: string): { dir: string; moved: boolean } {
+  fs.mkdirSync(wanted, { recursive: true });
+  if (!isRoot || postgresCanEnter(path.dirname(path.resolve(wanted)))) return { dir: wanted, moved: false };
+  const home = spawnSync("getent", ["passwd", "postgres"], { encoding: "utf8" }).stdout.split(":")[5]?.trim();
+  if (!home || !postgresCanEnter(home)) {
+    throw new StartupError(
+      `the postgres user cannot enter ${path.dirname(path.resolve(wanted))}, and has no home of its own to keep the cluster in`,
+      "clone the project into a folder every user may enter (for instance under /srv), or set DATABASE_URL to an existing database",
+    );
+  }
+  const id = createHash("sha256").update(fs.realpathSync(wanted)).digest("hex").slice(0, 16);
+  const dir = path.join(home, "eatmyurl", id);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(wanted, "WHERE.txt"), `The PostgreSQL cluster of this folder lives in ${dir}\n(the postgres user cannot enter this folder).\n`);
+  execFileSync("chown", ["postgres:postgres", path.dirname(dir)]);
+  fs.chmodSync(dir, 0o700);
+  return { dir, moved: true };
+}
+
 /**
  * Starts a private PostgreSQL cluster from the installed binaries on a free port.
  * `dir` keeps data between runs (npm run dev); without it a throwaway cluster is made under the OS temp dir
  * with fsync off and removed on stop.
  */
-export async function startPostgres(opts: { dir?: string; port?: number; database?: string } = {}): Promise<PostgresServer> {
+export async function startPostgres(opts: { dir?: string; port?: number; database?: string; log?: (line: string) => void } = {}): Promise<PostgresServer> {
   const throwaway = !opts.dir;
-  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-pg-"));
+  const wanted = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-pg-"));
+  const { dir, moved } = clusterHome(wanted);
+  if (moved) opts.log?.(`PostgreSQL data in ${dir} (the postgres user cannot enter ${path.dirname(path.resolve(wanted))})`);
   const dataDir = path.join(dir, "data");
   const sockDir = path.join(dir, "sock");
   fs.mkdirSync(sockDir, { recursive: true });
   const database = opts.database ?? "eatmyurl";
   chownToPostgres(dir);
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    asOwner(pgBin("initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"]);
+    try {
+      asOwner(pgBin("initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"]);
+    } catch (e) {
+      if (e instanceof StartupError) throw e;
+      throw new StartupError(`initdb could not create a cluster in ${dataDir}`, firstLine(e));
+    }
   }
   const port = opts.port ?? (await freePort());
   // shared_buffers above the 128 MB default: the benchmarks' tables (raw clicks twice, rollups) outgrow it,
@@ -65,7 +104,12 @@ export async function startPostgres(opts: { dir?: string; port?: number; databas
   const logFile = path.join(dir, "postgres.log");
 
   const start = async () => {
-    asOwner(pgBin("pg_ctl"), ["-D", dataDir, "-l", logFile, "-o", pgOpts.join(" "), "-w", "-t", "30", "start"]);
+    try {
+      asOwner(pgBin("pg_ctl"), ["-D", dataDir, "-l", logFile, "-o", pgOpts.join(" "), "-w", "-t", "30", "start"]);
+    } catch (e) {
+      const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n").at(-1) : undefined;
+      throw new StartupError(`PostgreSQL did not start (log: ${logFile})`, tail || firstLine(e));
+    }
     await waitForPort(port);
   };
   const stopCluster = (mode: "fast" | "immediate") => {
@@ -90,7 +134,7 @@ export async function startPostgres(opts: { dir?: string; port?: number; databas
       if (running) stopCluster(throwaway ? "immediate" : "fast");
       running = false;
       process.off("exit", onExit);
-      if (throwaway) fs.rmSync(dir, { recursive: true, force: true });
+      if (throwaway) for (const d of new Set([dir, wanted])) fs.rmSync(d, { recursive: true, force: true });
     },
   };
 }

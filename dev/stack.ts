@@ -3,6 +3,7 @@
  * Upstash-REST bridge, and a private PostgreSQL behind a Neon WebSocket proxy, with migrations applied.
  * Existing servers are used instead when their URLs are given (REDIS_URL / DATABASE_URL, or the TEST_ ones).
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -44,7 +45,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const BRIDGE_TOKEN = "eatmyurl-local-token";
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? (() => {});
@@ -71,21 +71,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       redis = await startRedisServer({ dir });
       stops.push(redis.stop);
       redisUrl = redis.url;
-      log(`redis-server on ${redisUrl}`);
+      log(`redis-server on ${redisUrl.replace(/:[^:@/]*@/, ":***@")}`);
     }
-    const bridge = await startUpstashBridge({ redisUrl, token: BRIDGE_TOKEN });
+    // A fresh token every start: the Worker gets it in its bindings, nothing else needs it.
+    const bridge = await startUpstashBridge({ redisUrl, token: randomBytes(24).toString("hex") });
     stops.push(bridge.close);
     log(`Upstash REST bridge on ${bridge.url}`);
 
     let postgres: PostgresServer | undefined;
     let databaseUrl = opts.databaseUrl;
     if (!databaseUrl) {
-      postgres = await startPostgres({ dir: opts.dataDir && path.join(opts.dataDir, "postgres") });
+      postgres = await startPostgres({ dir: opts.dataDir && path.join(opts.dataDir, "postgres"), log });
       stops.push(postgres.destroy);
       databaseUrl = postgres.url;
       log(`PostgreSQL on ${databaseUrl.replace(/:[^:@/]*@/, ":***@")}`);
     }
-    const proxy = await startNeonProxy();
+    const proxy = await startNeonProxy({ allowPorts: [Number(new URL(databaseUrl).port || 5432)] });
     stops.push(proxy.close);
     log(`Neon WebSocket proxy on 127.0.0.1:${proxy.port}`);
 
@@ -124,6 +125,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
  */
 async function startControl(servers: { redis?: RedisServer; postgres?: PostgresServer }) {
   const server = http.createServer(async (req, res) => {
+    // A web page could POST here without a preflight: a request from a browser (it carries Origin) is refused.
+    if (req.headers.origin !== undefined) {
+      res.writeHead(403).end();
+      return;
+    }
     const [, name, action] = (req.url ?? "").split("/");
     const target = servers[name as keyof typeof servers];
     if (req.method !== "POST" || !target || (action !== "stop" && action !== "start")) {

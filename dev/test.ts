@@ -11,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
+import { orExit } from "./startup-error.ts";
 import { staleVendored } from "./vendor-assets.ts";
 
 const ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
@@ -39,9 +40,11 @@ if (stale.length) {
 
 const args = process.argv.slice(2);
 const browserArgs = args.filter((a) => a.includes("test/browser"));
-const workerdArgs = args.filter((a) => !a.includes("test/browser"));
+const nodeArgs = args.filter((a) => a.includes("test/node"));
+const workerdArgs = args.filter((a) => !a.includes("test/browser") && !a.includes("test/node"));
 const runWorkerd = args.length === 0 || workerdArgs.length > 0;
 const runBrowser = args.length === 0 || browserArgs.length > 0;
+const runNode = args.length === 0 || nodeArgs.length > 0;
 
 step("bundle (wrangler deploy --dry-run)");
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-dist-"));
@@ -49,12 +52,12 @@ const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BA
 if (await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], quiet)) process.exit(1);
 
 step("start the throwaway stack");
-stack = await startStack({
+stack = await orExit(startStack({
   redisUrl: process.env.TEST_REDIS_URL,
   databaseUrl: process.env.TEST_DATABASE_URL,
   control: true,
   log: (l) => console.log(`  ${l}`),
-});
+}));
 
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-vitest-"));
 const bindings = {
@@ -67,6 +70,8 @@ const bindings = {
   // Test-only: lets tests stop and start the Redis and Postgres this run owns (dev/stack.ts).
   CONTROL_URL: stack.controlUrl ?? "",
   DIRECT_DATABASE_URL: stack.databaseUrl,
+  // Test-only: the private redis-server behind the bridge, so security tests can knock on it directly.
+  DIRECT_REDIS_URL: stack.redisUrl,
 };
 
 /** One vitest run; its counts from the JSON report (a run that left no report counts as one failure). */
@@ -95,6 +100,10 @@ const results = [];
 if (runWorkerd) {
   step("vitest (workerd)");
   results.push(await vitest("workerd", workerdArgs));
+}
+if (runNode) {
+  step("node tests (the local stack's processes and folders)");
+  results.push(await vitest("node", ["--config", "vitest.node.config.ts", ...nodeArgs]));
 }
 if (runBrowser) {
   step("browser tests (headless Chromium against the bundle on workerd)");

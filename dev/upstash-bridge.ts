@@ -5,7 +5,9 @@
  *   POST /            one command            -> {"result": ...}          (400 {"error"} on a Redis error)
  *   POST /pipeline    [[cmd,...], ...]       -> [{"result"}|{"error"}, ...]
  *   POST /multi-exec  [[cmd,...], ...]       -> the same, run in MULTI/EXEC
- * `Authorization: Bearer <token>` is required. With `Upstash-Encoding: base64` every string in a reply
+ * `Authorization: Bearer <token>` is required, and a request that carries an `Origin` header is refused (403):
+ * browsers send one on every cross-origin request, the Worker's fetch and Node's never do, so a web page open
+ * in the developer's browser cannot use the bridge even if it guessed the token. With `Upstash-Encoding: base64` every string in a reply
  * (nested too) is base64 of its raw bytes, as Upstash does, so binary and unicode values survive.
  */
 import { createHash } from "node:crypto";
@@ -125,6 +127,7 @@ export async function startUpstashBridge(opts: { redisUrl: string; token: string
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    if (req.headers.origin !== undefined) return send(403, { error: "browser requests are refused" });
     if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: "Unauthorized" });
     if (req.method !== "POST") return send(405, { error: "only POST is supported" });
     let body: unknown;
