@@ -67,6 +67,9 @@ const bindings = {
   // Test files share the admin key within a minute; the limiter itself is tested with a low limit
   // passed in a modified env (test/keys.security.test.ts).
   RATE_LIMIT_PER_MINUTE: "100000",
+  // Every test redirects from the same address; the lookup budget is tested with a low one passed in a
+  // modified env (test/redirect.security.test.ts).
+  POSTGRES_LOOKUPS_PER_MINUTE: "100000",
   // Test-only: lets tests stop and start the Redis and Postgres this run owns (dev/stack.ts).
   CONTROL_URL: stack.controlUrl ?? "",
   DIRECT_DATABASE_URL: stack.databaseUrl,

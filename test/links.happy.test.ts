@@ -106,6 +106,8 @@ describe("POST /api/v1/links", () => {
       maxClicks: 3,
       fallbackUrl: null,
       passwordHash: null,
+      version: 1,
+      updatedAt: Date.parse(link.updatedAt),
     });
     const ttl = await redis.ttl(redisKeys.link(slug));
     expect(ttl).toBeGreaterThan(6 * 24 * 3600);
@@ -249,7 +251,7 @@ describe("PATCH /api/v1/links/{slug}", () => {
     const res = await call("PATCH", `/api/v1/links/${link.slug}`, { body: { slug: to } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).shortUrl).toBe(`http://sho.rt/${to}`);
-    expect(await redis.get(redisKeys.link(link.slug))).toBeNull();
+    expect(await redis.get(redisKeys.link(link.slug))).toMatchObject({ missing: true, tombstone: true, id: link.id });
     expect(await redis.get(redisKeys.link(to))).toMatchObject({ id: link.id, slug: to });
     expect((await call("GET", `/api/v1/links/${link.slug}`)).status).toBe(404);
     expect((await call("GET", `/api/v1/links/${to}`)).status).toBe(200);
@@ -271,7 +273,7 @@ describe("DELETE /api/v1/links/{slug}", () => {
     const res = await call("DELETE", `/api/v1/links/${link.slug}`);
     expect(res.status).toBe(204);
     expect(await res.text()).toBe("");
-    expect(await redis.get(redisKeys.link(link.slug))).toBeNull();
+    expect(await redis.get(redisKeys.link(link.slug))).toMatchObject({ missing: true, tombstone: true, id: link.id });
     expect((await call("GET", `/api/v1/links/${link.slug}`)).status).toBe(404);
     expect((await list(`tag=${tag}`)).data).toEqual([]);
   });

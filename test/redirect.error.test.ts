@@ -91,9 +91,14 @@ describe("expired links and click limits", () => {
 
   it("never let bots or previews consume clicks, but refuse them too once the limit is reached", async () => {
     const link = await f.link({ url: "https://example.com/two", maxClicks: 2 });
-    for (let i = 0; i < 3; i++) expect((await visit(`/${link.slug}`, { headers: { "user-agent": "curl/8.5.0" } })).status).toBe(302);
-    expect((await visit(`/${link.slug}`, { method: "HEAD", ...human() })).status).toBe(302);
-    expect((await visit(`/${link.slug}`, { headers: { "user-agent": "Twitterbot/1.0" } })).status).toBe(302);
+    // They get a page without the destination (a one-time link must not leak to them), and are recorded.
+    const withheld = async (init: RequestInit) => {
+      const res = await visit(`/${link.slug}`, init);
+      return [res.status, res.headers.get("location"), (await res.text()).includes("example.com/two")];
+    };
+    for (let i = 0; i < 3; i++) expect(await withheld({ headers: { "user-agent": "curl/8.5.0" } })).toEqual([200, null, false]);
+    expect(await withheld({ method: "HEAD", ...human() })).toEqual([200, null, false]);
+    expect(await withheld({ headers: { "user-agent": "Twitterbot/1.0" } })).toEqual([200, null, false]);
     expect(await redis.get(redisKeys.humanClicks(link.id))).toBeNull();
 
     expect((await visit(`/${link.slug}`, human())).status).toBe(302);
@@ -103,6 +108,33 @@ describe("expired links and click limits", () => {
     expect((await visit(`/${link.slug}`, { method: "HEAD", ...human() })).status).toBe(410);
     expect(await redis.get(redisKeys.humanClicks(link.id))).toBe(2);
     expect((await f.events(link.id)).map((e) => e.kind)).toEqual(["bot", "bot", "bot", "preview", "preview", "human", "human"]);
+  });
+});
+
+describe("one-time links", () => {
+  it("never show their destination to curl -I, however often asked, and count each HEAD as a preview", async () => {
+    const link = await f.link({ url: "https://example.com/once-only", maxClicks: 1 });
+    for (let i = 0; i < 5; i++) {
+      const res = await visit(`/${link.slug}`, { method: "HEAD", headers: { "user-agent": "curl/8.5.0" } });
+      expect([res.status, res.headers.get("location")]).toEqual([200, null]);
+    }
+    const res = await visit(`/${link.slug}`, human());
+    expect([res.status, res.headers.get("location")]).toEqual([302, "https://example.com/once-only"]);
+    await expectProblem(await visit(`/${link.slug}`, human()), 410);
+    expect((await f.events(link.id)).map((e) => [e.kind, e.reason, e.dest])).toEqual([
+      ...Array.from({ length: 5 }, () => ["preview", "head", null]),
+      ["human", null, "https://example.com/once-only"],
+    ]);
+  });
+
+  it("with a password, show neither the destination nor whether it expired before the password is given", async () => {
+    const past = new Date(Date.now() - 60_000);
+    const expired = await f.link({ url: "https://example.com/old-secret", passwordHash: await hashPassword("pw"), expiresAt: past, fallbackUrl: "https://example.com/fb" });
+    const head = await visit(`/${expired.slug}`, { method: "HEAD", ...human() });
+    expect([head.status, head.headers.get("location")]).toEqual([200, null]);
+    expect((await visit(`/${expired.slug}`, human())).status).toBe(200); // the form, as for an exhausted one
+    const unlocked = await visit(`/${expired.slug}`, form("pw"));
+    expect([unlocked.status, unlocked.headers.get("location")]).toEqual([303, "https://example.com/fb"]);
   });
 });
 

@@ -1,11 +1,10 @@
 import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { links } from "../db/schema.ts";
 import { hashPassword } from "../functions/shared/password.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { BROWSER_UA, Fixtures, human, redis, visit, withDb, withSettings } from "./redirect-fixtures.ts";
-import { invalidate, redisStore, toCachedLink } from "../functions/redirect/link-cache/index.ts";
+import { invalidate, redisStore, tombstoneOf, toCachedLink } from "../functions/redirect/link-cache/index.ts";
+import { deleteLink, updateLink } from "../db/queries/links.ts";
 
 const f = new Fixtures();
 afterEach(() => f.cleanup());
@@ -124,24 +123,40 @@ async function commandCalls(): Promise<Record<string, number>> {
   return Object.fromEntries([...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
-/** How many GET and EVAL commands the Worker sent while serving `path` (clicks captured too). */
-async function lookupsDuring(path: string) {
+/** How many GET and EVAL (and EVALSHA) commands the Worker sent while serving `path` (clicks captured too). */
+async function commandsDuring(path: string) {
   const before = await commandCalls();
   await visit(path, human());
   const after = await commandCalls();
+  const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
   // The EVAL that read `before` is itself counted in `after`.
-  return { get: (after.get ?? 0) - (before.get ?? 0), eval: (after.eval ?? 0) - (before.eval ?? 0) - 1 };
+  return { get: delta("get"), eval: delta("eval") - 1, evalsha: delta("evalsha") };
+}
+
+async function lookupsDuring(path: string) {
+  const { get, eval: evals } = await commandsDuring(path);
+  return { get, eval: evals };
 }
 
 describe("lookup and caches", () => {
   it("reads Redis once (one GET) for a link the isolate lacks, and not at all on an isolate hit", async () => {
     const link = await f.link({ url: "https://example.com/rt" });
+    await redisStore(redis, [toCachedLink(link)]); // in Redis, as the links API leaves every link it writes
     expect(await lookupsDuring(`/${link.slug}`)).toEqual({ get: 1, eval: 0 });
     expect(await lookupsDuring(`/${link.slug}`)).toEqual({ get: 0, eval: 0 });
     // A maxClicks link adds its one atomic claim (an EVAL, whose own GET of the counter redis-server counts too).
     const limited = await f.link({ url: "https://example.com/rt-limited", maxClicks: 10 });
+    await redisStore(redis, [toCachedLink(limited)]);
     expect(await lookupsDuring(`/${limited.slug}`)).toEqual({ get: 1 + 1, eval: 1 });
     expect(await lookupsDuring(`/${limited.slug}`)).toEqual({ get: 0 + 1, eval: 1 });
+  });
+
+  it("pays the scanner budget and a versioned fill only for a link Redis lacks", async () => {
+    const link = await f.link({ url: "https://example.com/rt-postgres" });
+    // The GET of the lookup; the budget's one EVALSHA (two GETs inside its sliding window); after the answer,
+    // the fill's EVAL (one GET inside its compare-and-set).
+    expect(await commandsDuring(`/${link.slug}`)).toEqual({ get: 1 + 2 + 1, eval: 1, evalsha: 1 });
+    expect(await commandsDuring(`/${link.slug}`)).toEqual({ get: 0, eval: 0, evalsha: 0 });
   });
 
   it("answers from the Redis entry alone (no row needed)", async () => {
@@ -173,21 +188,21 @@ describe("lookup and caches", () => {
     expect((await visit(`/${link.slug}`, human(), noIsolateCache)).headers.get("location")).toBe("https://example.com/v1");
 
     // What PATCH does: update the row, write the cache through.
-    const [patched] = await withDb((db) => db.update(links).set({ url: "https://example.com/v2", redirectType: 301 }).where(eq(links.id, link.id)).returning());
+    const patched = (await withDb((db) => updateLink(db, link.slug, { url: "https://example.com/v2", redirectType: 301 })))!;
     await redisStore(redis, [toCachedLink(patched)]);
     const res = await visit(`/${link.slug}`, human(), noIsolateCache);
     expect([res.status, res.headers.get("location")]).toEqual([301, "https://example.com/v2"]);
 
     // What DELETE does: delete the row, drop the entry.
-    await withDb((db) => db.delete(links).where(eq(links.id, link.id)));
-    await redisStore(redis, [], [link.slug]);
+    const deleted = (await withDb((db) => deleteLink(db, link.slug)))!;
+    await redisStore(redis, [], [tombstoneOf(toCachedLink(deleted))]);
     expect((await visit(`/${link.slug}`, human(), noIsolateCache)).status).toBe(404);
   });
 
   it("keeps a link in the isolate for LINK_CACHE_SECONDS, and invalidate() drops it at once", async () => {
     const link = await f.link({ url: "https://example.com/old" });
     expect((await visit(`/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/old");
-    const [patched] = await withDb((db) => db.update(links).set({ url: "https://example.com/new" }).where(eq(links.id, link.id)).returning());
+    const patched = (await withDb((db) => updateLink(db, link.slug, { url: "https://example.com/new" })))!;
     await redisStore(redis, [toCachedLink(patched)]);
     // Another isolate's PATCH: this isolate may serve its copy for a few seconds...
     expect((await visit(`/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/old");

@@ -26,7 +26,7 @@ export async function selectLinkBySlug(db: Db, slug: string): Promise<LinkRow | 
 export async function updateLink(db: Db, slug: string, values: Partial<NewLink>): Promise<LinkRow | undefined> {
   const [row] = await db
     .update(links)
-    .set({ ...values, updatedAt: sql`now()` })
+    .set({ ...values, updatedAt: sql`now()`, version: sql`${links.version} + 1` })
     .where(eq(links.slug, slug))
     .returning();
   return row;

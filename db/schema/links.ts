@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 
 export const links = pgTable(
@@ -21,6 +21,11 @@ export const links = pgTable(
     passwordHash: text("password_hash"),
     /** API key that created the link (null for the bootstrap admin key). */
     createdBy: text("created_by"),
+    /**
+     * 1 on insert, +1 on every update, computed on the locked row: the order of a link's writes, which the
+     * Redis link cache compares so an older write never replaces a newer one (timestamps can tie or invert).
+     */
+    version: bigint("version", { mode: "number" }).notNull().default(1),
     ...timestamps,
   },
   (t) => [

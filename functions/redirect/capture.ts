@@ -31,7 +31,8 @@ export interface Visit {
   classification: Classification;
 }
 
-export async function buildClickEvent(config: Env, visit: Visit, linkId: string, dest: string): Promise<ClickEvent> {
+/** `dest` is where the visitor was sent; null when the destination was withheld (a preview of a limited link). */
+export async function buildClickEvent(config: Env, visit: Visit, linkId: string, dest: string | null): Promise<ClickEvent> {
   const { headers } = visit.request;
   const ua = headers.get("user-agent") ?? "";
   const cf = visit.request.cf as { country?: unknown; region?: unknown; city?: unknown } | undefined;

@@ -1,6 +1,6 @@
 /**
  * One visit of a short link, shared by GET/HEAD /{slug} and the password form's POST: find the link, apply its
- * rules (expiry, password, click limit), answer, and capture the click after the response.
+ * rules (password, then expiry and click limit), answer, and capture the click after the response.
  *
  * Redis round trips before the answer: none on an isolate-cache hit of an ordinary link, one otherwise (the
  * link lookup). A maxClicks link adds its atomic claim: one round trip on an isolate hit, two on a miss,
@@ -10,12 +10,12 @@ import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
 import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
-import { checkRateLimit } from "../shared/rate-limit.ts";
+import { checkRateLimit, peekRateLimit, rateLimitHeaders } from "../shared/rate-limit.ts";
 import { verifyPassword } from "../shared/password.ts";
 import { buildClickEvent, recordClick, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
 import { getLink, isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
-import { passwordResponse } from "./password-page.ts";
+import { passwordResponse, withheldResponse } from "./protected-pages.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import { clientIp, ipHash } from "./visitor.ts";
 
@@ -33,7 +33,7 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   const { config, redis, db, defer } = c.var;
   let entry: CacheEntry;
   try {
-    entry = await getLink({ redis, db, isolateSeconds: config.LINK_CACHE_SECONDS, defer }, slug);
+    entry = await getLink({ redis, db, isolateSeconds: config.LINK_CACHE_SECONDS, defer, beforePostgres: () => lookupBudget(c) }, slug);
   } catch (e) {
     if (!(e instanceof LinkStoreUnavailable)) throw e;
     throw new ApiError(503, "The link store is unavailable right now; try again shortly.", {
@@ -51,13 +51,15 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   };
   const unlocking = password !== undefined;
 
-  if (link.expiresAt !== null && link.expiresAt <= visit.ts) return gone(c, link, visit, "This link has expired.");
-
+  // One order for every protected link: the password first (an expired or exhausted link tells nothing,
+  // not even that, before it is unlocked), then expiry and the click limit, then the destination.
   if (link.passwordHash) {
     if (!unlocking) return passwordResponse(200);
     const refused = await checkPassword(c, link, visit, password);
     if (refused) return refused;
   }
+
+  if (link.expiresAt !== null && link.expiresAt <= visit.ts) return gone(c, link, visit, "This link has expired.");
 
   let counted = false;
   if (link.maxClicks !== null) {
@@ -73,13 +75,30 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
       });
     }
     if (claim === "exhausted") return gone(c, link, visit, "This link has reached its click limit.");
-    counted = consume;
+    if (!consume) {
+      // A HEAD, a bot or a link preview does not use up a click, so it must not learn where the link goes:
+      // a one-time link would otherwise stay readable by `curl -I` and every crawler. It is still recorded.
+      capture(c, visit, link.id, null, true);
+      return withheldResponse();
+    }
+    counted = true;
   }
 
   const dest = forwardQuery(link.url, visit.url.search.slice(1));
   capture(c, visit, link.id, dest, !counted);
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
   return redirectTo(unlocking ? 303 : link.redirectType, dest);
+}
+
+/** 429 once this visitor's lookups that reach Postgres exceed POSTGRES_LOOKUPS_PER_MINUTE. */
+async function lookupBudget(c: C): Promise<void> {
+  const who = await ipHash(c.var.config, Date.now(), clientIp(c.req.raw.headers));
+  const limit = await checkRateLimit(c, "postgresLookup", who);
+  if (limit && !limit.success) {
+    throw new ApiError(429, "Too many unknown short links from this address; try again later.", {
+      headers: { ...NO_STORE, ...rateLimitHeaders(limit) },
+    });
+  }
 }
 
 /** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
@@ -91,7 +110,7 @@ function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
 }
 
 /** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */
-function capture(c: C, visit: Visit, linkId: string, dest: string, countHuman: boolean) {
+function capture(c: C, visit: Visit, linkId: string, dest: string | null, countHuman: boolean) {
   // c.get, not c.var: each c.var access builds a fresh object from Hono's map (see serveLink).
   const [config, redis, db, defer] = [c.get("config"), c.get("redis"), c.get("db"), c.get("defer")];
   defer(`click capture on /${visit.slug}`, async () => {
@@ -101,19 +120,25 @@ function capture(c: C, visit: Visit, linkId: string, dest: string, countHuman: b
 }
 
 /**
- * Rate limit (per link and per salted IP, sliding window) before the deliberately slow PBKDF2 check, then the
- * constant-time comparison. Returns the response to send, or null when the password is right. If Redis cannot
- * be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing, and the link stays usable.
+ * Wrong passwords are limited per link and salted visitor IP and per link over all visitors (sliding windows
+ * of 15 minutes), checked before the deliberately slow PBKDF2 check and counted only when the password was
+ * wrong, so unlocking never uses up an attempt. Returns the response to send, or null when the password is
+ * right. If Redis cannot be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing.
  */
 async function checkPassword(c: C, link: CachedLink, visit: Visit, password: string): Promise<Response | null> {
-  const who = await ipHash(c.var.config, visit.ts, clientIp(visit.request.headers));
-  const limit = await checkRateLimit(c, "passwordAttempt", `${link.id}:${who}`);
-  if (limit && !limit.success) {
-    const seconds = Math.max(1, Math.ceil((limit.reset - Date.now()) / 1000));
+  const who = `${link.id}:${await ipHash(c.var.config, visit.ts, clientIp(visit.request.headers))}`;
+  const [client, all] = await Promise.all([
+    peekRateLimit(c, "passwordFailure", who),
+    peekRateLimit(c, "passwordFailureLink", link.id),
+  ]);
+  const refused = [client, all].find((l) => l && !l.success);
+  if (refused) {
+    const seconds = Math.max(1, Math.ceil((refused.reset - Date.now()) / 1000));
     return passwordResponse(429, `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`, {
       "retry-after": String(seconds),
     });
   }
   if (await verifyPassword(password, link.passwordHash!)) return null;
+  await Promise.all([checkRateLimit(c, "passwordFailure", who), checkRateLimit(c, "passwordFailureLink", link.id)]);
   return passwordResponse(401, "That password is not right. Try again.");
 }

@@ -36,6 +36,15 @@ export const envSchema = z.object({
   VISITOR_SALT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Requests per API key per minute (sliding window, @upstash/ratelimit); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: intVar(600),
+  /**
+   * Redirect lookups per visitor IP and minute that may reach Postgres (a slug neither in Redis nor known to
+   * be missing), before 429: bounds what a scanner of random slugs costs. 0 turns the budget off.
+   */
+  POSTGRES_LOOKUPS_PER_MINUTE: intVar(60),
+  /** Wrong passwords per protected link and visitor IP in 15 minutes before 429; right ones never count. */
+  PASSWORD_FAILURES_PER_CLIENT: intVar(10),
+  /** Wrong passwords per protected link from all visitors together in 15 minutes before 429. */
+  PASSWORD_FAILURES_PER_LINK: intVar(100),
   /** Click-stream entries read (and committed in one transaction) at a time by the ingest routine. */
   INGEST_BATCH_SIZE: intVar(10_000, 1, 50_000),
   /** Milliseconds after which an ingest run starts no new batch (Workers cap a cron run's wall time). */

@@ -22,9 +22,6 @@ export interface RateLimitState {
 // identifiers and timestamps.
 const blockedKeys = new Map<string, number>();
 
-/** Wrong passwords a visitor (one IP) may try on one protected link per window, before answering 429. */
-const PASSWORD_ATTEMPTS = 10;
-
 interface LimitSpec {
   /** Requests per window; 0 turns the limit off. */
   requests: (config: Env) => number;
@@ -37,6 +34,9 @@ interface LimitSpec {
   keepPending: boolean;
 }
 
+// Clients over their budget of unknown slugs, refused from memory until their window resets (as blockedKeys).
+const blockedScanners = new Map<string, number>();
+
 const LIMITS = {
   /** Requests per API key per minute (RATE_LIMIT_PER_MINUTE). */
   apiKey: {
@@ -48,20 +48,39 @@ const LIMITS = {
     timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
     keepPending: true,
   },
-  /** Password attempts per protected link and salted visitor IP. */
-  passwordAttempt: {
-    requests: () => PASSWORD_ATTEMPTS,
+  /** Wrong passwords per protected link and salted visitor IP. */
+  passwordFailure: {
+    requests: (config) => config.PASSWORD_FAILURES_PER_CLIENT,
     window: "15 m",
     prefix: redisKeys.passwordAttempts,
     ephemeralCache: false,
+    keepPending: false,
+  },
+  /** Wrong passwords per protected link from all clients together: rotating addresses (IPv6) gains nothing. */
+  passwordFailureLink: {
+    requests: (config) => config.PASSWORD_FAILURES_PER_LINK,
+    window: "15 m",
+    prefix: redisKeys.passwordAttemptsPerLink,
+    ephemeralCache: false,
+    keepPending: false,
+  },
+  /**
+   * Lookups that reached Postgres per salted visitor IP and minute (slugs neither cached nor known as missing):
+   * a scanner of random slugs cannot make every request a Postgres query. Real visitors almost never miss.
+   */
+  postgresLookup: {
+    requests: (config) => config.POSTGRES_LOOKUPS_PER_MINUTE,
+    window: "60 s",
+    prefix: redisKeys.postgresLookups,
+    ephemeralCache: blockedScanners,
+    timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
     keepPending: false,
   },
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;
 
-/** Counts one request of `identifier` under limit `name`; null when that limit is off or Redis failed (fail open). */
-export async function checkRateLimit(c: Context<AppEnv>, name: LimitName, identifier: string): Promise<RateLimitState | null> {
+function limiterFor(c: Context<AppEnv>, name: LimitName): { limiter: Ratelimit; spec: LimitSpec; requests: number } | null {
   const spec: LimitSpec = LIMITS[name];
   const config = c.var.config;
   const requests = spec.requests(config);
@@ -74,6 +93,30 @@ export async function checkRateLimit(c: Context<AppEnv>, name: LimitName, identi
     timeout: spec.timeoutMs?.(config),
     analytics: false,
   });
+  return { limiter, spec, requests };
+}
+
+/**
+ * Whether `identifier` has used up limit `name`, without counting anything (for limits that count failures
+ * only); null when the limit is off or Redis failed (fail open).
+ */
+export async function peekRateLimit(c: Context<AppEnv>, name: LimitName, identifier: string): Promise<RateLimitState | null> {
+  const l = limiterFor(c, name);
+  if (!l) return null;
+  try {
+    const { remaining, reset } = await l.limiter.getRemaining(identifier);
+    return { limit: l.requests, remaining: Math.max(0, remaining), reset, success: remaining > 0 };
+  } catch (e) {
+    console.error(`rate limit ${name} for ${identifier} not checked (failing open):`, e instanceof Error ? e.message : e);
+    return null;
+  }
+}
+
+/** Counts one request of `identifier` under limit `name`; null when that limit is off or Redis failed (fail open). */
+export async function checkRateLimit(c: Context<AppEnv>, name: LimitName, identifier: string): Promise<RateLimitState | null> {
+  const l = limiterFor(c, name);
+  if (!l) return null;
+  const { limiter, spec } = l;
   try {
     const r = await limiter.limit(identifier);
     if (spec.keepPending) c.executionCtx.waitUntil(r.pending.catch(() => {}));

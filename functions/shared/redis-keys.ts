@@ -18,8 +18,12 @@ export const redisKeys = {
   ingestLastRun: "ingest:last",
   /** Prefix of rate-limit keys (@upstash/ratelimit). */
   rateLimit: "ratelimit",
-  /** Prefix of the password-attempt limiter of protected links (per slug and visitor IP). */
+  /** Prefix of the wrong-password limiter of protected links (per link and salted visitor IP). */
   passwordAttempts: "ratelimit:password",
+  /** Prefix of the budget of Postgres lookups (unknown or uncached slugs) per salted visitor IP. */
+  postgresLookups: "ratelimit:lookup",
+  /** Prefix of the wrong-password limiter per link, over all clients. */
+  passwordAttemptsPerLink: "ratelimit:password-link",
 } as const;
 
 /** Seven days: the link cache's TTL in Redis. */

@@ -24,7 +24,7 @@ export function registerDeleteLink(app: OpenAPIHono<AppEnv>) {
     const { slug } = c.req.valid("param");
     const row = await deleteLink(c.var.db(), slug);
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
-    await writeThrough(c.var.redis, c.executionCtx, [], [slug]);
+    await writeThrough(c.var.redis, c.executionCtx, [], [{ slug, row }]);
     return c.body(null, 204);
   });
 }

@@ -42,7 +42,7 @@ export function registerPatchLink(app: OpenAPIHono<AppEnv>) {
     }
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
 
-    if (Object.keys(values).length) await writeThrough(c.var.redis, c.executionCtx, [row], row.slug === slug ? [] : [slug]);
+    if (Object.keys(values).length) await writeThrough(c.var.redis, c.executionCtx, [row], row.slug === slug ? [] : [{ slug, row }]);
     const [link] = await presentLinks(c, [row]);
     return c.json(link, 200);
   });

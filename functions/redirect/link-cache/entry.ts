@@ -11,6 +11,10 @@ export interface CachedLink {
   maxClicks: number | null;
   fallbackUrl: string | null;
   passwordHash: string | null;
+  /** links.version: the order of this link's writes (redis-tier.ts compares it). */
+  version: number;
+  /** Epoch ms of the row's last write: orders writes of two different links that held the same slug. */
+  updatedAt: number;
 }
 
 /** Stored for unknown slugs; a cached value without `id`. */
@@ -29,6 +33,8 @@ export function toCachedLink(row: LinkRow): CachedLink {
     maxClicks: row.maxClicks,
     fallbackUrl: row.fallbackUrl,
     passwordHash: row.passwordHash,
+    version: row.version,
+    updatedAt: row.updatedAt.getTime(),
   };
 }
 

@@ -17,6 +17,8 @@ export interface LookupServices {
   db: () => Db;
   isolateSeconds: number;
   defer: (label: string, task: () => Promise<unknown>) => void;
+  /** Runs before a lookup reaches Postgres while Redis is up; may throw to refuse it (a scanner's budget). */
+  beforePostgres?: () => Promise<void>;
 }
 
 /** Neither Redis nor Postgres could say whether the link exists: nothing the client sent is wrong. */
@@ -44,6 +46,7 @@ export async function getLink(s: LookupServices, slug: string): Promise<CacheEnt
   }
   if (read.raw != null) console.error(`redirect: ignoring a malformed cache entry for ${slug}`);
 
+  if (redisUp) await s.beforePostgres?.();
   let found: CacheEntry;
   try {
     found = await readFromPostgres(s.db(), slug);

@@ -10,5 +10,5 @@
 export { isLink, MISSING, toCachedLink, type CacheEntry, type CachedLink } from "./entry.ts";
 export { fillLinkCache } from "./fill.ts";
 export { getLink, LinkStoreUnavailable, type LookupServices } from "./get.ts";
-export { redisStore } from "./redis-tier.ts";
+export { redisStore, tombstoneOf, TOMBSTONE_TTL_SECONDS } from "./redis-tier.ts";
 export { invalidate, writeThrough } from "./write-through.ts";

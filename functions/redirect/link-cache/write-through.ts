@@ -2,34 +2,35 @@
  * Keeping the cache coherent with Postgres after the links API changed a link (the next redirect already
  * uses the change). Runs after the Postgres write has committed:
  * - this isolate's own entry is dropped at once;
- * - Redis is written through: changed links are SET (which also replaces a negative "missing" marker),
- *   removed slugs are DELeted, all in one pipelined round trip.
- * If that write fails the request still succeeds (Postgres is the source of truth and has the change), but
- * a stale link:{slug} must not outlive it, so the slugs are DELeted again in waitUntil with backoff. A DEL,
- * not a SET: a late retry can never put back an older version over a newer PATCH; the worst it does is make
- * the next redirect read Postgres once. Only if Redis stays unreachable for the whole retry window (about
- * 12 s) is the failure logged, naming each slug, for an operator to clear.
+ * - Redis is written through in one pipelined round trip: changed links are written (which also replaces a
+ *   negative "missing" marker), removed slugs get a tombstone; every write is versioned (redis-tier.ts), so a
+ *   slower, older write can never replace a newer one, and a write in flight cannot bring a deleted link back.
+ * If that write fails the request still succeeds (Postgres is the source of truth and has the change), and the
+ * same versioned writes are retried in waitUntil with backoff: a late retry loses to anything newer. Only if
+ * Redis stays unreachable for the whole retry window (about 12 s) is the failure logged, naming each slug, for
+ * an operator to clear.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LinkRow } from "../../../db/schema.ts";
 import { redisKeys } from "../../shared/redis-keys.ts";
-import { toCachedLink } from "./entry.ts";
+import { toCachedLink, type CachedLink } from "./entry.ts";
 import { isolateForget } from "./isolate-tier.ts";
-import { redisStore } from "./redis-tier.ts";
+import { redisStore, tombstoneOf, type Tombstone } from "./redis-tier.ts";
 
 export const RETRY_DELAYS_MS = [250, 1000, 3000, 8000];
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function dropWithRetries(redis: Redis, slugs: string[]): Promise<void> {
+async function storeWithRetries(redis: Redis, links: CachedLink[], tombstones: (Tombstone & { slug: string })[]): Promise<void> {
+  const slugs = [...links, ...tombstones].map((e) => e.slug);
   for (const delay of RETRY_DELAYS_MS) {
     await new Promise((r) => setTimeout(r, delay));
     try {
-      await redisStore(redis, [], slugs);
-      console.log(`link cache: dropped ${slugs.length} entr${slugs.length === 1 ? "y" : "ies"} after a failed write-through`);
+      await redisStore(redis, links, tombstones);
+      console.log(`link cache: wrote ${slugs.length} entr${slugs.length === 1 ? "y" : "ies"} after a failed write-through`);
       return;
     } catch (e) {
-      console.error(`link cache: retry to drop ${slugs.length} entries failed: ${message(e)}`);
+      console.error(`link cache: retry to write ${slugs.length} entries failed: ${message(e)}`);
     }
   }
   console.error(
@@ -42,22 +43,24 @@ async function dropWithRetries(redis: Redis, slugs: string[]): Promise<void> {
 export const invalidate = isolateForget;
 
 /**
- * Write-through after `written` rows were inserted or updated and `removed` slugs stopped existing.
- * `ctx.waitUntil` keeps the retries alive after the response.
+ * Write-through after `written` rows were inserted or updated, and `removed` slugs stopped naming `row` (it
+ * was deleted, or moved to another slug). `ctx.waitUntil` keeps the retries alive after the response.
  */
 export async function writeThrough(
   redis: Redis,
   ctx: { waitUntil(p: Promise<unknown>): void },
   written: LinkRow[],
-  removed: string[] = [],
+  removed: { slug: string; row: LinkRow }[] = [],
 ): Promise<void> {
-  const slugs = [...written.map((r) => r.slug), ...removed];
+  const links = written.map(toCachedLink);
+  const tombstones = removed.map(({ slug, row }) => tombstoneOf({ ...toCachedLink(row), slug }));
+  const slugs = [...links, ...tombstones].map((e) => e.slug);
   for (const slug of slugs) invalidate(slug);
   if (!slugs.length) return;
   try {
-    await redisStore(redis, written.map(toCachedLink), removed);
+    await redisStore(redis, links, tombstones);
   } catch (e) {
-    console.error(`link cache: write-through of ${slugs.length} entries failed (${message(e)}); retrying as deletes`);
-    ctx.waitUntil(dropWithRetries(redis, slugs));
+    console.error(`link cache: write-through of ${slugs.length} entries failed (${message(e)}); retrying`);
+    ctx.waitUntil(storeWithRetries(redis, links, tombstones));
   }
 }

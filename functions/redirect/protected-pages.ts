@@ -1,7 +1,8 @@
 /**
- * The form a password-protected link answers with. It names nothing about the link (never the destination),
- * posts back to the very URL it was served from (so the short URL's query string survives), and every value
- * interpolated is escaped by hono/html.
+ * The pages a protected link answers with instead of its destination: the password form, and the page a
+ * request that would not use up a click of a limited link gets (a HEAD, a bot, a link preview). Neither names
+ * anything about the link (never the destination); the form posts back to the very URL it was served from (so
+ * the short URL's query string survives), and every value interpolated is escaped by hono/html.
  */
 import { html, raw } from "hono/html";
 import { COMMON_HEADERS } from "./respond.ts";
@@ -58,4 +59,27 @@ export const PAGE_HEADERS = {
 
 export function passwordResponse(status: 200 | 401 | 429, error?: string, extra: Record<string, string> = {}): Response {
   return new Response(passwordPage(error), { status, headers: { ...PAGE_HEADERS, ...extra } });
+}
+
+const WITHHELD = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Open this link in a browser</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+<main>
+<h1>This link opens a limited number of times</h1>
+<p>Its destination is shown only to a person who opens it in a browser.</p>
+</main>
+</body>
+</html>
+`.toString();
+
+/** 200 without a Location: what a HEAD, a bot or a preview of a link with a click limit gets. */
+export function withheldResponse(): Response {
+  return new Response(WITHHELD, { status: 200, headers: PAGE_HEADERS });
 }
