@@ -70,6 +70,7 @@ const bindings = {
   // Every test redirects from the same address; the lookup budget is tested with a low one passed in a
   // modified env (test/redirect.security.test.ts).
   POSTGRES_LOOKUPS_PER_MINUTE: "100000",
+  AUTH_FAILURES_PER_MINUTE: "100000",
   // Test-only: lets tests stop and start the Redis and Postgres this run owns (dev/stack.ts).
   CONTROL_URL: stack.controlUrl ?? "",
   DIRECT_DATABASE_URL: stack.databaseUrl,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { visitorHash } from "../functions/redirect/visitor.ts";
+import { visitorHash } from "../functions/shared/visitor.ts";
 import { forwardQuery } from "../functions/redirect/respond.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";

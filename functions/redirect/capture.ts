@@ -15,7 +15,7 @@ import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
 import type { AppRedis } from "../shared/redis.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
-import { clientIp, visitorHash } from "./visitor.ts";
+import { clientIp, visitorHash } from "../shared/visitor.ts";
 
 /** Bounds on what a client controls, so one request cannot put kilobytes of junk into every later stage. */
 const MAX_UA = 512;

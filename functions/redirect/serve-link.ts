@@ -17,7 +17,7 @@ import { claimClick, type Claim } from "./click-limit.ts";
 import { getLink, isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
-import { clientIp, ipHash } from "./visitor.ts";
+import { clientIp, ipHash } from "../shared/visitor.ts";
 
 type C = Context<AppEnv>;
 

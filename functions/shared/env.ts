@@ -36,6 +36,8 @@ export const envSchema = z.object({
   VISITOR_SALT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Requests per API key per minute (sliding window, @upstash/ratelimit); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: intVar(600),
+  /** Failed authentications per client IP and minute before 429 (they no longer reach Postgres then). */
+  AUTH_FAILURES_PER_MINUTE: intVar(20),
   /**
    * Redirect lookups per visitor IP and minute that may reach Postgres (a slug neither in Redis nor known to
    * be missing), before 429: bounds what a scanner of random slugs costs. 0 turns the budget off.

@@ -34,6 +34,9 @@ interface LimitSpec {
   keepPending: boolean;
 }
 
+// Clients over their budget of failed authentications, as blockedKeys.
+const blockedAuthClients = new Map<string, number>();
+
 // Clients over their budget of unknown slugs, refused from memory until their window resets (as blockedKeys).
 const blockedScanners = new Map<string, number>();
 
@@ -47,6 +50,15 @@ const LIMITS = {
     // The Redis client already gives up after REDIS_TIMEOUT_MS.
     timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
     keepPending: true,
+  },
+  /** Failed authentications (unknown, revoked or malformed keys) per salted client IP. */
+  authFailure: {
+    requests: (config) => config.AUTH_FAILURES_PER_MINUTE,
+    window: "60 s",
+    prefix: redisKeys.authFailures,
+    ephemeralCache: blockedAuthClients,
+    timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
+    keepPending: false,
   },
   /** Wrong passwords per protected link and salted visitor IP. */
   passwordFailure: {

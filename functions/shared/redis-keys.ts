@@ -20,6 +20,8 @@ export const redisKeys = {
   rateLimit: "ratelimit",
   /** Prefix of the wrong-password limiter of protected links (per link and salted visitor IP). */
   passwordAttempts: "ratelimit:password",
+  /** Prefix of the failed-authentication limiter per salted client IP. */
+  authFailures: "ratelimit:auth",
   /** Prefix of the budget of Postgres lookups (unknown or uncached slugs) per salted visitor IP. */
   postgresLookups: "ratelimit:lookup",
   /** Prefix of the wrong-password limiter per link, over all clients. */

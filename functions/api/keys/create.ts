@@ -2,15 +2,11 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { insertApiKey } from "../../../db/queries/api-keys.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { Scope } from "../../shared/auth/scopes.ts";
+import { KEY_PREFIX, KEY_RANDOM_CHARS, VISIBLE_CHARS } from "../../shared/auth/key-format.ts";
 import { randomBase62, sha256Hex } from "../../shared/crypto.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { CreatedKey, CreateKeyInput } from "./schemas.ts";
 
-/** "emu_" + 32 base62 characters: about 190 bits, recognisable by secret scanners from its prefix. */
-export const KEY_PREFIX = "emu_";
-const KEY_RANDOM_CHARS = 32;
-/** Characters of the key kept in clear for lists: "emu_" and 8 random ones. */
-export const VISIBLE_CHARS = 12;
 
 export const createKeyRoute = createRoute({
   method: "post",

@@ -8,8 +8,8 @@
  * The salt is never stored, so a hash cannot be reversed by enumerating IPs, and the same person has unrelated
  * hashes on two days (uniques are counted per day; longer ranges add up the days' visitors).
  */
-import { hex } from "../shared/crypto.ts";
-import type { Env } from "../shared/env.ts";
+import { hex } from "./crypto.ts";
+import type { Env } from "./env.ts";
 
 const enc = new TextEncoder();
 
