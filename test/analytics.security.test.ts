@@ -1,16 +1,17 @@
 /** Who may read stats: the analytics:read scope (or admin), nothing less. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { get, makeLink, mintKey, openDb } from "./helpers/analytics.ts";
+import { get, insertKey, makeLink } from "./helpers/analytics.ts";
+import { openDb } from "./helpers/db.ts";
 
 const { db, pool } = openDb();
 let slug = "";
 const keys: Record<string, string> = {};
 beforeAll(async () => {
   slug = (await makeLink(db)).slug;
-  keys.linksRead = await mintKey(db, ["links:read", "links:write"]);
-  keys.analytics = await mintKey(db, ["analytics:read"]);
-  keys.revoked = await mintKey(db, ["analytics:read"], { revoked: true });
-  keys.admin = await mintKey(db, ["admin"]);
+  keys.linksRead = await insertKey(db, ["links:read", "links:write"]);
+  keys.analytics = await insertKey(db, ["analytics:read"]);
+  keys.revoked = await insertKey(db, ["analytics:read"], { revoked: true });
+  keys.admin = await insertKey(db, ["admin"]);
 });
 afterAll(() => pool.end());
 

@@ -9,17 +9,17 @@ import { prepare, runIngest } from "../functions/ingest/run.ts";
 import { commitBatch, sqlBatch } from "../functions/ingest/commit.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { enqueue, insertInbox, makeClick, uid, xadd } from "./helpers/clicks.ts";
-import { services } from "./helpers/env.ts";
-import { control } from "./harness.ts";
+import { control } from "./helpers/control.ts";
+import { flush, ingestClients } from "./helpers/ingest.ts";
 import { rollupDiff } from "./helpers/rollup-oracle.ts";
-import { admin, callWorker, flush } from "./helpers/worker.ts";
+import { call } from "./helpers/worker.ts";
 
 // Entries left pending by a failed run are claimed again at once (production waits INGEST_CLAIM_IDLE_MS).
 const RECLAIM = { INGEST_CLAIM_IDLE_MS: "0" };
 const settings = { batchSize: 3, budgetMs: 20_000, claimIdleMs: 0 };
 
-let s: ReturnType<typeof services>;
-beforeEach(() => { s = services(); });
+let s: ReturnType<typeof ingestClients>;
+beforeEach(() => { s = ingestClients(); });
 afterEach(() => s.close());
 beforeAll(async () => { expect((await flush(RECLAIM)).status).toBe(200); });
 
@@ -40,14 +40,14 @@ describe("Postgres down during a flush", () => {
 
     await control("postgres", "stop");
     try {
-      const res = await callWorker(new Request("http://sho.rt/api/v1/ingest/flush", { method: "POST", headers: admin }), { INGEST_BATCH_SIZE: "3" });
+      const res = await call("POST", "/api/v1/ingest/flush", { settings: { INGEST_BATCH_SIZE: "3" } });
       expect(res.status).toBe(503);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       expect(((await res.json()) as { detail: string }).detail).toMatch(/Ingestion stopped/);
       expect(Number(await s.redis.exec(["XLEN", redisKeys.clickStream]))).toBe(7);
       expect(await delivered()).toBeGreaterThan(0); // read, not acknowledged
 
-      const status = (await (await callWorker(new Request("http://sho.rt/api/v1/ingest/status", { headers: admin }))).json()) as any;
+      const status = (await (await call("GET", "/api/v1/ingest/status")).json()) as any;
       expect(status.stream.length).toBe(7);
       expect(status.inbox).toBeNull();
       expect(status.errors.postgres).toBeTruthy();
@@ -170,7 +170,7 @@ describe("Redis down", () => {
     await control("redis", "stop");
     try {
       await insertInbox(s.db, [makeClick({ linkId }), makeClick({ linkId })]);
-      const res = await callWorker(new Request("http://sho.rt/api/v1/ingest/flush", { method: "POST", headers: admin }));
+      const res = await call("POST", "/api/v1/ingest/flush");
       expect(res.status).toBe(503);
       expect(await countFor(linkId)).toBe(2);
     } finally {
@@ -207,7 +207,7 @@ describe("poison entries", () => {
     await s.redis.xadd(redisKeys.deadLetters, "*", { e: JSON.stringify(fixed), reason: "old bug", from: "0-1" });
     const deadBefore = Number(await s.redis.exec(["XLEN", redisKeys.deadLetters]));
 
-    const res = await callWorker(new Request("http://sho.rt/api/v1/ingest/dead-letters/replay?limit=1000", { method: "POST", headers: admin }));
+    const res = await call("POST", "/api/v1/ingest/dead-letters/replay?limit=1000");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ replayed: deadBefore, remaining: 0 });
     const run = (await flush()).body;

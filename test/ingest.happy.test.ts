@@ -8,12 +8,13 @@ import { arrayLiteral } from "../functions/ingest/commit.ts";
 import { runRetention } from "../functions/ingest/retention.ts";
 import worker from "../workers/index.ts";
 import { enqueue, insertInbox, makeClick, UA, uid } from "./helpers/clicks.ts";
-import { services, testEnv } from "./helpers/env.ts";
+import { withSettings } from "./helpers/env.ts";
+import { flush, ingestClients } from "./helpers/ingest.ts";
 import { rollupDiff } from "./helpers/rollup-oracle.ts";
-import { admin, callWorker, flush } from "./helpers/worker.ts";
+import { call } from "./helpers/worker.ts";
 
-let s: ReturnType<typeof services>;
-beforeEach(() => { s = services(); });
+let s: ReturnType<typeof ingestClients>;
+beforeEach(() => { s = ingestClients(); });
 afterEach(() => s.close());
 
 beforeAll(async () => {
@@ -94,7 +95,7 @@ describe("GET /api/v1/ingest/status", () => {
     const linkId = uid("lnk_");
     await enqueue(s, [makeClick({ linkId }), makeClick({ linkId })]);
     await insertInbox(s.db, [makeClick({ linkId })]);
-    const get = async () => (await (await callWorker(new Request("http://sho.rt/api/v1/ingest/status", { headers: admin }))).json()) as any;
+    const get = async () => (await (await call("GET", "/api/v1/ingest/status")).json()) as any;
     const before = await get();
     expect(before.pending).toBe(3);
     expect(before.stream.length).toBe(2);
@@ -118,7 +119,7 @@ describe("the cron", () => {
     const fresh = makeClick({ linkId });
     await enqueue(s, [old, fresh]);
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), testEnv(), ctx);
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), withSettings(), ctx);
     await waitOnExecutionContext(ctx);
     const ids = (await s.db.select({ id: clicks.id }).from(clicks).where(eq(clicks.linkId, linkId))).map((r) => r.id);
     expect(ids).toEqual([fresh.id]);

@@ -1,6 +1,8 @@
 /** Bad input to the keys API: 4xx problem+json, and no key is minted or revoked. */
 import { describe, expect, it } from "vitest";
-import { call, mintKey, uniqueSlug } from "./api.ts";
+import { mintKey } from "./helpers/api.ts";
+import { uniqueSlug } from "./helpers/unique.ts";
+import { call } from "./helpers/worker.ts";
 
 const keyNames = async () => ((await (await call("GET", "/api/v1/keys")).json()) as { data: { name: string }[] }).data.map((k) => k.name);
 

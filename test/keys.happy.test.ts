@@ -3,7 +3,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys, links } from "../db/schema.ts";
 import { sha256Hex } from "../functions/shared/crypto.ts";
-import { call, mintKey, uniqueSlug, withDb } from "./api.ts";
+import { mintKey } from "./helpers/api.ts";
+import { withDb } from "./helpers/db.ts";
+import { uniqueSlug } from "./helpers/unique.ts";
+import { call } from "./helpers/worker.ts";
 
 const listKeys = async () => ((await (await call("GET", "/api/v1/keys")).json()) as { data: any[] }).data;
 

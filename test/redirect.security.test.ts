@@ -4,7 +4,10 @@ import { visitorHash } from "../functions/shared/visitor.ts";
 import { forwardQuery } from "../functions/redirect/respond.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";
-import { BROWSER_UA, config, Fixtures, human, redis, visit } from "./redirect-fixtures.ts";
+import { config } from "./helpers/env.ts";
+import { redis } from "./helpers/redis.ts";
+import { BROWSER_UA, Fixtures, human, humanForm } from "./helpers/redirect.ts";
+import { call } from "./helpers/worker.ts";
 
 const f = new Fixtures();
 afterAll(() => f.cleanup());
@@ -12,7 +15,7 @@ afterAll(() => f.cleanup());
 describe("password links", () => {
   it("serve a form that cannot be framed, cached, scripted, or leak the destination, whatever the URL", async () => {
     const link = await f.link({ url: "https://dest.example/very-secret-path?token=s3cr3t", passwordHash: await hashPassword("pw") });
-    const res = await visit(`/${link.slug}?x="><script>alert(1)</script>`, human());
+    const res = await call("GET", `/${link.slug}?x="><script>alert(1)</script>`, human());
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).not.toMatch(/very-secret-path|s3cr3t|dest\.example/);
@@ -24,24 +27,20 @@ describe("password links", () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("location")).toBeNull();
     // HEAD reveals nothing more.
-    const head = await visit(`/${link.slug}`, { method: "HEAD", ...human() });
+    const head = await call("HEAD", `/${link.slug}`, human());
     expect([head.status, head.headers.get("location")]).toEqual([200, null]);
   });
 
   it("answer a right password with 303 even on a 307/308 link, so the browser never re-posts it to the destination", async () => {
     const link = await f.link({ url: "https://dest.example/keep", redirectType: 307, passwordHash: await hashPassword("pw") });
-    const res = await visit(`/${link.slug}`, {
-      method: "POST",
-      headers: { "user-agent": BROWSER_UA, "content-type": "application/x-www-form-urlencoded" },
-      body: "password=pw",
-    });
+    const res = await call("POST", `/${link.slug}`, humanForm("password=pw"));
     expect(res.status).toBe(303);
   });
 
   it("never count the form or a wrong password as a click", async () => {
     const link = await f.link({ url: "https://dest.example/count", passwordHash: await hashPassword("pw"), maxClicks: 1 });
-    await visit(`/${link.slug}`, human());
-    await visit(`/${link.slug}`, { method: "POST", headers: { "user-agent": BROWSER_UA, "content-type": "application/x-www-form-urlencoded" }, body: "password=no" });
+    await call("GET", `/${link.slug}`, human());
+    await call("POST", `/${link.slug}`, humanForm("password=no"));
     expect(await redis.get(redisKeys.humanClicks(link.id))).toBeNull();
     expect(await f.events(link.id)).toEqual([]);
   });
@@ -75,7 +74,7 @@ describe("query forwarding", () => {
 
   it("puts no raw CR/LF into Location", async () => {
     const link = await f.link({ url: "https://dest.example/crlf" });
-    const res = await visit(`/${link.slug}?a=%0d%0aSet-Cookie:%20x=1`, human());
+    const res = await call("GET", `/${link.slug}?a=%0d%0aSet-Cookie:%20x=1`, human());
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("https://dest.example/crlf?a=%0d%0aSet-Cookie:%20x=1");
     expect(res.headers.get("set-cookie")).toBeNull();
@@ -109,7 +108,7 @@ describe("arbitrary requests", () => {
           const headers: Record<string, string> = {};
           if (userAgent !== undefined) headers["user-agent"] = userAgent.replace(/[\r\n\0]/g, "");
           if (method === "POST") headers["content-type"] = "application/x-www-form-urlencoded";
-          const res = await visit(path, { method, headers, body: method === "POST" ? (body ?? "") : undefined });
+          const res = await call(method, path, { key: null, headers, raw: method === "POST" ? (body ?? "") : undefined });
           await res.arrayBuffer();
           seen.add(res.status);
           expect(res.status).toBeLessThan(500);

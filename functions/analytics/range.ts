@@ -9,7 +9,7 @@
  * - Hour buckets are UTC hours (a 23- or 25-hour local day has 23 or 25 of them).
  */
 import type { FieldError } from "../shared/errors.ts";
-import { DAY, HOUR, ZoneTimeline } from "./zoned-time.ts";
+import { DAY, HOUR, wallToInstant, ZoneTimeline } from "./zoned-time.ts";
 
 export type Interval = "hour" | "day";
 
@@ -45,9 +45,6 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-/** Timeline spanning one instant, for parsing a single wall time. */
-const around = (tz: string, wall: number) => new ZoneTimeline(tz, wall - DAY, wall + DAY);
-
 /**
  * Parses one bound. A bare date resolves to the start of the local day's first hour (`to` to the next day's),
  * already aligned; a date-time to its exact instant. Returns null when it is not ISO 8601 we accept.
@@ -57,9 +54,8 @@ export function parseBound(input: string, tz: string, side: "from" | "to"): numb
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (!validDate(y, mo, d)) return null;
-    const day = Date.UTC(y, mo - 1, d) + (side === "to" ? DAY : 0);
-    const next = new Date(day);
-    return ceilHour(around(tz, day).startOfDay(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()));
+    // Local midnight of the day (of the next one for `to`), or the end of a gap that skips it.
+    return ceilHour(wallToInstant(tz, Date.UTC(y, mo - 1, d) + (side === "to" ? DAY : 0)));
   }
   m = DATE_TIME.exec(input);
   if (!m) return null;
@@ -75,7 +71,7 @@ export function parseBound(input: string, tz: string, side: "from" | "to"): numb
     // " " is a "+" that arrived unencoded in a query string (`+05:30` decodes to ` 05:30`).
     return wall - (m[9] === "-" ? -1 : 1) * (oh * HOUR + om * 60_000);
   }
-  return around(tz, wall).wallToInstant(wall);
+  return wallToInstant(tz, wall);
 }
 
 function addYears(t: number, n: number): number {

@@ -132,3 +132,11 @@ export class ZoneTimeline {
     return `${wall}${o < 0 ? "-" : "+"}${hh}:${mm}`;
   }
 }
+
+/**
+ * One wall time in `tz` -> its instant, by ZoneTimeline's "compatible" rule, for a caller with a single
+ * lookup to make (a timeline spanning just that day either side).
+ */
+export function wallToInstant(tz: string, wall: number): number {
+  return new ZoneTimeline(tz, wall - DAY, wall + DAY).wallToInstant(wall);
+}

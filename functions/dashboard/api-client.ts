@@ -11,7 +11,7 @@ export type ApiResult<T> =
   | { ok: true; status: number; data: T; response: Response }
   | { ok: false; status: number; problem: Problem; response: Response };
 
-export interface CallOptions {
+export interface ApiCallOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
   accept?: string;
@@ -19,9 +19,9 @@ export interface CallOptions {
 
 export interface ApiClient {
   /** JSON in, JSON or problem+json out. */
-  call<T>(method: string, path: string, opts?: CallOptions): Promise<ApiResult<T>>;
+  call<T>(method: string, path: string, opts?: ApiCallOptions): Promise<ApiResult<T>>;
   /** The raw response (CSV, for instance). */
-  raw(method: string, path: string, opts?: CallOptions): Promise<Response>;
+  raw(method: string, path: string, opts?: ApiCallOptions): Promise<Response>;
   /** The same client acting with another key (sign-in checks the key typed in). */
   withKey(key: string): ApiClient;
 }
@@ -37,7 +37,7 @@ export class SessionRejected extends Error {
 export type AppFetch = (req: Request, env: RawEnv, ctx: Context["executionCtx"]) => Response | Promise<Response>;
 
 export function apiClient(fetchApp: AppFetch, c: Context, key: string | null): ApiClient {
-  const raw = async (method: string, path: string, opts: CallOptions = {}) => {
+  const raw = async (method: string, path: string, opts: ApiCallOptions = {}) => {
     const url = new URL(path, c.req.url);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, v);
     const headers = new Headers({ accept: opts.accept ?? "application/json" });
@@ -46,7 +46,7 @@ export function apiClient(fetchApp: AppFetch, c: Context, key: string | null): A
     const req = new Request(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
     return fetchApp(req, c.env, c.executionCtx);
   };
-  const call = async <T>(method: string, path: string, opts: CallOptions = {}): Promise<ApiResult<T>> => {
+  const call = async <T>(method: string, path: string, opts: ApiCallOptions = {}): Promise<ApiResult<T>> => {
     const response = await raw(method, path, opts);
     const text = await response.text();
     let json: unknown = undefined;

@@ -3,14 +3,15 @@
  * same rules for everyone); it only turns form strings into the JSON types the API expects, and turns the
  * API's problem back into messages beside the fields they concern.
  */
+import type { Link } from "../api/links/schemas.ts";
 import type { Problem } from "../shared/errors.ts";
-import { parseWallTime, toWallInput } from "./time.ts";
+import { parseWallTime, toWallInput } from "./wall-time.ts";
 
 /** Field name -> message; "" holds what concerns no single field. */
-export type FieldErrors = Record<string, string>;
+export type FormErrors = Record<string, string>;
 
-export function fieldErrors(problem: Problem, fields: readonly string[]): FieldErrors {
-  const out: FieldErrors = {};
+export function formErrors(problem: Problem, fields: readonly string[]): FormErrors {
+  const out: FormErrors = {};
   const loose: string[] = [];
   for (const e of problem.errors ?? []) {
     // "tags.2" belongs to the tags field; "(root)" or an unknown path to the form as a whole.
@@ -24,7 +25,8 @@ export function fieldErrors(problem: Problem, fields: readonly string[]): FieldE
   return out;
 }
 
-export interface LinkForm {
+/** The link form's fields as the browser sends them: strings, before any conversion. */
+export interface LinkFormValues {
   url: string;
   slug: string;
   title: string;
@@ -40,7 +42,7 @@ export interface LinkForm {
 
 export const linkFields = ["url", "slug", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password"] as const;
 
-export function readLinkForm(body: Record<string, unknown>): LinkForm {
+export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
   const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
   return {
     url: s("url").trim(), slug: s("slug").trim(), title: s("title").trim(), tags: s("tags"),
@@ -49,19 +51,7 @@ export function readLinkForm(body: Record<string, unknown>): LinkForm {
   };
 }
 
-export interface LinkLike {
-  slug: string;
-  url: string;
-  title: string | null;
-  tags: string[];
-  expiresAt: string | null;
-  maxClicks: number | null;
-  fallbackUrl: string | null;
-  redirectType: number;
-  hasPassword: boolean;
-}
-
-export function linkToForm(link: LinkLike, tz: string): LinkForm {
+export function linkToForm(link: Link, tz: string): LinkFormValues {
   return {
     url: link.url, slug: link.slug, title: link.title ?? "", tags: link.tags.join(", "),
     expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
@@ -76,7 +66,7 @@ const num = (s: string) => (/^-?\d+$/.test(s) ? Number(s) : s);
 const instant = (s: string, tz: string) => parseWallTime(s, tz)?.toISOString() ?? s;
 
 /** Create body: empty optional fields are left out. */
-export function createBody(f: LinkForm, tz: string): Record<string, unknown> {
+export function createBody(f: LinkFormValues, tz: string): Record<string, unknown> {
   const body: Record<string, unknown> = { url: f.url };
   if (f.slug) body.slug = f.slug;
   if (f.title) body.title = f.title;
@@ -90,7 +80,7 @@ export function createBody(f: LinkForm, tz: string): Record<string, unknown> {
 }
 
 /** PATCH body: every editable field is sent, empty ones as null (cleared); the password only when changed. */
-export function patchBody(f: LinkForm, tz: string): Record<string, unknown> {
+export function patchBody(f: LinkFormValues, tz: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
     url: f.url,
     title: f.title || null,

@@ -10,10 +10,11 @@ import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { isTimeZone } from "../analytics/zoned-time.ts";
 import type { AppEnv } from "../shared/app-env.ts";
 import { apiClient, SessionRejected, type AppFetch } from "./api-client.ts";
 import { Layout, page } from "./components/layout.tsx";
-import type { DashEnv } from "./env.ts";
+import type { DashEnv } from "./dash-env.ts";
 import { registerKeys } from "./pages/keys.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
@@ -25,7 +26,6 @@ import { registerQr } from "./pages/qr.ts";
 import { registerStatsData } from "./pages/stats-data.ts";
 import { registerStats } from "./pages/stats.tsx";
 import { endSession, readSession } from "./session.ts";
-import { isTimeZone } from "./time.ts";
 
 /** Paths reachable without a session. */
 const PUBLIC = new Set(["/app/login"]);

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
-import type { DashEnv } from "./env.ts";
-import { resolveRange, type Range } from "./time.ts";
-
+import type { DashEnv } from "./dash-env.ts";
+import { pageRange, type DashboardRange } from "./page-range.ts";
 
 /** Where the stats of a page come from: one link's route, or the all-links one. */
 export function statsPath(slug: string | undefined): string {
@@ -9,10 +8,10 @@ export function statsPath(slug: string | undefined): string {
 }
 
 /** The analytics page's query (range picker, bots, zone) -> the stats API's query. */
-export function statsQuery(c: Context<DashEnv>): { range: Range; bots: string; query: Record<string, string> } {
+export function statsPageQuery(c: Context<DashEnv>): { range: DashboardRange; bots: string; query: Record<string, string> } {
   const q = c.req.query();
   const tz = c.var.tz;
-  const range = resolveRange(q, tz);
+  const range = pageRange(q, tz);
   // An unknown value goes to the API as typed: its 400 names the field, shown beside the control.
   const bots = q.bots ?? "exclude";
   return {

@@ -10,7 +10,8 @@ import { decode } from "fast-png";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { ADMIN_API_KEY, launchBrowser, screenshot, startLanding, startWorker, uniqueSlug, type Browser } from "./harness.ts";
+import { ADMIN_KEY, launchBrowser, screenshot, startLanding, startWorker, type Browser } from "./harness.ts";
+import { uniqueSlug } from "../helpers/unique.ts";
 
 let worker: WorkerServer;
 let landing: Awaited<ReturnType<typeof startLanding>>;
@@ -61,14 +62,14 @@ describe("dashboard flow in headless Chromium", () => {
     await page.locator("body").focus();
     for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.id)) !== "f-key"; i++) await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-key");
-    await page.keyboard.type(ADMIN_API_KEY);
+    await page.keyboard.type(ADMIN_KEY);
     await page.keyboard.press("Enter");
     await page.waitForURL("**/app/links");
     const cookies = await browser.context.cookies();
     const session = cookies.find((c) => c.name === "eatmyurl_session")!;
     expect(session.httpOnly).toBe(true);
     expect(session.sameSite).toBe("Strict");
-    expect(session.value).not.toContain(ADMIN_API_KEY);
+    expect(session.value).not.toContain(ADMIN_KEY);
   });
 
   step("shows the API's error beside the field it concerns, then creates the link", async () => {

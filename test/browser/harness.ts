@@ -1,7 +1,8 @@
 /**
  * What the browser tests stand on: the deployable bundle served by workerd against the throwaway stack
- * (`npm test` builds it and passes its folder), Debian's Chromium driven by playwright-core with the
- * flags STACK.md gives, a fresh profile, and a small landing server that plays the links' destinations.
+ * (`npm test` builds it and passes its folder), Debian's Chromium driven by playwright-core with flags that
+ * keep it from flooding the closed network with connections (no QUIC, background networking, component
+ * updates or sync), a fresh profile, and a small landing server that plays the links' destinations.
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -11,7 +12,17 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { bundleIn, serveWorker, type WorkerServer } from "../../dev/worker-server.ts";
 
-export const ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
+/** What `npm test` (dev/test.ts) hands over: the throwaway stack's bindings and the folder of the built bundle. */
+function handedOver(): { bindings: Record<string, string>; bundleDir: string } {
+  const raw = process.env.EATMYURL_TEST_BINDINGS;
+  const dir = process.env.EATMYURL_BUNDLE_DIR;
+  if (!raw || !dir) throw new Error("Run the browser tests with `npm test`: it builds the bundle and starts the stack.");
+  return { bindings: JSON.parse(raw) as Record<string, string>, bundleDir: dir };
+}
+
+/** ADMIN_API_KEY of this run, as dev/test.ts puts it in the bindings (the workerd tests read the same one from env). */
+export const ADMIN_KEY = handedOver().bindings.ADMIN_API_KEY;
+
 export const root = path.resolve(import.meta.dirname, "../..");
 export const screenshots = path.join(root, "test/screenshots");
 
@@ -24,15 +35,13 @@ const CHROMIUM_FLAGS = [
 ];
 
 export function startWorker(): Promise<WorkerServer> {
-  const raw = process.env.EATMYURL_TEST_BINDINGS;
-  const dir = process.env.EATMYURL_BUNDLE_DIR;
-  if (!raw || !dir) throw new Error("Run the browser tests with `npm test`: it builds the bundle and starts the stack.");
-  const { CONTROL_URL: _c, DIRECT_DATABASE_URL: _d, ...bindings } = JSON.parse(raw) as Record<string, string>;
+  const { bindings: all, bundleDir } = handedOver();
+  const { CONTROL_URL: _c, DIRECT_DATABASE_URL: _d, ...bindings } = all;
   return serveWorker({
-    bundle: bundleIn(dir),
+    bundle: bundleIn(bundleDir),
     assets: path.join(root, "public"),
     // Short URLs must point at this server, so the browser can follow them.
-    bindings: (url) => ({ ...bindings, ADMIN_API_KEY, PUBLIC_BASE_URL: url }),
+    bindings: (url) => ({ ...bindings, PUBLIC_BASE_URL: url }),
   });
 }
 
@@ -98,6 +107,3 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
-
-/** A slug no other test (or earlier run against a kept database) uses. */
-export const uniqueSlug = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

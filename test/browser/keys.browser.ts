@@ -5,7 +5,8 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { ADMIN_API_KEY, launchBrowser, screenshot, startWorker, uniqueSlug, type Browser } from "./harness.ts";
+import { ADMIN_KEY, launchBrowser, screenshot, startWorker, type Browser } from "./harness.ts";
+import { uniqueSlug } from "../helpers/unique.ts";
 
 let worker: WorkerServer;
 let admin: Browser;
@@ -31,7 +32,7 @@ async function signIn(page: Page, key: string) {
 describe("API keys page", () => {
   it("mints a key shown once, which signs in with only its scopes, and revoking it ends that session", async () => {
     const page = await admin.newPage();
-    await signIn(page, ADMIN_API_KEY);
+    await signIn(page, ADMIN_KEY);
     await page.getByRole("link", { name: "API keys" }).click();
     const name = uniqueSlug("analyst");
 

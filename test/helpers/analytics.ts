@@ -1,18 +1,11 @@
-/** Shared by the analytics tests: a database handle, links and API keys to read stats with. */
-import { env, exports } from "cloudflare:workers";
+/** Shared by the analytics tests: links and API keys put straight into Postgres, and stats read through the Worker. */
 import { apiKeys, links } from "../../db/schema.ts";
-import { randomBase62, sha256Hex } from "../../functions/shared/crypto.ts";
-import { createDb } from "../../db/client.ts";
-import { parseEnv } from "../../functions/shared/env.ts";
+import type { Db } from "../../db/client.ts";
 import type { Scope } from "../../functions/shared/auth/scopes.ts";
-
-export const config = parseEnv(env as unknown as Record<string, unknown>);
-
-/** One Postgres pool for a test file; call `end()` in afterAll. */
-export function openDb() {
-  return createDb(config);
-}
-type Db = ReturnType<typeof openDb>["db"];
+import { randomBase62, sha256Hex } from "../../functions/shared/crypto.ts";
+import { redisKeys } from "../../functions/shared/redis-keys.ts";
+import { redis } from "./redis.ts";
+import { call } from "./worker.ts";
 
 /** Inserts a link with a random id and slug; returns both. */
 export async function makeLink(db: Db, slug = `t-${randomBase62(10)}`) {
@@ -21,8 +14,8 @@ export async function makeLink(db: Db, slug = `t-${randomBase62(10)}`) {
   return { id, slug };
 }
 
-/** Mints an API key with `scopes` the way keys are stored (SHA-256 hex of the whole key). */
-export async function mintKey(db: Db, scopes: Scope[], opts: { revoked?: boolean } = {}): Promise<string> {
+/** Inserts an API key with `scopes` the way keys are stored (SHA-256 hex of the whole key); returns the key. */
+export async function insertKey(db: Db, scopes: Scope[], opts: { revoked?: boolean } = {}): Promise<string> {
   const key = `emu_test_${randomBase62(24)}`;
   await db.insert(apiKeys).values({
     id: `key_${randomBase62(12)}`,
@@ -35,15 +28,9 @@ export async function mintKey(db: Db, scopes: Scope[], opts: { revoked?: boolean
   return key;
 }
 
-/**
- * GET through the Worker. The body is read at once (and served again from memory), so the request and the
- * Postgres pool it closes in waitUntil finish before the test moves on.
- */
-export async function get(path: string, key: string | null = config.ADMIN_API_KEY, headers: Record<string, string> = {}) {
-  const res = await exports.default.fetch(`http://sho.rt${path}`, {
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
-  });
-  return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
+/** GET through the Worker with `key` (ADMIN_API_KEY when not given, none when null). */
+export function get(path: string, key?: string | null, headers: Record<string, string> = {}): Promise<Response> {
+  return call("GET", path, { key, headers });
 }
 
 /** GET that must answer 200 JSON; returns the parsed body. */
@@ -52,4 +39,22 @@ export async function getJson<T = any>(path: string, key?: string): Promise<T> {
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** Links whose live Redis counters a test file set, so that its afterAll deletes exactly those counters. */
+export class LiveCounters {
+  private readonly keys: string[] = [];
+
+  /** A new link whose counters say `all` clicks, `humans` of them human, as the redirect counts them. */
+  async link(db: Db, all: number, humans: number) {
+    const link = await makeLink(db);
+    this.keys.push(redisKeys.allClicks(link.id), redisKeys.humanClicks(link.id));
+    await redis.set(redisKeys.allClicks(link.id), all);
+    await redis.set(redisKeys.humanClicks(link.id), humans);
+    return link;
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.keys.length) await redis.del(...this.keys);
+  }
 }

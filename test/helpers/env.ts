@@ -1,21 +1,28 @@
+/**
+ * The test run's settings, as the Worker gets them: the bindings `npm test` (dev/test.ts) hands to workerd,
+ * parsed the way the Worker parses them, and the one way to change some of them.
+ */
 import { env } from "cloudflare:workers";
-import { createIngestRedis } from "../../functions/ingest/stream.ts";
-import { createDb } from "../../db/client.ts";
 import { parseEnv, type Env } from "../../functions/shared/env.ts";
 
-/** The test bindings (dev/test.ts) with some settings replaced, as a fresh object (parseEnv memoizes by object). */
-export function testEnv(overrides: Record<string, string> = {}): Record<string, unknown> {
-  return { ...(env as unknown as Record<string, unknown>), ...overrides };
-}
+/** The raw bindings (secrets and vars) of this test run. */
+export const bindings = env as unknown as Record<string, unknown>;
 
-export const ADMIN_KEY = (env as unknown as { ADMIN_API_KEY: string }).ADMIN_API_KEY;
+/** `bindings` parsed and validated, as the Worker sees them. */
+export const config: Env = parseEnv(bindings);
+
+/** ADMIN_API_KEY of this run (dev/test.ts sets it). */
+export const ADMIN_KEY = config.ADMIN_API_KEY;
 
 /**
- * Production clients on the test stack, for tests that drive the ingest steps directly. `close()` ends
- * the Postgres pool (a WebSocket must not outlive the test).
+ * The bindings with some settings replaced, as a fresh object, so the Worker parses it anew (parseEnv
+ * memoizes by object). A setting given as `undefined` is left out, as if it were not set at all.
  */
-export function services(overrides: Record<string, string> = {}) {
-  const config: Env = parseEnv(testEnv(overrides));
-  const { db, pool } = createDb(config);
-  return { config, db, redis: createIngestRedis(config), close: () => pool.end().catch(() => {}) };
+export function withSettings(settings: Record<string, string | undefined> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...bindings };
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) delete out[name];
+    else out[name] = value;
+  }
+  return out;
 }

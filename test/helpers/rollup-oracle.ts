@@ -7,19 +7,20 @@ import { sql, type SQL } from "drizzle-orm";
 import { arrayLiteral } from "../../functions/ingest/commit.ts";
 import type { Db } from "../../db/client.ts";
 
-export type Scope = { links: string[] } | { allLinks: { from: Date; to: Date } };
+/** Which rollup rows to check: those of given links, or the all-links ("*") rows of a time window. */
+export type RollupScope = { links: string[] } | { allLinks: { from: Date; to: Date } };
 
 const COLS = sql.raw(`c.link_id as orig, c.id, c.ts, c.kind, c.visitor, c.referrer_host, c.country, c.city, c.device,
   c.browser, c.os, c.utm_source, c.utm_medium, c.utm_campaign`);
 
-function source(scope: Scope): SQL {
+function source(scope: RollupScope): SQL {
   return "links" in scope
     ? sql`select c.link_id, ${COLS} from clicks c where c.link_id = any(${arrayLiteral(scope.links)}::text[])`
     : sql`select '*' as link_id, ${COLS} from clicks c
           where c.ts >= ${scope.allLinks.from.toISOString()}::timestamptz and c.ts < ${scope.allLinks.to.toISOString()}::timestamptz`;
 }
 
-function actualFilter(scope: Scope, time: SQL): SQL {
+function actualFilter(scope: RollupScope, time: SQL): SQL {
   return "links" in scope
     ? sql`link_id = any(${arrayLiteral(scope.links)}::text[])`
     : sql`link_id = '*' and ${time} >= ${scope.allLinks.from.toISOString()}::timestamptz and ${time} < ${scope.allLinks.to.toISOString()}::timestamptz`;
@@ -29,7 +30,7 @@ const COUNTS = sql`count(*)::int, (count(*) filter (where kind = 'human'))::int,
   (count(*) filter (where kind = 'bot'))::int, (count(*) filter (where kind = 'preview'))::int`;
 
 /** Rows that differ between the maintained rollups and the recomputation, per table (empty = equal). */
-export async function rollupDiff(db: Db, scope: Scope): Promise<Record<string, unknown[]>> {
+export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<string, unknown[]>> {
   const src = source(scope);
   const dims = sql`cross join lateral (values ('referrer', s.referrer_host), ('country', s.country), ('city', s.city),
       ('device', s.device), ('browser', s.browser), ('os', s.os), ('utm_source', s.utm_source),

@@ -1,13 +1,13 @@
 import type { FC } from "hono/jsx";
-import type { FieldErrors, LinkForm as Values } from "../forms.ts";
+import type { FormErrors, LinkFormValues } from "../forms.ts";
 import { Field, Select } from "./field.tsx";
 import { FormError } from "./layout.tsx";
 
 interface Props {
   mode: "create" | "edit";
   action: string;
-  values: Values;
-  errors?: FieldErrors;
+  values: LinkFormValues;
+  errors?: FormErrors;
   /** Edit: whether the link has a password now. */
   hasPassword?: boolean;
   tz: string;

@@ -1,12 +1,12 @@
 import type { FC } from "hono/jsx";
-import type { Range } from "../time.ts";
+import type { DashboardRange } from "../page-range.ts";
 import { Field, Select } from "./field.tsx";
 
 const RANGES = [["24h", "Last 24 hours"], ["7d", "Last 7 days"], ["30d", "Last 30 days"], ["90d", "Last 90 days"], ["custom", "Custom days"]] as const;
 const BOTS = [["exclude", "People only"], ["include", "People, bots and previews"], ["only", "Bots and previews only"]] as const;
 
 /** The analytics controls: a plain GET form (bookmarkable; the client script adds the browser's zone). */
-export const RangeForm: FC<{ action: string; range: Range; bots: string; tz: string; errors?: Record<string, string> }> = ({ action, range, bots, tz, errors = {} }) => (
+export const RangeForm: FC<{ action: string; range: DashboardRange; bots: string; tz: string; errors?: Record<string, string> }> = ({ action, range, bots, tz, errors = {} }) => (
   <form method="get" action={action} class="filters range" aria-label="Range">
     <input type="hidden" name="tz" value={tz} data-tz />
     <Select name="range" label="Range" error={errors.range}>

@@ -1,13 +1,16 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import { formatInstant } from "../time.ts";
-import type { Count, Stats } from "../types.ts";
+import type { AllStats, Stats } from "../../analytics/schema.ts";
+import { formatInstant } from "../wall-time.ts";
 
-const DIMENSIONS: [keyof Stats, string][] = [
+/** One row of a dimension; `value` null is unknown or none (for referrers: direct traffic). */
+type TopValue = Stats["referrers"][number];
+
+const DIMENSIONS = [
   ["referrers", "Referrers"], ["countries", "Countries"], ["cities", "Cities"], ["devices", "Devices"],
   ["browsers", "Browsers"], ["os", "Operating systems"], ["utmSources", "UTM sources"], ["utmMediums", "UTM mediums"],
   ["utmCampaigns", "UTM campaigns"],
-];
+] as const satisfies readonly (readonly [keyof Stats, string])[];
 
 const TOTALS = [["clicks", "Clicks"], ["uniques", "Unique visitors"], ["humans", "People"], ["bots", "Bots"], ["previews", "Previews"]] as const;
 
@@ -15,13 +18,12 @@ const n = (v: number) => v.toLocaleString("en-US");
 
 /** The stats API's live block (per link): every click served so far, counted in Redis at redirect time. */
 export function liveClicks(stats: Pick<Stats, "live">): number | null {
-  const live = stats.live as { clicks?: unknown } | null | undefined;
-  return typeof live?.clicks === "number" ? live.clicks : null;
+  return stats.live?.clicks ?? null;
 }
-const liveText = (s: Stats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
+const liveText = (s: Stats | AllStats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
 
 /** One dimension as a table with a bar per row (<meter>: no inline style, so the CSP can forbid them). */
-const CountTable: FC<{ title: string; rows: Count[]; href?: (value: string) => string | undefined }> = ({ title, rows, href }) => {
+const CountTable: FC<{ title: string; rows: TopValue[]; href?: (value: string) => string | undefined }> = ({ title, rows, href }) => {
   const max = Math.max(1, ...rows.map((r) => r.clicks));
   return (
     <section class="card dim">
@@ -44,17 +46,14 @@ const CountTable: FC<{ title: string; rows: Count[]; href?: (value: string) => s
   );
 };
 
-/** The top links of all-links stats. Their exact fields belong to the stats API; read what is there. */
-function topLinkRows(rows: Record<string, unknown>[] = []): Count[] {
-  return rows.map((r) => ({
-    value: r.slug ? String(r.slug) : `deleted link ${String(r.linkId ?? "")}`,
-    clicks: Number(r.clicks ?? 0),
-  }));
+/** The top links of all-links stats, as rows of a dimension; a deleted link (slug null) by its id. */
+function topLinkRows(rows: AllStats["topLinks"]): TopValue[] {
+  return rows.map((r) => ({ value: r.slug || `deleted link ${r.linkId}`, clicks: r.clicks }));
 }
 const topLinkHref = (value: string) => (value.startsWith("deleted link ") ? undefined : `/app/links/${encodeURIComponent(value)}/stats`);
 
 /** Chart data for the client script, as a JSON data block (never executed, so the CSP allows it). */
-function chartData(s: Stats): string {
+function chartData(s: Stats | AllStats): string {
   const data = {
     interval: s.interval,
     t: s.timeseries.map((p) => Date.parse(p.t) / 1000),
@@ -65,7 +64,7 @@ function chartData(s: Stats): string {
 }
 
 /** `live`: the JSON the live counter polls (one link's page only: the counters are per link). */
-export const StatsView: FC<{ stats: Stats; tz: string; live?: string }> = ({ stats: s, tz, live }) => (
+export const StatsView: FC<{ stats: Stats | AllStats; tz: string; live?: string }> = ({ stats: s, tz, live }) => (
   <>
     <section class="totals" aria-label="Totals">
       {live && (
@@ -91,8 +90,8 @@ export const StatsView: FC<{ stats: Stats; tz: string; live?: string }> = ({ sta
       </details>
     </section>
     <div class="dims">
-      {s.topLinks && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} href={topLinkHref} />}
-      {DIMENSIONS.map(([key, title]) => <CountTable title={title} rows={(s[key] as Count[] | undefined) ?? []} />)}
+      {"topLinks" in s && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} href={topLinkHref} />}
+      {DIMENSIONS.map(([key, title]) => <CountTable title={title} rows={s[key]} />)}
     </div>
   </>
 );

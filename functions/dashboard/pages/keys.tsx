@@ -1,18 +1,22 @@
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { listKeysRoute } from "../../api/keys/list.ts";
+import type { CreatedKey } from "../../api/keys/schemas.ts";
 import { scopes } from "../../shared/auth/scopes.ts";
 import { CopyButton } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
-import type { Dash, DashEnv } from "../env.ts";
-import { fieldErrors, type FieldErrors } from "../forms.ts";
-import { formatInstant } from "../time.ts";
-import type { ApiKey, MintedKey } from "../types.ts";
+import type { Dash, DashEnv } from "../dash-env.ts";
+import { formErrors, type FormErrors } from "../forms.ts";
+import { formatInstant } from "../wall-time.ts";
 
-/** The list may come bare or wrapped in {data}; the keys API owns that choice. */
-const keyRows = (body: unknown): ApiKey[] => (Array.isArray(body) ? body : ((body as { data?: ApiKey[] })?.data ?? []));
+/** GET /api/v1/keys answers `{data: ApiKey[]}`: the type is read off the route, so the two cannot drift apart. */
+type KeyList = z.infer<(typeof listKeysRoute)["responses"][200]["content"]["application/json"]["schema"]>;
+/** POST /api/v1/keys: the key's fields plus the key itself, shown this once. */
+type MintedKey = z.infer<typeof CreatedKey>;
 
-async function keysPage(c: Context<DashEnv>, opts: { minted?: MintedKey; errors?: FieldErrors; name?: string; checked?: string[]; notice?: string } = {}) {
-  const res = await c.var.api.call<unknown>("GET", "/api/v1/keys");
+async function keysPage(c: Context<DashEnv>, opts: { minted?: MintedKey; errors?: FormErrors; name?: string; checked?: string[]; notice?: string } = {}) {
+  const res = await c.var.api.call<KeyList>("GET", "/api/v1/keys");
   const tz = c.var.tz;
   const checked = opts.checked ?? ["links:read", "links:write", "analytics:read"];
   const errors = opts.errors ?? {};
@@ -53,7 +57,7 @@ async function keysPage(c: Context<DashEnv>, opts: { minted?: MintedKey; errors?
             <table class="stack">
               <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
               <tbody>
-                {keyRows(res.data).map((k) => (
+                {res.data.data.map((k) => (
                   <tr class={k.revokedAt ? "revoked" : undefined}>
                     <td data-label="Name">{k.name}</td>
                     <td data-label="Prefix"><code>{k.prefix}…</code></td>
@@ -81,7 +85,7 @@ export function registerKeys(dash: Dash) {
     const checked = ([] as unknown[]).concat(form.scopes ?? []).filter((s): s is string => typeof s === "string");
     const res = await c.var.api.call<MintedKey>("POST", "/api/v1/keys", { body: { name, scopes: checked } });
     if (res.ok) return keysPage(c, { minted: res.data });
-    return keysPage(c, { errors: fieldErrors(res.problem, ["name", "scopes"]), name, checked });
+    return keysPage(c, { errors: formErrors(res.problem, ["name", "scopes"]), name, checked });
   });
 
   dash.get("/keys/:id/revoke", (c) => {

@@ -1,5 +1,5 @@
 import { FormError, Layout, page } from "../components/layout.tsx";
-import type { Dash } from "../env.ts";
+import type { Dash } from "../dash-env.ts";
 
 /** Deleting asks first, on a page of its own: works without script and by keyboard. */
 export function registerLinkDelete(dash: Dash) {

@@ -1,8 +1,8 @@
+import type { Link } from "../../api/links/schemas.ts";
 import { CopyButton } from "../components/copy.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
-import type { Dash } from "../env.ts";
-import { formatInstant } from "../time.ts";
-import type { Link } from "../types.ts";
+import type { Dash } from "../dash-env.ts";
+import { formatInstant } from "../wall-time.ts";
 
 export function registerLinkDetail(dash: Dash) {
   dash.get("/links/:slug", async (c) => {

@@ -1,9 +1,9 @@
+import type { Link } from "../../api/links/schemas.ts";
+import { isTimeZone } from "../../analytics/zoned-time.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
-import type { Dash } from "../env.ts";
-import { fieldErrors, linkFields, linkToForm, patchBody, readLinkForm } from "../forms.ts";
-import { isTimeZone } from "../time.ts";
-import type { Link } from "../types.ts";
+import type { Dash } from "../dash-env.ts";
+import { formErrors, linkFields, linkToForm, patchBody, readLinkForm } from "../forms.ts";
 
 export function registerLinkEdit(dash: Dash) {
   dash.get("/links/:slug/edit", async (c) => {
@@ -31,7 +31,7 @@ export function registerLinkEdit(dash: Dash) {
     return page(c, (
       <Layout title={`Edit ${slug}`} session={c.var.session} nav="links">
         <h1>Edit <code>{slug}</code></h1>
-        <LinkForm mode="edit" action={`/app/links/${slug}/edit`} values={values} errors={fieldErrors(res.problem, linkFields)}
+        <LinkForm mode="edit" action={`/app/links/${slug}/edit`} values={values} errors={formErrors(res.problem, linkFields)}
           hasPassword={current.ok && current.data.hasPassword} tz={tz} />
       </Layout>
     ), res.status);

@@ -1,11 +1,11 @@
+import type { Link } from "../../api/links/schemas.ts";
+import { isTimeZone } from "../../analytics/zoned-time.ts";
 import { Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
-import type { Dash } from "../env.ts";
-import { createBody, fieldErrors, linkFields, readLinkForm, type LinkForm as Values } from "../forms.ts";
-import { isTimeZone } from "../time.ts";
-import type { Link } from "../types.ts";
+import type { Dash } from "../dash-env.ts";
+import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues } from "../forms.ts";
 
-const empty: Values = {
+const empty: LinkFormValues = {
   url: "", slug: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
 };
 
@@ -27,7 +27,7 @@ export function registerLinkNew(dash: Dash) {
     return page(c, (
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
-        <LinkForm mode="create" action="/app/create" values={values} errors={fieldErrors(res.problem, linkFields)} tz={tz} />
+        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)} tz={tz} />
       </Layout>
     ), res.status);
   });

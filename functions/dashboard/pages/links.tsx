@@ -1,9 +1,10 @@
+import type { z } from "@hono/zod-openapi";
+import type { LinkPage } from "../../api/links/schemas.ts";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { CopyButton } from "../components/copy.tsx";
-import type { Dash } from "../env.ts";
-import { formatInstant } from "../time.ts";
-import type { LinkPage } from "../types.ts";
+import type { Dash } from "../dash-env.ts";
+import { formatInstant } from "../wall-time.ts";
 
 const PAGE_SIZE = "25";
 
@@ -12,7 +13,7 @@ export function registerLinks(dash: Dash) {
     const q = c.req.query("q") ?? "";
     const tag = c.req.query("tag") ?? "";
     const cursor = c.req.query("cursor");
-    const res = await c.var.api.call<LinkPage>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, cursor } });
+    const res = await c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, cursor } });
     const tz = c.var.tz;
     const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...extra }).toString();
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");

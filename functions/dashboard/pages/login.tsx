@@ -3,7 +3,7 @@ import { SessionRejected } from "../api-client.ts";
 import { probeScopes } from "../scopes.ts";
 import { Field } from "../components/field.tsx";
 import { Layout, page } from "../components/layout.tsx";
-import type { Dash } from "../env.ts";
+import type { Dash } from "../dash-env.ts";
 import { endSession, startSession } from "../session.ts";
 
 /** Only our own pages are followed after sign-in: `next` must be a path under /app (no open redirect). */

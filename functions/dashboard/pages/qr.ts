@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Dash, DashEnv } from "../env.ts";
-import { qrPng, qrSvg } from "../qr.ts";
-import type { Link } from "../types.ts";
+import type { Link } from "../../api/links/schemas.ts";
+import type { Dash, DashEnv } from "../dash-env.ts";
+import { qrPng, qrSvg } from "../qr-code.ts";
 
 /** The QR code encodes the link's shortUrl as the API reports it, so it needs the same scope as reading it. */
 async function shortUrl(c: Context<DashEnv>): Promise<string | Response> {

@@ -1,13 +1,13 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Dash, DashEnv } from "../env.ts";
-import { statsPath, statsQuery } from "../stats-query.ts";
+import type { Stats } from "../../analytics/schema.ts";
 import { liveClicks } from "../components/stats-view.tsx";
-import type { Stats } from "../types.ts";
+import type { Dash, DashEnv } from "../dash-env.ts";
+import { statsPageQuery, statsPath } from "../stats-query.ts";
 
 /** CSV export: the stats route's own CSV (format=csv), fetched with the session's key. */
 async function csv(c: Context<DashEnv>, slug?: string) {
-  const { query } = statsQuery(c);
+  const { query } = statsPageQuery(c);
   const res = await c.var.api.raw("GET", statsPath(slug), { query: { ...query, format: "csv" }, accept: "text/csv" });
   if (res.status === 401) return c.redirect("/app/login?expired=1", 303);
   const day = new Date().toISOString().slice(0, 10);

@@ -1,21 +1,21 @@
 import type { Context } from "hono";
+import type { AllStats, Stats } from "../../analytics/schema.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { RangeForm } from "../components/range-form.tsx";
 import { StatsView } from "../components/stats-view.tsx";
-import type { Dash, DashEnv } from "../env.ts";
-import { fieldErrors } from "../forms.ts";
-import { sameQuery, statsPath, statsQuery } from "../stats-query.ts";
-import type { Stats } from "../types.ts";
+import type { Dash, DashEnv } from "../dash-env.ts";
+import { formErrors } from "../forms.ts";
+import { sameQuery, statsPageQuery, statsPath } from "../stats-query.ts";
 
 const RANGE_FIELDS = ["from", "to", "tz", "bots", "interval"] as const;
 
 /** Analytics of one link (slug) or of all links. */
 async function statsPage(c: Context<DashEnv>, slug?: string) {
-  const { range, bots, query } = statsQuery(c);
-  const res = await c.var.api.call<Stats>("GET", statsPath(slug), { query });
+  const { range, bots, query } = statsPageQuery(c);
+  const res = await c.var.api.call<Stats | AllStats>("GET", statsPath(slug), { query });
   const base = slug ? `/app/links/${slug}` : "/app";
   const title = slug ? `Analytics: ${slug}` : "Analytics: all links";
-  const errors = { ...range.errors, ...(res.ok ? {} : fieldErrors(res.problem, RANGE_FIELDS)) };
+  const errors = { ...range.errors, ...(res.ok ? {} : formErrors(res.problem, RANGE_FIELDS)) };
   // "tz" has no control of its own: its error is shown with the form-level message.
   if (errors.tz) errors[""] = `${errors[""] ?? ""} Time zone: ${errors.tz}`.trim();
   return page(c, (

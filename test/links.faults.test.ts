@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
-import { call, createLink, redis } from "./api.ts";
-import { control } from "./harness.ts";
+import { createLink } from "./helpers/api.ts";
+import { control } from "./helpers/control.ts";
+import { redis } from "./helpers/redis.ts";
+import { call } from "./helpers/worker.ts";
 
 /** Polls until `check` passes or `ms` runs out; the check, not the clock, is what is asserted. */
 async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<boolean> {

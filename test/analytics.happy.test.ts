@@ -1,7 +1,13 @@
-/** Known clicks in, exact numbers out: GET /api/v1/links/{slug}/stats read from the real rollups. */
+/**
+ * Known clicks in, exact numbers out: GET /api/v1/links/{slug}/stats and GET /api/v1/stats read from the real
+ * rollups. The all-links rows are shared by every test that rolls clicks up, so the GET /api/v1/stats test
+ * counts in a random week far in the future that nothing else writes to.
+ */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { getJson, makeLink, openDb } from "./helpers/analytics.ts";
+import { randomBase62 } from "../functions/shared/crypto.ts";
+import { getJson, makeLink } from "./helpers/analytics.ts";
+import { openDb } from "./helpers/db.ts";
 import { rollUpClicks, type ClickSpec } from "./helpers/rollups.ts";
 
 const { db, pool } = openDb();
@@ -76,7 +82,7 @@ describe("GET /api/v1/links/{slug}/stats", () => {
     expect(s.countries).toEqual([{ value: "CC", clicks: 2 }, { value: "BB", clicks: 1 }, { value: "DD", clicks: 1 }]);
   });
 
-  it("counts bots and previews as DESIGN.md says for exclude, include and only", async () => {
+  it("counts clicks by the bots mode: humans for exclude, every click for include, bots and previews for only (docs/analytics.md)", async () => {
     const { id, slug } = await makeLink(db);
     const hour = "2026-02-15T08:00:00Z";
     await rollUpClicks(db, [
@@ -136,22 +142,39 @@ describe("GET /api/v1/links/{slug}/stats", () => {
     expect(s.timeseries.length).toBeGreaterThanOrEqual(150);
     expect(s.timeseries.reduce((n: number, p: any) => n + p.clicks, 0)).toBe(2);
   });
+});
 
-  it("is described in the OpenAPI document, with its parameters and both media types", async () => {
-    const { get } = await import("./helpers/analytics.ts");
-    const doc = (await (await get("/openapi.json", null)).json()) as any;
-    for (const path of ["/api/v1/links/{slug}/stats", "/api/v1/stats"]) {
-      const op = doc.paths[path].get;
-      expect(op.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(["from", "to", "interval", "tz", "bots", "limit", "format"]));
-      expect(Object.keys(op.responses[200].content)).toEqual(["application/json", "text/csv"]);
-    }
-    expect(doc.components.schemas.AllLinksStats.properties.topLinks).toBeTruthy();
-  });
+const DAY = 86_400_000;
+const week = Date.UTC(2100, 0, 1) + Math.floor(Math.random() * 5000) * 7 * DAY;
+const day = (n: number) => new Date(week + n * DAY).toISOString().slice(0, 10);
 
-  it("answers 404 for an unknown slug", async () => {
-    const { get } = await import("./helpers/analytics.ts");
-    const res = await get("/api/v1/links/no-such-slug-here/stats");
-    expect(res.status).toBe(404);
-    expect(res.headers.get("content-type")).toBe("application/problem+json");
+describe("GET /api/v1/stats", () => {
+  it("sums every link, ranks the top links with their slugs, and keeps a deleted link by id", async () => {
+    const a = await makeLink(db);
+    const b = await makeLink(db);
+    const gone = `lnk_gone_${randomBase62(8)}`; // clicks of a link deleted since: no links row
+    const at = (linkId: string, d: number, visitor: string, kind: ClickSpec["kind"] = "human"): ClickSpec => ({
+      linkId, ts: new Date(week + d * DAY + 3_600_000), visitor, kind, country: linkId === b.id ? "FR" : "DE",
+    });
+    await rollUpClicks(db, [
+      at(a.id, 0, "x"), at(a.id, 0, "y"), at(a.id, 1, "x"), at(a.id, 2, "z"),
+      at(b.id, 1, "x"), at(b.id, 1, "w"), at(b.id, 1, "w", "bot"),
+      at(gone, 2, "q"),
+    ]);
+    const s = await getJson(`/api/v1/stats?from=${day(0)}&to=${day(2)}`);
+    expect(s.totals).toEqual({ clicks: 7, humans: 7, bots: 1, previews: 0, uniques: 6 }); // x on day 1 counts once across links
+    expect(s.timeseries.map((p: any) => p.clicks)).toEqual([2, 3, 2]);
+    expect(s.topLinks).toEqual([
+      { slug: a.slug, linkId: a.id, clicks: 4 },
+      { slug: b.slug, linkId: b.id, clicks: 2 },
+      { slug: null, linkId: gone, clicks: 1 },
+    ]);
+    expect(s.countries).toEqual([{ value: "DE", clicks: 5 }, { value: "FR", clicks: 2 }]);
+    expect(s.live).toBeNull();
+
+    const withBots = await getJson(`/api/v1/stats?from=${day(0)}&to=${day(2)}&bots=only`);
+    expect(withBots.topLinks).toEqual([{ slug: b.slug, linkId: b.id, clicks: 1 }]);
+    const top1 = await getJson(`/api/v1/stats?from=${day(0)}&to=${day(2)}&limit=1`);
+    expect(top1.topLinks).toEqual([{ slug: a.slug, linkId: a.id, clicks: 4 }]);
   });
 });

@@ -1,7 +1,8 @@
 /** Stats as CSV (Accept: text/csv or format=csv), read back with a real CSV parser. */
 import { parse } from "csv-parse/browser/esm/sync";
 import { afterAll, describe, expect, it } from "vitest";
-import { get, getJson, makeLink, openDb } from "./helpers/analytics.ts";
+import { get, getJson, makeLink } from "./helpers/analytics.ts";
+import { openDb } from "./helpers/db.ts";
 import { rollUpClicks } from "./helpers/rollups.ts";
 
 const { db, pool } = openDb();

@@ -10,9 +10,8 @@ import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { arrayLiteral } from "../functions/ingest/commit.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { insertInbox, makeClick, UA, uid, xadd } from "./helpers/clicks.ts";
-import { services } from "./helpers/env.ts";
+import { flush, ingestClients } from "./helpers/ingest.ts";
 import { rollupDiff } from "./helpers/rollup-oracle.ts";
-import { flush } from "./helpers/worker.ts";
 
 const DAY = 86_400_000;
 // Each run writes into its own four days, long ago, so the all-links rows of that window are its alone.
@@ -22,8 +21,8 @@ const EPOCH = Date.UTC(2001, 0, 1);
 const FILE_BASE = EPOCH + Math.floor(Math.random() * Math.floor((Date.now() - 200 * DAY - EPOCH) / (5 * DAY))) * 5 * DAY;
 let run = 0;
 
-let s: ReturnType<typeof services>;
-beforeEach(() => { s = services(); });
+let s: ReturnType<typeof ingestClients>;
+beforeEach(() => { s = ingestClients(); });
 afterEach(() => s.close());
 beforeAll(async () => { expect((await flush()).status).toBe(200); });
 

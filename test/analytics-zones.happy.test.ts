@@ -3,7 +3,8 @@
  * hand-picked clicks and against a brute-force count of random clicks (Intl alone, no code under test).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { getJson, makeLink, openDb } from "./helpers/analytics.ts";
+import { getJson, makeLink } from "./helpers/analytics.ts";
+import { openDb } from "./helpers/db.ts";
 import { rollUpClicks, type ClickSpec } from "./helpers/rollups.ts";
 
 const { db, pool } = openDb();

@@ -1,45 +1,41 @@
 /**
  * Helpers for the redirect tests: links are made the way the links API stores them (a row in `links`, and
- * optionally the Redis entry it writes through), requests go to the real Worker, and each test's traces (rows,
- * Redis keys, stream entries, inbox rows) are removed afterwards since Redis and Postgres are shared.
+ * optionally the Redis entry it writes through), requests come from visitors (no API key), and each test's
+ * traces (rows, Redis keys, stream entries, inbox rows) are removed afterwards since Redis and Postgres are shared.
  */
-import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { inArray, sql } from "drizzle-orm";
-import { clickInbox, links, type LinkRow } from "../db/schema.ts";
-import type { ClickEvent } from "../functions/shared/click-event.ts";
-import { randomBase62 } from "../functions/shared/crypto.ts";
-import { parseEnv } from "../functions/shared/env.ts";
-import { redisKeys } from "../functions/shared/redis-keys.ts";
-import { createRedis } from "../functions/shared/redis.ts";
-import worker from "../workers/index.ts";
-import { withDb } from "./api.ts";
-
-export { withDb };
-
-export const bindings = env as unknown as Record<string, unknown>;
-export const config = parseEnv(bindings);
-/** The production client, with a patient timeout: tests read what the Worker wrote. */
-export const redis = createRedis(config, 5000);
+import { expect } from "vitest";
+import { clickInbox, links, type LinkRow } from "../../db/schema.ts";
+import type { ClickEvent } from "../../functions/shared/click-event.ts";
+import { randomBase62 } from "../../functions/shared/crypto.ts";
+import { redisKeys } from "../../functions/shared/redis-keys.ts";
+import { withDb } from "./db.ts";
+import { redis } from "./redis.ts";
+import type { WorkerCallOptions } from "./worker.ts";
 
 export const BROWSER_UA =
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-export const human = (headers: Record<string, string> = {}) => ({ headers: { "user-agent": BROWSER_UA, ...headers } });
 
-/** The same bindings with some settings changed (a new object: the Worker parses it afresh). */
-export const withSettings = (settings: Record<string, string>) => ({ ...bindings, ...settings });
+/** Call options of a visitor: no API key, these headers only. */
+export const visitor = (headers: Record<string, string> = {}): WorkerCallOptions => ({ key: null, headers });
 
+/** Call options of a person in a desktop browser. */
+export const human = (headers: Record<string, string> = {}) => visitor({ "user-agent": BROWSER_UA, ...headers });
 
-/**
- * Calls the Worker and waits for everything it deferred (cache fills, click capture) before returning, so a
- * test can then look at Redis and Postgres without sleeping.
- */
-export async function visit(path: string, init: RequestInit = {}, on: Record<string, unknown> = bindings): Promise<Response> {
-  const ctx = createExecutionContext();
-  const request = new Request(`http://sho.rt${path}`, init) as Parameters<typeof worker.fetch>[0];
-  const res = await worker.fetch(request, on, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
+/** Call options of that person posting a form, `body` encoded as the browser sends it. */
+export const humanForm = (body: string | URLSearchParams, headers: Record<string, string> = {}): WorkerCallOptions => ({
+  ...human({ "content-type": "application/x-www-form-urlencoded", ...headers }),
+  raw: body,
+});
+
+/** Asserts a problem+json answer of `status` that explains itself; returns its body. */
+export async function expectProblem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  const body = (await res.json()) as { status: number; title: string; detail: string };
+  expect(body.status).toBe(status);
+  expect(body.detail).toBeTruthy();
+  return body;
 }
 
 /** Tracks what a test file creates so that cleanup() removes exactly that. */

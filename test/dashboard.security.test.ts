@@ -3,19 +3,17 @@
  * Content-Security-Policy, and that every page needs a session. Runs the Worker in workerd against the
  * real stack; sign-in is checked by the API itself (functions/dashboard/scopes.ts).
  */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, mintKey } from "./api.ts";
-
-const ADMIN = (env as unknown as { ADMIN_API_KEY: string }).ADMIN_API_KEY;
-const ORIGIN = "http://sho.rt";
+import { mintKey } from "./helpers/api.ts";
+import { ADMIN_KEY } from "./helpers/env.ts";
+import { BASE, call } from "./helpers/worker.ts";
 
 function login(key: string, opts: { origin?: string | null; next?: string; base?: string } = {}) {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
-  const origin = opts.origin === undefined ? (opts.base ?? ORIGIN) : opts.origin;
+  const origin = opts.origin === undefined ? (opts.base ?? BASE) : opts.origin;
   if (origin) headers.origin = origin;
   const body = new URLSearchParams({ key, ...(opts.next ? { next: opts.next } : {}) });
-  return exports.default.fetch(`${opts.base ?? ORIGIN}/app/login`, { method: "POST", headers, body, redirect: "manual" });
+  return call("POST", `${opts.base ?? BASE}/app/login`, { key: null, headers, raw: body });
 }
 
 /** The `name=value` part of a Set-Cookie header, ready for a Cookie header. */
@@ -23,13 +21,13 @@ const cookiePair = (res: Response) => res.headers.get("set-cookie")!.split(";")[
 
 describe("dashboard sessions", () => {
   it("sends a visitor without a session to the sign-in page, keeping where they were going", async () => {
-    const res = await exports.default.fetch(`${ORIGIN}/app/links?q=x`, { redirect: "manual" });
+    const res = await call("GET", "/app/links?q=x", { key: null });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/app/login?next=${encodeURIComponent("/app/links?q=x")}`);
   });
 
   it("signs in with a valid key: HttpOnly, SameSite=Strict, /app-only cookie that does not hold the key in clear", async () => {
-    const res = await login(ADMIN, { next: "/app/stats" });
+    const res = await login(ADMIN_KEY, { next: "/app/stats" });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/app/stats");
     const cookie = res.headers.get("set-cookie")!;
@@ -39,16 +37,16 @@ describe("dashboard sessions", () => {
     expect(cookie).toContain("Path=/app");
     expect(cookie).not.toContain("Secure"); // plain http here; see the next test
     const value = decodeURIComponent(cookiePair(res).split("=").slice(1).join("="));
-    expect(value).not.toContain(ADMIN);
-    expect(atobSafe(value)).not.toContain(ADMIN);
+    expect(value).not.toContain(ADMIN_KEY);
+    expect(atobSafe(value)).not.toContain(ADMIN_KEY);
 
-    const page = await exports.default.fetch(`${ORIGIN}/app/links`, { headers: { cookie: cookiePair(res) }, redirect: "manual" });
+    const page = await call("GET", "/app/links", { key: null, headers: { cookie: cookiePair(res) } });
     expect(page.status).not.toBe(303);
     expect(await page.text()).toContain("Sign out");
   });
 
   it("marks the cookie Secure when the dashboard is served over https", async () => {
-    const res = await login(ADMIN, { base: "https://sho.rt" });
+    const res = await login(ADMIN_KEY, { base: "https://sho.rt" });
     expect(res.headers.get("set-cookie")).toContain("Secure");
   });
 
@@ -63,40 +61,37 @@ describe("dashboard sessions", () => {
 
   it("never follows `next` off the dashboard (no open redirect)", async () => {
     for (const next of ["//evil.example/", "https://evil.example/", "/app/../api/v1/keys", "/\\evil.example"]) {
-      const res = await login(ADMIN, { next });
+      const res = await login(ADMIN_KEY, { next });
       expect(res.headers.get("location"), next).toBe("/app/links");
     }
   });
 
   it("ignores a tampered cookie", async () => {
-    const res = await login(ADMIN);
+    const res = await login(ADMIN_KEY);
     const pair = cookiePair(res);
     const i = pair.indexOf("=") + 5;
     const tampered = pair.slice(0, i) + (pair[i] === "A" ? "B" : "A") + pair.slice(i + 1);
-    const page = await exports.default.fetch(`${ORIGIN}/app/links`, { headers: { cookie: tampered }, redirect: "manual" });
+    const page = await call("GET", "/app/links", { key: null, headers: { cookie: tampered } });
     expect(page.status).toBe(303);
     expect(page.headers.get("location")).toMatch(/^\/app\/login/);
   });
 
   it("ignores a session made under another SESSION_SECRET", async () => {
-    const { default: worker } = await import("../workers/index.ts");
-    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-    const base = env as unknown as Record<string, unknown>;
-    const a = { ...base, SESSION_SECRET: "a".repeat(32) };
-    const b = { ...base, SESSION_SECRET: "b".repeat(32) };
-    const headers = { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" };
-    const signedIn = await worker.fetch(new Request(`${ORIGIN}/app/login`, { method: "POST", headers, body: `key=${ADMIN}`, redirect: "manual" }), a, ctx);
+    const a = { SESSION_SECRET: "a".repeat(32) };
+    const b = { SESSION_SECRET: "b".repeat(32) };
+    const headers = { origin: BASE, "content-type": "application/x-www-form-urlencoded" };
+    const signedIn = await call("POST", "/app/login", { key: null, headers, raw: `key=${ADMIN_KEY}`, settings: a });
     const cookie = cookiePair(signedIn);
-    const same = await worker.fetch(new Request(`${ORIGIN}/app/links`, { headers: { cookie }, redirect: "manual" }), a, ctx);
-    const other = await worker.fetch(new Request(`${ORIGIN}/app/links`, { headers: { cookie }, redirect: "manual" }), b, ctx);
+    const same = await call("GET", "/app/links", { key: null, headers: { cookie }, settings: a });
+    const other = await call("GET", "/app/links", { key: null, headers: { cookie }, settings: b });
     expect(same.status).not.toBe(303);
     expect(other.status).toBe(303);
   });
 
   it("signs out: the cookie is cleared", async () => {
-    const res = await login(ADMIN);
-    const out = await exports.default.fetch(`${ORIGIN}/app/logout`, {
-      method: "POST", headers: { cookie: cookiePair(res), origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" }, redirect: "manual",
+    const res = await login(ADMIN_KEY);
+    const out = await call("POST", "/app/logout", {
+      key: null, headers: { cookie: cookiePair(res), origin: BASE, "content-type": "application/x-www-form-urlencoded" },
     });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/^eatmyurl_session=;.*Max-Age=0/);
@@ -104,7 +99,7 @@ describe("dashboard sessions", () => {
 });
 
 describe("dashboard scopes come from the API", () => {
-  const page = (path: string, cookie: string) => exports.default.fetch(`${ORIGIN}${path}`, { headers: { cookie }, redirect: "manual" });
+  const page = (path: string, cookie: string) => call("GET", path, { key: null, headers: { cookie } });
 
   it("offers a key only what it may use, shows the API's refusal in words, and ends its session once revoked", async () => {
     const { id, key } = await mintKey(["analytics:read"], "dashboard analyst");
@@ -137,14 +132,14 @@ describe("dashboard scopes come from the API", () => {
 describe("dashboard CSRF and CSP", () => {
   it("refuses a form POST from another origin, or with no origin at all, and changes nothing", async () => {
     for (const origin of ["http://evil.example", null]) {
-      const res = await login(ADMIN, { origin });
+      const res = await login(ADMIN_KEY, { origin });
       expect(res.status, String(origin)).toBe(403);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
   });
 
   it("serves pages under a strict CSP, with no inline script", async () => {
-    const res = await exports.default.fetch(`${ORIGIN}/app/login`);
+    const res = await call("GET", "/app/login", { key: null });
     const csp = res.headers.get("content-security-policy")!;
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");

@@ -1,6 +1,7 @@
 /** Every bad stats parameter answers 400 problem+json naming it; an unknown slug 404. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { get, makeLink, openDb } from "./helpers/analytics.ts";
+import { get, makeLink } from "./helpers/analytics.ts";
+import { openDb } from "./helpers/db.ts";
 
 const { db, pool } = openDb();
 let slug = "";
@@ -54,5 +55,11 @@ describe("stats: bad input", () => {
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
+  });
+
+  it("answers 404 for an unknown slug", async () => {
+    const res = await get("/api/v1/links/no-such-slug-here/stats");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 });

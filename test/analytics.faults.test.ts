@@ -1,0 +1,33 @@
+/** Stats while the real redis-server is stopped: answered from Postgres, without the live counter. */
+import { afterAll, describe, expect, it } from "vitest";
+import { redisKeys } from "../functions/shared/redis-keys.ts";
+import { getJson, LiveCounters } from "./helpers/analytics.ts";
+import { control } from "./helpers/control.ts";
+import { openDb } from "./helpers/db.ts";
+import { redis } from "./helpers/redis.ts";
+import { rollUpClicks } from "./helpers/rollups.ts";
+
+const { db, pool } = openDb();
+const counters = new LiveCounters();
+afterAll(async () => {
+  await counters.cleanup();
+  await pool.end();
+});
+
+describe("live counter", () => {
+  it("still answers from Postgres, with live null, while the real redis-server is down", async () => {
+    const { id, slug } = await counters.link(db, 5, 5);
+    await rollUpClicks(db, [{ linkId: id, ts: new Date(), visitor: "a" }]);
+    await control("redis", "stop");
+    try {
+      const s = await getJson(`/api/v1/links/${slug}/stats`);
+      expect(s.totals.clicks).toBe(1);
+      expect(s.live).toBeNull();
+    } finally {
+      await control("redis", "start");
+    }
+    // The throwaway redis-server keeps nothing across a restart: count again, and live is back.
+    await redis.set(redisKeys.allClicks(id), 7);
+    expect((await getJson(`/api/v1/links/${slug}/stats`)).live.clicks).toBe(7);
+  });
+});
