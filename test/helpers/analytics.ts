@@ -1,4 +1,5 @@
 /** Shared by the analytics tests: links and API keys put straight into Postgres, and stats read through the Worker. */
+import { KEY_PREFIX, KEY_RANDOM_CHARS } from "../../functions/shared/auth/key-format.ts";
 import { apiKeys, links } from "../../db/schema.ts";
 import type { Db } from "../../db/client.ts";
 import type { Scope } from "../../functions/shared/auth/scopes.ts";
@@ -16,7 +17,8 @@ export async function makeLink(db: Db, slug = `t-${randomBase62(10)}`) {
 
 /** Inserts an API key with `scopes` the way keys are stored (SHA-256 hex of the whole key); returns the key. */
 export async function insertKey(db: Db, scopes: Scope[], opts: { revoked?: boolean } = {}): Promise<string> {
-  const key = `emu_test_${randomBase62(24)}`;
+  // The shape of a minted key: anything else is refused before any lookup.
+  const key = KEY_PREFIX + randomBase62(KEY_RANDOM_CHARS);
   await db.insert(apiKeys).values({
     id: `key_${randomBase62(12)}`,
     name: `analytics test ${scopes.join(" ")}`,
