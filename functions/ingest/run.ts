@@ -15,7 +15,8 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
 import { parseClick, type ClickRecord } from "./enrich.ts";
-import { commitBatch, readInbox, sqlBatch, type SqlBatch } from "./commit.ts";
+import { readInbox } from "../../db/queries/click-inbox.ts";
+import { commitBatch, sqlBatch, type SqlBatch } from "./commit.ts";
 import { acknowledge, claimStale, ensureGroup, readNew, type DeadLetter, type StreamEntry } from "./stream.ts";
 
 export interface IngestSettings {
