@@ -13,9 +13,9 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
+import { readInbox } from "../../db/queries/click-inbox.ts";
 import type { Env } from "../shared/env.ts";
 import { parseClick, type ClickRecord } from "./enrich.ts";
-import { readInbox } from "../../db/queries/click-inbox.ts";
 import { commitBatch, sqlBatch, type SqlBatch } from "./commit.ts";
 import { acknowledge, claimStale, ensureGroup, readNew, type DeadLetter, type StreamEntry } from "./stream.ts";
 
@@ -31,7 +31,8 @@ export const ingestSettings = (env: Env): IngestSettings => ({
   claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
 });
 
-export interface BatchInfo {
+/** A batch just committed, as afterCommit sees it. */
+export interface CommittedBatch {
   source: "stream" | "inbox";
   /** Stream entry ids or inbox click ids of the batch. */
   ids: string[];
@@ -43,7 +44,7 @@ export interface IngestDeps {
   db: Db;
   settings: IngestSettings;
   /** Runs between the commit and the acknowledgement of each batch (tests simulate a crash there). */
-  afterCommit?: (batch: BatchInfo) => void | Promise<void>;
+  afterCommit?: (batch: CommittedBatch) => void | Promise<void>;
 }
 
 export interface IngestResult {
@@ -58,13 +59,14 @@ export interface IngestResult {
   ms: number;
 }
 
-interface Prepared {
+/** A batch parsed and enriched: the clicks to commit, and the entries set aside as dead letters. */
+interface PreparedBatch {
   records: ClickRecord[];
   dead: DeadLetter[];
 }
 
 /** Parses and enriches a batch; a click id seen twice in it (stream and inbox, a retried XADD) goes once. */
-export function prepare(items: { from: string; e: unknown }[], now = Date.now()): Prepared {
+export function prepare(items: { from: string; e: unknown }[], now = Date.now()): PreparedBatch {
   const records: ClickRecord[] = [];
   const dead: DeadLetter[] = [];
   const seen = new Set<string>();
@@ -122,7 +124,7 @@ class IngestRun {
   private readonly started = Date.now();
   /** The last acknowledgement queued: each waits for the one before it, so they run one at a time, in order. */
   private acks: Promise<void> = Promise.resolve();
-  /** The last stream commit started (with its acknowledgement queued behind it). */
+  /** The last stream commit started (its acknowledgement is queued once it is done). */
   private committing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: IngestDeps, private readonly result: IngestResult) {}
@@ -145,8 +147,8 @@ class IngestRun {
   }
 
   /**
-   * The inbox; true once it is empty. Dead letters go to Redis before the rows leave the inbox. An error is
-   * thrown, unless the stream part failed already: then it is logged and the stream's error is the run's.
+   * The inbox part; true once the inbox is empty. Its error is thrown, unless the stream part failed already:
+   * then it is logged, and the stream's error is the run's.
    */
   async drainInbox(streamError: unknown): Promise<boolean> {
     try {
@@ -162,10 +164,6 @@ class IngestRun {
     this.result.drained = drained;
     this.result.ms = Date.now() - this.started;
     return this.result;
-  }
-
-  private spent() {
-    return Date.now() - this.started >= this.deps.settings.budgetMs;
   }
 
   /** 1. What dead runs left pending. Scanned once a run; entries this run holds are never idle enough. */
@@ -234,7 +232,10 @@ class IngestRun {
     this.tally(inserted, b.ids.length + b.gone.length, b.dead.length);
   }
 
-  /** 3. Inbox batches until the inbox is empty (true) or the time budget is spent (false). */
+  /**
+   * 3. Inbox batches, one at a time, until the inbox is empty (true) or the time budget is spent (false).
+   *    Dead letters go to Redis before the rows leave the inbox.
+   */
   private async inboxBatches(): Promise<boolean> {
     const { redis, db, settings } = this.deps;
     while (!this.spent()) {
@@ -251,12 +252,16 @@ class IngestRun {
     return false;
   }
 
-  /** A committed batch in `result`. */
+  /** A committed batch, counted in `result`. */
   private tally(inserted: number, processed: number, dead: number) {
     this.result.ms = Date.now() - this.started;
     this.result.ingested += inserted;
     this.result.processed += processed;
     this.result.deadLettered += dead;
     this.result.batches++;
+  }
+
+  private spent() {
+    return Date.now() - this.started >= this.deps.settings.budgetMs;
   }
 }
