@@ -23,6 +23,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Db } from "../../db/client.ts";
+import { inboxDeleteSql } from "../../db/queries/click-inbox.ts";
 import type { ClickRecord } from "./enrich.ts";
 import { aggregate, type DimRows, type Rollups } from "./rollup.ts";
 
@@ -131,7 +132,8 @@ const counters = (counts: readonly number[][]) =>
 
 /**
  * CTEs `durable`, `src`, `ins` (the ids inserted) and `inbox`: a durable commit whatever the server's
- * default (the clicks are deleted from Redis right after it), the raw insert, by id, and the inbox delete.
+ * default (the clicks are deleted from Redis right after it), the raw insert, by id, and the inbox delete
+ * (its SQL is in db/queries/click-inbox.ts with the inbox's other queries).
  */
 function insertCtes(batch: ClickRecord[], inboxIds: string[]) {
   const records = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the lock order
@@ -153,7 +155,7 @@ function insertCtes(batch: ClickRecord[], inboxIds: string[]) {
       returning id
     ),
     inbox as (
-      delete from click_inbox where id = any(${text(inboxIds)})
+      ${inboxDeleteSql(text(inboxIds))}
     )`;
 }
 
@@ -209,18 +211,4 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
       select * from hourly order by link_id = '*', link_id, hour
       on conflict (link_id, hour) do update set ${COUNTER_SET}, uniques = r.uniques + excluded.uniques
     )`;
-}
-
-export interface InboxRow {
-  id: string;
-  /** The ClickEvent as the redirect wrote it (jsonb). */
-  event: unknown;
-}
-
-/** The oldest inbox rows: clicks the redirect wrote to Postgres while Redis was down. */
-export async function readInbox(db: Db, limit: number): Promise<InboxRow[]> {
-  const result = await db.execute<{ id: string; event: unknown }>(
-    sql`select id, event from click_inbox order by received_at, id limit ${limit}`,
-  );
-  return result.rows;
 }

@@ -7,7 +7,7 @@
 import UAParser from "ua-parser-js";
 import { clickEventSchema, type ClickEvent } from "../shared/click-event.ts";
 
-/** A row of the clicks table as sent to Postgres (snake_case: it goes through json_to_recordset). */
+/** A row of the clicks table as sent to Postgres (snake_case: its keys are the column names, commit.ts). */
 export interface ClickRecord {
   id: string;
   link_id: string;

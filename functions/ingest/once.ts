@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
-import { emptyResult, ingestSettings, runIngest, type IngestDeps, type IngestResult } from "./run.ts";
+import { emptyIngestResult, ingestSettings, runIngest, type IngestDeps, type IngestResult } from "./run.ts";
 import { recordRun } from "./run-status.ts";
 
 /**
@@ -16,7 +16,7 @@ export async function ingestOnce(opts: {
   afterCommit?: IngestDeps["afterCommit"];
 }): Promise<{ result: IngestResult; error: unknown }> {
   const started = Date.now();
-  const result = emptyResult();
+  const result = emptyIngestResult();
   let error: unknown = null;
   try {
     await runIngest({ redis: opts.redis, db: opts.db, settings: ingestSettings(opts.env), afterCommit: opts.afterCommit }, result);

@@ -4,8 +4,9 @@
  * holds long locks; the next runs carry on). Rollups are kept forever.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { deleteClicksBefore } from "../../db/queries/clicks.ts";
+import { deleteVisitorDaysBefore } from "../../db/queries/visitor-days.ts";
 import type { Env } from "../shared/env.ts";
 import { oldestPending } from "./run-status.ts";
 
@@ -44,24 +45,15 @@ export function visitorDaysKeepFrom(now: number, oldestPendingMs: number | null)
 
 export async function runRetention(db: Db, redis: Redis, s: RetentionSettings, now = Date.now()): Promise<RetentionResult> {
   const size = s.RETENTION_CHUNK_ROWS;
-  const cutoff = new Date(now - s.RAW_RETENTION_DAYS * DAY_MS).toISOString();
-  const clicks = await chunked(s.RETENTION_MAX_CHUNKS, async () => {
-    const r = await db.execute(sql`
-      delete from clicks where id in (select id from clicks where ts < ${cutoff}::timestamptz order by ts limit ${size})`);
-    return r.rowCount ?? 0;
-  }, size);
+  const cutoff = new Date(now - s.RAW_RETENTION_DAYS * DAY_MS);
+  const clicks = await chunked(s.RETENTION_MAX_CHUNKS, () => deleteClicksBefore(db, cutoff, size), size);
 
   // Without knowing what still waits (Redis down), keeping visitor-days is the safe choice.
   const oldest = await oldestPending(redis, db).then((t) => ({ t }), () => null);
   let visitorDays = 0;
   if (oldest) {
     const keepFrom = visitorDaysKeepFrom(now, oldest.t);
-    visitorDays = await chunked(s.RETENTION_MAX_CHUNKS, async () => {
-      const r = await db.execute(sql`
-        delete from visitor_days where (link_id, day, visitor) in (
-          select link_id, day, visitor from visitor_days where day < ${keepFrom}::date limit ${size})`);
-      return r.rowCount ?? 0;
-    }, size);
+    visitorDays = await chunked(s.RETENTION_MAX_CHUNKS, () => deleteVisitorDaysBefore(db, keepFrom, size), size);
   }
   return { clicks, visitorDays };
 }

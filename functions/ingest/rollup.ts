@@ -45,6 +45,18 @@ export interface Rollups {
 
 /** value -> counts, one map per dimension (index in DIM_NAMES). */
 type DimMaps = Map<string, Counts>[];
+/** link -> time (hour or day) -> dimension maps. */
+type DimTree = Map<string, Map<string, DimMaps>>;
+
+/** One link's hour ("YYYY-MM-DDTHH", ts being toISOString()): its counts and each dimension's values. */
+interface HourGroup {
+  counts: Counts;
+  dims: DimMaps;
+}
+/** link -> hour -> group: the batch's own links, ALL_LINKS not yet added. */
+type Series = Map<string, Map<string, HourGroup>>;
+/** UTC day -> link (and ALL_LINKS) -> visitor hash -> time of the visitor's first human click. */
+type Firsts = Map<string, Map<string, Map<string, string>>>;
 
 // Every level is a Map keyed by the plain strings of the click: no key is built by concatenation, which
 // cost more than everything else together (a fresh string to hash per lookup).
@@ -53,7 +65,171 @@ const LINK_DIM = DIM_NAMES.length - 1;
 /** Dimension indexes in name order, so rows come out sorted by (link, time, dim, value). */
 const DIM_ORDER = DIM_NAMES.map((_, i) => i).sort((a, b) => (DIM_NAMES[a] < DIM_NAMES[b] ? -1 : 1));
 
+/** The rollup rows a batch of new clicks adds to (see the module comment). */
+export function aggregate(records: readonly ClickRecord[]): Rollups {
+  // 1. One pass over the clicks.
+  const series: Series = new Map();
+  const firsts: Firsts = new Map();
+  for (const r of records) {
+    const group = hourGroup(series, r);
+    const slot = SLOT[r.kind];
+    countSeries(group.counts, slot);
+    countDimensions(group.dims, r, slot);
+    if (r.kind === "human") firstHuman(firsts, r);
+  }
+  // 2. What that adds up to, as rows sorted by key.
+  const dimsHourly = withAllLinks(series);
+  return {
+    dimsHourly: dimRows(dimsHourly, hourOf),
+    dimsDaily: dimRows(byDay(dimsHourly), same),
+    hourly: hourlyRows(series),
+    firsts: firstRows(firsts),
+  };
+}
+
+// ---- 1. Per click
+
 const newDims = (): DimMaps => DIM_NAMES.map(() => new Map());
+const newGroup = (): HourGroup => ({ counts: [0, 0, 0, 0], dims: newDims() });
+const newMap = () => new Map();
+
+/** The group of the click's link and hour. */
+function hourGroup(series: Series, r: ClickRecord): HourGroup {
+  return getOrSet(getOrSet(series, r.link_id, newMap), r.ts.slice(0, 13), newGroup);
+}
+
+/** The click in its hour's counters: clicks, and its kind's. */
+function countSeries(counts: Counts, slot: number) {
+  counts[0]++;
+  counts[slot]++;
+}
+
+/** The click under each dimension's value ("" when unknown). */
+function countDimensions(dims: DimMaps, r: ClickRecord, slot: number) {
+  for (let i = 0; i < DIMS.length; i++) {
+    const m = dims[i];
+    const value = r[DIMS[i][1]] ?? "";
+    const c = m.get(value);
+    if (c) {
+      c[0]++;
+      c[slot]++;
+    } else {
+      const n: Counts = [1, 0, 0, 0];
+      n[slot] = 1;
+      m.set(value, n);
+    }
+  }
+}
+
+/** A human click, as a candidate first click of its visitor-day on its link and on ALL_LINKS. */
+function firstHuman(firsts: Firsts, r: ClickRecord) {
+  const byLink = getOrSet(firsts, r.ts.slice(0, 10), newMap);
+  firstVisit(getOrSet(byLink, r.link_id, newMap), r.visitor, r.ts);
+  firstVisit(getOrSet(byLink, ALL_LINKS, newMap), r.visitor, r.ts);
+}
+
+/** Keeps the earliest click time per visitor (same fixed-width ISO format: string order is time order). */
+function firstVisit(visitors: Map<string, string>, visitor: string, ts: string) {
+  const at = visitors.get(visitor);
+  if (at === undefined || ts < at) visitors.set(visitor, ts);
+}
+
+// ---- 2. Per batch
+
+/** The links' hourly dimension maps, plus ALL_LINKS's: the links' summed, and "link" (each link's share of the hour). */
+function withAllLinks(series: Series): DimTree {
+  const tree: DimTree = new Map();
+  const all = new Map<string, DimMaps>();
+  for (const [link, hours] of series) {
+    const linkHours = new Map<string, DimMaps>();
+    for (const [hour, g] of hours) {
+      linkHours.set(hour, g.dims);
+      const allDims = getOrSet(all, hour, newDims);
+      for (let i = 0; i < DIMS.length; i++) for (const [value, c] of g.dims[i]) addCounts(allDims[i], value, c);
+      addCounts(allDims[LINK_DIM], link, g.counts);
+    }
+    tree.set(link, linkHours);
+  }
+  tree.set(ALL_LINKS, all);
+  return tree;
+}
+
+/** The daily dimension maps: the hourly ones summed by UTC day. */
+function byDay(hourly: DimTree): DimTree {
+  const daily: DimTree = new Map();
+  for (const [link, hours] of hourly) {
+    const days = new Map<string, DimMaps>();
+    for (const [hour, dims] of hours) {
+      const day = getOrSet(days, hour.slice(0, 10), newDims);
+      for (let i = 0; i < DIM_NAMES.length; i++) for (const [value, c] of dims[i]) addCounts(day[i], value, c);
+    }
+    daily.set(link, days);
+  }
+  return daily;
+}
+
+/** link -> time -> dimension maps, as rows sorted by key. `at` turns a time key into the stored value. */
+function dimRows(tree: DimTree, at: (t: string) => string): DimRows {
+  const out: DimRows = { link: [], at: [], dim: [], value: [], counts: [] };
+  for (const link of linkOrder(tree)) {
+    const times = tree.get(link)!;
+    for (const t of sortedKeys(times)) {
+      const dims = times.get(t)!;
+      const time = at(t);
+      for (const i of DIM_ORDER) {
+        for (const value of sortedKeys(dims[i])) {
+          out.link.push(link); out.at.push(time); out.dim.push(DIM_NAMES[i]); out.value.push(value);
+          out.counts.push(dims[i].get(value)!);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** clicks_hourly rows without uniques: each link's hours, and ALL_LINKS's (their sum), sorted by key. */
+function hourlyRows(series: Series): Rollups["hourly"] {
+  const totals = new Map<string, Map<string, Counts>>([[ALL_LINKS, new Map()]]);
+  for (const [link, hours] of series) {
+    const linkTotals = getOrSet(totals, link, () => new Map());
+    for (const [hour, g] of hours) {
+      linkTotals.set(hour, g.counts);
+      addCounts(totals.get(ALL_LINKS)!, hour, g.counts);
+    }
+  }
+  const h: Rollups["hourly"] = { link: [], hour: [], counts: [] };
+  for (const link of linkOrder(totals)) {
+    const hours = totals.get(link)!;
+    for (const hour of sortedKeys(hours)) {
+      h.link.push(link); h.hour.push(hourOf(hour)); h.counts.push(hours.get(hour)!);
+    }
+  }
+  return h;
+}
+
+/** visitor_days candidates: per day and link, one row per visitor key, sorted by key. */
+function firstRows(firsts: Firsts): Rollups["firsts"] {
+  const f: Rollups["firsts"] = { day: [], link: [], visitor: [], at: [] };
+  const keys = new Map<string, string>();
+  for (const day of sortedKeys(firsts)) {
+    const byLink = firsts.get(day)!;
+    for (const link of linkOrder(byLink)) {
+      // By key: two hashes sharing a key would otherwise be two rows for one upsert to touch.
+      const byKey = new Map<string, string>();
+      for (const [visitor, at] of byLink.get(link)!) {
+        const key = getOrSet(keys, visitor, () => visitorKey(visitor)); // each visitor comes twice: link and ALL
+        const seen = byKey.get(key);
+        if (seen === undefined || at < seen) byKey.set(key, at);
+      }
+      for (const key of [...byKey.keys()].sort()) {
+        f.day.push(day); f.link.push(link); f.visitor.push(key); f.at.push(byKey.get(key)!);
+      }
+    }
+  }
+  return f;
+}
+
+// ---- Helpers
 
 function getOrSet<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   let v = m.get(k);
@@ -81,33 +257,8 @@ const linkOrder = <V>(m: Map<string, V>) => {
   return links;
 };
 
-/** link -> time -> dimension maps, as rows sorted by key. `at` turns a time key into the stored value. */
-function dimRows(tree: Map<string, Map<string, DimMaps>>, at: (t: string) => string): DimRows {
-  const out: DimRows = { link: [], at: [], dim: [], value: [], counts: [] };
-  for (const link of linkOrder(tree)) {
-    const times = tree.get(link)!;
-    for (const t of sortedKeys(times)) {
-      const dims = times.get(t)!;
-      const time = at(t);
-      for (const i of DIM_ORDER) {
-        for (const value of sortedKeys(dims[i])) {
-          out.link.push(link); out.at.push(time); out.dim.push(DIM_NAMES[i]); out.value.push(value);
-          out.counts.push(dims[i].get(value)!);
-        }
-      }
-    }
-  }
-  return out;
-}
-
 const hourOf = (prefix: string) => `${prefix}:00:00Z`;
 const same = (t: string) => t;
-
-/** Keeps the earliest click time per visitor (same fixed-width ISO format: string order is time order). */
-function firstVisit(visitors: Map<string, string>, visitor: string, ts: string) {
-  const at = visitors.get(visitor);
-  if (at === undefined || ts < at) visitors.set(visitor, ts);
-}
 
 const HEX64 = /^[0-9a-f]{16}/;
 const encoder = new TextEncoder();
@@ -122,94 +273,4 @@ export function visitorKey(visitor: string): string {
   let h = 0xcbf29ce484222325n;
   for (const b of encoder.encode(visitor)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
   return BigInt.asIntN(64, h).toString();
-}
-
-/** The rollup rows a batch of new clicks adds to (see the module comment). */
-export function aggregate(records: readonly ClickRecord[]): Rollups {
-  // 1. One pass over the clicks: per link and hour ("YYYY-MM-DDTHH", ts being toISOString()), the counts
-  //    and each dimension's values; per day, link and visitor, the first human click.
-  const hourly = new Map<string, Map<string, { counts: Counts; dims: DimMaps }>>();
-  const firsts = new Map<string, Map<string, Map<string, string>>>();
-  const newGroup = () => ({ counts: [0, 0, 0, 0] as Counts, dims: newDims() });
-  const newMap = () => new Map();
-  for (const r of records) {
-    const g = getOrSet(getOrSet(hourly, r.link_id, newMap), r.ts.slice(0, 13), newGroup);
-    const slot = SLOT[r.kind];
-    g.counts[0]++;
-    g.counts[slot]++;
-    for (let i = 0; i < DIMS.length; i++) {
-      const m = g.dims[i];
-      const value = r[DIMS[i][1]] ?? "";
-      const c = m.get(value);
-      if (c) {
-        c[0]++;
-        c[slot]++;
-      } else {
-        const n: Counts = [1, 0, 0, 0];
-        n[slot] = 1;
-        m.set(value, n);
-      }
-    }
-    if (r.kind === "human") {
-      const byLink = getOrSet(firsts, r.ts.slice(0, 10), newMap);
-      firstVisit(getOrSet(byLink, r.link_id, newMap), r.visitor, r.ts);
-      firstVisit(getOrSet(byLink, ALL_LINKS, newMap), r.visitor, r.ts);
-    }
-  }
-
-  // 2. ALL_LINKS hourly rows: the links' rows summed, plus "link" (each link's share of the hour). Then the
-  //    daily rows: the hourly ones summed by UTC day.
-  const dimsHourly = new Map<string, Map<string, DimMaps>>();
-  const all = new Map<string, DimMaps>();
-  const totals = new Map<string, Map<string, Counts>>([[ALL_LINKS, new Map()]]);
-  for (const [link, hours] of hourly) {
-    const linkHours = new Map<string, DimMaps>();
-    const linkTotals = getOrSet(totals, link, () => new Map());
-    for (const [hour, g] of hours) {
-      linkHours.set(hour, g.dims);
-      const allDims = getOrSet(all, hour, newDims);
-      for (let i = 0; i < DIMS.length; i++) for (const [value, c] of g.dims[i]) addCounts(allDims[i], value, c);
-      addCounts(allDims[LINK_DIM], link, g.counts);
-      linkTotals.set(hour, g.counts);
-      addCounts(totals.get(ALL_LINKS)!, hour, g.counts);
-    }
-    dimsHourly.set(link, linkHours);
-  }
-  dimsHourly.set(ALL_LINKS, all);
-
-  const dimsDaily = new Map<string, Map<string, DimMaps>>();
-  for (const [link, hours] of dimsHourly) {
-    const days = new Map<string, DimMaps>();
-    for (const [hour, dims] of hours) {
-      const day = getOrSet(days, hour.slice(0, 10), newDims);
-      for (let i = 0; i < DIM_NAMES.length; i++) for (const [value, c] of dims[i]) addCounts(day[i], value, c);
-    }
-    dimsDaily.set(link, days);
-  }
-
-  const h: Rollups["hourly"] = { link: [], hour: [], counts: [] };
-  for (const link of linkOrder(totals)) {
-    const hours = totals.get(link)!;
-    for (const hour of sortedKeys(hours)) {
-      h.link.push(link); h.hour.push(hourOf(hour)); h.counts.push(hours.get(hour)!);
-    }
-  }
-  const f: Rollups["firsts"] = { day: [], link: [], visitor: [], at: [] };
-  const keys = new Map<string, string>();
-  for (const day of sortedKeys(firsts)) {
-    const byLink = firsts.get(day)!;
-    for (const link of linkOrder(byLink)) {
-      // By key: two hashes sharing a key would otherwise be two rows for one upsert to touch.
-      const byKey = new Map<string, string>();
-      for (const [visitor, at] of byLink.get(link)!) {
-        const key = getOrSet(keys, visitor, () => visitorKey(visitor)); // each visitor comes twice: link and ALL
-        const seen = byKey.get(key);
-        if (seen === undefined || at < seen) byKey.set(key, at);
-      }
-      for (const key of [...byKey.keys()].sort()) {
-        f.day.push(day); f.link.push(link); f.visitor.push(key); f.at.push(byKey.get(key)!);
-      }
-    }
-  }
-  return { dimsHourly: dimRows(dimsHourly, hourOf), dimsDaily: dimRows(dimsDaily, same), hourly: h, firsts: f };
 }

@@ -3,8 +3,8 @@
  * letters there are, and how the last run went (kept in Redis by every run, cron or flush).
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { inboxBacklog } from "../../db/queries/click-inbox.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
 import type { IngestResult } from "./run.ts";
 import { idTime } from "./stream.ts";
@@ -91,16 +91,8 @@ function toLastRun(flat: string[]): LastRun | null {
   };
 }
 
-async function inboxFacts(db: Db) {
-  const r = await db.execute<{ rows: number; oldest: string | null }>(
-    sql`select count(*)::int as rows, (extract(epoch from min(received_at)) * 1000)::float8 as oldest from click_inbox`,
-  );
-  const row = r.rows[0];
-  return { rows: Number(row.rows), oldest: row.oldest === null ? null : Number(row.oldest) };
-}
-
 export async function getIngestStatus(redis: Redis, db: Db, now = Date.now()): Promise<IngestStatus> {
-  const [s, i] = await Promise.allSettled([streamFacts(redis), inboxFacts(db)]);
+  const [s, i] = await Promise.allSettled([streamFacts(redis), inboxBacklog(db)]);
   const errors: Record<string, string> = {};
   if (s.status === "rejected") errors.redis = message(s.reason);
   if (i.status === "rejected") errors.postgres = message(i.reason);
@@ -121,12 +113,12 @@ export async function getIngestStatus(redis: Redis, db: Db, now = Date.now()): P
 
 /** What the flush route reports as still waiting once it is done. */
 export async function pendingCount(redis: Redis, db: Db): Promise<number> {
-  const [length, inbox] = await Promise.all([redis.exec<number>(["XLEN", redisKeys.clickStream]), inboxFacts(db)]);
+  const [length, inbox] = await Promise.all([redis.exec<number>(["XLEN", redisKeys.clickStream]), inboxBacklog(db)]);
   return Number(length) + inbox.rows;
 }
 
 /** Epoch ms of the oldest click not yet ingested (stream or inbox), or null when none waits. */
 export async function oldestPending(redis: Redis, db: Db): Promise<number | null> {
-  const [stream, inbox] = await Promise.all([oldestEntry(redis), inboxFacts(db)]);
+  const [stream, inbox] = await Promise.all([oldestEntry(redis), inboxBacklog(db)]);
   return earliest(stream, inbox.oldest);
 }

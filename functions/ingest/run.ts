@@ -13,10 +13,11 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
+import { readInbox } from "../../db/queries/click-inbox.ts";
 import type { Env } from "../shared/env.ts";
 import { parseClick, type ClickRecord } from "./enrich.ts";
-import { commitBatch, readInbox, sqlBatch, type SqlBatch } from "./commit.ts";
-import { claimStale, ensureGroup, readNew, settle, type DeadLetter, type StreamEntry } from "./stream.ts";
+import { commitBatch, sqlBatch, type SqlBatch } from "./commit.ts";
+import { acknowledge, claimStale, ensureGroup, readNew, type DeadLetter, type StreamEntry } from "./stream.ts";
 
 export interface IngestSettings {
   batchSize: number;
@@ -30,7 +31,8 @@ export const ingestSettings = (env: Env): IngestSettings => ({
   claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
 });
 
-export interface BatchInfo {
+/** A batch just committed, as afterCommit sees it. */
+export interface CommittedBatch {
   source: "stream" | "inbox";
   /** Stream entry ids or inbox click ids of the batch. */
   ids: string[];
@@ -42,7 +44,7 @@ export interface IngestDeps {
   db: Db;
   settings: IngestSettings;
   /** Runs between the commit and the acknowledgement of each batch (tests simulate a crash there). */
-  afterCommit?: (batch: BatchInfo) => void | Promise<void>;
+  afterCommit?: (batch: CommittedBatch) => void | Promise<void>;
 }
 
 export interface IngestResult {
@@ -57,13 +59,14 @@ export interface IngestResult {
   ms: number;
 }
 
-interface Prepared {
+/** A batch parsed and enriched: the clicks to commit, and the entries set aside as dead letters. */
+interface PreparedBatch {
   records: ClickRecord[];
   dead: DeadLetter[];
 }
 
 /** Parses and enriches a batch; a click id seen twice in it (stream and inbox, a retried XADD) goes once. */
-export function prepare(items: { from: string; e: unknown }[], now = Date.now()): Prepared {
+export function prepare(items: { from: string; e: unknown }[], now = Date.now()): PreparedBatch {
   const records: ClickRecord[] = [];
   const dead: DeadLetter[] = [];
   const seen = new Set<string>();
@@ -80,8 +83,21 @@ export function prepare(items: { from: string; e: unknown }[], now = Date.now())
   return { records, dead };
 }
 
-export const emptyResult = (): IngestResult =>
+export const emptyIngestResult = (): IngestResult =>
   ({ ingested: 0, processed: 0, deadLettered: 0, batches: 0, drained: false, ms: 0 });
+
+/**
+ * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
+ * commit, so a caller still knows what a run did before an error stopped it.
+ */
+export async function runIngest(deps: IngestDeps, result = emptyIngestResult()): Promise<IngestResult> {
+  const run = new IngestRun(deps, result);
+  const stream = await run.drainStream();
+  // The inbox fills while Redis is down, so it is drained even when the stream part failed.
+  const inboxEmpty = await run.drainInbox(stream.error);
+  if (stream.error) throw stream.error;
+  return run.finish(stream.empty && inboxEmpty);
+}
 
 interface StreamBatch {
   sql: SqlBatch;
@@ -97,116 +113,155 @@ function streamBatch(entries: StreamEntry[], gone: string[] = []): StreamBatch {
 }
 
 /**
- * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
- * commit, so a caller still knows what a run did before an error stopped it.
+ * One run's steps and the promises it keeps in flight.
  *
  * Stream batches are pipelined: two commits run side by side (commit.ts says why that is safe), the
  * next batch is read and enriched meanwhile, and acknowledgements overlap later commits. Each batch
  * is still acknowledged only after its own commit; a batch left behind by an error is simply pending, and
  * claimed again later (a committed one then inserts and counts nothing).
  */
-export async function runIngest(deps: IngestDeps, result = emptyResult()): Promise<IngestResult> {
-  const { redis, db, settings } = deps;
-  const started = Date.now();
-  const spent = () => Date.now() - started >= settings.budgetMs;
-  const tally = (inserted: number, processed: number, dead: number) => {
-    result.ms = Date.now() - started;
-    result.ingested += inserted;
-    result.processed += processed;
-    result.deadLettered += dead;
-    result.batches++;
-  };
+class IngestRun {
+  private readonly started = Date.now();
+  /** The last acknowledgement queued: each waits for the one before it, so they run one at a time, in order. */
+  private acks: Promise<void> = Promise.resolve();
+  /** The last stream commit started (its acknowledgement is queued once it is done). */
+  private committing: Promise<void> = Promise.resolve();
 
-  let settling: Promise<void> = Promise.resolve();
-  const commitStream = async (b: StreamBatch) => {
-    const { inserted } = await commitBatch(db, b.sql);
-    await deps.afterCommit?.({ source: "stream", ids: b.ids, inserted });
-    const previous = settling;
-    settling = previous.then(() => settle(redis, [...b.ids, ...b.gone], b.dead));
-    settling.catch(() => {}); // surfaced by the next await of `settling`, not as an unhandled rejection
-    await previous;
-    tally(inserted, b.ids.length + b.gone.length, b.dead.length);
-  };
+  constructor(private readonly deps: IngestDeps, private readonly result: IngestResult) {}
 
-  const readAhead = () => {
-    const p = readNew(redis, settings.batchSize).then((entries) => streamBatch(entries));
-    p.catch(() => {}); // awaited below, or abandoned (its entries stay pending) when a commit fails
-    return p;
-  };
+  /** The stream part: what dead runs left, then the new entries. Its error is returned, for the inbox to go first. */
+  async drainStream(): Promise<{ empty: boolean; error: unknown }> {
+    let empty = false;
+    let error: unknown = null;
+    try {
+      await ensureGroup(this.deps.redis);
+      await this.drainStale();
+      empty = await this.drainNew();
+    } catch (e) {
+      error = e;
+    } finally {
+      // An acknowledgement still in flight belongs to this run: wait for it (its failure is reported too).
+      await this.acks.catch((e) => { error ??= e; });
+    }
+    return { empty, error };
+  }
 
-  /** Returns true once the stream is empty. */
-  const drainStream = async (): Promise<boolean> => {
-    await ensureGroup(redis);
-    // 1. What dead runs left pending. Scanned once a run; entries this run holds are never idle enough.
+  /**
+   * The inbox part; true once the inbox is empty. Its error is thrown, unless the stream part failed already:
+   * then it is logged, and the stream's error is the run's.
+   */
+  async drainInbox(streamError: unknown): Promise<boolean> {
+    try {
+      return await this.inboxBatches();
+    } catch (e) {
+      if (!streamError) throw e;
+      console.error("ingest: the inbox failed too:", e);
+      return false;
+    }
+  }
+
+  finish(drained: boolean): IngestResult {
+    this.result.drained = drained;
+    this.result.ms = Date.now() - this.started;
+    return this.result;
+  }
+
+  /** 1. What dead runs left pending. Scanned once a run; entries this run holds are never idle enough. */
+  private async drainStale() {
+    const { redis, settings } = this.deps;
     let cursor = "0-0";
     do {
       const claim = await claimStale(redis, cursor, settings.batchSize, settings.claimIdleMs);
       cursor = claim.cursor;
-      if (claim.entries.length || claim.gone.length) await commitStream(streamBatch(claim.entries, claim.gone));
-    } while (cursor !== "0-0" && !spent());
-    // 2. New entries, one batch read ahead and two commits in flight, so Postgres always has the next
-    //    statement (a second core works on it where the two touch different rows).
-    let committing: Promise<void> = Promise.resolve();
-    const drainNew = async (): Promise<boolean> => {
-      let next: Promise<StreamBatch> | null = spent() ? null : readAhead();
-      while (next) {
-        const batch: StreamBatch = await next;
-        if (batch.ids.length === 0) return true;
-        next = spent() ? null : readAhead();
-        const previous = committing;
-        committing = commitStream(batch);
-        committing.catch(() => {}); // awaited below
-        await previous;
-      }
-      return false;
-    };
+      if (claim.entries.length || claim.gone.length) await this.commitStream(streamBatch(claim.entries, claim.gone));
+    } while (cursor !== "0-0" && !this.spent());
+  }
+
+  /**
+   * 2. New entries, one batch read ahead and two commits in flight, so Postgres always has the next
+   *    statement (a second core works on it where the two touch different rows). True once the stream is empty.
+   */
+  private async drainNew(): Promise<boolean> {
     try {
-      const empty = await drainNew();
-      await committing;
+      const empty = await this.readAndCommit();
+      await this.committing;
       return empty;
     } catch (e) {
-      await committing.catch(() => {}); // the run ends only when no commit of it is in flight
+      await this.committing.catch(() => {}); // the run ends only when no commit of it is in flight
       throw e;
     }
-  };
+  }
 
-  /** The inbox; returns true once it is empty. Dead letters go to Redis before the rows leave the inbox. */
-  const drainInbox = async (): Promise<boolean> => {
-    while (!spent()) {
+  private async readAndCommit(): Promise<boolean> {
+    let next: Promise<StreamBatch> | null = this.spent() ? null : this.readAhead();
+    while (next) {
+      const batch: StreamBatch = await next;
+      if (batch.ids.length === 0) return true;
+      next = this.spent() ? null : this.readAhead();
+      await this.commitBesidePrevious(batch);
+    }
+    return false;
+  }
+
+  /** The next batch, read and enriched while the current ones commit. */
+  private readAhead(): Promise<StreamBatch> {
+    const p = readNew(this.deps.redis, this.deps.settings.batchSize).then((entries) => streamBatch(entries));
+    p.catch(() => {}); // awaited by readAndCommit, or abandoned (its entries stay pending) when a commit fails
+    return p;
+  }
+
+  /** Starts the batch's commit and waits for the one before it: two commits in flight at most. */
+  private async commitBesidePrevious(batch: StreamBatch) {
+    const previous = this.committing;
+    this.committing = this.commitStream(batch);
+    this.committing.catch(() => {}); // awaited by the next call, or by drainNew
+    await previous;
+  }
+
+  /**
+   * Commits a stream batch, then queues its acknowledgement behind the previous batch's and waits for that
+   * previous one only: this batch's acknowledgement overlaps the next commit.
+   */
+  private async commitStream(b: StreamBatch) {
+    const { inserted } = await commitBatch(this.deps.db, b.sql);
+    await this.deps.afterCommit?.({ source: "stream", ids: b.ids, inserted });
+    const previous = this.acks;
+    this.acks = previous.then(() => acknowledge(this.deps.redis, [...b.ids, ...b.gone], b.dead));
+    this.acks.catch(() => {}); // surfaced by the next await of `acks`, not as an unhandled rejection
+    await previous;
+    this.tally(inserted, b.ids.length + b.gone.length, b.dead.length);
+  }
+
+  /**
+   * 3. Inbox batches, one at a time, until the inbox is empty (true) or the time budget is spent (false).
+   *    Dead letters go to Redis before the rows leave the inbox.
+   */
+  private async inboxBatches(): Promise<boolean> {
+    const { redis, db, settings } = this.deps;
+    while (!this.spent()) {
       const rows = await readInbox(db, settings.batchSize);
       if (rows.length === 0) return true;
       const { records, dead } = prepare(rows.map((r) => ({ from: `inbox:${r.id}`, e: r.event })));
-      await settle(redis, [], dead);
+      await acknowledge(redis, [], dead);
       const ids = rows.map((r) => r.id);
       const { inserted } = await commitBatch(db, sqlBatch(records, ids));
-      await deps.afterCommit?.({ source: "inbox", ids, inserted });
-      tally(inserted, rows.length, dead.length);
+      await this.deps.afterCommit?.({ source: "inbox", ids, inserted });
+      this.tally(inserted, rows.length, dead.length);
       if (rows.length < settings.batchSize) return true;
     }
     return false;
-  };
-
-  let streamEmpty = false;
-  let streamError: unknown = null;
-  try {
-    streamEmpty = await drainStream();
-  } catch (e) {
-    streamError = e;
-  } finally {
-    // An acknowledgement still in flight belongs to this run: wait for it (its failure is reported too).
-    await settling.catch((e) => { streamError ??= e; });
   }
-  // The inbox fills while Redis is down, so it is drained even when the stream part failed.
-  let inboxEmpty = false;
-  try {
-    inboxEmpty = await drainInbox();
-  } catch (e) {
-    if (!streamError) throw e;
-    console.error("ingest: the inbox failed too:", e);
-  }
-  if (streamError) throw streamError;
 
-  result.drained = streamEmpty && inboxEmpty;
-  result.ms = Date.now() - started;
-  return result;
+  /** A committed batch, counted in `result`. */
+  private tally(inserted: number, processed: number, dead: number) {
+    this.result.ms = Date.now() - this.started;
+    this.result.ingested += inserted;
+    this.result.processed += processed;
+    this.result.deadLettered += dead;
+    this.result.batches++;
+  }
+
+  private spent() {
+    return Date.now() - this.started >= this.deps.settings.budgetMs;
+  }
 }

@@ -100,10 +100,11 @@ export async function claimStale(
 }
 
 /**
- * Called only after the batch is committed: dead letters written, entries acknowledged and deleted, all
- * at once (MULTI), so no acknowledged entry stays behind in the stream and no dead letter is dropped.
+ * Settles stream entries, called only after their batch is committed: dead letters written, entries
+ * acknowledged and deleted, all at once (MULTI), so no acknowledged entry stays behind in the stream and no
+ * dead letter is dropped. (An inbox batch has no entries: its dead letters alone go before its commit.)
  */
-export async function settle(redis: Redis, ids: string[], dead: DeadLetter[]): Promise<void> {
+export async function acknowledge(redis: Redis, ids: string[], dead: DeadLetter[]): Promise<void> {
   if (ids.length === 0 && dead.length === 0) return;
   const tx = redis.multi();
   for (const d of dead) tx.xadd(redisKeys.deadLetters, "*", { e: d.e, reason: d.reason, from: d.from });

@@ -8,10 +8,10 @@
  *
  * The stream has no MAXLEN: trimming could drop entries the ingest has not read yet.
  */
-import { clickInbox } from "../../db/schema.ts";
 import type { Classification } from "../shared/classify.ts";
 import type { ClickEvent } from "../shared/click-event.ts";
 import type { Db } from "../../db/client.ts";
+import { insertInboxEvents } from "../../db/queries/click-inbox.ts";
 import type { Env } from "../shared/env.ts";
 import type { AppRedis } from "../shared/redis.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
@@ -81,6 +81,6 @@ export async function recordClick({ redis, db, event, countHuman }: RecordOption
   if (failure === undefined) return "stream";
   console.error(`click ${event.id}: XADD failed (${failure}), writing it to click_inbox`);
   // Counters are live figures only; the click rows the ingest writes stay exact without them.
-  await db().insert(clickInbox).values({ id: event.id, event }).onConflictDoNothing();
+  await insertInboxEvents(db(), [event]);
   return "inbox";
 }

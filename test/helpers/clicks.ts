@@ -3,9 +3,9 @@
  * as field "e", or (Redis down) inserted into click_inbox. This is the seam to switch to the real redirect.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { clickInbox } from "../../db/schema.ts";
 import type { ClickEvent } from "../../functions/shared/click-event.ts";
 import type { Db } from "../../db/client.ts";
+import { insertInboxEvents } from "../../db/queries/click-inbox.ts";
 import { redisKeys } from "../../functions/shared/redis-keys.ts";
 
 export const UA = {
@@ -47,8 +47,7 @@ export async function xadd(redis: Redis, values: (ClickEvent | string)[]): Promi
 
 /** What the redirect does when Redis is down. */
 export async function insertInbox(db: Db, events: ClickEvent[]): Promise<void> {
-  if (!events.length) return;
-  await db.insert(clickInbox).values(events.map((e) => ({ id: e.id, event: e }))).onConflictDoNothing();
+  await insertInboxEvents(db, events);
 }
 
 export async function enqueue(deps: { redis: Redis; db: Db }, events: ClickEvent[], via: "stream" | "inbox" = "stream") {
