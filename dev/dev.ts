@@ -5,6 +5,7 @@
  * Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import net from "node:net";
@@ -56,19 +57,29 @@ stack = await orExit(startStack({
   log: (l) => console.log(`[stack] ${l}`),
 }));
 
+/** SESSION_SECRET: the environment's, else a random one made once and kept in .data/ (sessions survive restarts). */
+function sessionSecret(): string {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  const file = path.join(dataDir, "session-secret");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
 // Settings for the Worker, in a git-ignored env file (wrangler dev reads it); the environment wins.
 const vars: Record<string, string> = {
   ...stack.bindings,
   ADMIN_API_KEY: adminKey,
+  SESSION_SECRET: sessionSecret(),
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
 };
-for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "VISITOR_SALT_SECRET", "RATE_LIMIT_PER_MINUTE", "QSTASH_TOKEN",
+for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_MINUTE", "QSTASH_TOKEN",
   "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "INGEST_BATCH_SIZE", "INGEST_BUDGET_MS", "INGEST_CLAIM_IDLE_MS",
   "RAW_RETENTION_DAYS", "RETENTION_CHUNK_ROWS", "RETENTION_MAX_CHUNKS"]) {
   if (process.env[k]) vars[k] = process.env[k]!;
 }
 const envFile = path.join(dataDir, "worker.env");
-fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n");
+fs.writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n", { mode: 0o600 });
+fs.chmodSync(envFile, 0o600); // it holds secrets; an older file may have been made with the default mode
 
 wrangler = spawn(
   "npx",

@@ -7,6 +7,7 @@
  * argument is given or one names test/browser.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -63,6 +64,7 @@ const reports = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-vitest-"));
 const bindings = {
   ...stack.bindings,
   ADMIN_API_KEY,
+  SESSION_SECRET: randomBytes(32).toString("base64url"),
   PUBLIC_BASE_URL: "http://sho.rt",
   // Test files share the admin key within a minute; the limiter itself is tested with a low limit
   // passed in a modified env (test/keys.security.test.ts).

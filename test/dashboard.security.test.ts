@@ -77,8 +77,8 @@ describe("dashboard sessions", () => {
   });
 
   it("ignores a session made under another SESSION_SECRET", async () => {
-    const a = { SESSION_SECRET: "a".repeat(32) };
-    const b = { SESSION_SECRET: "b".repeat(32) };
+    const a = { SESSION_SECRET: "session-secret-a-4Qw9zRt2Lp7Xk3Vn" };
+    const b = { SESSION_SECRET: "session-secret-b-8Jd1sHf6Gm0Yc5Bu" };
     const headers = { origin: BASE, "content-type": "application/x-www-form-urlencoded" };
     const signedIn = await call("POST", "/app/login", { key: null, headers, raw: `key=${ADMIN_KEY}`, settings: a });
     const cookie = cookiePair(signedIn);
@@ -86,6 +86,21 @@ describe("dashboard sessions", () => {
     const other = await call("GET", "/app/links", { key: null, headers: { cookie }, settings: b });
     expect(same.status).not.toBe(303);
     expect(other.status).toBe(303);
+  });
+
+  it("answers a configuration problem naming SESSION_SECRET, and sets no cookie, while it is unset, weak or the admin key", async () => {
+    const headers = { origin: BASE, "content-type": "application/x-www-form-urlencoded" };
+    for (const secret of [undefined, "a".repeat(40), "abababababababababababababababab", ADMIN_KEY]) {
+      const res = await call("POST", "/app/login", { key: null, headers, raw: `key=${ADMIN_KEY}`, settings: { SESSION_SECRET: secret } });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.headers.get("set-cookie")).toBeNull();
+      const problem = (await res.json()) as { type: string; errors: { path: string }[] };
+      expect(problem.type).toBe("https://eatmyurl.dev/problems/configuration");
+      expect(problem.errors.map((e) => e.path)).toEqual(["SESSION_SECRET"]);
+    }
+    // The redirect needs no SESSION_SECRET.
+    expect((await call("GET", "/healthz", { key: null, settings: { SESSION_SECRET: undefined } })).status).toBe(200);
   });
 
   it("signs out: the cookie is cleared", async () => {

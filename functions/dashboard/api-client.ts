@@ -41,6 +41,12 @@ export function apiClient(fetchApp: AppFetch, c: Context, key: string | null): A
     const url = new URL(path, c.req.url);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, v);
     const headers = new Headers({ accept: opts.accept ?? "application/json" });
+    // The person's address goes along: the API's per-client limits (failed sign-ins) are theirs, not shared
+    // by everyone who uses the dashboard.
+    for (const name of ["cf-connecting-ip", "x-forwarded-for"]) {
+      const value = c.req.header(name);
+      if (value) headers.set(name, value);
+    }
     if (key) headers.set("authorization", `Bearer ${key}`);
     if (opts.body !== undefined) headers.set("content-type", "application/json");
     const req = new Request(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });

@@ -12,6 +12,8 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { isTimeZone } from "../analytics/zoned-time.ts";
 import type { AppEnv } from "../shared/app-env.ts";
+import { EnvError } from "../shared/env.ts";
+import { onError } from "../shared/errors.ts";
 import { apiClient, SessionRejected, type AppFetch } from "./api-client.ts";
 import { Layout, page } from "./components/layout.tsx";
 import type { DashEnv } from "./dash-env.ts";
@@ -88,6 +90,8 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
       // hono/csrf: a POST that did not come from one of our own pages.
       return page(c, <Layout title="Refused"><h1>Refused</h1><p>This form was not sent from an EatMyURL page, so nothing was changed. Go back, reload the page and try again.</p></Layout>, 403);
     }
+    // A setting the deployment lacks (SESSION_SECRET, say): the app's problem+json that names it.
+    if (err instanceof EnvError) return onError(err, c);
     console.error(`dashboard error on ${c.req.method} ${c.req.path}:`, err);
     return page(c, <Layout title="Error" session={c.var.session}><h1>Something went wrong</h1><p>The error has been logged. Try again in a moment.</p></Layout>, 500);
   });

@@ -4,7 +4,7 @@ import type { Env } from "../shared/env.ts";
 import { openSession, sealSession } from "./session.ts";
 
 describe("session cookie sealing", () => {
-  const config = { ADMIN_API_KEY: "unit-admin-key-0123456789" } as Env;
+  const config = { ADMIN_API_KEY: "unit-admin-key-0123456789", SESSION_SECRET: "unit-session-secret-7Hq2xP9wLm4Zt8Kc" } as Env;
   const session = { key: "secret-key-value", scopes: ["links:read" as const], exp: Math.floor(Date.now() / 1000) + 60 };
 
   it("round-trips, never shows the key, and refuses expired or altered values", async () => {

@@ -1,8 +1,8 @@
 /**
  * Dashboard sessions, stateless: the cookie holds the person's API key ENCRYPTED with AES-256-GCM (so the
  * key never appears in clear, in the browser or in a log of cookies) and is then signed with hono's signed
- * cookie (HMAC-SHA-256). Both keys are derived with HKDF from SESSION_SECRET, or from ADMIN_API_KEY when
- * that is unset. Chosen over a Redis session so the dashboard needs no extra store and no extra round trip;
+ * cookie (HMAC-SHA-256). Both keys are derived with HKDF from SESSION_SECRET (functions/shared/secret-keys.ts
+ * says why it has no fallback). Chosen over a Redis session so the dashboard needs no extra store and no extra round trip;
  * the price is that "sign out" cannot revoke a copied cookie before it expires (SESSION_TTL_SECONDS), which
  * is bounded, and revoking the API key ends every session made with it at once (each page calls the API).
  */
@@ -10,6 +10,7 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { Scope } from "../shared/auth/scopes.ts";
 import type { Env } from "../shared/env.ts";
+import { hkdfParams, secretBase, sessionSecret } from "../shared/secret-keys.ts";
 
 export const SESSION_COOKIE = "eatmyurl_session";
 export const SESSION_TTL_SECONDS = 12 * 3600;
@@ -29,18 +30,18 @@ interface SessionKeys {
 }
 
 const enc = new TextEncoder();
-// Isolate-lifetime memo: HKDF and key import cost a few WebCrypto calls; the secret is fixed per deployment.
+// Isolate-lifetime memo: HKDF costs a few WebCrypto calls; the secret is fixed per deployment.
 let memo: { secret: string; keys: Promise<SessionKeys> } | undefined;
 
 function sessionKeys(config: Env): Promise<SessionKeys> {
-  const secret = config.SESSION_SECRET ?? `admin-derived:${config.ADMIN_API_KEY}`;
-  if (memo?.secret !== secret) memo = { secret, keys: deriveKeys(secret) };
+  const secret = sessionSecret(config);
+  if (memo?.secret !== secret) memo = { secret, keys: deriveKeys(config) };
   return memo.keys;
 }
 
-async function deriveKeys(secret: string): Promise<SessionKeys> {
-  const base = await crypto.subtle.importKey("raw", enc.encode(secret), "HKDF", false, ["deriveBits", "deriveKey"]);
-  const params = (info: string) => ({ name: "HKDF", hash: "SHA-256", salt: enc.encode("eatmyurl dashboard session"), info: enc.encode(info) });
+async function deriveKeys(config: Env): Promise<SessionKeys> {
+  const base = await secretBase(config);
+  const params = (info: string) => hkdfParams("eatmyurl dashboard session", info);
   const sign = new Uint8Array(await crypto.subtle.deriveBits(params("cookie signature"), base, 256));
   const seal = await crypto.subtle.deriveKey(params("cookie encryption"), base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
   return { sign, seal };

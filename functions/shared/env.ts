@@ -22,10 +22,14 @@ export const envSchema = z.object({
   /** Seconds an isolate keeps a link in memory; 0 turns that cache off. */
   LINK_CACHE_SECONDS: intVar(5),
   /**
-   * Secret that signs and encrypts dashboard session cookies (at least 32 characters). When unset, a key is
-   * derived from ADMIN_API_KEY, so rotating that key also signs everyone out of the dashboard.
+   * Random secret (32 bytes or more) behind the keys that sign and encrypt dashboard sessions and sign list
+   * cursors. Required by those features (functions/shared/secret-keys.ts); the redirect runs without it.
    */
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_SECRET: z
+    .string()
+    .refine((s) => new TextEncoder().encode(s).length >= 32, "must be at least 32 bytes")
+    .refine((s) => new Set(s).size >= 8, "must be random (it has fewer than 8 distinct characters)")
+    .optional(),
   /** Milliseconds after which a Redis call on the redirect path is abandoned. */
   REDIS_TIMEOUT_MS: intVar(1000, 1),
   /**
