@@ -4,7 +4,6 @@ import { visitorHash } from "../functions/shared/visitor.ts";
 import { forwardQuery } from "../functions/redirect/respond.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";
-import { config } from "./helpers/env.ts";
 import { redis } from "./helpers/redis.ts";
 import { BROWSER_UA, Fixtures, human, humanForm } from "./helpers/redirect.ts";
 import { call } from "./helpers/worker.ts";
@@ -50,11 +49,50 @@ describe("visitor hashes", () => {
   it("never carry the IP, and change with the UTC day", async () => {
     const day1 = Date.UTC(2026, 0, 10, 23, 59, 59);
     const day2 = Date.UTC(2026, 0, 11, 0, 0, 1);
-    const a = await visitorHash(config, day1, "203.0.113.5", BROWSER_UA);
-    expect(a).toBe(await visitorHash(config, day1 - 3_600_000, "203.0.113.5", BROWSER_UA));
-    expect(a).not.toBe(await visitorHash(config, day2, "203.0.113.5", BROWSER_UA));
-    expect(a).not.toBe(await visitorHash({ ...config, VISITOR_SALT_SECRET: "another-secret-0123456789" }, day1, "203.0.113.5", BROWSER_UA));
+    const a = await visitorHash(redis, day1, "203.0.113.5", BROWSER_UA);
+    expect(a).toBe(await visitorHash(redis, day1 - 3_600_000, "203.0.113.5", BROWSER_UA));
+    expect(a).not.toBe(await visitorHash(redis, day2, "203.0.113.5", BROWSER_UA));
     expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("use a random salt per day, kept in Redis two days at most: once it is gone, no hash can be made again", async () => {
+    const now = Date.now();
+    const today = new Date(now).toISOString().slice(0, 10);
+    await call("GET", `/${(await f.link({ url: "https://dest.example/salted" })).slug}`, human());
+    const salt = await redis.get<string>(redisKeys.visitorSalt(today));
+    expect(atob(String(salt)).length).toBe(32);
+    const ttl = await redis.ttl(redisKeys.visitorSalt(today));
+    expect(ttl).toBeGreaterThan(24 * 3600 - 1); // it outlives the day its clicks arrive in...
+    expect(ttl).toBeLessThanOrEqual(2 * 24 * 3600); // ...and no more than a day after that
+    // Nothing it came from can make it again: a day whose salt was deleted hashes the same visitor anew.
+    const day = Date.UTC(2031, 4, 17, 12);
+    const before = await visitorHash(redis, day, "203.0.113.5", BROWSER_UA);
+    await visitorHash(redis, now, "203.0.113.5", BROWSER_UA); // this isolate moves on to another day
+    await redis.del(redisKeys.visitorSalt("2031-05-17"));
+    expect(await visitorHash(redis, day, "203.0.113.5", BROWSER_UA)).not.toBe(before);
+  });
+});
+
+describe("logs", () => {
+  it("never print a client address, whatever the request does", async () => {
+    const address = "198.51.100.77";
+    const printed: string[] = [];
+    const methods = ["log", "info", "warn", "error", "debug"] as const;
+    const original = methods.map((m) => console[m]);
+    for (const m of methods) console[m] = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
+    try {
+      const headers = { "cf-connecting-ip": address, "x-forwarded-for": address };
+      const link = await f.link({ url: "https://dest.example/logged", passwordHash: await hashPassword("pw") });
+      await call("GET", `/${link.slug}`, human(headers));
+      await call("POST", `/${link.slug}`, humanForm("password=wrong", headers));
+      await call("GET", `/${f.slug()}`, { ...human(headers), settings: { POSTGRES_LOOKUPS_PER_MINUTE: "1" } });
+      await call("GET", `/${f.slug()}`, { ...human(headers), settings: { POSTGRES_LOOKUPS_PER_MINUTE: "1" } });
+      await call("GET", "/api/v1/links", { key: "emu_wrongwrongwrongwrongwrongwrongwr", headers, settings: { AUTH_FAILURES_PER_MINUTE: "1" } });
+      await call("GET", "/api/v1/links", { key: "emu_wrongwrongwrongwrongwrongwrongwr", headers, settings: { AUTH_FAILURES_PER_MINUTE: "1" } });
+    } finally {
+      methods.forEach((m, i) => (console[m] = original[i]));
+    }
+    expect(printed.filter((line) => line.includes(address))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
 // Runtime types generated with workerd@1.20260426.1 2026-04-20 
 declare namespace Cloudflare {
 	interface GlobalProps {
-		mainModule: typeof import("../../workers/index");
+		mainModule: typeof import("../workers/index");
 	}
 	interface Env {
 		ASSETS: Fetcher;

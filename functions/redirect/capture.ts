@@ -12,7 +12,6 @@ import type { Classification } from "../shared/classify.ts";
 import type { ClickEvent } from "../shared/click-event.ts";
 import type { Db } from "../../db/client.ts";
 import { insertInboxEvents } from "../../db/queries/click-inbox.ts";
-import type { Env } from "../shared/env.ts";
 import type { AppRedis } from "../shared/redis.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
 import { clientIp, visitorHash } from "../shared/visitor.ts";
@@ -32,7 +31,7 @@ export interface Visit {
 }
 
 /** `dest` is where the visitor was sent; null when the destination was withheld (a preview of a limited link). */
-export async function buildClickEvent(config: Env, visit: Visit, linkId: string, dest: string | null): Promise<ClickEvent> {
+export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: string, dest: string | null): Promise<ClickEvent> {
   const { headers } = visit.request;
   const ua = headers.get("user-agent") ?? "";
   const cf = visit.request.cf as { country?: unknown; region?: unknown; city?: unknown } | undefined;
@@ -44,7 +43,7 @@ export async function buildClickEvent(config: Env, visit: Visit, linkId: string,
     ts: visit.ts,
     kind: visit.classification.kind,
     reason: visit.classification.reason,
-    visitor: await visitorHash(config, visit.ts, clientIp(headers), ua),
+    visitor: await visitorHash(redis, visit.ts, clientIp(headers), ua),
     ua: clip(ua, MAX_UA),
     referrer: clip(headers.get("referer"), MAX_TEXT),
     country: geo(cf?.country),

@@ -92,7 +92,7 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
 
 /** 429 once this visitor's lookups that reach Postgres exceed POSTGRES_LOOKUPS_PER_MINUTE. */
 async function lookupBudget(c: C): Promise<void> {
-  const who = await ipHash(c.var.config, Date.now(), clientIp(c.req.raw.headers));
+  const who = await ipHash(c.var.redis, Date.now(), clientIp(c.req.raw.headers));
   const limit = await checkRateLimit(c, "postgresLookup", who);
   if (limit && !limit.success) {
     throw new ApiError(429, "Too many unknown short links from this address; try again later.", {
@@ -112,9 +112,9 @@ function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
 /** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */
 function capture(c: C, visit: Visit, linkId: string, dest: string | null, countHuman: boolean) {
   // c.get, not c.var: each c.var access builds a fresh object from Hono's map (see serveLink).
-  const [config, redis, db, defer] = [c.get("config"), c.get("redis"), c.get("db"), c.get("defer")];
+  const [redis, db, defer] = [c.get("redis"), c.get("db"), c.get("defer")];
   defer(`click capture on /${visit.slug}`, async () => {
-    const event = await buildClickEvent(config, visit, linkId, dest);
+    const event = await buildClickEvent(redis, visit, linkId, dest);
     await recordClick({ redis, db, event, countHuman });
   });
 }
@@ -126,7 +126,7 @@ function capture(c: C, visit: Visit, linkId: string, dest: string | null, countH
  * right. If Redis cannot be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing.
  */
 async function checkPassword(c: C, link: CachedLink, visit: Visit, password: string): Promise<Response | null> {
-  const who = `${link.id}:${await ipHash(c.var.config, visit.ts, clientIp(visit.request.headers))}`;
+  const who = `${link.id}:${await ipHash(c.var.redis, visit.ts, clientIp(visit.request.headers))}`;
   const [client, all] = await Promise.all([
     peekRateLimit(c, "passwordFailure", who),
     peekRateLimit(c, "passwordFailureLink", link.id),

@@ -32,12 +32,6 @@ export const envSchema = z.object({
     .optional(),
   /** Milliseconds after which a Redis call on the redirect path is abandoned. */
   REDIS_TIMEOUT_MS: intVar(1000, 1),
-  /**
-   * Secret behind the daily salt of visitor hashes (unique visitors without keeping an IP). Optional: when
-   * unset it is derived from ADMIN_API_KEY (HMAC-SHA-256 of a fixed label), so rotating the admin key also
-   * restarts that day's unique-visitor counting. Set it to keep the two independent.
-   */
-  VISITOR_SALT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Requests per API key per minute (sliding window, @upstash/ratelimit); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: intVar(600),
   /** Failed authentications per client IP and minute before 429 (they no longer reach Postgres then). */

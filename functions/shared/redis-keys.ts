@@ -16,6 +16,8 @@ export const redisKeys = {
   deadLetters: "clicks:dead",
   /** Hash with the last ingest run: at, rows, ms, error. */
   ingestLastRun: "ingest:last",
+  /** The random salt of one UTC day's visitor hashes (functions/shared/visitor.ts), kept two days at most. */
+  visitorSalt: (day: string) => `salt:${day}`,
   /** Prefix of rate-limit keys (@upstash/ratelimit). */
   rateLimit: "ratelimit",
   /** Prefix of the wrong-password limiter of protected links (per link and salted visitor IP). */

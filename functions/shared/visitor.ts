@@ -1,42 +1,72 @@
 /**
- * Visitor identity without keeping an IP: HMAC-SHA-256 under a salt that changes every UTC day.
+ * Visitor identity without keeping an IP: HMAC-SHA-256 under a salt of the UTC day.
  *
- *   root   = VISITOR_SALT_SECRET, or HMAC(ADMIN_API_KEY, "eatmyurl visitor salt v1") when unset
- *   salt_d = HMAC(root, "YYYY-MM-DD")                     (d = the click's UTC date)
+ *   salt_d  = 32 random bytes, made by the first request of day d that needs it, kept in Redis under
+ *             salt:{YYYY-MM-DD} only until the end of the next day (while d's clicks can still arrive)
  *   visitor = hex HMAC(salt_d, ip "\n" user agent)
  *
- * The salt is never stored, so a hash cannot be reversed by enumerating IPs, and the same person has unrelated
- * hashes on two days (uniques are counted per day; longer ranges add up the days' visitors).
+ * The salt is never derived from anything and never stored past its TTL, so once it is gone no one, the
+ * operator included, can tell which address a stored hash came from by enumerating IPs (2^32 HMACs would
+ * otherwise do it for IPv4). The same person has unrelated hashes on two days (uniques are counted per day;
+ * longer ranges add up the days' visitors). No raw IP is stored or logged anywhere.
+ *
+ * If Redis cannot be asked for the day's salt, the isolate makes its own random one for the day and asks
+ * again a minute later: uniques seen through such an isolate count apart until then (an overcount during
+ * an outage), which is the price of never keeping a salt that could be re-derived.
  */
+import type { Redis } from "@upstash/redis/cloudflare";
 import { hex } from "./crypto.ts";
-import type { Env } from "./env.ts";
+import { redisKeys } from "./redis-keys.ts";
 
 const enc = new TextEncoder();
+const DAY_MS = 86_400_000;
+const RETRY_MS = 60_000;
 
 const hmacKey = (raw: BufferSource) =>
   crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 const sign = (key: CryptoKey, data: string) => crypto.subtle.sign("HMAC", key, enc.encode(data));
 
-const DAY_MS = 86_400_000;
+// The day's salt: returns the one stored, or stores the candidate (first writer wins) with its TTL. One round
+// trip; SET NX with GET needs Redis 7, which Upstash does not promise.
+const DAY_SALT = `
+local v = redis.call('GET', KEYS[1])
+if v then return v end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]
+`;
 
-// Isolate-lifetime memo of the current day's key: plain data, derived from config, and it saves two HMACs per
-// click. Keyed by the secret too, so a test or a deploy with another secret never reuses it; `start` (the UTC
-// midnight the key is for) lets a click of the same day skip formatting a date.
-let memo: { secret: string; start: number; key: Promise<CryptoKey> } | undefined;
+// Isolate-lifetime memo of the current day's key: it outlives requests so a click costs no Redis call for
+// the salt; plain data (a CryptoKey), no I/O object. `until` is when a fallback salt is asked for again.
+let memo: { start: number; key: Promise<CryptoKey>; until: number } | undefined;
 
-function dailyKey(config: Env, ts: number): Promise<CryptoKey> {
-  const secret = config.VISITOR_SALT_SECRET ?? `admin:${config.ADMIN_API_KEY}`;
-  if (memo?.secret === secret && ts >= memo.start && ts < memo.start + DAY_MS) return memo.key;
-  const start = Math.floor(ts / DAY_MS) * DAY_MS;
+function randomSalt(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+}
+
+async function fetchSalt(redis: Redis, start: number, now: number): Promise<{ salt: string; stored: boolean }> {
   const day = new Date(start).toISOString().slice(0, 10);
-  const key = (async () => {
-    const root = config.VISITOR_SALT_SECRET
-      ? enc.encode(config.VISITOR_SALT_SECRET)
-      : await sign(await hmacKey(enc.encode(config.ADMIN_API_KEY)), "eatmyurl visitor salt v1");
-    return hmacKey(await sign(await hmacKey(root), day));
-  })();
-  memo = { secret, start, key };
-  return key;
+  // Until the end of the next UTC day: clicks of day d are hashed within milliseconds of being served.
+  const ttl = Math.max(60, Math.ceil((start + 2 * DAY_MS - now) / 1000));
+  try {
+    const salt = await redis.eval<[string, number], string>(DAY_SALT, [redisKeys.visitorSalt(day)], [randomSalt(), ttl]);
+    return { salt: String(salt), stored: true };
+  } catch (e) {
+    console.error(`visitor salt of ${day} unavailable (using this isolate's own for a minute):`, e instanceof Error ? e.message : e);
+    return { salt: randomSalt(), stored: false };
+  }
+}
+
+/** The HMAC key of the day that `ts` falls in. */
+export function dailyKey(redis: Redis, ts: number, now = Date.now()): Promise<CryptoKey> {
+  const start = Math.floor(ts / DAY_MS) * DAY_MS;
+  if (memo?.start === start && now < memo.until) return memo.key;
+  const entry = { start, until: Infinity, key: Promise.resolve(null as unknown as CryptoKey) };
+  entry.key = fetchSalt(redis, start, now).then(({ salt, stored }) => {
+    if (!stored) entry.until = now + RETRY_MS;
+    return hmacKey(enc.encode(salt));
+  });
+  memo = entry;
+  return entry.key;
 }
 
 /** The client's IP: CF-Connecting-IP at the edge (set by Cloudflare), X-Forwarded-For locally. */
@@ -44,11 +74,11 @@ export function clientIp(headers: Headers): string {
   return (headers.get("cf-connecting-ip") ?? headers.get("x-forwarded-for")?.split(",")[0] ?? "").trim();
 }
 
-export async function visitorHash(config: Env, ts: number, ip: string, userAgent: string): Promise<string> {
-  return hex(await sign(await dailyKey(config, ts), `${ip}\n${userAgent}`));
+export async function visitorHash(redis: Redis, ts: number, ip: string, userAgent: string): Promise<string> {
+  return hex(await sign(await dailyKey(redis, ts), `${ip}\n${userAgent}`));
 }
 
 /** Per-IP identity (no user agent, which is free to change) for rate limits; salted like the visitor hash. */
-export async function ipHash(config: Env, ts: number, ip: string): Promise<string> {
-  return hex(await sign(await dailyKey(config, ts), `ip\n${ip}`));
+export async function ipHash(redis: Redis, ts: number, ip: string): Promise<string> {
+  return hex(await sign(await dailyKey(redis, ts), `ip\n${ip}`));
 }

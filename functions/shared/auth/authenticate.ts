@@ -46,7 +46,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
     });
   }
   const config = c.var.config;
-  const who = await ipHash(config, Date.now(), clientIp(c.req.raw.headers));
+  const who = await ipHash(c.var.redis, Date.now(), clientIp(c.req.raw.headers));
   const until = refused.get(who);
   if (until !== undefined) {
     if (until > Date.now()) throw tooMany(until);
