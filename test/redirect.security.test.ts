@@ -45,6 +45,46 @@ describe("password links", () => {
   });
 });
 
+describe("password attempts", () => {
+  it("count only wrong passwords: unlocking never uses up an attempt", async () => {
+    const link = await f.link({ url: "https://dest.example/often", passwordHash: await hashPassword("pw") });
+    const headers = { "cf-connecting-ip": "203.0.113.77" };
+    for (let i = 0; i < 12; i++) expect((await call("POST", `/${link.slug}`, humanForm("password=pw", headers))).status).toBe(303);
+    const settings = { PASSWORD_FAILURES_PER_CLIENT: "2" };
+    for (let i = 0; i < 2; i++) expect((await call("POST", `/${link.slug}`, { ...humanForm("password=no", headers), settings })).status).toBe(401);
+    const refused = await call("POST", `/${link.slug}`, { ...humanForm("password=pw", headers), settings });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("are limited per link over all addresses: rotating addresses gains nothing", async () => {
+    const link = await f.link({ url: "https://dest.example/rotated", passwordHash: await hashPassword("pw") });
+    const settings = { PASSWORD_FAILURES_PER_LINK: "5", PASSWORD_FAILURES_PER_CLIENT: "100" };
+    for (let i = 0; i < 5; i++) {
+      const res = await call("POST", `/${link.slug}`, { ...humanForm("password=guess", { "cf-connecting-ip": `2001:db8::${i + 1}` }), settings });
+      expect(res.status).toBe(401);
+    }
+    const res = await call("POST", `/${link.slug}`, { ...humanForm("password=guess", { "cf-connecting-ip": "2001:db8::99" }), settings });
+    expect(res.status).toBe(429);
+  });
+});
+
+describe("a scanner of random slugs", () => {
+  it("gets 429 past POSTGRES_LOOKUPS_PER_MINUTE lookups that reach Postgres; cached links still redirect", async () => {
+    const settings = { POSTGRES_LOOKUPS_PER_MINUTE: "5", LINK_CACHE_SECONDS: "0" };
+    const headers = { "cf-connecting-ip": "198.51.100.200" };
+    const cached = await f.link({ url: "https://dest.example/cached" });
+    expect((await call("GET", `/${cached.slug}`, human())).status).toBe(302); // filled into Redis by this visit
+    for (let i = 0; i < 5; i++) expect((await call("GET", `/${f.slug()}`, { ...human(headers), settings })).status).toBe(404);
+    const refused = await call("GET", `/${f.slug()}`, { ...human(headers), settings });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    const res = await call("GET", `/${cached.slug}`, { ...human(headers), settings });
+    expect([res.status, res.headers.get("location")]).toEqual([302, "https://dest.example/cached"]);
+  });
+});
+
 describe("visitor hashes", () => {
   it("never carry the IP, and change with the UTC day", async () => {
     const day1 = Date.UTC(2026, 0, 10, 23, 59, 59);
