@@ -1,15 +1,9 @@
 /** The live counter: clicks the redirect has counted in Redis but the pipeline has not ingested yet. */
-import { afterAll, describe, expect, it } from "vitest";
-import { getJson, LiveCounters, makeLink } from "./helpers/analytics.ts";
-import { openDb } from "./helpers/db.ts";
+import { describe, expect, it } from "vitest";
+import { getJson, liveCountersOfFile, makeLink } from "./helpers/analytics.ts";
 import { rollUpClicks } from "./helpers/rollups.ts";
 
-const { db, pool } = openDb();
-const counters = new LiveCounters();
-afterAll(async () => {
-  await counters.cleanup();
-  await pool.end();
-});
+const { db, counters } = liveCountersOfFile();
 
 describe("live counter", () => {
   it("reports the Redis counters beside the all-time ingested total, and what is still pending", async () => {

@@ -1,18 +1,12 @@
 /** Stats while the real redis-server is stopped: answered from Postgres, without the live counter. */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
-import { getJson, LiveCounters } from "./helpers/analytics.ts";
+import { getJson, liveCountersOfFile } from "./helpers/analytics.ts";
 import { control } from "./helpers/control.ts";
-import { openDb } from "./helpers/db.ts";
 import { redis } from "./helpers/redis.ts";
 import { rollUpClicks } from "./helpers/rollups.ts";
 
-const { db, pool } = openDb();
-const counters = new LiveCounters();
-afterAll(async () => {
-  await counters.cleanup();
-  await pool.end();
-});
+const { db, counters } = liveCountersOfFile();
 
 describe("live counter", () => {
   it("still answers from Postgres, with live null, while the real redis-server is down", async () => {

@@ -1,4 +1,6 @@
 /** Shared by the analytics tests: links and API keys put straight into Postgres, and stats read through the Worker. */
+import { openDb } from "./db.ts";
+import { afterAll } from "vitest";
 import { KEY_PREFIX, KEY_RANDOM_CHARS } from "../../functions/shared/auth/key-format.ts";
 import { apiKeys, links } from "../../db/schema.ts";
 import type { Db } from "../../db/client.ts";
@@ -59,4 +61,15 @@ export class LiveCounters {
   async cleanup(): Promise<void> {
     if (this.keys.length) await redis.del(...this.keys);
   }
+}
+
+/** A Postgres pool and LiveCounters for one test file; both are cleaned up after its last test. */
+export function liveCountersOfFile() {
+  const { db, pool } = openDb();
+  const counters = new LiveCounters();
+  afterAll(async () => {
+    await counters.cleanup();
+    await pool.end();
+  });
+  return { db, counters };
 }
