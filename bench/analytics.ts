@@ -15,7 +15,7 @@ import { Miniflare } from "miniflare";
 import pg from "pg";
 import { resolveRange } from "../functions/analytics/range.ts";
 import { statsQuery } from "../db/queries/stats.ts";
-import { DIMENSION_FIELDS } from "../functions/analytics/stats.ts";
+import { DIMENSION_FIELDS } from "../functions/analytics/build-stats.ts";
 import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
 import { compareWithRaw, rawStats } from "./analytics-raw.ts";
 import { emit, fmt, type BenchRow } from "./lib/report.ts";

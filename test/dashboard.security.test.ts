@@ -1,7 +1,7 @@
 /**
  * Dashboard security: who gets a session and what the cookie holds, CSRF refusals, the
  * Content-Security-Policy, and that every page needs a session. Runs the Worker in workerd against the
- * real stack; sign-in is checked by the API itself (functions/dashboard/scopes.ts).
+ * real stack; sign-in is checked by the API itself (functions/dashboard/probe-scopes.ts).
  */
 import { describe, expect, it } from "vitest";
 import { mintKey } from "./helpers/api.ts";

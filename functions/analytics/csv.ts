@@ -5,7 +5,7 @@
  * deleted link). humans/uniques are empty where they do not apply.
  */
 import type { AllStats, Stats } from "./schema.ts";
-import { DIMENSION_FIELDS } from "./stats.ts";
+import { DIMENSION_FIELDS } from "./build-stats.ts";
 
 type Cell = string | number | null;
 

@@ -9,7 +9,7 @@ import { readLive } from "./live.ts";
 import { resolveRange } from "./range.ts";
 import { readStats } from "../../db/queries/stats.ts";
 import type { StatsQuery } from "./schema.ts";
-import { buildStats, DIMENSION_FIELDS } from "./stats.ts";
+import { buildStats, DIMENSION_FIELDS } from "./build-stats.ts";
 
 const LINK_DIMS: Dimension[] = DIMENSION_FIELDS.map(([d]) => d);
 const ALL_DIMS: Dimension[] = [...LINK_DIMS, "link"];

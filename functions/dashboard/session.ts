@@ -18,7 +18,7 @@ export const SESSION_TTL_SECONDS = 12 * 3600;
 export interface Session {
   /** The API key every dashboard action is made with. */
   key: string;
-  /** What the key held at sign-in (functions/dashboard/scopes.ts); decides only which pages are offered. */
+  /** What the key held at sign-in (functions/dashboard/probe-scopes.ts); decides only which pages are offered. */
   scopes: Scope[];
   /** Epoch seconds after which the session is refused even if the browser still sends it. */
   exp: number;

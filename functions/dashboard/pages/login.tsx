@@ -1,6 +1,6 @@
 import type { Scope } from "../../shared/auth/scopes.ts";
 import { SessionRejected } from "../api-client.ts";
-import { probeScopes } from "../scopes.ts";
+import { probeScopes } from "../probe-scopes.ts";
 import { Field } from "../components/field.tsx";
 import { Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";

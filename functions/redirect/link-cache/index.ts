@@ -9,6 +9,6 @@
  */
 export { isLink, MISSING, toCachedLink, type CacheEntry, type CachedLink } from "./entry.ts";
 export { fillLinkCache } from "./fill.ts";
-export { getLink, LinkStoreUnavailable, type LookupServices } from "./get.ts";
+export { getLink, LinkStoreUnavailable, type LookupServices } from "./get-link.ts";
 export { redisStore, tombstoneOf, TOMBSTONE_TTL_SECONDS } from "./redis-tier.ts";
 export { invalidate, writeThrough } from "./write-through.ts";
