@@ -5,6 +5,7 @@
  * stack. Seeds 10 M clicks (--quick: 100 k). Prints a Markdown table; not a test (times vary by machine).
  * Ends with the BENCH_ROWS line that `npm run bench` (bench/run.ts) gathers into its one table.
  */
+import { KEY_PREFIX, KEY_RANDOM_CHARS } from "../functions/shared/auth/key-format.ts";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -49,6 +50,8 @@ try {
   log(`# analytics benchmark (${TOTAL.toLocaleString()} clicks${quick ? ", --quick" : ""})\n`);
   stack = await startStack({ log: (l) => log(`  ${l}`) });
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 4 });
+  // An idle connection cut when the stack stops (after an error, say) must not mask that error with its own.
+  pool.on("error", (e) => log(`postgres pool: ${e.message}`));
   log("seeding:");
   const { end } = await seed(pool, TOTAL, log);
 
@@ -68,7 +71,9 @@ try {
   const base = await mf.ready;
 
   // An analytics:read key, so every call pays for its key lookup as a real client's would.
-  const key = `emu_bench_${randomBytes(16).toString("hex")}`;
+  // In the shape of a minted key: the Worker refuses any other shape before looking it up.
+  const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const key = KEY_PREFIX + Array.from(randomBytes(KEY_RANDOM_CHARS), (b) => base62[b % 62]).join("");
   await pool.query("insert into api_keys (id, name, prefix, hash, scopes) values ('bench', 'bench', $1, $2, '{analytics:read}')", [
     key.slice(0, 12), createHash("sha256").update(key).digest("hex"),
   ]);
