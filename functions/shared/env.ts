@@ -67,6 +67,11 @@ export const envSchema = z.object({
   INGEST_COMMIT_BYTES: intVar(6_000_000, 10_000),
   /** Deliveries without a commit (runs that died on it) after which a stream entry becomes a dead letter. */
   INGEST_MAX_DELIVERIES: intVar(5, 3, 100),
+  /**
+   * Milliseconds a retention run may go on deleting chunks while a full chunk was deleted: it clears any
+   * backlog a minute's ingest can make. 0 keeps the fixed bound of RETENTION_MAX_CHUNKS chunks a run instead.
+   */
+  RETENTION_BUDGET_MS: intVar(10_000, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;
