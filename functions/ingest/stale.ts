@@ -42,9 +42,11 @@ export const tooLargeReason = (bytes: number) =>
 export async function drainStale(run: StaleRun): Promise<void> {
   const s = run.settings;
   const sizer = new ReadSizer(s.redisBytes, s.batchSize);
+  // An XPENDING reply holds under 80 bytes an entry (id, consumer, idle time, count).
+  const scan = Math.max(1, Math.min(s.batchSize, Math.floor(s.redisBytes / 80)));
   let start = "-";
   while (!run.spent()) {
-    const pending = await pendingIdle(run.redis, start, s.batchSize, s.claimIdleMs);
+    const pending = await pendingIdle(run.redis, start, scan, s.claimIdleMs);
     if (!pending.length) return;
     start = `(${pending[pending.length - 1].id}`;
     for (const [deliveries, ids] of byDeliveries(pending)) {
@@ -55,7 +57,7 @@ export async function drainStale(run: StaleRun): Promise<void> {
       const cap = staleBatchCap(deliveries, s.batchSize, s.maxDeliveries);
       for (let i = 0; i < ids.length && !run.spent(); i += cap) await retry(run, sizer, ids.slice(i, i + cap), deliveries);
     }
-    if (pending.length < s.batchSize) return;
+    if (pending.length < scan) return;
   }
 }
 

@@ -122,7 +122,8 @@ export async function fetchEntries(
       if (!tooLarge(e)) throw e;
       if (count > 1) { sizer.refused(); continue; }
       // Even alone it is too large: the next wanted entry is asked by its own id, so the culprit is known.
-      const next = ids.find((id) => !found.has(id) && !unreadable.includes(id) && idAfter(id, start))!;
+      const next = ids.find((id) => !found.has(id) && !unreadable.includes(id) && idAfter(id, start));
+      if (next === undefined) break; // what is left of the span is no entry of ours
       const one = await redis.exec<RawEntry[]>(["XRANGE", redisKeys.clickStream, next, next]).catch((e2) => {
         if (!tooLarge(e2)) throw e2;
         unreadable.push(next);
