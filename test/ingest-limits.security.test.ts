@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { CAPTURE_MAX_CHARS, entryReplyBytes, MAX_ENTRY_REPLY_BYTES, safeCount } from "../functions/ingest/limits.ts";
+import { CAPTURE_MAX_CHARS, entryReplyBytes, MAX_ENTRY_REPLY_BYTES, safeCount, utf8Bytes } from "../functions/ingest/limits.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { bindings } from "./helpers/env.ts";
 import { Fixtures, human } from "./helpers/redirect.ts";
@@ -55,6 +55,12 @@ describe("what a client can put in a click", () => {
     // The characters that grow most, at every field's limit: exactly the bound.
     const worst = Object.fromEntries(Object.entries(c).map(([k, n]) => [k, "\u0001".repeat(n)]));
     expect(entryReplyBytes(JSON.stringify({ ...worst, ts: Number.MAX_SAFE_INTEGER }))).toBe(MAX_ENTRY_REPLY_BYTES);
+  });
+
+  it("counts UTF-8 bytes as TextEncoder does", () => {
+    const codePoint = fc.oneof(fc.integer({ min: 0, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff }));
+    const text = fc.array(codePoint, { maxLength: 50 }).map((cps) => String.fromCodePoint(...cps));
+    fc.assert(fc.property(text, (t) => utf8Bytes(t) === new TextEncoder().encode(t).length));
   });
 
   it("a read of safeCount(budget) of the largest entries fits the budget through the Upstash REST API", async () => {
