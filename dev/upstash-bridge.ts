@@ -9,6 +9,9 @@
  * browsers send one on every cross-origin request, the Worker's fetch and Node's never do, so a web page open
  * in the developer's browser cannot use the bridge even if it guessed the token. With `Upstash-Encoding: base64` every string in a reply
  * (nested too) is base64 of its raw bytes, as Upstash does, so binary and unicode values survive.
+ * With `maxRequestBytes` / `maxReplyBytes` (off unless given) a request body or a reply over that many bytes
+ * is answered as Upstash answers one over its max request size: 400 {"error": "ERR max request size
+ * exceeded"}, the command having run (a reply's size is known only once it has).
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
@@ -39,12 +42,26 @@ export function encodeReply(value: Reply, base64: boolean): Encoded {
 const isCommand = (c: unknown): c is (string | number)[] =>
   Array.isArray(c) && c.length > 0 && c.every((a) => typeof a === "string" || typeof a === "number");
 
-/** The request body as text; plain events, cheaper per request than an async iterator. */
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** What Upstash answers to a request or reply over its max request size. */
+export const TOO_LARGE = "ERR max request size exceeded";
+
+/**
+ * The request body as text, or null once it is over `max` bytes (the rest is read and dropped); plain events,
+ * cheaper per request than an async iterator.
+ */
+function readBody(req: http.IncomingMessage, max = Infinity): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= max) chunks.push(c);
+      else chunks.length = 0;
+    });
+    req.on("end", () => {
+      if (size > max) return resolve(null);
+      resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
   });
 }
@@ -91,7 +108,17 @@ function scriptTranslator() {
   };
 }
 
-export async function startUpstashBridge(opts: { redisUrl: string; token: string; port?: number }): Promise<UpstashBridge> {
+export interface BridgeOptions {
+  redisUrl: string;
+  token: string;
+  port?: number;
+  /** Refuse request bodies over this many bytes, as Upstash does (off when not given). */
+  maxRequestBytes?: number;
+  /** Refuse replies over this many bytes, as Upstash does (off when not given). */
+  maxReplyBytes?: number;
+}
+
+export async function startUpstashBridge(opts: BridgeOptions): Promise<UpstashBridge> {
   // RESP2 on purpose: RESP3 changes the shape of stream replies. No offline queue: a stopped
   // redis-server must fail requests at once, as Upstash being unreachable would.
   // Not ioredis' enableAutoPipelining: it drops the command name of callBuffer() (ioredis 5.9 re-adds it for
@@ -124,15 +151,22 @@ export async function startUpstashBridge(opts: { redisUrl: string; token: string
 
   const server = http.createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
+      let text = JSON.stringify(body);
+      if (status === 200 && opts.maxReplyBytes !== undefined && Buffer.byteLength(text) > opts.maxReplyBytes) {
+        status = 400;
+        text = JSON.stringify({ error: TOO_LARGE });
+      }
       res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+      res.end(text);
     };
     if (req.headers.origin !== undefined) return send(403, { error: "browser requests are refused" });
     if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: "Unauthorized" });
     if (req.method !== "POST") return send(405, { error: "only POST is supported" });
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(req));
+      const text = await readBody(req, opts.maxRequestBytes);
+      if (text === null) return send(400, { error: TOO_LARGE });
+      body = JSON.parse(text);
     } catch {
       return send(400, { error: "ERR invalid JSON body" });
     }

@@ -110,3 +110,49 @@ describe("POST /api/v1/ingest/flush signed by QStash", () => {
     await expectProblem(res, 401, /QSTASH_CURRENT_SIGNING_KEY/);
   });
 });
+
+describe("POST /api/v1/ingest/flush with a large body", () => {
+  const MB = 1024 * 1024;
+  /** 90 MB, produced only as it is read; `pulled` says how much was. */
+  function body90MB() {
+    const source = { pulled: 0 };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (source.pulled >= 90 * MB) return c.close();
+        source.pulled += 64 * 1024;
+        c.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    return { stream, source };
+  }
+
+  it("answers 413 problem+json before reading it whole, signed, with the admin key or neither, and runs nothing", async () => {
+    await xadd(s.redis, [makeClick()]);
+    const before = await streamLength();
+    const lastRun = await s.redis.exec(["HGET", redisKeys.ingestLastRun, "at"]);
+    const signature = await signQStash({ key: QSTASH_KEYS.QSTASH_CURRENT_SIGNING_KEY, url: FLUSH_URL });
+
+    const streamed = body90MB();
+    const signed = await call("POST", FLUSH_URL, { key: null, raw: streamed.stream, headers: { "upstash-signature": signature }, settings: QSTASH_KEYS });
+    await expectProblem(signed, 413, /larger than 8192 bytes/);
+    expect(streamed.source.pulled).toBeLessThan(MB); // refused after the first KiBs, not after 90 MB
+
+    const declared = body90MB();
+    const headers = { "content-length": String(90 * MB) };
+    await expectProblem(await call("POST", FLUSH_URL, { raw: declared.stream, headers }), 413, /larger than 8192 bytes/);
+    await expectProblem(await call("POST", FLUSH_URL, { key: null, raw: body90MB().stream, headers }), 413);
+    expect(declared.source.pulled).toBeLessThan(MB);
+
+    expect(await streamLength()).toBe(before);
+    expect(await s.redis.exec(["HGET", redisKeys.ingestLastRun, "at"])).toEqual(lastRun);
+  });
+
+  it("still accepts a small signed body", async () => {
+    const body = JSON.stringify({ note: "x".repeat(4000) });
+    const res = await call("POST", FLUSH_URL, {
+      key: null, raw: body, settings: QSTASH_KEYS,
+      headers: { "upstash-signature": await signQStash({ key: QSTASH_KEYS.QSTASH_CURRENT_SIGNING_KEY, url: FLUSH_URL, body }) },
+    });
+    expect(res.status).toBe(200);
+  });
+});

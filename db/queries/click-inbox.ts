@@ -7,7 +7,7 @@
  * same round trip. On its own it would be a second round trip per inbox batch, and no longer atomic with
  * the insert.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { inArray, sql, type SQL } from "drizzle-orm";
 import type { ClickEvent } from "../../functions/shared/click-event.ts";
 import type { Db } from "../client.ts";
 import { clickInbox } from "../schema.ts";
@@ -24,14 +24,28 @@ export interface InboxRow {
   event: unknown;
 }
 
-/** The oldest inbox rows: clicks the redirect wrote to Postgres while Redis was down. */
-export function readInbox(db: Db, limit: number): Promise<InboxRow[]> {
-  return db
-    // `event` as the driver parses jsonb: the column's own decoder would parse a JSON string value once more.
-    .select({ id: clickInbox.id, event: sql<unknown>`${clickInbox.event}` })
-    .from(clickInbox)
-    .orderBy(clickInbox.receivedAt, clickInbox.id)
-    .limit(limit);
+/**
+ * The oldest inbox rows: clicks the redirect wrote to Postgres while Redis was down. At most `limit` rows,
+ * and, past the first, only while their events add up to `maxBytes` (of JSON text): a reply and a batch
+ * bounded in bytes as the stream's are.
+ */
+export async function readInbox(db: Db, limit: number, maxBytes = Number.MAX_SAFE_INTEGER): Promise<InboxRow[]> {
+  // `event` as the driver parses jsonb: the column's own decoder would parse a JSON string value once more.
+  const r = await db.execute<{ id: string; event: unknown }>(sql`
+    select id, event from (
+      select id, event, received_at, row_number() over w as n,
+             sum(octet_length(event::text)) over w as upto
+      from (select id, event, received_at from ${clickInbox} order by received_at, id limit ${limit}) oldest
+      window w as (order by received_at, id)
+    ) t
+    where n = 1 or upto <= ${maxBytes}
+    order by received_at, id`);
+  return r.rows;
+}
+
+/** Deletes inbox rows by click id (rows set aside as dead letters after their batch's commit). */
+export async function deleteInboxRows(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length) await db.delete(clickInbox).where(inArray(clickInbox.id, [...ids]));
 }
 
 /** What waits in the inbox: its rows, and when the oldest arrived (epoch ms; null when it is empty). */

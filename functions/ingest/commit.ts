@@ -101,7 +101,7 @@ export async function commitBatch(db: Db, batch: SqlBatch): Promise<CommitResult
 }
 
 /** The SQLSTATE of a Postgres error, also when the ORM wraps it. */
-function sqlState(e: unknown): string | undefined {
+export function sqlState(e: unknown): string | undefined {
   for (let x: unknown = e; x instanceof Error; x = x.cause) {
     if ("code" in x && typeof x.code === "string") return x.code;
   }

@@ -6,85 +6,29 @@
  *   read (entries become pending) -> parse and enrich (unusable ones set aside as dead letters)
  *   -> ONE transaction: raw insert ON CONFLICT DO NOTHING + rollups of the inserted rows (+ inbox delete)
  *   -> acknowledge (dead letters, XACK, XDEL in one MULTI).
- * A crash before the commit: nothing written, the entries stay pending and are claimed again later.
+ * Reads, batches and requests are bounded in bytes as well as in count (limits.ts, fresh.ts, batch.ts).
+ * A crash before the commit: nothing written, the entries stay pending and are taken over later, counting
+ * one more delivery; an entry whose batch kills every run ends up alone and a dead letter (stale.ts).
  * A crash after the commit, before the acknowledgement: the entries are delivered again, their insert
  * finds every id present, so nothing is counted twice; then they are acknowledged.
- * Postgres down: the transaction fails, nothing is acknowledged, the run stops and reports the error.
+ * Postgres down: the transaction fails, nothing is acknowledged, the run stops and reports the error
+ * (entries it had taken over are handed back, their delivery not counted).
+ * Postgres refusing a click's data: the batch is split until that click is alone, and it alone becomes a
+ * dead letter (isolate.ts).
  */
-import type { Redis } from "@upstash/redis/cloudflare";
-import type { Db } from "../../db/client.ts";
-import { readInbox } from "../../db/queries/click-inbox.ts";
-import type { Env } from "../shared/env.ts";
-import { parseClick, type ClickRecord } from "./enrich.ts";
-import { commitBatch, sqlBatch, type SqlBatch } from "./commit.ts";
-import { acknowledge, claimStale, ensureGroup, readNew, type DeadLetter, type StreamEntry } from "./stream.ts";
+import { deleteInboxRows, readInbox } from "../../db/queries/click-inbox.ts";
+import { prepare, type StreamBatch } from "./batch.ts";
+import { sqlBatch } from "./commit.ts";
+import { FreshReader } from "./fresh.ts";
+import { commitIsolating, type Refusal } from "./isolate.ts";
+import { ReadSizer } from "./limits.ts";
+import { emptyIngestResult, resolveSettings, type IngestDeps, type IngestResult, type Settings } from "./settings.ts";
+import { drainStale } from "./stale.ts";
+import { acknowledge, claim, compareIds, ensureGroup, fetchEntries, type DeadLetter } from "./stream.ts";
 
-export interface IngestSettings {
-  batchSize: number;
-  budgetMs: number;
-  claimIdleMs: number;
-}
-
-export const ingestSettings = (env: Env): IngestSettings => ({
-  batchSize: env.INGEST_BATCH_SIZE,
-  budgetMs: env.INGEST_BUDGET_MS,
-  claimIdleMs: env.INGEST_CLAIM_IDLE_MS,
-});
-
-/** A batch just committed, as afterCommit sees it. */
-export interface CommittedBatch {
-  source: "stream" | "inbox";
-  /** Stream entry ids or inbox click ids of the batch. */
-  ids: string[];
-  inserted: number;
-}
-
-export interface IngestDeps {
-  redis: Redis;
-  db: Db;
-  settings: IngestSettings;
-  /** Runs between the commit and the acknowledgement of each batch (tests simulate a crash there). */
-  afterCommit?: (batch: CommittedBatch) => void | Promise<void>;
-}
-
-export interface IngestResult {
-  /** Clicks inserted (new rows) by this run. */
-  ingested: number;
-  /** Entries and inbox rows processed, duplicates and dead letters included. */
-  processed: number;
-  deadLettered: number;
-  batches: number;
-  /** False when the time budget ran out before the stream and the inbox were empty. */
-  drained: boolean;
-  ms: number;
-}
-
-/** A batch parsed and enriched: the clicks to commit, and the entries set aside as dead letters. */
-interface PreparedBatch {
-  records: ClickRecord[];
-  dead: DeadLetter[];
-}
-
-/** Parses and enriches a batch; a click id seen twice in it (stream and inbox, a retried XADD) goes once. */
-export function prepare(items: { from: string; e: unknown }[], now = Date.now()): PreparedBatch {
-  const records: ClickRecord[] = [];
-  const dead: DeadLetter[] = [];
-  const seen = new Set<string>();
-  for (const item of items) {
-    const p = parseClick(item.e, now);
-    if (!p.ok) {
-      const e = typeof item.e === "string" ? item.e : item.e == null ? "" : JSON.stringify(item.e);
-      dead.push({ from: item.from, e, reason: p.reason });
-    } else if (!seen.has(p.record.id)) {
-      seen.add(p.record.id);
-      records.push(p.record);
-    }
-  }
-  return { records, dead };
-}
-
-export const emptyIngestResult = (): IngestResult =>
-  ({ ingested: 0, processed: 0, deadLettered: 0, batches: 0, drained: false, ms: 0 });
+export { prepare } from "./batch.ts";
+export { emptyIngestResult, ingestSettings } from "./settings.ts";
+export type { BatchToCommit, CommittedBatch, IngestDeps, IngestResult, IngestSettings } from "./settings.ts";
 
 /**
  * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
@@ -99,35 +43,27 @@ export async function runIngest(deps: IngestDeps, result = emptyIngestResult()):
   return run.finish(stream.empty && inboxEmpty);
 }
 
-interface StreamBatch {
-  sql: SqlBatch;
-  dead: DeadLetter[];
-  ids: string[];
-  /** Pending ids whose entry is gone: acknowledged with the batch. */
-  gone: string[];
-}
-
-function streamBatch(entries: StreamEntry[], gone: string[] = []): StreamBatch {
-  const { records, dead } = prepare(entries.map((x) => ({ from: x.id, e: x.e })));
-  return { sql: sqlBatch(records), dead, ids: entries.map((x) => x.id), gone };
-}
-
 /**
  * One run's steps and the promises it keeps in flight.
  *
  * Stream batches are pipelined: two commits run side by side (commit.ts says why that is safe), the
  * next batch is read and enriched meanwhile, and acknowledgements overlap later commits. Each batch
  * is still acknowledged only after its own commit; a batch left behind by an error is simply pending, and
- * claimed again later (a committed one then inserts and counts nothing).
+ * taken over again later (a committed one then inserts and counts nothing).
  */
 class IngestRun {
   private readonly started = Date.now();
+  private readonly s: Settings;
+  private readonly fresh: FreshReader;
   /** The last acknowledgement queued: each waits for the one before it, so they run one at a time, in order. */
   private acks: Promise<void> = Promise.resolve();
   /** The last stream commit started (its acknowledgement is queued once it is done). */
   private committing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: IngestDeps, private readonly result: IngestResult) {}
+  constructor(private readonly deps: IngestDeps, private readonly result: IngestResult) {
+    this.s = resolveSettings(deps.settings);
+    this.fresh = new FreshReader(deps.redis, this.s);
+  }
 
   /** The stream part: what dead runs left, then the new entries. Its error is returned, for the inbox to go first. */
   async drainStream(): Promise<{ empty: boolean; error: unknown }> {
@@ -135,8 +71,17 @@ class IngestRun {
     let error: unknown = null;
     try {
       await ensureGroup(this.deps.redis);
-      await this.drainStale();
-      empty = await this.drainNew();
+      await drainStale({
+        redis: this.deps.redis,
+        settings: this.s,
+        spent: () => this.spent(),
+        commit: (b) => this.commitStream(b),
+        settle: async (ids, dead) => {
+          await acknowledge(this.deps.redis, ids, dead, this.s.redisBytes);
+          this.tally(0, ids.length, dead.length);
+        },
+      });
+      empty = (await this.drainNew()) && !this.fresh.refusedOnce;
     } catch (e) {
       error = e;
     } finally {
@@ -166,20 +111,9 @@ class IngestRun {
     return this.result;
   }
 
-  /** 1. What dead runs left pending. Scanned once a run; entries this run holds are never idle enough. */
-  private async drainStale() {
-    const { redis, settings } = this.deps;
-    let cursor = "0-0";
-    do {
-      const claim = await claimStale(redis, cursor, settings.batchSize, settings.claimIdleMs);
-      cursor = claim.cursor;
-      if (claim.entries.length || claim.gone.length) await this.commitStream(streamBatch(claim.entries, claim.gone));
-    } while (cursor !== "0-0" && !this.spent());
-  }
-
   /**
-   * 2. New entries, one batch read ahead and two commits in flight, so Postgres always has the next
-   *    statement (a second core works on it where the two touch different rows). True once the stream is empty.
+   * New entries, one batch read ahead and two commits in flight, so Postgres always has the next
+   * statement (a second core works on it where the two touch different rows). True once the stream is empty.
    */
   private async drainNew(): Promise<boolean> {
     try {
@@ -205,7 +139,7 @@ class IngestRun {
 
   /** The next batch, read and enriched while the current ones commit. */
   private readAhead(): Promise<StreamBatch> {
-    const p = readNew(this.deps.redis, this.deps.settings.batchSize).then((entries) => streamBatch(entries));
+    const p = this.fresh.next();
     p.catch(() => {}); // awaited by readAndCommit, or abandoned (its entries stay pending) when a commit fails
     return p;
   }
@@ -220,34 +154,61 @@ class IngestRun {
 
   /**
    * Commits a stream batch, then queues its acknowledgement behind the previous batch's and waits for that
-   * previous one only: this batch's acknowledgement overlaps the next commit.
+   * previous one only: this batch's acknowledgement overlaps the next commit. A stale batch whose commit
+   * fails is handed back (stale.ts): the failure was Postgres's, not its entries'.
    */
   private async commitStream(b: StreamBatch) {
-    const { inserted } = await commitBatch(this.deps.db, b.sql);
-    await this.deps.afterCommit?.({ source: "stream", ids: b.ids, inserted });
+    const { redis, db } = this.deps;
+    await this.deps.beforeCommit?.({ ids: b.ids, clicks: [...b.entryOf.keys()] });
+    let committed;
+    try {
+      committed = await commitIsolating(db, b.sql);
+    } catch (e) {
+      if (b.prior !== undefined) await claim(redis, b.ids, b.prior, 0).catch((e2) => console.error("ingest: could not hand entries back:", e2));
+      throw e;
+    }
+    const dead = [...b.dead, ...(await this.streamLetters(committed.refused, b.entryOf))];
+    await this.deps.afterCommit?.({ source: "stream", ids: b.ids, inserted: committed.inserted });
     const previous = this.acks;
-    this.acks = previous.then(() => acknowledge(this.deps.redis, [...b.ids, ...b.gone], b.dead));
+    this.acks = previous.then(() => acknowledge(redis, [...b.ids, ...b.gone], dead, this.s.redisBytes));
     this.acks.catch(() => {}); // surfaced by the next await of `acks`, not as an unhandled rejection
     await previous;
-    this.tally(inserted, b.ids.length + b.gone.length, b.dead.length);
+    this.tally(committed.inserted, b.ids.length + b.gone.length, dead.length);
+  }
+
+  /** Dead letters of clicks Postgres refused, with their entries' original values (still in the stream). */
+  private async streamLetters(refused: Refusal[], entryOf: Map<string, string>): Promise<DeadLetter[]> {
+    if (!refused.length) return [];
+    const from = refused.map((r) => entryOf.get(r.record.id)!);
+    const sizer = new ReadSizer(this.s.redisBytes, from.length);
+    const { entries } = await fetchEntries(this.deps.redis, [...from].sort(compareIds), sizer);
+    const e = new Map(entries.map((x) => [x.id, x.e ?? ""]));
+    return refused.map((r, i) => ({ from: from[i], e: e.get(from[i]) ?? "", reason: r.reason }));
   }
 
   /**
-   * 3. Inbox batches, one at a time, until the inbox is empty (true) or the time budget is spent (false).
-   *    Dead letters go to Redis before the rows leave the inbox.
+   * Inbox batches, one at a time, until the inbox is empty (true) or the time budget is spent (false),
+   * bounded in bytes like stream batches. Dead letters go to Redis before the rows leave the inbox.
    */
   private async inboxBatches(): Promise<boolean> {
-    const { redis, db, settings } = this.deps;
+    const { redis, db } = this.deps;
+    const { batchSize, commitBytes, redisBytes } = this.s;
     while (!this.spent()) {
-      const rows = await readInbox(db, settings.batchSize);
+      const rows = await readInbox(db, batchSize, commitBytes);
       if (rows.length === 0) return true;
       const { records, dead } = prepare(rows.map((r) => ({ from: `inbox:${r.id}`, e: r.event })));
-      await acknowledge(redis, [], dead);
+      await acknowledge(redis, [], dead, redisBytes);
       const ids = rows.map((r) => r.id);
-      const { inserted } = await commitBatch(db, sqlBatch(records, ids));
+      const { inserted, refused } = await commitIsolating(db, sqlBatch(records, ids));
+      if (refused.length) {
+        const events = new Map(rows.map((r) => [r.id, r.event]));
+        await acknowledge(redis, [], refused.map((r) => ({
+          from: `inbox:${r.record.id}`, e: JSON.stringify(events.get(r.record.id) ?? null), reason: r.reason,
+        })), redisBytes);
+        await deleteInboxRows(db, refused.map((r) => r.record.id));
+      }
       await this.deps.afterCommit?.({ source: "inbox", ids, inserted });
-      this.tally(inserted, rows.length, dead.length);
-      if (rows.length < settings.batchSize) return true;
+      this.tally(inserted, rows.length, dead.length + refused.length);
     }
     return false;
   }
@@ -262,6 +223,6 @@ class IngestRun {
   }
 
   private spent() {
-    return Date.now() - this.started >= this.deps.settings.budgetMs;
+    return Date.now() - this.started >= this.s.budgetMs;
   }
 }

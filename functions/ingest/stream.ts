@@ -1,12 +1,14 @@
 /**
  * The Redis half of ingestion: the click stream read through a consumer group, so an entry stays pending
  * (delivered, not acknowledged) until its batch is committed to Postgres; a run that dies leaves its
- * entries pending and a later run claims them (XAUTOCLAIM) once they have been idle long enough.
+ * entries pending and a later run takes them over (XPENDING, then XCLAIM) once they have been idle long enough.
  * Acknowledged entries are deleted, so the stream's length is exactly what is not yet ingested.
+ * Every request and reply here stays under a byte budget (limits.ts says how), and nothing needs Redis 7.
  */
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "../shared/env.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
+import { DEFAULT_REDIS_BYTES, tooLarge, utf8Bytes, type ReadSizer } from "./limits.ts";
 
 /**
  * One consumer name for every run: consumers are only bookkeeping here (each XREADGROUP ">" hands out
@@ -78,41 +80,129 @@ export async function readNew(redis: Redis, count: number): Promise<StreamEntry[
   return (reply?.[0]?.[1] ?? []).map(toEntry);
 }
 
+/** A pending entry idle long enough to take over, and how many times it was delivered without being committed. */
+export interface Pending {
+  id: string;
+  deliveries: number;
+}
+
 /**
- * Entries delivered to a run that never acknowledged them and idle for `minIdleMs`: taken over by this run.
- * `cursor` starts at "0-0"; the returned cursor is "0-0" once the whole pending list has been scanned.
- * `gone` are pending ids whose entry no longer exists (nothing to ingest: they only need acknowledging).
+ * Pending entries idle for `minIdleMs` (their run died, or failed and handed them back), oldest first, from
+ * `start` ("-", or "(<id>" to go on after an id). XPENDING's reply is a few dozen bytes an entry, whatever
+ * the entries hold; IDLE is Redis 6.2.
  */
-export async function claimStale(
-  redis: Redis,
-  cursor: string,
-  count: number,
-  minIdleMs: number,
-): Promise<{ cursor: string; entries: StreamEntry[]; gone: string[] }> {
-  const [next, claimed, deleted] = await redis.exec<[string, RawEntry[], string[]?]>([
-    "XAUTOCLAIM", redisKeys.clickStream, redisKeys.clickGroup, CONSUMER, minIdleMs, cursor, "COUNT", count,
+export async function pendingIdle(redis: Redis, start: string, count: number, minIdleMs: number): Promise<Pending[]> {
+  const reply = await redis.exec<[string, string, number, number][]>([
+    "XPENDING", redisKeys.clickStream, redisKeys.clickGroup, "IDLE", minIdleMs, start, "+", count,
   ]);
-  const entries: StreamEntry[] = [];
-  const gone = [...(deleted ?? [])];
-  // Redis 6.2 reports a deleted entry inline with nil fields; 7.x lists it apart (and drops it itself).
-  for (const raw of claimed ?? []) (raw?.[1] ? entries.push(toEntry(raw)) : raw && gone.push(raw[0]));
-  return { cursor: next, entries, gone };
+  return (reply ?? []).map(([id, , , n]) => ({ id, deliveries: Number(n) }));
+}
+
+/**
+ * Reads the entries of `ids` (ascending) with XRANGE over their span, which changes nothing: a reply refused
+ * as too large is asked again smaller, and one entry that no reply can carry is named in `unreadable`.
+ * `gone` are ids whose entry no longer exists.
+ */
+export async function fetchEntries(
+  redis: Redis,
+  ids: readonly string[],
+  sizer: ReadSizer,
+): Promise<{ entries: StreamEntry[]; gone: string[]; unreadable: string[] }> {
+  const wanted = new Set(ids);
+  const found = new Map<string, StreamEntry>();
+  const unreadable: string[] = [];
+  const end = ids[ids.length - 1];
+  let start = ids[0];
+  while (found.size + unreadable.length < wanted.size) {
+    const count = sizer.next();
+    let raw: RawEntry[];
+    try {
+      raw = (await redis.exec<RawEntry[]>(["XRANGE", redisKeys.clickStream, start, end, "COUNT", count])) ?? [];
+    } catch (e) {
+      if (!tooLarge(e)) throw e;
+      if (count > 1) { sizer.refused(); continue; }
+      // Even alone it is too large: the next wanted entry is asked by its own id, so the culprit is known.
+      const next = ids.find((id) => !found.has(id) && !unreadable.includes(id) && idAfter(id, start));
+      if (next === undefined) break; // what is left of the span is no entry of ours
+      const one = await redis.exec<RawEntry[]>(["XRANGE", redisKeys.clickStream, next, next]).catch((e2) => {
+        if (!tooLarge(e2)) throw e2;
+        unreadable.push(next);
+        return [] as RawEntry[];
+      });
+      for (const r of one) found.set(r[0], toEntry(r));
+      start = `(${next}`;
+      continue;
+    }
+    const entries = raw.map(toEntry);
+    sizer.fitted(entries);
+    for (const x of entries) if (wanted.has(x.id)) found.set(x.id, x);
+    if (raw.length < count) break;
+    start = `(${raw[raw.length - 1][0]}`;
+  }
+  const gone = ids.filter((id) => !found.has(id) && !unreadable.includes(id));
+  return { entries: ids.filter((id) => found.has(id)).map((id) => found.get(id)!), gone, unreadable };
+}
+
+/** Whether stream id `id` is at or after the XRANGE start `start` ("<id>" inclusive, "(<id>" exclusive). */
+function idAfter(id: string, start: string): boolean {
+  const exclusive = start.startsWith("(");
+  const c = compareIds(id, exclusive ? start.slice(1) : start);
+  return exclusive ? c > 0 : c >= 0;
+}
+
+export function compareIds(a: string, b: string): number {
+  const [am, as] = a.split("-").map(BigInt);
+  const [bm, bs] = b.split("-").map(BigInt);
+  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
+}
+
+/**
+ * Takes over pending entries still idle for `minIdleMs` (one another run took meanwhile is left to it) and
+ * sets how many times they count as delivered; returns the ids taken. JUSTID keeps the reply to ids (and
+ * leaves the count to RETRYCOUNT); a deleted entry is not taken on Redis 7, taken and then found gone on 6.2.
+ * With `minIdleMs` 0 it hands entries back: a run whose commit failed (Postgres down) puts their delivery
+ * counts back to what they were, so an outage never turns good clicks into dead letters.
+ */
+export async function claim(redis: Redis, ids: readonly string[], deliveries: number, minIdleMs: number): Promise<string[]> {
+  if (!ids.length) return [];
+  return (await redis.exec<string[]>([
+    "XCLAIM", redisKeys.clickStream, redisKeys.clickGroup, CONSUMER, minIdleMs, ...ids, "RETRYCOUNT", deliveries, "JUSTID",
+  ])) ?? [];
 }
 
 /**
  * Settles stream entries, called only after their batch is committed: dead letters written, entries
- * acknowledged and deleted, all at once (MULTI), so no acknowledged entry stays behind in the stream and no
- * dead letter is dropped. (An inbox batch has no entries: its dead letters alone go before its commit.)
+ * acknowledged and deleted. Each MULTI carries some dead letters with the acknowledgement of the entries
+ * they came from (so no acknowledged entry stays behind in the stream and no dead letter is dropped) and
+ * stays under `budget` bytes; the other entries go in the last one. (An inbox batch has no entries: its dead
+ * letters alone go before its commit.)
  */
-export async function acknowledge(redis: Redis, ids: string[], dead: DeadLetter[]): Promise<void> {
+export async function acknowledge(redis: Redis, ids: readonly string[], dead: readonly DeadLetter[], budget = DEFAULT_REDIS_BYTES): Promise<void> {
   if (ids.length === 0 && dead.length === 0) return;
-  const tx = redis.multi();
-  for (const d of dead) tx.xadd(redisKeys.deadLetters, "*", { e: d.e, reason: d.reason, from: d.from });
-  if (ids.length) {
-    tx.xack(redisKeys.clickStream, redisKeys.clickGroup, ids);
-    tx.xdel(redisKeys.clickStream, ids);
+  const stream = new Set(ids);
+  const deadIds = new Set(dead.map((d) => d.from));
+  let tx = redis.multi();
+  let bytes = 0;
+  let txIds: string[] = [];
+  const send = async (more: string[]) => {
+    const all = [...txIds, ...more];
+    if (all.length) {
+      tx.xack(redisKeys.clickStream, redisKeys.clickGroup, all);
+      tx.xdel(redisKeys.clickStream, all);
+    }
+    if (all.length || bytes) await tx.exec();
+    tx = redis.multi();
+    bytes = 0;
+    txIds = [];
+  };
+  for (const d of dead) {
+    const size = utf8Bytes(JSON.stringify([d.e, d.reason, d.from])) + 64;
+    if (bytes && bytes + size > budget) await send([]);
+    tx.xadd(redisKeys.deadLetters, "*", { e: d.e, reason: d.reason, from: d.from });
+    bytes += size;
+    if (stream.has(d.from)) txIds.push(d.from);
   }
-  await tx.exec();
+  await send(ids.filter((id) => !deadIds.has(id)));
 }
 
 /** Milliseconds of a stream id ("<ms>-<seq>"). */

@@ -56,6 +56,20 @@ export const envSchema = z.object({
   /** Rows one retention DELETE removes, and how many such statements one cron run makes at most. */
   RETENTION_CHUNK_ROWS: intVar(5000, 1),
   RETENTION_MAX_CHUNKS: intVar(4, 0),
+  /**
+   * Bytes one Redis request or reply of the ingest may carry (a read is sized to fit, a larger one is asked
+   * again smaller): keep it under Upstash's max request size (10 MB on the free and pay-as-you-go plans).
+   */
+  INGEST_REDIS_BYTES: intVar(8_000_000, 100_000),
+  /** Bytes of parsed clicks one ingest commit may carry besides INGEST_BATCH_SIZE (its memory and request size). */
+  INGEST_COMMIT_BYTES: intVar(6_000_000, 10_000),
+  /** Deliveries without a commit (runs that died on it) after which a stream entry becomes a dead letter. */
+  INGEST_MAX_DELIVERIES: intVar(5, 3, 100),
+  /**
+   * Milliseconds a retention run may go on deleting chunks while a full chunk was deleted: it clears any
+   * backlog a minute's ingest can make. 0 keeps the fixed bound of RETENTION_MAX_CHUNKS chunks a run instead.
+   */
+  RETENTION_BUDGET_MS: intVar(10_000, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,7 +7,13 @@ import { ApiError } from "../../shared/errors.ts";
 import { adminOrQStash } from "./auth.ts";
 import { problemContent } from "../../shared/problem-schema.ts";
 import { FlushResult } from "./schemas.ts";
-import { problems, SECURITY_SCHEME } from "../openapi.ts";
+import { limitBody, problems, SECURITY_SCHEME } from "../openapi.ts";
+
+/**
+ * The body is read only to check a QStash signature over it (QStash sends the schedule's body, empty by
+ * default): anything past a few KiB is refused with 413 before it is read, whoever sends it.
+ */
+export const MAX_FLUSH_BODY_BYTES = 8 * 1024;
 
 export const ingestFlushRoute = createRoute({
   method: "post",
@@ -19,10 +25,10 @@ export const ingestFlushRoute = createRoute({
     "INGEST_BUDGET_MS is spent. Authorized by an admin key or by a valid `Upstash-Signature` header.",
   // Documented as admin-only; a valid QStash signature is the other way in (see auth.ts).
   security: [{ [SECURITY_SCHEME]: ["admin"] }],
-  middleware: [adminOrQStash] as const,
+  middleware: [limitBody(MAX_FLUSH_BODY_BYTES), adminOrQStash] as const,
   responses: {
     200: { description: "The run went through", content: { "application/json": { schema: FlushResult } } },
-    ...problems(),
+    ...problems(413),
     503: {
       description: "Redis or Postgres failed: nothing uncommitted was acknowledged, the next run resumes",
       content: problemContent,

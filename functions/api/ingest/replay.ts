@@ -27,6 +27,6 @@ export const ingestReplayRoute = createRoute({
 export function registerIngestReplay(app: OpenAPIHono<AppEnv>) {
   app.openapi(ingestReplayRoute, async (c) => {
     const { limit } = c.req.valid("query");
-    return c.json(await replayDeadLetters(createIngestRedis(c.var.config), limit), 200);
+    return c.json(await replayDeadLetters(createIngestRedis(c.var.config), limit, c.var.config.INGEST_REDIS_BYTES), 200);
   });
 }
