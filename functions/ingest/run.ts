@@ -15,7 +15,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
 import { readInbox } from "../../db/queries/click-inbox.ts";
 import type { Env } from "../shared/env.ts";
-import { parseClick, type ClickRecord } from "./enrich.ts";
+import { parseEntry, type ClickRecord } from "./enrich.ts";
 import { commitBatch, sqlBatch, type SqlBatch } from "./commit.ts";
 import { acknowledge, claimStale, ensureGroup, readNew, type DeadLetter, type StreamEntry } from "./stream.ts";
 
@@ -71,13 +71,14 @@ export function prepare(items: { from: string; e: unknown }[], now = Date.now())
   const dead: DeadLetter[] = [];
   const seen = new Set<string>();
   for (const item of items) {
-    const p = parseClick(item.e, now);
-    if (!p.ok) {
-      const e = typeof item.e === "string" ? item.e : item.e == null ? "" : JSON.stringify(item.e);
-      dead.push({ from: item.from, e, reason: p.reason });
-    } else if (!seen.has(p.record.id)) {
-      seen.add(p.record.id);
-      records.push(p.record);
+    // One entry may hold many clicks (a capture batch); each click is kept or dead-lettered on its own.
+    for (const { parsed: p, text } of parseEntry(item.e, now)) {
+      if (!p.ok) {
+        dead.push({ from: item.from, e: text, reason: p.reason });
+      } else if (!seen.has(p.record.id)) {
+        seen.add(p.record.id);
+        records.push(p.record);
+      }
     }
   }
   return { records, dead };
