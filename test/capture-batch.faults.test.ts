@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { control } from "./helpers/control.ts";
 import { makeClick, uid, xaddBatch } from "./helpers/clicks.ts";
 import { withDb } from "./helpers/db.ts";
+import { forgetClicks } from "./helpers/forget-clicks.ts";
 import { withSettings } from "./helpers/env.ts";
 import { flush, ingestClients } from "./helpers/ingest.ts";
 import { insertInbox } from "./helpers/clicks.ts";
@@ -14,7 +15,10 @@ import { Fixtures, human } from "./helpers/redirect.ts";
 import { call } from "./helpers/worker.ts";
 
 const f = new Fixtures();
-afterEach(() => f.cleanup());
+afterEach(async () => {
+  await forgetClicks(f.rows.map((r) => r.id));
+  await f.cleanup();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rowsOf = (linkId: string) =>
@@ -95,6 +99,7 @@ describe("delivered twice", () => {
       expect(await rowsOf(linkId)).toEqual({ rows: 25, ids: 25 });
       const hourly = await s.db.execute<{ n: string }>(sql`select coalesce(sum(clicks), 0) as n from clicks_hourly where link_id = ${linkId}`);
       expect(Number(hourly.rows[0].n)).toBe(25);
+      await forgetClicks([linkId]);
     } finally {
       await s.close();
     }

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { withDb } from "./helpers/db.ts";
+import { forgetClicks } from "./helpers/forget-clicks.ts";
 import { withSettings } from "./helpers/env.ts";
 import { flush } from "./helpers/ingest.ts";
 import { redis } from "./helpers/redis.ts";
@@ -14,7 +15,10 @@ import { Fixtures, human, visitor } from "./helpers/redirect.ts";
 import { call } from "./helpers/worker.ts";
 
 const f = new Fixtures();
-afterEach(() => f.cleanup());
+afterEach(async () => {
+  await forgetClicks(f.rows.map((r) => r.id));
+  await f.cleanup();
+});
 
 /** Stream entry ids holding clicks of the link, each with how many of its clicks are of that link. */
 async function entriesOf(linkId: string): Promise<Map<string, number>> {

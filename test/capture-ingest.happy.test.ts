@@ -4,16 +4,20 @@
  * letter of its own and the valid ones are ingested.
  */
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clicks as clicksTable } from "../db/schema.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { makeClick, uid, xadd, xaddBatch } from "./helpers/clicks.ts";
+import { forgetClicks } from "./helpers/forget-clicks.ts";
 import { flush, ingestClients } from "./helpers/ingest.ts";
 
 let s: ReturnType<typeof ingestClients>;
 beforeEach(() => { s = ingestClients(); });
 afterEach(() => s.close());
 beforeAll(async () => { expect((await flush()).status).toBe(200); });
+const made: string[] = [];
+afterAll(() => forgetClicks(made));
+const newLink = () => { const id = uid("lnk_"); made.push(id); return id; };
 
 const countFor = async (linkId: string) =>
   (await s.db.select({ id: clicksTable.id }).from(clicksTable).where(eq(clicksTable.linkId, linkId))).length;
@@ -25,7 +29,7 @@ const lastDead = async (n: number) =>
 
 describe("batch entries", () => {
   it("are ingested beside one-click entries, every click once", async () => {
-    const linkId = uid("lnk_");
+    const linkId = newLink();
     await xadd(s.redis, [makeClick({ linkId })]);
     await xaddBatch(s.redis, Array.from({ length: 40 }, () => makeClick({ linkId })));
     await xadd(s.redis, [makeClick({ linkId })]);
@@ -34,7 +38,7 @@ describe("batch entries", () => {
   });
 
   it("with some invalid clicks: the valid ones are ingested, each invalid one is a dead letter of its own", async () => {
-    const linkId = uid("lnk_");
+    const linkId = newLink();
     const before = await deadLen();
     const good = [makeClick({ linkId }), makeClick({ linkId }), makeClick({ linkId })];
     const bad = [makeClick({ linkId, ts: 5 }), { ...makeClick({ linkId }), kind: "robot" }] as typeof good;
@@ -52,7 +56,7 @@ describe("batch entries", () => {
 
   it("that are malformed are one dead letter each, holding the whole entry", async () => {
     const before = await deadLen();
-    const linkId = uid("lnk_");
+    const linkId = newLink();
     const values = [
       `{"v":2,"clicks":[${JSON.stringify(makeClick({ linkId }))},`, // cut off
       JSON.stringify({ v: 3, clicks: [makeClick({ linkId })] }),

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeEach, expect, it } from "vitest";
 import { arrayLiteral } from "../functions/ingest/commit.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { withSettings } from "./helpers/env.ts";
+import { forgetClicks } from "./helpers/forget-clicks.ts";
 import { flush, ingestClients } from "./helpers/ingest.ts";
 import { redis } from "./helpers/redis.ts";
 import { rollupDiff } from "./helpers/rollup-oracle.ts";
@@ -18,6 +19,8 @@ import { call } from "./helpers/worker.ts";
 
 const f = new Fixtures();
 afterAll(() => f.cleanup());
+const made: string[] = [];
+afterAll(() => forgetClicks(made));
 let s: ReturnType<typeof ingestClients>;
 beforeEach(() => { s = ingestClients(); });
 afterEach(() => s.close());
@@ -61,6 +64,7 @@ it("raw clicks equal clicks served, counters agree, and rollups equal GROUP BY o
         }
         expect((await flush()).body).toMatchObject({ pending: 0 });
         const ids = links.map((l) => l.id);
+        made.push(...ids);
         const raw = await s.db.execute<{ link_id: string; kind: string; n: string; ids: string }>(
           sql`select link_id, kind, count(*) as n, count(distinct id) as ids from clicks
               where link_id = any(${arrayLiteral(ids)}::text[]) group by link_id, kind`,
