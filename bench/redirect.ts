@@ -3,7 +3,10 @@
  * stack, beside a bare Hono Worker answering a fixed 302, under the same wrk load, in one run.
  * Cases: a hot link (isolate cache), links that hit Redis on every request (isolate cache off, many links),
  * unknown slugs (negative cache). A third Worker, the floor (bench/bare-click), is the bare one plus the one
- * Redis round trip per click that recording a click costs. Then every click served must be ingested.
+ * Redis round trip per click that recording a click costs; a fourth, the batched floor (bench/batched-click),
+ * is the bare one plus the group-committed pipeline (one per batch, 5 ms linger) that our capture uses. Then
+ * a cost table (Upstash commands and HTTP requests per 1,000 clicks under load and for a trickle of one
+ * click a second, bench/capture-cost.ts), and every click served must be ingested.
  *
  * The machine is shared (2 cores, other people's test runs), so each case runs in ROUNDS rounds that rotate
  * which Worker goes first; a ratio is taken within a round (same conditions) and the table shows the median
@@ -14,6 +17,7 @@
 import pg from "pg";
 import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
+import { addCosts, costMeter, costText, per1000, trickle, type Cost } from "./capture-cost.ts";
 import { emit, fmt, median, quick, type BenchRow } from "./lib/report.ts";
 import { buildBundle, serveBundle, type Served } from "./lib/worker.ts";
 import { wrk, WRK_CONNECTIONS, WRK_THREADS, type WrkResult } from "./lib/wrk.ts";
@@ -26,7 +30,8 @@ const ADMIN = "bench-admin-key-0123456789abcdef";
 /** How long the ingest may take to drain everything the load produced. */
 const INGEST_DEADLINE_MS = quick ? 30_000 : 300_000;
 
-type Who = "ours" | "bare" | "floor";
+type Who = "ours" | "bare" | "floor" | "batched";
+const TRICKLE_SECONDS = quick ? 3 : 20;
 
 interface Case {
   name: string;
@@ -46,6 +51,8 @@ interface Run extends WrkResult {
   cpuUs: number;
   /** CPU per request of this process, µs: the Upstash bridge (and the idle Neon proxy) run in it. */
   bridgeUs: number;
+  /** Upstash commands and requests of the run (its waitUntil work included). */
+  cost: Cost;
 }
 
 const spread = (xs: number[], digits: number) =>
@@ -63,11 +70,13 @@ const ratios = (a: Run[], b: Run[]) => ({
 
 let stack: Stack | undefined;
 let db: pg.Client | undefined;
+let meter: ReturnType<typeof costMeter> | undefined;
 const served: Served[] = [];
 // Ctrl-C skips the finally below; the postmaster runs in a session of its own and would outlive us.
 const cleanUp = async () => {
   for (const s of served) await s.dispose().catch(() => {});
   await db?.end().catch(() => {});
+  await meter?.close();
   await stack?.stop();
 };
 onShutdown(cleanUp);
@@ -76,6 +85,7 @@ try {
   const bundle = buildBundle();
   const bare = buildBundle("bench/bare/wrangler.toml");
   const floorBundle = buildBundle("bench/bare-click/wrangler.toml");
+  const batchedBundle = buildBundle("bench/batched-click/wrangler.toml");
 
   db = new pg.Client({ connectionString: stack.databaseUrl });
   db.on("error", (e) => console.error(`bench postgres client: ${e.message}`));
@@ -94,6 +104,8 @@ try {
   const oursNoCache = await start(serveBundle(bundle, { ...bindings, LINK_CACHE_SECONDS: "0" }));
   const baseline = await start(serveBundle(bare, {}));
   const floor = await start(serveBundle(floorBundle, stack.bindings));
+  const batched = await start(serveBundle(batchedBundle, stack.bindings));
+  meter = costMeter(stack.redisUrl);
 
   // The links API writes every link through to Redis when it is created; the first visit of each does the same
   // here (Postgres, then the race-safe fill), so "Redis on every request" measures Redis, not Postgres.
@@ -128,24 +140,27 @@ try {
   ];
 
   const rows: BenchRow[] = [];
+  const costRows: BenchRow[] = [];
   let invalid = 0;
   for (const k of cases) {
-    const servers: Record<Who, Served> = { ours: k.ours, bare: baseline, floor };
+    const servers: Record<Who, Served> = { ours: k.ours, bare: baseline, floor, batched };
     const load = async (who: Who, seconds: number): Promise<Run> => {
       const w = servers[who];
       const cpu0 = w.cpuSeconds();
       const own0 = process.cpuUsage();
+      const cost0 = await meter!.snapshot();
       const r = await wrk(k.paths ? w.url : `${w.url}/b1`, { seconds, paths: k.paths });
       // Work deferred with waitUntil outlives the response: give it a moment to finish so it is charged to
       // this run, and so the next run does not start on a backlog.
       await quiet(w);
       const own = process.cpuUsage(own0);
       const n = Math.max(1, r.requests);
-      return { ...r, cpuUs: ((w.cpuSeconds() - cpu0) * 1e6) / n, bridgeUs: (own.user + own.system) / n };
+      const cost = await meter!.since(cost0, r.requests - r.non2xx3xx);
+      return { ...r, cpuUs: ((w.cpuSeconds() - cpu0) * 1e6) / n, bridgeUs: (own.user + own.system) / n, cost };
     };
     await k.prepare?.();
-    const who: Who[] = k.floor ? ["bare", "floor", "ours"] : ["bare", "ours"];
-    const m: Record<Who, Run[]> = { ours: [], bare: [], floor: [] };
+    const who: Who[] = k.floor ? ["bare", "floor", "batched", "ours"] : ["bare", "ours"];
+    const m: Record<Who, Run[]> = { ours: [], bare: [], floor: [], batched: [] };
     for (const w of who) {
       const warm = await load(w, WARMUP_SECONDS); // JIT, connections, caches
       if (w === "ours" && k.expect === "redirect") completedClicks += warm.requests - warm.non2xx3xx;
@@ -176,8 +191,30 @@ try {
         ratio: `${fmt(median(floorVsBare.rps), 2)}×${spread(floorVsBare.rps, 2)} req/s, ${fmt(median(floorVsBare.p99), 1)}× p99`,
         goal: "(reference: the most a redirect that records its click can do here)",
       });
+      const batchedVsBare = ratios(m.batched, m.bare);
+      rows.push({
+        bench: "redirect",
+        case: "batched floor: the bare Worker + one click pipeline per batch (5 ms linger)",
+        value: summary(m.batched),
+        baseline: summary(m.bare),
+        ratio: `${fmt(median(batchedVsBare.rps), 2)}×${spread(batchedVsBare.rps, 2)} req/s, ${fmt(median(batchedVsBare.p99), 1)}× p99`,
+        goal: "(reference: the most a redirect that batches its clicks can do here)",
+      });
       const vsFloor = ratios(m.ours, m.floor);
-      ratio += `; ${fmt(median(vsFloor.rps), 2)}×${spread(vsFloor.rps, 2)} of the floor's req/s`;
+      const vsBatched = ratios(m.ours, m.batched);
+      ratio += `; ${fmt(median(vsFloor.rps), 2)}×${spread(vsFloor.rps, 2)} of the floor's req/s, ` +
+        `${fmt(median(vsBatched.rps), 2)}×${spread(vsBatched.rps, 2)} of the batched floor's`;
+      for (const [w, label] of [["ours", "ours"], ["floor", "floor (one pipeline per click)"], ["batched", "batched floor"]] as const) {
+        const c = addCosts(m[w].map((r) => r.cost));
+        costRows.push({
+          bench: "redirect",
+          case: `capture cost, hot link under load: ${label}`,
+          value: costText(c),
+          baseline: "",
+          ratio: "",
+          goal: w === "ours" ? `≤ 50 commands per 1,000 clicks ${per1000(c).commands <= 50 ? "✔" : "✘"}` : "",
+        });
+      }
     }
     rows.push({
       bench: "redirect",
@@ -188,6 +225,21 @@ try {
       goal: k.goal?.(median(vsBare.rps), median(vsBare.p99)) ?? "",
     });
   }
+
+  // A trickle of one click a second: every click is a batch of its own, so this is the per-click price.
+  const trickle0 = await meter!.snapshot();
+  const trickled = await trickle(`${ours.url}/b2`, TRICKLE_SECONDS);
+  await quiet(ours);
+  completedClicks += trickled;
+  costRows.push({
+    bench: "redirect",
+    case: `capture cost, a trickle of one click a second (${TRICKLE_SECONDS} s): ours`,
+    value: costText(await meter!.since(trickle0, trickled)),
+    baseline: "",
+    ratio: "",
+    goal: "",
+  });
+  rows.push(...costRows);
 
   const clicks = await clicksRow(stack, db, [ours, oursNoCache], completedClicks);
   rows.push(clicks.row);
@@ -242,7 +294,8 @@ async function quiet(w: Served): Promise<void> {
  * route (POST /api/v1/ingest/flush), called until nothing is pending.
  */
 async function clicksRow(s: Stack, client: pg.Client, workers: Served[], completed: number): Promise<{ row: BenchRow; lost: boolean }> {
-  const inboxed = workers.reduce((n, w) => n + w.log().filter((l) => l.includes("writing it to click_inbox")).length, 0);
+  // One log line per batch sent to the inbox instead of the stream: "XADD of <n> click(s) failed".
+  const inboxed = workers.reduce((n, w) => n + w.log().reduce((k, l) => k + Number(/XADD of (\d+) click\(s\) failed/.exec(l)?.[1] ?? 0), 0), 0);
   const counted = (await settledCounters(s.bindings, LINKS)) + inboxed;
   const row = (value: string, ratio: string, goal: string): BenchRow => ({
     bench: "redirect",

@@ -18,6 +18,12 @@ import http from "node:http";
 import { Redis } from "ioredis";
 import { freePort } from "./ports.ts";
 
+/**
+ * Requests and commands this process's bridges have served: read in-process by bench/redirect.ts for its cost
+ * table (Upstash bills per command, and each request is a round trip). Not reachable over HTTP.
+ */
+export const bridgeStats = { requests: 0, commands: 0 };
+
 export interface UpstashBridge {
   url: string;
   token: string;
@@ -170,6 +176,8 @@ export async function startUpstashBridge(opts: BridgeOptions): Promise<UpstashBr
     } catch {
       return send(400, { error: "ERR invalid JSON body" });
     }
+    bridgeStats.requests++;
+    bridgeStats.commands += Array.isArray(body) && Array.isArray(body[0]) ? body.length : 1;
     const b64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     const path = (req.url ?? "/").split("?")[0];
     if (redis.status !== "ready") await ready();

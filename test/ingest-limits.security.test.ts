@@ -1,11 +1,11 @@
 /**
  * The byte bounds of the ingest rest on what the capture lets a client put in a click: these check that the
  * capture clips to the limits the ingest assumes, and that no event within them makes a larger Redis
- * reply than MAX_ENTRY_REPLY_BYTES, whatever characters it holds.
+ * reply than MAX_EVENT_REPLY_BYTES, whatever characters it holds.
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { CAPTURE_MAX_CHARS, entryReplyBytes, MAX_ENTRY_REPLY_BYTES, safeCount, utf8Bytes } from "../functions/ingest/limits.ts";
+import { CAPTURE_MAX_CHARS, entryReplyBytes, MAX_EVENT_REPLY_BYTES, safeCount, utf8Bytes } from "../functions/ingest/limits.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { bindings } from "./helpers/env.ts";
 import { Fixtures, human } from "./helpers/redirect.ts";
@@ -39,10 +39,10 @@ describe("what a client can put in a click", () => {
       const v = e[k as keyof ClickEvent];
       if (typeof v === "string") expect(v.length, k).toBeLessThanOrEqual(max);
     }
-    expect(entryReplyBytes(JSON.stringify(e))).toBeLessThanOrEqual(MAX_ENTRY_REPLY_BYTES);
+    expect(entryReplyBytes(JSON.stringify(e))).toBeLessThanOrEqual(MAX_EVENT_REPLY_BYTES);
   });
 
-  it("never makes an entry's reply larger than MAX_ENTRY_REPLY_BYTES, whatever its characters", () => {
+  it("never makes an entry's reply larger than MAX_EVENT_REPLY_BYTES, whatever its characters", () => {
     // Any code points, lone surrogates too, cut as the capture cuts (UTF-16 units).
     const text = (max: number) => fc.string({ unit: "binary", maxLength: max }).map((x) => x.slice(0, max));
     const c = CAPTURE_MAX_CHARS;
@@ -51,10 +51,10 @@ describe("what a client can put in a click", () => {
       reason: text(c.reason), visitor: text(c.visitor), ua: text(c.ua), referrer: text(c.referrer), country: text(c.country),
       region: text(c.region), city: text(c.city), query: text(c.query), dest: text(c.dest),
     });
-    fc.assert(fc.property(event, (e) => entryReplyBytes(JSON.stringify(e)) <= MAX_ENTRY_REPLY_BYTES), { numRuns: 200 });
+    fc.assert(fc.property(event, (e) => entryReplyBytes(JSON.stringify(e)) <= MAX_EVENT_REPLY_BYTES), { numRuns: 200 });
     // The characters that grow most, at every field's limit: exactly the bound.
     const worst = Object.fromEntries(Object.entries(c).map(([k, n]) => [k, "\u0001".repeat(n)]));
-    expect(entryReplyBytes(JSON.stringify({ ...worst, ts: Number.MAX_SAFE_INTEGER }))).toBe(MAX_ENTRY_REPLY_BYTES);
+    expect(entryReplyBytes(JSON.stringify({ ...worst, ts: Number.MAX_SAFE_INTEGER }))).toBe(MAX_EVENT_REPLY_BYTES);
   });
 
   it("counts UTF-8 bytes as TextEncoder does", () => {

@@ -1,6 +1,7 @@
 /**
  * Property: whatever clicks arrive (any mix of links, visitors, kinds, times within three days, in any
- * order, over several runs and batch sizes, through the stream, the inbox, or both, some delivered twice),
+ * order, over several runs and batch sizes, through the stream (one click or a capture batch per entry), the
+ * inbox, or both, some delivered twice),
  * after the flushes the raw clicks are exactly the clicks enqueued, and every rollup equals the same
  * aggregate recomputed from the raw clicks with GROUP BY: per link and for all links.
  */
@@ -9,7 +10,7 @@ import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { arrayLiteral } from "../functions/ingest/commit.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
-import { insertInbox, makeClick, UA, uid, xadd } from "./helpers/clicks.ts";
+import { insertInbox, makeClick, UA, uid, xadd, xaddBatch } from "./helpers/clicks.ts";
 import { flush, ingestClients } from "./helpers/ingest.ts";
 import { rollupDiff } from "./helpers/rollup-oracle.ts";
 
@@ -36,7 +37,7 @@ const clickArb = fc.record({
   geo: fc.constantFrom([null, null, null], ["US", "CA", "San Francisco"], ["DE", "BE", "Berlin"], ["US", "NY", null]),
   query: fc.constantFrom(null, "utm_source=nl&utm_medium=email", "utm_campaign=spring", "a=1"),
   dest: fc.constantFrom(null, "https://example.com/?utm_source=site&utm_campaign=evergreen", "https://example.com/p"),
-  via: fc.constantFrom("stream", "stream", "stream", "inbox", "both"),
+  via: fc.constantFrom("stream", "stream", "stream", "inbox", "both", "batch", "batch"),
   twice: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
   round: fc.nat(2),
 });
@@ -59,9 +60,12 @@ it("raw clicks equal clicks enqueued, and every rollup equals GROUP BY over the 
         }));
         for (let round = 0; round < 3; round++) {
           const now = events.filter((x) => x.c.round === round);
-          const toStream = now.filter((x) => x.c.via !== "inbox").flatMap((x) => (x.c.twice ? [x.e, x.e] : [x.e]));
+          const toStream = now.filter((x) => x.c.via === "stream" || x.c.via === "both").flatMap((x) => (x.c.twice ? [x.e, x.e] : [x.e]));
           await xadd(s.redis, toStream);
-          await insertInbox(s.db, now.filter((x) => x.c.via !== "stream").map((x) => x.e));
+          // Capture batches (several clicks per entry), as the redirect writes them under load.
+          const batched = now.filter((x) => x.c.via === "batch").flatMap((x) => (x.c.twice ? [x.e, x.e] : [x.e]));
+          for (let i = 0; i < batched.length; i += 7) await xaddBatch(s.redis, batched.slice(i, i + 7));
+          await insertInbox(s.db, now.filter((x) => x.c.via === "inbox" || x.c.via === "both").map((x) => x.e));
           const res = await flush({ INGEST_BATCH_SIZE: String(batch) });
           expect(res.status).toBe(200);
           expect(res.body.pending).toBe(0);

@@ -3,7 +3,7 @@
  * as they are read, and a batch takes them until INGEST_BATCH_SIZE or INGEST_COMMIT_BYTES is reached (the
  * rest waits for the next batch, already parsed). The commit of a batch is one statement either way.
  */
-import { parseClick, type ClickRecord } from "./enrich.ts";
+import { parseEntry, type ClickRecord } from "./enrich.ts";
 import { sqlBatch, type SqlBatch } from "./commit.ts";
 import { recordBytes } from "./limits.ts";
 import type { DeadLetter, StreamEntry } from "./stream.ts";
@@ -14,14 +14,33 @@ export interface PreparedBatch {
   dead: DeadLetter[];
 }
 
-/** One queued value parsed: its click, or the dead letter it becomes. */
-export type ParsedItem = { from: string; bytes: number } & ({ record: ClickRecord; dead?: never } | { dead: DeadLetter; record?: never });
+/**
+ * One queued value parsed: the clicks it holds (one, or a capture batch's) and the dead letters it yields.
+ * It stays whole: an entry is acknowledged only once every click of it is committed.
+ */
+export interface ParsedItem {
+  from: string;
+  records: ClickRecord[];
+  dead: DeadLetter[];
+  /** Clicks and dead letters, for the batch's count bound. */
+  count: number;
+  bytes: number;
+}
 
 export function parseItem(from: string, e: unknown, now: number): ParsedItem {
-  const p = parseClick(e, now);
-  if (p.ok) return { from, record: p.record, bytes: recordBytes(p.record) };
-  const raw = typeof e === "string" ? e : e == null ? "" : JSON.stringify(e);
-  return { from, dead: { from, e: raw, reason: p.reason }, bytes: raw.length };
+  const records: ClickRecord[] = [];
+  const dead: DeadLetter[] = [];
+  let bytes = 0;
+  for (const { parsed, text } of parseEntry(e, now)) {
+    if (parsed.ok) {
+      records.push(parsed.record);
+      bytes += recordBytes(parsed.record);
+    } else {
+      dead.push({ from, e: text, reason: parsed.reason });
+      bytes += text.length;
+    }
+  }
+  return { from, records, dead, count: records.length + dead.length, bytes };
 }
 
 /** Parses and enriches a batch; a click id seen twice in it (stream and inbox, a retried XADD) goes once. */
@@ -31,10 +50,11 @@ export function prepare(items: { from: string; e: unknown }[], now = Date.now())
   const seen = new Set<string>();
   for (const item of items) {
     const p = parseItem(item.from, item.e, now);
-    if (p.dead) dead.push(p.dead);
-    else if (!seen.has(p.record.id)) {
-      seen.add(p.record.id);
-      records.push(p.record);
+    dead.push(...p.dead);
+    for (const record of p.records) {
+      if (seen.has(record.id)) continue;
+      seen.add(record.id);
+      records.push(record);
     }
   }
   return { records, dead };
@@ -59,6 +79,7 @@ export const parseEntries = (entries: readonly StreamEntry[], now = Date.now()):
 /** Collects parsed entries up to a count and a byte bound (one item always fits), then builds the batch. */
 export class Batcher {
   private readonly items: ParsedItem[] = [];
+  private clicks = 0;
   private bytes = 0;
   private closed = false;
 
@@ -73,14 +94,15 @@ export class Batcher {
     let i = 0;
     for (; i < items.length && !this.closed; i++) {
       const it = items[i];
-      if (this.items.length >= this.maxCount || (this.items.length && this.bytes + it.bytes > this.maxBytes)) {
+      if (this.items.length && (this.clicks + it.count > this.maxCount || this.bytes + it.bytes > this.maxBytes)) {
         this.closed = true;
         break;
       }
       this.items.push(it);
+      this.clicks += it.count;
       this.bytes += it.bytes;
     }
-    if (this.items.length >= this.maxCount || this.bytes >= this.maxBytes) this.closed = true;
+    if (this.clicks >= this.maxCount || this.bytes >= this.maxBytes) this.closed = true;
     return i === 0 ? items : items.slice(i);
   }
 
@@ -93,10 +115,11 @@ export class Batcher {
     const dead: DeadLetter[] = [];
     const entryOf = new Map<string, string>();
     for (const it of this.items) {
-      if (it.dead) dead.push(it.dead);
-      else if (!entryOf.has(it.record.id)) {
-        entryOf.set(it.record.id, it.from);
-        records.push(it.record);
+      dead.push(...it.dead);
+      for (const record of it.records) {
+        if (entryOf.has(record.id)) continue;
+        entryOf.set(record.id, it.from);
+        records.push(record);
       }
     }
     return { sql: sqlBatch(records), dead, ids: this.items.map((x) => x.from), entryOf, gone, prior };

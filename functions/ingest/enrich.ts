@@ -5,7 +5,7 @@
  * surrogates, index-breaking lengths, impossible dates) is cleaned or rejected here, one event at a time.
  */
 import UAParser from "ua-parser-js";
-import { clickEventSchema, type ClickEvent } from "../shared/click-event.ts";
+import { clickEventSchema, entryClicks, type ClickEvent } from "../shared/click-event.ts";
 
 /** A row of the clicks table as sent to Postgres (snake_case: its keys are the column names, commit.ts). */
 export interface ClickRecord {
@@ -183,6 +183,11 @@ export function parseClick(raw: unknown, now = Date.now()): Parsed {
   } else if (raw === undefined || raw === null) {
     return { ok: false, reason: 'no field "e"' };
   }
+  return checkClick(value, now);
+}
+
+/** Validates and enriches one click already decoded from JSON. */
+function checkClick(value: unknown, now: number): Parsed {
   const r = clickEventSchema.safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
@@ -195,4 +200,39 @@ export function parseClick(raw: unknown, now = Date.now()): Parsed {
     if (v.length > MAX_DIM || !storable(v)) return { ok: false, reason: `${name} is too long or not storable` };
   }
   return { ok: true, record: enrich(e) };
+}
+
+/** One click of a queued value, parsed, with the text its dead letter keeps if it is unusable. */
+export interface EntryClick {
+  parsed: Parsed;
+  text: string;
+}
+
+const textOf = (raw: unknown) => (typeof raw === "string" ? raw : raw == null ? "" : JSON.stringify(raw));
+
+/**
+ * Parses one queued value: a stream entry's field "e" (one ClickEvent, or a batch of them: the formats are in
+ * functions/shared/click-event.ts) or an inbox row's event. One result per click. An entry that is not JSON,
+ * or a batch with an unknown version or no clicks, is one unusable result holding the whole entry (one dead
+ * letter, as a bad one-click entry). In a good batch each click stands alone: the valid ones are ingested and
+ * each invalid one is a dead letter of its own, holding that click's JSON only, so replaying it puts back
+ * that one click as a one-click entry and never the batch's valid clicks a second time.
+ */
+export function parseEntry(raw: unknown, now = Date.now()): EntryClick[] {
+  if (typeof raw !== "string") {
+    const batch = entryClicks(raw);
+    if ("reason" in batch) return [{ parsed: { ok: false, reason: batch.reason }, text: textOf(raw) }];
+    if (batch.clicks.length === 1 && batch.clicks[0] === raw) return [{ parsed: parseClick(raw, now), text: textOf(raw) }];
+    return batch.clicks.map((c) => ({ parsed: checkClick(c, now), text: textOf(c) }));
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return [{ parsed: { ok: false, reason: "not JSON" }, text: raw }];
+  }
+  const batch = entryClicks(value);
+  if ("reason" in batch) return [{ parsed: { ok: false, reason: batch.reason }, text: raw }];
+  if (batch.clicks.length === 1 && batch.clicks[0] === value) return [{ parsed: checkClick(value, now), text: raw }];
+  return batch.clicks.map((c) => ({ parsed: checkClick(c, now), text: textOf(c) }));
 }

@@ -13,6 +13,7 @@
  *   reading them back with side-effect-free XRANGEs (stale.ts), so they are neither lost nor counted twice.
  * - Commits are bounded by the bytes of their parsed records (recordBytes) besides their count.
  */
+import { BATCH_OVERHEAD, CAPTURE_MAX_BYTES_LIMIT } from "../shared/click-event.ts";
 import type { ClickRecord } from "./enrich.ts";
 
 /** Defaults of INGEST_REDIS_BYTES, INGEST_COMMIT_BYTES and INGEST_MAX_DELIVERIES (functions/shared/env.ts). */
@@ -53,12 +54,12 @@ export function entryReplyBytes(e: string | null, id = MAX_ID): number {
 }
 
 /**
- * The largest reply of an entry the capture can write: every character at its clip limit, and each one
- * the character that grows most: a control character is `\u0001` (6 bytes) in the event's JSON and
+ * The largest reply of a one-click entry the capture can write: every character at its clip limit, and each
+ * one the character that grows most: a control character is `\u0001` (6 bytes) in the event's JSON and
  * `\\u0001` (7) in the reply's (a quote or backslash grows to 4, any other character to at most 6 UTF-8
  * or escaped bytes).
  */
-export const MAX_ENTRY_REPLY_BYTES = (() => {
+export const MAX_EVENT_REPLY_BYTES = (() => {
   const fill = (n: number) => "\u0001".repeat(n);
   const c = CAPTURE_MAX_CHARS;
   const worst = {
@@ -68,6 +69,16 @@ export const MAX_ENTRY_REPLY_BYTES = (() => {
   };
   return entryReplyBytes(JSON.stringify(worst));
 })();
+
+/**
+ * The largest reply of any entry the capture can write: a one-click entry, or a batch of at most
+ * CAPTURE_MAX_BYTES (UTF-8 bytes of its JSON, functions/redirect/click-batch.ts), each byte at most 2 in the
+ * reply (a quote or backslash escaped once more; other bytes pass as they are).
+ */
+export const MAX_ENTRY_REPLY_BYTES = Math.max(
+  MAX_EVENT_REPLY_BYTES,
+  2 * (CAPTURE_MAX_BYTES_LIMIT + BATCH_OVERHEAD) + entryReplyBytes(""),
+);
 
 /** Entries one read may ask for so that its reply fits in `budget` bytes whatever they hold. */
 export const safeCount = (budget: number) => Math.max(1, Math.floor(budget / MAX_ENTRY_REPLY_BYTES));

@@ -12,7 +12,7 @@ import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
 import { checkRateLimit, peekRateLimit, rateLimitHeaders } from "../shared/rate-limit.ts";
 import { verifyPassword } from "../shared/password.ts";
-import { buildClickEvent, recordClick, type Visit } from "./capture.ts";
+import { buildClickEvent, captureClick, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
 import { getLink, isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
@@ -109,13 +109,16 @@ function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
   return redirectTo(visit.request.method === "POST" ? 303 : 302, dest);
 }
 
-/** After the response: build the event (visitor hash included) and queue it. Never awaited by the visitor. */
+/**
+ * After the response: build the event (visitor hash included) and add it to the isolate's click batch. Never
+ * awaited by the visitor. This request's db and redis go along only for the case where it sends the batch.
+ */
 function capture(c: C, visit: Visit, linkId: string, dest: string | null, countHuman: boolean) {
   // c.get, not c.var: each c.var access builds a fresh object from Hono's map (see serveLink).
-  const [redis, db, defer] = [c.get("redis"), c.get("db"), c.get("defer")];
+  const [config, redis, db, defer] = [c.get("config"), c.get("redis"), c.get("db"), c.get("defer")];
   defer(`click capture on /${visit.slug}`, async () => {
     const event = await buildClickEvent(redis, visit, linkId, dest);
-    await recordClick({ redis, db, event, countHuman });
+    await captureClick(config, redis, db, event, countHuman);
   });
 }
 

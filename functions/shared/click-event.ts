@@ -31,3 +31,33 @@ export const clickEventSchema = z.object({
 });
 
 export type ClickEvent = z.infer<typeof clickEventSchema>;
+
+/**
+ * The stream entry's field "e" holds either one ClickEvent (format 1, what a batch of one click still is, and
+ * what dead-letter replay puts back) or a batch: `{"v":2,"clicks":[ClickEvent,...]}` (functions/redirect/
+ * click-batch.ts). Same field for both so every reader of "e" (the ingest, dead letters and their replay)
+ * carries batches unchanged; a ClickEvent has no "v", so the two cannot be confused.
+ */
+export const CLICK_BATCH_VERSION = 2;
+
+/** The largest CAPTURE_MAX_BYTES allowed: what bounds a batch entry's size (functions/ingest/limits.ts). */
+export const CAPTURE_MAX_BYTES_LIMIT = 800 * 1024;
+
+const BATCH_HEAD = `{"v":${CLICK_BATCH_VERSION},"clicks":[`;
+const BATCH_TAIL = "]}";
+/** Bytes the batch envelope adds around its clicks (the commas are counted per click). */
+export const BATCH_OVERHEAD = BATCH_HEAD.length + BATCH_TAIL.length;
+
+/** The entry text for clicks already serialized as JSON (the concatenation spares a second stringify). */
+export function encodeClickEntry(eventJsons: readonly string[]): string {
+  return eventJsons.length === 1 ? eventJsons[0] : BATCH_HEAD + eventJsons.join(",") + BATCH_TAIL;
+}
+
+/** An entry value read back: the clicks of a batch, or the value itself when it is one click (or not an object). */
+export function entryClicks(value: unknown): { clicks: unknown[] } | { reason: string } {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !("v" in value)) return { clicks: [value] };
+  const batch = value as { v: unknown; clicks?: unknown };
+  if (batch.v !== CLICK_BATCH_VERSION) return { reason: `unknown click batch version ${JSON.stringify(batch.v)?.slice(0, 20)}` };
+  if (!Array.isArray(batch.clicks) || batch.clicks.length === 0) return { reason: "not a click batch: clicks is not a non-empty array" };
+  return { clicks: batch.clicks };
+}

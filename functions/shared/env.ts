@@ -4,6 +4,7 @@
  * problem+json 500 instead of somewhere deep inside a request.
  */
 import { z } from "zod";
+import { CAPTURE_MAX_BYTES_LIMIT } from "./click-event.ts";
 
 const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
@@ -45,6 +46,18 @@ export const envSchema = z.object({
   PASSWORD_FAILURES_PER_CLIENT: intVar(10),
   /** Wrong passwords per protected link from all visitors together in 15 minutes before 429. */
   PASSWORD_FAILURES_PER_LINK: intVar(100),
+  /**
+   * Click capture gathers the clicks of concurrent requests of an isolate into one Redis request
+   * (functions/redirect/click-batch.ts): the first click of a batch waits this long for others (0 = none).
+   */
+  CAPTURE_LINGER_MS: intVar(5, 0, 1000),
+  /** A batch is sent at once when it holds this many clicks. */
+  CAPTURE_MAX_CLICKS: intVar(200, 1, 5000),
+  /**
+   * ...or this many bytes of click JSON: well under Upstash's request size limit (1 MB on the smallest plan),
+   * since the pipeline's JSON escapes the entry once more.
+   */
+  CAPTURE_MAX_BYTES: intVar(512 * 1024, 1024, CAPTURE_MAX_BYTES_LIMIT),
   /** Click-stream entries read (and committed in one transaction) at a time by the ingest routine. */
   INGEST_BATCH_SIZE: intVar(10_000, 1, 50_000),
   /** Milliseconds after which an ingest run starts no new batch (Workers cap a cron run's wall time). */

@@ -3,7 +3,7 @@
  * as field "e", or (Redis down) inserted into click_inbox. This is the seam to switch to the real redirect.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { ClickEvent } from "../../functions/shared/click-event.ts";
+import { encodeClickEntry, type ClickEvent } from "../../functions/shared/click-event.ts";
 import type { Db } from "../../db/client.ts";
 import { insertInboxEvents } from "../../db/queries/click-inbox.ts";
 import { redisKeys } from "../../functions/shared/redis-keys.ts";
@@ -53,4 +53,9 @@ export async function insertInbox(db: Db, events: ClickEvent[]): Promise<void> {
 export async function enqueue(deps: { redis: Redis; db: Db }, events: ClickEvent[], via: "stream" | "inbox" = "stream") {
   if (via === "stream") await xadd(deps.redis, events);
   else await insertInbox(deps.db, events);
+}
+
+/** XADD the events as ONE capture batch entry (field "e" = {"v":2,"clicks":[...]}), as the redirect sends them. */
+export async function xaddBatch(redis: Redis, events: ClickEvent[]): Promise<string> {
+  return (await redis.xadd(redisKeys.clickStream, "*", { e: encodeClickEntry(events.map((e) => JSON.stringify(e))) })) as string;
 }

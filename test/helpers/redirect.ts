@@ -6,7 +6,7 @@
 import { inArray, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { clickInbox, links, type LinkRow } from "../../db/schema.ts";
-import type { ClickEvent } from "../../functions/shared/click-event.ts";
+import { entryClicks, type ClickEvent } from "../../functions/shared/click-event.ts";
 import { randomBase62 } from "../../functions/shared/crypto.ts";
 import { redisKeys } from "../../functions/shared/redis-keys.ts";
 import { withDb } from "./db.ts";
@@ -62,6 +62,11 @@ export class Fixtures {
     return (await streamEntries(linkId)).map(([, e]) => e);
   }
 
+  /** [stream entry id, click] of one link; a capture batch's id appears once per click of the link in it. */
+  entries(linkId: string): Promise<[string, ClickEvent][]> {
+    return streamEntries(linkId);
+  }
+
   async inbox(linkId: string): Promise<ClickEvent[]> {
     const rows = await withDb((db) =>
       db.select().from(clickInbox).where(sql`${clickInbox.event}->>'linkId' = ${linkId}`),
@@ -74,7 +79,7 @@ export class Fixtures {
     const keys = [...this.slugs].map(redisKeys.link);
     for (const id of ids) keys.push(redisKeys.humanClicks(id), redisKeys.allClicks(id));
     if (keys.length) await redis.del(...keys);
-    const entries = (await Promise.all(ids.map(streamEntries))).flat().map(([id]) => id);
+    const entries = [...new Set((await Promise.all(ids.map(streamEntries))).flat().map(([id]) => id))];
     if (entries.length) await redis.xdel(redisKeys.clickStream, entries);
     if (ids.length) {
       await withDb(async (db) => {
@@ -87,20 +92,31 @@ export class Fixtures {
   }
 }
 
-/** The stream is shared with other test files, whose poison-entry tests put unparsable entries on it. */
-function parseEntry(e: unknown): Partial<ClickEvent> | null {
-  if (typeof e !== "string") return e && typeof e === "object" ? (e as Partial<ClickEvent>) : null;
-  try {
-    return JSON.parse(e) as Partial<ClickEvent>;
-  } catch {
-    return null;
+/**
+ * The clicks of one stream entry's field "e": one ClickEvent, or a capture batch of them (the formats are in
+ * functions/shared/click-event.ts). The stream is shared with other test files, whose poison-entry tests put
+ * unparsable entries on it: those hold no click.
+ */
+function entryEvents(e: unknown): Partial<ClickEvent>[] {
+  let value = e;
+  if (typeof e === "string") {
+    try {
+      value = JSON.parse(e);
+    } catch {
+      return [];
+    }
   }
+  if (!value || typeof value !== "object") return [];
+  const batch = entryClicks(value);
+  return "clicks" in batch ? (batch.clicks.filter((c) => c && typeof c === "object") as Partial<ClickEvent>[]) : [];
 }
 
+/** [entry id, click] for each click of the link on the stream, oldest first (an entry id repeats within a batch). */
 async function streamEntries(linkId: string): Promise<[string, ClickEvent][]> {
   const all = await redis.xrange(redisKeys.clickStream, "-", "+");
-  return Object.entries(all)
-    .map(([id, fields]) => [id, parseEntry((fields as { e: unknown }).e)] as const)
-    .filter((entry): entry is readonly [string, ClickEvent] => entry[1]?.linkId === linkId)
-    .map(([id, e]) => [id, e]);
+  return Object.entries(all).flatMap(([id, fields]) =>
+    entryEvents((fields as { e: unknown }).e)
+      .filter((e) => e.linkId === linkId)
+      .map((e) => [id, e as ClickEvent] as [string, ClickEvent]),
+  );
 }

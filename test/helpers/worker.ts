@@ -19,6 +19,11 @@ export interface WorkerCallOptions {
   headers?: Record<string, string>;
   /** Settings to change for this request only (withSettings: a fresh bindings object, parsed anew). */
   settings?: Record<string, string | undefined>;
+  /**
+   * A bindings object (from withSettings) to use instead: calls given the same one share one configuration,
+   * hence one Redis client and one click batch per isolate, as requests of a deployment do.
+   */
+  bindings?: Record<string, unknown>;
   /** Return without waiting for the request's waitUntil work (which then runs on in the background). */
   background?: boolean;
 }
@@ -43,7 +48,7 @@ export async function call(method: string, path: string, opts: WorkerCallOptions
   const url = /^https?:\/\//.test(path) ? path : `${BASE}${path}`;
   const request = new Request(url, { method, headers, body }) as Parameters<typeof worker.fetch>[0];
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request, opts.settings ? withSettings(opts.settings) : bindings, ctx);
+  const res = await worker.fetch(request, opts.bindings ?? (opts.settings ? withSettings(opts.settings) : bindings), ctx);
   const buffered = await res.arrayBuffer();
   if (!opts.background) await waitOnExecutionContext(ctx);
   return new Response(res.status === 204 || res.status === 304 ? null : buffered, res);
