@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { encodeCursor } from "../functions/api/links/cursor.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { createLink } from "./helpers/api.ts";
+import { config } from "./helpers/env.ts";
 import { redis } from "./helpers/redis.ts";
 import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
@@ -199,10 +200,22 @@ describe("GET /api/v1/links with bad parameters", () => {
     await expectProblem(await call("GET", "/api/v1/links?q=%00"), 400, ["q"]);
   });
 
-  it("accepts a well-formed cursor it did not issue and simply answers the rows after it", async () => {
-    const cursor = encodeCursor({ createdAt: "1999-01-01T00:00:00.000000Z", id: "z" });
+  it("accepts a cursor signed with the deployment's key at any position and simply answers the rows after it", async () => {
+    const cursor = await encodeCursor(config, { createdAt: "1999-01-01T00:00:00.000000Z", id: "z" }, {});
     const res = await call("GET", `/api/v1/links?cursor=${cursor}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: [], nextCursor: null });
+  });
+
+  it("answers 400, not 500, to a cursor at a position Postgres cannot read, signed or not", async () => {
+    const b64 = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    // The issue's cursor: year 0, which JS dates accept and Postgres (no year 0) refuses.
+    const unsigned = b64('["0000-01-01T00:00:00.000000Z","x"]');
+    await expectProblem(await call("GET", `/api/v1/links?cursor=${unsigned}`), 400, ["cursor"]);
+    // Signed with this deployment's key, as a bug that signed a bad position would: still refused.
+    for (const createdAt of ["0000-01-01T00:00:00.000000Z", "0000-12-31T23:59:59.999000Z", "2026-02-30T00:00:00.000000Z"]) {
+      const signed = await encodeCursor(config, { createdAt, id: "x" }, {});
+      await expectProblem(await call("GET", `/api/v1/links?cursor=${signed}`), 400, ["cursor"]);
+    }
   });
 });
