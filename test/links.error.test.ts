@@ -100,6 +100,43 @@ describe("POST /api/v1/links with bad input", () => {
     }
   });
 
+  it("refuses an expiry that is an instant past 9999 (Postgres cannot read its ISO text), on create, bulk create and patch", async () => {
+    const slug = uniqueSlug();
+    const link = await createLink({ url: "https://example.com/expiry" });
+    // Each passes the ISO pattern; the offset moves it into the year 10000.
+    for (const expiresAt of ["9999-12-31T23:59:59-23:59", "9999-12-31T12:00:00-12:00"]) {
+      await expectProblem(await post({ url: "https://example.com", slug, expiresAt }), 400, ["expiresAt"]);
+      const bulk = await call("POST", "/api/v1/links/bulk", { body: { links: [{ url: "https://example.com", slug, expiresAt }] } });
+      expect(bulk.status).toBe(200);
+      expect(((await bulk.json()) as any).results[0]).toMatchObject({ ok: false, error: { status: 400, errors: [{ path: "expiresAt" }] } });
+      await expectProblem(await call("PATCH", `/api/v1/links/${link.slug}`, { body: { expiresAt } }), 400, ["expiresAt"]);
+    }
+    await expectAbsent(slug);
+    expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(link);
+    // The last instants before it are fine.
+    const last = await post({ url: "https://example.com", expiresAt: "9999-12-31T23:59:59.999Z" });
+    expect(last.status).toBe(201);
+    expect(((await last.json()) as any).expiresAt).toBe("9999-12-31T23:59:59.999Z");
+  });
+
+  it("refuses text with an unpaired surrogate (which would be stored as U+FFFD) in every text field", async () => {
+    const slug = uniqueSlug();
+    const lone = "a\ud800b";
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ title: lone }, ["title"]],
+      [{ tags: ["ok", lone] }, ["tags.1"]],
+      [{ password: lone }, ["password"]],
+      [{ url: `https://example.com/${lone}` }, ["url"]],
+      [{ fallbackUrl: `https://example.com/\udc00` }, ["fallbackUrl"]],
+    ];
+    for (const [fields, paths] of cases) await expectProblem(await post({ url: "https://example.com", slug, ...fields }), 400, paths);
+    await expectAbsent(slug);
+    // A well-formed pair (an emoji) is text like any other.
+    const emoji = await post({ url: "https://example.com", title: "\ud83d\ude00", tags: ["\ud83d\ude00"] });
+    expect(emoji.status).toBe(201);
+    expect(await emoji.json()).toMatchObject({ title: "😀", tags: ["😀"] });
+  });
+
   it("refuses malformed custom slugs (400)", async () => {
     for (const slug of ["", "a b", "a.b", "a/b", "ü", "x".repeat(65), "emoji😀"]) {
       await expectProblem(await post({ url: "https://example.com", slug }), 400, ["slug"]);
