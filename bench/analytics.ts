@@ -67,8 +67,9 @@ try {
   });
   const base = await mf.ready;
 
-  // An analytics:read key, so every call pays for its key lookup as a real client's would.
-  const key = `emu_bench_${randomBytes(16).toString("hex")}`;
+  // An analytics:read key, so every call pays for its key lookup as a real client's would. In the shape of a
+  // minted key (emu_ + 32 base62 characters): any other is refused with a 401 before the lookup.
+  const key = `emu_${randomBytes(16).toString("hex")}`;
   await pool.query("insert into api_keys (id, name, prefix, hash, scopes) values ('bench', 'bench', $1, $2, '{analytics:read}')", [
     key.slice(0, 12), createHash("sha256").update(key).digest("hex"),
   ]);
