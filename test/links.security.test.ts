@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { createLink, mintKey } from "./helpers/api.ts";
-import { ADMIN_KEY } from "./helpers/env.ts";
+import { ADMIN_KEY, config } from "./helpers/env.ts";
 import { routeScopes } from "./helpers/route-scopes.ts";
 import { call } from "./helpers/worker.ts";
 
@@ -55,7 +55,7 @@ describe.each(routeScopes)("$route (needs $scope)", ({ scope, success, prepare }
 });
 
 describe("list cursors are signed for their page", () => {
-  const list = (query: string, settings?: Record<string, string>) => call("GET", `/api/v1/links?${query}`, { settings });
+  const list = (query: string, settings?: Record<string, string | undefined>) => call("GET", `/api/v1/links?${query}`, { settings });
   async function refused(res: Response) {
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -81,6 +81,16 @@ describe("list cursors are signed for their page", () => {
     // Issued for q and tag: not valid without them, or with others.
     for (const query of ["limit=1", `limit=1&q=${tag}`, `limit=1&tag=${tag}`, `limit=1&q=${tag}x&tag=${tag}`, `limit=1&q=${tag}&tag=${tag}x`]) {
       await refused(await list(`${query}&cursor=${cursor}`));
+    }
+  });
+
+  it("signs with SESSION_SECRET alone: without it (or with the admin key as it), paging is the configuration problem naming it", async () => {
+    for (let i = 0; i < 2; i++) await createLink({ url: `https://example.com/s${i}` });
+    for (const secret of [undefined, config.ADMIN_API_KEY]) {
+      const res = await list("limit=1", { SESSION_SECRET: secret });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["SESSION_SECRET"]);
     }
   });
 });

@@ -71,7 +71,7 @@ export async function decodeCursor(config: Env, cursor: string, filters: CursorF
 }
 
 /** The position in a payload, or null unless it is exactly what listLinks writes: a UTC time Postgres can read, and an id. */
-export function parsePosition(payload: string): ListPosition | null {
+function parsePosition(payload: string): ListPosition | null {
   try {
     const bytes = fromBase64Url(payload);
     if (!bytes) return null;
