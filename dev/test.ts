@@ -78,6 +78,8 @@ const bindings = {
   DIRECT_DATABASE_URL: stack.databaseUrl,
   // Test-only: the private redis-server behind the bridge, so security tests can knock on it directly.
   DIRECT_REDIS_URL: stack.redisUrl,
+  // Runs per route of the input campaign (test/routes-property.error.test.ts); `npm run fuzz` sets it.
+  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
 };
 
 /** One vitest run; its counts from the JSON report (a run that left no report counts as one failure). */

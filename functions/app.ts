@@ -2,6 +2,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
 import { registerApi } from "./api/index.ts";
+import { MAX_BULK_BODY_BYTES } from "./api/links/bulk.ts";
+import { limitBody } from "./api/openapi.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
@@ -10,10 +12,16 @@ import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
 import { validationHook } from "./shared/validation.ts";
 
+/** Above the largest body a route accepts (a bulk create, 2 MiB), so each route's own limit is the one it answers. */
+export const MAX_ANY_BODY_BYTES = 2 * MAX_BULK_BODY_BYTES;
+
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(onError);
   app.notFound((c) => { throw new ApiError(404, `Nothing is at ${c.req.path}.`); });
+  // A net under every route's own limit: whatever path a body is sent to, with or without credentials, it
+  // is refused (413) at MAX_ANY_BODY_BYTES before more is read. Routes that read bodies set tighter limits.
+  app.use("*", limitBody(MAX_ANY_BODY_BYTES));
   app.use("*", services);
 
   registerHealthz(app);

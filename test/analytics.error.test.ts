@@ -27,6 +27,11 @@ const cases: [string, string, string][] = [
   ["a fractional limit", "limit=1.5", "limit"],
   ["a limit that is not a number", "limit=ten", "limit"],
   ["an unknown format", "format=xml", "format"],
+  // Postgres cannot read ISO text past 9999 (+010000-01-01T...): a bound that ends up there is refused.
+  ["a to whose local day ends in the year 10000", "from=9999-12-30&to=9999-12-31", "to"],
+  ["a to in the year 10000 by its offset", "from=9999-12-31T00:00:00Z&to=9999-12-31T23:00:00-23:59", "to"],
+  ["a to ceiled into the year 10000", "from=9999-12-31T00:00:00Z&to=9999-12-31T23:30:00Z", "to"],
+  ["a to whose wall time in tz is in the year 10000 in UTC", "from=9999-12-31&to=9999-12-31T20:00:00&tz=Etc/GMT%2B12", "to"],
 ];
 
 describe("stats: bad input", () => {
@@ -55,6 +60,21 @@ describe("stats: bad input", () => {
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
+  });
+
+  it("answers 400 naming the slug to one no link can have (a NUL, a space), without asking Postgres", async () => {
+    for (const bad of ["a%00b", "%00", "a%20b", "x".repeat(65)]) {
+      const res = await get(`/api/v1/links/${bad}/stats`);
+      expect(res.status, bad).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["slug"]);
+    }
+  });
+
+  it("still answers the last hours before the year 10000", async () => {
+    const res = await get(`/api/v1/links/${slug}/stats?from=9999-12-31T20:00:00Z&to=9999-12-31T23:00:00Z`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ from: "9999-12-31T20:00:00.000Z", to: "9999-12-31T23:00:00.000Z" });
   });
 
   it("answers 404 for an unknown slug", async () => {

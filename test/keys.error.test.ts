@@ -25,6 +25,8 @@ describe("POST /api/v1/keys with bad input", () => {
       [{ name: "   ", scopes: ["admin"] }, ["name"]],
       [{ name: "x".repeat(101), scopes: ["admin"] }, ["name"]],
       [{ name: "a\nb", scopes: ["admin"] }, ["name"]],
+      // An unpaired surrogate would be stored as U+FFFD.
+      [{ name: "key \ud800", scopes: ["admin"] }, ["name"]],
       [{ name, scopes: ["admin"], expiresAt: "never" }, ["expiresAt"]],
       [{ name, scopes: ["admin"], key: "emu_mine" }, ["key"]],
     ];

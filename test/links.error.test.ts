@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { encodeCursor } from "../functions/api/links/cursor.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { createLink } from "./helpers/api.ts";
+import { config } from "./helpers/env.ts";
 import { redis } from "./helpers/redis.ts";
 import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
@@ -97,6 +98,43 @@ describe("POST /api/v1/links with bad input", () => {
     for (const reserved of ["api", "API", "docs", "Docs", "healthz", "app", "assets", "_", "_next", "cdn-cgi", "openapi"]) {
       await expectProblem(await post({ url: "https://example.com", slug: reserved }), 422, ["slug"]);
     }
+  });
+
+  it("refuses an expiry that is an instant past 9999 (Postgres cannot read its ISO text), on create, bulk create and patch", async () => {
+    const slug = uniqueSlug();
+    const link = await createLink({ url: "https://example.com/expiry" });
+    // Each passes the ISO pattern; the offset moves it into the year 10000.
+    for (const expiresAt of ["9999-12-31T23:59:59-23:59", "9999-12-31T12:00:00-12:00"]) {
+      await expectProblem(await post({ url: "https://example.com", slug, expiresAt }), 400, ["expiresAt"]);
+      const bulk = await call("POST", "/api/v1/links/bulk", { body: { links: [{ url: "https://example.com", slug, expiresAt }] } });
+      expect(bulk.status).toBe(200);
+      expect(((await bulk.json()) as any).results[0]).toMatchObject({ ok: false, error: { status: 400, errors: [{ path: "expiresAt" }] } });
+      await expectProblem(await call("PATCH", `/api/v1/links/${link.slug}`, { body: { expiresAt } }), 400, ["expiresAt"]);
+    }
+    await expectAbsent(slug);
+    expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(link);
+    // The last instants before it are fine.
+    const last = await post({ url: "https://example.com", expiresAt: "9999-12-31T23:59:59.999Z" });
+    expect(last.status).toBe(201);
+    expect(((await last.json()) as any).expiresAt).toBe("9999-12-31T23:59:59.999Z");
+  });
+
+  it("refuses text with an unpaired surrogate (which would be stored as U+FFFD) in every text field", async () => {
+    const slug = uniqueSlug();
+    const lone = "a\ud800b";
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ title: lone }, ["title"]],
+      [{ tags: ["ok", lone] }, ["tags.1"]],
+      [{ password: lone }, ["password"]],
+      [{ url: `https://example.com/${lone}` }, ["url"]],
+      [{ fallbackUrl: `https://example.com/\udc00` }, ["fallbackUrl"]],
+    ];
+    for (const [fields, paths] of cases) await expectProblem(await post({ url: "https://example.com", slug, ...fields }), 400, paths);
+    await expectAbsent(slug);
+    // A well-formed pair (an emoji) is text like any other.
+    const emoji = await post({ url: "https://example.com", title: "\ud83d\ude00", tags: ["\ud83d\ude00"] });
+    expect(emoji.status).toBe(201);
+    expect(await emoji.json()).toMatchObject({ title: "😀", tags: ["😀"] });
   });
 
   it("refuses malformed custom slugs (400)", async () => {
@@ -199,10 +237,22 @@ describe("GET /api/v1/links with bad parameters", () => {
     await expectProblem(await call("GET", "/api/v1/links?q=%00"), 400, ["q"]);
   });
 
-  it("accepts a well-formed cursor it did not issue and simply answers the rows after it", async () => {
-    const cursor = encodeCursor({ createdAt: "1999-01-01T00:00:00.000000Z", id: "z" });
+  it("accepts a cursor signed with the deployment's key at any position and simply answers the rows after it", async () => {
+    const cursor = await encodeCursor(config, { createdAt: "1999-01-01T00:00:00.000000Z", id: "z" }, {});
     const res = await call("GET", `/api/v1/links?cursor=${cursor}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: [], nextCursor: null });
+  });
+
+  it("answers 400, not 500, to a cursor at a position Postgres cannot read, signed or not", async () => {
+    const b64 = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    // The issue's cursor: year 0, which JS dates accept and Postgres (no year 0) refuses.
+    const unsigned = b64('["0000-01-01T00:00:00.000000Z","x"]');
+    await expectProblem(await call("GET", `/api/v1/links?cursor=${unsigned}`), 400, ["cursor"]);
+    // Signed with this deployment's key, as a bug that signed a bad position would: still refused.
+    for (const createdAt of ["0000-01-01T00:00:00.000000Z", "0000-12-31T23:59:59.999000Z", "2026-02-30T00:00:00.000000Z"]) {
+      const signed = await encodeCursor(config, { createdAt, id: "x" }, {});
+      await expectProblem(await call("GET", `/api/v1/links?cursor=${signed}`), 400, ["cursor"]);
+    }
   });
 });

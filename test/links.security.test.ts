@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
-import { mintKey } from "./helpers/api.ts";
-import { ADMIN_KEY } from "./helpers/env.ts";
+import { createLink, mintKey } from "./helpers/api.ts";
+import { ADMIN_KEY, config } from "./helpers/env.ts";
 import { routeScopes } from "./helpers/route-scopes.ts";
 import { call } from "./helpers/worker.ts";
 
@@ -50,6 +50,47 @@ describe.each(routeScopes)("$route (needs $scope)", ({ scope, success, prepare }
     if (!allowed) {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       await req.unchanged();
+    }
+  });
+});
+
+describe("list cursors are signed for their page", () => {
+  const list = (query: string, settings?: Record<string, string | undefined>) => call("GET", `/api/v1/links?${query}`, { settings });
+  async function refused(res: Response) {
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["cursor"]);
+  }
+
+  it("refuses a cursor it did not issue: unsigned, altered, under another SESSION_SECRET, or for another q or tag", async () => {
+    const tag = `cur-${crypto.randomUUID().slice(0, 8)}`;
+    for (let i = 0; i < 3; i++) await createLink({ url: `https://example.com/c${i}`, title: tag, tags: [tag] });
+    const first = (await (await list(`limit=1&q=${tag}&tag=${tag}`)).json()) as { data: { id: string; createdAt: string }[]; nextCursor: string };
+    const cursor = first.nextCursor;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    expect((await list(`limit=1&q=${tag}&tag=${tag}&cursor=${cursor}`)).status).toBe(200);
+
+    const [payload, mac] = cursor.split(".");
+    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
+    // A position a client wrote itself, in the format of old (no MAC), in the new format with a made-up MAC, or altered.
+    for (const forged of [payload, `${payload}.${"A".repeat(43)}`, `${flip(payload, 3)}.${mac}`, `${payload}.${flip(mac, 10)}`, `${cursor}.${mac}`, `${mac}.${payload}`]) {
+      await refused(await list(`limit=1&q=${tag}&tag=${tag}&cursor=${forged}`));
+    }
+    // The same page under another deployment's secret.
+    await refused(await list(`limit=1&q=${tag}&tag=${tag}&cursor=${cursor}`, { SESSION_SECRET: "another-deployment-secret-4Qw9zRt2Lp7Xk3Vn" }));
+    // Issued for q and tag: not valid without them, or with others.
+    for (const query of ["limit=1", `limit=1&q=${tag}`, `limit=1&tag=${tag}`, `limit=1&q=${tag}x&tag=${tag}`, `limit=1&q=${tag}&tag=${tag}x`]) {
+      await refused(await list(`${query}&cursor=${cursor}`));
+    }
+  });
+
+  it("signs with SESSION_SECRET alone: without it (or with the admin key as it), paging is the configuration problem naming it", async () => {
+    for (let i = 0; i < 2; i++) await createLink({ url: `https://example.com/s${i}` });
+    for (const secret of [undefined, config.ADMIN_API_KEY]) {
+      const res = await list("limit=1", { SESSION_SECRET: secret });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["SESSION_SECRET"]);
     }
   });
 });

@@ -32,6 +32,11 @@ export const AUTO_HOUR_MAX = 2 * DAY;
 export const HOUR_SERIES_MAX = 366 * DAY;
 const MIN_YEAR = 1970;
 const MAX_YEAR = 9999;
+/**
+ * Where ranges must end: the SQL gets its bounds as ISO text, and past 9999 that text is +010000-01-01...,
+ * which Postgres refuses. A bound in 9999 can still get there: a local day's end, an offset, the ceiling.
+ */
+const END_OF_TIME = Date.UTC(MAX_YEAR + 1, 0, 1);
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -98,6 +103,8 @@ export function resolveRange(
   if (rawFrom !== undefined && rawTo !== undefined ? rawFrom >= rawTo : from >= to) {
     return { errors: [{ path: "from", message: "must be before to" }] };
   }
+  // Only a given `to` can get there (from < to, and now is far from it).
+  if (to >= END_OF_TIME) return { errors: [{ path: "to", message: "must end before the year 10000 (UTC)" }] };
   if (to > addYears(from, 5)) return { errors: [{ path: "to", message: "the range may span at most 5 years" }] };
   const interval = q.interval ?? (to - from <= AUTO_HOUR_MAX ? "hour" : "day");
   if (interval === "hour" && to - from > HOUR_SERIES_MAX) {

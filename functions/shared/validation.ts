@@ -4,6 +4,13 @@ import { ApiError } from "./errors.ts";
 
 type Issue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
 
+/**
+ * True when `s` has no unpaired surrogate. JSON can carry one ("\ud800") but UTF-8 cannot: the Postgres driver
+ * would store U+FFFD instead, a value the client never sent, so such text is refused rather than altered.
+ */
+export const isWellFormed = (s: string) => !/\p{Cs}/u.test(s);
+export const NOT_WELL_FORMED = "must be well-formed Unicode: no unpaired surrogate";
+
 const joinPath = (path: readonly PropertyKey[]) => path.map(String).join(".") || "(root)";
 
 /**

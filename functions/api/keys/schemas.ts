@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { scopes } from "../../shared/auth/scopes.ts";
+import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
 export const ScopeSchema = z.enum(scopes).openapi("Scope");
 
@@ -11,6 +12,7 @@ export const CreateKeyInput = z
       .min(1)
       .max(100)
       .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+      .refine(isWellFormed, NOT_WELL_FORMED)
       .openapi({ example: "CI deploy bot" }),
     scopes: z.array(ScopeSchema).min(1).max(scopes.length * 4).openapi({ description: "Duplicates are dropped" }),
   })

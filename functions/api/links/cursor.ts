@@ -1,34 +1,88 @@
 /**
- * Opaque list cursors: base64url of JSON [createdAt, id]. Opaque so clients do not build them; validated on
- * the way back in so a tampered cursor is a 400, never a query error.
+ * Opaque list cursors: base64url(JSON [createdAt, id]) "." base64url(HMAC-SHA-256). The MAC covers the
+ * position and the q and tag filters of the page that issued it, under a key derived from SESSION_SECRET
+ * (functions/shared/secret-keys.ts). A cursor is checked before any of it is parsed, so a cursor this
+ * deployment did not issue, or one issued for other filters, is a 400 without reaching the JSON parser or
+ * Postgres; the position is still checked strictly after the MAC, in case a key ever signs a bad one.
  */
 import type { ListPosition } from "../../../db/queries/links.ts";
+import type { Env } from "../../shared/env.ts";
+import { hkdfParams, secretBase } from "../../shared/secret-keys.ts";
 
-const MICRO_ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
+/** The filters a cursor is bound to: the next page must ask for the same ones. */
+export interface CursorFilters {
+  q?: string;
+  tag?: string;
+}
+
+const MICRO_ISO = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\d{3}Z$/;
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const MAC_BYTES = 32;
+const enc = new TextEncoder();
 
 function toBase64Url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(s: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new Error("not base64url");
+function fromBase64Url(s: string): Uint8Array | null {
+  // A length of 1 mod 4 is no base64 at all.
+  if (!B64URL.test(s) || s.length % 4 === 1) return null;
   return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
 }
 
-export function encodeCursor(p: ListPosition): string {
-  return toBase64Url(new TextEncoder().encode(JSON.stringify([p.createdAt, p.id])));
+// Isolate-lifetime memo of the HMAC key, per HKDF base key (that is, per SESSION_SECRET).
+const keys = new WeakMap<CryptoKey, Promise<CryptoKey>>();
+
+async function cursorKey(config: Env): Promise<CryptoKey> {
+  const base = await secretBase(config);
+  let key = keys.get(base);
+  if (!key) {
+    key = crypto.subtle.deriveKey(
+      hkdfParams("eatmyurl list cursor", "links v1"),
+      base,
+      { name: "HMAC", hash: "SHA-256", length: 256 },
+      false,
+      ["sign", "verify"],
+    );
+    keys.set(base, key);
+  }
+  return key;
 }
 
-/** The position a cursor names, or null when it is not one this service issued. */
-export function decodeCursor(cursor: string): ListPosition | null {
+/** What the MAC covers: the payload as sent and the filters, unambiguously (JSON of a fixed-shape array). */
+const signed = (payload: string, f: CursorFilters) => enc.encode(JSON.stringify(["links-cursor-v1", f.q ?? null, f.tag ?? null, payload]));
+
+export async function encodeCursor(config: Env, p: ListPosition, filters: CursorFilters): Promise<string> {
+  const payload = toBase64Url(enc.encode(JSON.stringify([p.createdAt, p.id])));
+  const mac = await crypto.subtle.sign("HMAC", await cursorKey(config), signed(payload, filters));
+  return `${payload}.${toBase64Url(new Uint8Array(mac))}`;
+}
+
+/** The position of a cursor this deployment issued for these filters, or null for any other string. */
+export async function decodeCursor(config: Env, cursor: string, filters: CursorFilters): Promise<ListPosition | null> {
+  const parts = cursor.split(".");
+  if (parts.length !== 2) return null;
+  const [payload, macText] = parts;
+  const mac = fromBase64Url(macText);
+  if (!mac || mac.length !== MAC_BYTES || !B64URL.test(payload)) return null;
+  // crypto.subtle.verify compares in constant time.
+  if (!(await crypto.subtle.verify("HMAC", await cursorKey(config), mac, signed(payload, filters)))) return null;
+  return parsePosition(payload);
+}
+
+/** The position in a payload, or null unless it is exactly what listLinks writes: a UTC time Postgres can read, and an id. */
+function parsePosition(payload: string): ListPosition | null {
   try {
-    const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(fromBase64Url(cursor)));
+    const bytes = fromBase64Url(payload);
+    if (!bytes) return null;
+    const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
     if (!Array.isArray(value) || value.length !== 2) return null;
     const [createdAt, id] = value;
-    if (typeof createdAt !== "string" || typeof id !== "string" || id.length > 200 || id.includes("\u0000")) return null;
+    if (typeof createdAt !== "string" || typeof id !== "string" || id.length > 200 || !/^[^\p{Cc}\p{Cs}]*$/u.test(id)) return null;
     const m = MICRO_ISO.exec(createdAt);
-    // The round trip through Date rejects impossible dates (2026-02-30) that the pattern lets by.
-    if (!m || Number.isNaN(Date.parse(`${m[1]}Z`)) || new Date(`${m[1]}Z`).toISOString() !== `${m[1]}Z`) return null;
+    // Postgres has no year 0; the round trip through Date rejects impossible dates (2026-02-30) the pattern lets by.
+    const ms = `${createdAt.slice(0, 23)}Z`;
+    if (!m || m[1] === "0000" || Number.isNaN(Date.parse(ms)) || new Date(ms).toISOString() !== ms) return null;
     return { createdAt, id };
   } catch {
     return null;

@@ -12,7 +12,8 @@ export const listLinksRoute = createRoute({
   path: "/api/v1/links",
   tags: ["links"],
   summary: "Links, newest first, a page at a time; search and tag filter",
-  description: "Pass `nextCursor` back as `cursor` for the next page (with the same q and tag); it is null on the last page.",
+  description:
+    "Pass `nextCursor` back as `cursor` for the next page (with the same q and tag: a cursor is signed for them); it is null on the last page.",
   ...secured("links:read"),
   request: { query: ListQuery },
   responses: {
@@ -24,14 +25,15 @@ export const listLinksRoute = createRoute({
 export function registerListLinks(app: OpenAPIHono<AppEnv>) {
   app.openapi(listLinksRoute, async (c) => {
     const { limit, cursor, q, tag } = c.req.valid("query");
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const config = c.var.config;
+    const after = cursor === undefined ? undefined : await decodeCursor(config, cursor, { q, tag });
     if (after === null) {
       throw new ApiError(400, "The cursor is not one this API issued.", {
-        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page" }],
+        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page, with the same q and tag" }],
       });
     }
     const { rows, next } = await listLinks(c.var.db(), { limit, after, q, tag });
     const data = await presentLinks(c, rows);
-    return c.json({ data, nextCursor: next ? encodeCursor(next) : null }, 200);
+    return c.json({ data, nextCursor: next ? await encodeCursor(config, next, { q, tag }) : null }, 200);
   });
 }

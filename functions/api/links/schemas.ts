@@ -1,13 +1,17 @@
 /** The Link resource and the bodies and parameters of the links routes: validation and documentation in one. */
 import { z } from "@hono/zod-openapi";
 import { SLUG_PATTERN } from "../../shared/slugs.ts";
+import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
 export const MAX_URL_LENGTH = 2048;
 export const redirectTypes = [301, 302, 307, 308] as const;
 
-/** Text that Postgres can store: its text type refuses the NUL character. */
+/** Text that Postgres can store as sent: its text type refuses the NUL character, UTF-8 has no lone surrogates. */
 const text = (max: number) =>
-  z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain the NUL character");
+  z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain the NUL character").refine(isWellFormed, NOT_WELL_FORMED);
+
+/** Instants JS and Postgres both read: ISO text past 9999 (+010000-...) is neither zod's nor Postgres' format. */
+const YEAR_10000 = Date.UTC(10000, 0, 1);
 
 /** Why `s` is not an acceptable destination, or null. Checked on the normalized form, which is what is stored. */
 export function httpUrlProblem(s: string): string | null {
@@ -27,7 +31,7 @@ const HttpUrl = z
   .string()
   .max(MAX_URL_LENGTH)
   .superRefine((s, ctx) => {
-    const problem = httpUrlProblem(s);
+    const problem = isWellFormed(s) ? httpUrlProblem(s) : NOT_WELL_FORMED;
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
   .openapi({ format: "uri", example: "https://example.com/a/long/path?utm_source=news" });
@@ -49,12 +53,15 @@ const Tags = z
       .trim()
       .min(1)
       .max(50)
-      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters"),
+      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+      .refine(isWellFormed, NOT_WELL_FORMED),
   )
   .max(20)
   .openapi({ description: "Up to 20 tags of at most 50 characters; duplicates are dropped" });
 const ExpiresAt = z.iso
   .datetime({ offset: true })
+  // 9999-12-31T23:59:59-23:59 passes the pattern but is an instant in the year 10000.
+  .refine((s) => Date.parse(s) < YEAR_10000, "must be before the year 10000 (UTC)")
   .openapi({ description: "ISO 8601 with a zone, in the future; after it the link answers 410 or its fallback" });
 const MaxClicks = z
   .int()

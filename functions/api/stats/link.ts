@@ -1,7 +1,8 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { Csv, Stats, StatsQuery } from "../../analytics/schema.ts";
 import { serveStats } from "../../analytics/serve-stats.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
+import { LinkSlugParams } from "../links/schemas.ts";
 import { problems, secured } from "../openapi.ts";
 
 export const linkStatsRoute = createRoute({
@@ -11,7 +12,8 @@ export const linkStatsRoute = createRoute({
   summary: "Clicks of one link over a range: totals, time series, top values, live counter",
   description: "Scope `analytics:read`. Served from the rollups; see docs/analytics.md for how ranges and zones are bucketed.",
   ...secured("analytics:read"),
-  request: { params: z.object({ slug: z.string().min(1).max(64) }), query: StatsQuery },
+  // The slug rules of the other /links/{slug} routes: a malformed one (a NUL, say) names no link and never reaches Postgres.
+  request: { params: LinkSlugParams, query: StatsQuery },
   responses: {
     200: {
       description: "The stats",

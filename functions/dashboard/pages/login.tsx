@@ -1,4 +1,6 @@
+import { bodyLimit } from "hono/body-limit";
 import type { Scope } from "../../shared/auth/scopes.ts";
+import { problem, problemResponse } from "../../shared/errors.ts";
 import { SessionRejected } from "../api-client.ts";
 import { probeScopes } from "../probe-scopes.ts";
 import { Field } from "../components/field.tsx";
@@ -42,7 +44,8 @@ export function registerLogin(dash: Dash) {
     return page(c, <LoginPage next={safeNext(c.req.query("next")) ?? ""} notice={notice} />);
   });
 
-  dash.post("/login", async (c) => {
+  // Unauthenticated: a sign-in form is a key and a path; 8 KiB, answered here (the dashboard's onError would make it a 500).
+  dash.post("/login", bodyLimit({ maxSize: 8 * 1024, onError: () => problemResponse(problem(413, "The sign-in form is larger than 8 KiB.")) }), async (c) => {
     const form = await c.req.parseBody();
     const key = typeof form.key === "string" ? form.key.trim() : "";
     const next = safeNext(form.next);
