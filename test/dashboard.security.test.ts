@@ -103,6 +103,20 @@ describe("dashboard sessions", () => {
     expect((await call("GET", "/healthz", { key: null, settings: { SESSION_SECRET: undefined } })).status).toBe(200);
   });
 
+  it("answers 400, never 500, to a form body it cannot read (malformed multipart, an undecodable charset)", async () => {
+    const bodies: [string, string][] = [
+      ["multipart/form-data; boundary=xyz", "--xyz\r\nnot a part at all"],
+      ["application/x-www-form-urlencoded; charset=utf-16", "k\u0000e\u0000y\u0000=\u0000x"],
+    ];
+    const signedIn = cookiePair(await login(ADMIN_KEY));
+    for (const [type, raw] of bodies) {
+      const anonymous = await call("POST", "/app/login", { key: null, headers: { origin: BASE, "content-type": type }, raw });
+      expect(anonymous.status).toBe(400);
+      const create = await call("POST", "/app/create", { key: null, headers: { origin: BASE, cookie: signedIn, "content-type": type }, raw });
+      expect(create.status).toBe(400);
+    }
+  });
+
   it("signs out: the cookie is cleared", async () => {
     const res = await login(ADMIN_KEY);
     const out = await call("POST", "/app/logout", {

@@ -94,3 +94,18 @@ export function patchBody(f: LinkFormValues, tz: string): Record<string, unknown
   else if (f.password) body.password = f.password;
   return body;
 }
+
+/** A form body the browser could not have sent (malformed multipart, a charset we cannot decode): a 400. */
+export class FormUnreadable extends Error {}
+
+/** The posted form; FormUnreadable when its body cannot be parsed. */
+export async function readForm<T extends boolean = false>(
+  c: { req: { parseBody: (o?: { all?: T }) => Promise<Record<string, unknown>> } },
+  opts: { all?: T } = {},
+): Promise<Record<string, unknown>> {
+  try {
+    return await c.req.parseBody(opts);
+  } catch (e) {
+    throw new FormUnreadable(e instanceof Error ? e.message : String(e));
+  }
+}

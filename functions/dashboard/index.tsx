@@ -17,6 +17,7 @@ import { onError } from "../shared/errors.ts";
 import { apiClient, SessionRejected, type AppFetch } from "./api-client.ts";
 import { Layout, page } from "./components/layout.tsx";
 import type { DashEnv } from "./dash-env.ts";
+import { FormUnreadable } from "./forms.ts";
 import { registerKeys } from "./pages/keys.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
@@ -89,6 +90,9 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     if (err instanceof HTTPException && err.status === 403) {
       // hono/csrf: a POST that did not come from one of our own pages.
       return page(c, <Layout title="Refused"><h1>Refused</h1><p>This form was not sent from an EatMyURL page, so nothing was changed. Go back, reload the page and try again.</p></Layout>, 403);
+    }
+    if (err instanceof FormUnreadable) {
+      return page(c, <Layout title="Not understood" session={c.var.session}><h1>This form could not be read</h1><p>Nothing was changed. Go back, reload the page and try again.</p></Layout>, 400);
     }
     // A setting the deployment lacks (SESSION_SECRET, say): the app's problem+json that names it.
     if (err instanceof EnvError) return onError(err, c);

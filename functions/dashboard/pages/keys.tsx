@@ -7,7 +7,7 @@ import { CopyButton } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
-import { formErrors, type FormErrors } from "../forms.ts";
+import { formErrors, type FormErrors, readForm } from "../forms.ts";
 import { formatInstant } from "../wall-time.ts";
 
 /** GET /api/v1/keys answers `{data: ApiKey[]}`: the type is read off the route, so the two cannot drift apart. */
@@ -80,7 +80,7 @@ export function registerKeys(dash: Dash) {
   dash.get("/keys", (c) => keysPage(c, { notice: c.req.query("revoked") ? "Key revoked." : undefined }));
 
   dash.post("/keys", async (c) => {
-    const form = await c.req.parseBody({ all: true });
+    const form = await readForm(c, { all: true });
     const name = typeof form.name === "string" ? form.name.trim() : "";
     const checked = ([] as unknown[]).concat(form.scopes ?? []).filter((s): s is string => typeof s === "string");
     const res = await c.var.api.call<MintedKey>("POST", "/api/v1/keys", { body: { name, scopes: checked } });

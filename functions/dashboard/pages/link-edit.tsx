@@ -3,7 +3,7 @@ import { isTimeZone } from "../../analytics/zoned-time.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
-import { formErrors, linkFields, linkToForm, patchBody, readLinkForm } from "../forms.ts";
+import { formErrors, linkFields, linkToForm, patchBody, readLinkForm, readForm } from "../forms.ts";
 
 export function registerLinkEdit(dash: Dash) {
   dash.get("/links/:slug/edit", async (c) => {
@@ -21,7 +21,7 @@ export function registerLinkEdit(dash: Dash) {
 
   dash.post("/links/:slug/edit", async (c) => {
     const slug = c.req.param("slug");
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const tz = typeof form.tz === "string" && isTimeZone(form.tz) ? form.tz : c.var.tz;
     const values = { ...readLinkForm(form), slug };
     const res = await c.var.api.call<Link>("PATCH", `/api/v1/links/${encodeURIComponent(slug)}`, { body: patchBody(values, tz) });

@@ -3,7 +3,7 @@ import { isTimeZone } from "../../analytics/zoned-time.ts";
 import { Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
-import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues } from "../forms.ts";
+import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues, readForm } from "../forms.ts";
 
 const empty: LinkFormValues = {
   url: "", slug: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
@@ -19,7 +19,7 @@ export function registerLinkNew(dash: Dash) {
     )));
 
   dash.post("/create", async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const tz = typeof form.tz === "string" && isTimeZone(form.tz) ? form.tz : c.var.tz;
     const values = readLinkForm(form);
     const res = await c.var.api.call<Link>("POST", "/api/v1/links", { body: createBody(values, tz) });

@@ -1,3 +1,4 @@
+import { readForm } from "../forms.ts";
 import { bodyLimit } from "hono/body-limit";
 import type { Scope } from "../../shared/auth/scopes.ts";
 import { problem, problemResponse } from "../../shared/errors.ts";
@@ -46,7 +47,7 @@ export function registerLogin(dash: Dash) {
 
   // Unauthenticated: a sign-in form is a key and a path; 8 KiB, answered here (the dashboard's onError would make it a 500).
   dash.post("/login", bodyLimit({ maxSize: 8 * 1024, onError: () => problemResponse(problem(413, "The sign-in form is larger than 8 KiB.")) }), async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const key = typeof form.key === "string" ? form.key.trim() : "";
     const next = safeNext(form.next);
     if (!key) return page(c, <LoginPage next={next ?? ""} error="Enter an API key." />, 400);
