@@ -58,7 +58,7 @@ export const envSchema = z.object({
    * since the pipeline's JSON escapes the entry once more.
    */
   CAPTURE_MAX_BYTES: intVar(512 * 1024, 1024, CAPTURE_MAX_BYTES_LIMIT),
-  /** Click-stream entries read (and committed in one transaction) at a time by the ingest routine. */
+  /** Clicks one ingest transaction commits at most (a stream entry, one click or a capture batch, stays whole). */
   INGEST_BATCH_SIZE: intVar(10_000, 1, 50_000),
   /** Milliseconds after which an ingest run starts no new batch (Workers cap a cron run's wall time). */
   INGEST_BUDGET_MS: intVar(20_000, 1),
@@ -66,7 +66,7 @@ export const envSchema = z.object({
   INGEST_CLAIM_IDLE_MS: intVar(60_000, 0),
   /** Days raw clicks are kept; rollups are kept forever. */
   RAW_RETENTION_DAYS: intVar(90, 1),
-  /** Rows one retention DELETE removes, and how many such statements one cron run makes at most. */
+  /** Rows one retention DELETE removes; how many such statements a cron run makes when RETENTION_BUDGET_MS is 0. */
   RETENTION_CHUNK_ROWS: intVar(5000, 1),
   RETENTION_MAX_CHUNKS: intVar(4, 0),
   /**
