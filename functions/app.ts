@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
 import { registerApi } from "./api/index.ts";
 import { MAX_BULK_BODY_BYTES } from "./api/links/bulk.ts";
+import { ingestFlushRoute, MAX_FLUSH_BODY_BYTES } from "./api/ingest/flush.ts";
 import { limitBody } from "./api/openapi.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
@@ -21,6 +22,9 @@ export function createApp() {
   app.notFound((c) => { throw new ApiError(404, `Nothing is at ${c.req.path}.`); });
   // A net under every route's own limit: whatever path a body is sent to, with or without credentials, it
   // is refused (413) at MAX_ANY_BODY_BYTES before more is read. Routes that read bodies set tighter limits.
+  // hono's limit reads a body without Content-Length eagerly up to its size, so a route whose limit must
+  // hold for strangers (the QStash-signed flush: a few KiB) has it here, before the net, not behind it.
+  app.use(ingestFlushRoute.path, limitBody(MAX_FLUSH_BODY_BYTES));
   app.use("*", limitBody(MAX_ANY_BODY_BYTES));
   app.use("*", services);
 

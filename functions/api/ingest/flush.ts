@@ -7,7 +7,7 @@ import { ApiError } from "../../shared/errors.ts";
 import { adminOrQStash } from "./auth.ts";
 import { problemContent } from "../../shared/problem-schema.ts";
 import { FlushResult } from "./schemas.ts";
-import { limitBody, problems, SECURITY_SCHEME } from "../openapi.ts";
+import { problems, SECURITY_SCHEME } from "../openapi.ts";
 
 /**
  * The body is read only to check a QStash signature over it (QStash sends the schedule's body, empty by
@@ -25,7 +25,8 @@ export const ingestFlushRoute = createRoute({
     "INGEST_BUDGET_MS is spent. Authorized by an admin key or by a valid `Upstash-Signature` header.",
   // Documented as admin-only; a valid QStash signature is the other way in (see auth.ts).
   security: [{ [SECURITY_SCHEME]: ["admin"] }],
-  middleware: [limitBody(MAX_FLUSH_BODY_BYTES), adminOrQStash] as const,
+  // Its body limit (MAX_FLUSH_BODY_BYTES) is applied app-wide before anything else: functions/app.ts.
+  middleware: [adminOrQStash] as const,
   responses: {
     200: { description: "The run went through", content: { "application/json": { schema: FlushResult } } },
     ...problems(413),
