@@ -10,6 +10,8 @@ export interface PostgresServer {
   /** postgres:// URL of the application database. */
   url: string;
   port: number;
+  /** The folder the cluster lives in: the one asked for, or the postgres user's copy of it (clusterHome). */
+  home: string;
   /** Stops the server but keeps its data, so start() can bring it back (fault tests). */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -128,6 +130,7 @@ export async function startPostgres(opts: { dir?: string; port?: number; databas
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
     port,
+    home: dir,
     async start() { await start(); running = true; },
     async stop() { stopCluster("immediate"); running = false; },
     async destroy() {
