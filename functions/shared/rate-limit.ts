@@ -17,11 +17,6 @@ export interface RateLimitState {
   success: boolean;
 }
 
-// Isolate-lifetime on purpose (the library's "ephemeral cache"): keys that used up their window are refused
-// from memory until it resets, so a client hammering past its limit costs no Redis call. Holds only
-// identifiers and timestamps.
-const blockedKeys = new Map<string, number>();
-
 interface LimitSpec {
   /** Requests per window; 0 turns the limit off. */
   requests: (config: Env) => number;
@@ -34,60 +29,35 @@ interface LimitSpec {
   keepPending: boolean;
 }
 
-// Clients over their budget of failed authentications, as blockedKeys.
-const blockedAuthClients = new Map<string, number>();
+/**
+ * A limit per minute. Its map is the library's "ephemeral cache", isolate-lifetime on purpose: identifiers
+ * that used up their window are refused from memory until it resets, so a client hammering past its limit
+ * costs no Redis call (it holds only identifiers and timestamps). The Redis client already gives up after
+ * REDIS_TIMEOUT_MS, and so does the library's fail-open timer.
+ */
+const perMinute = (requests: LimitSpec["requests"], prefix: string, keepPending = false): LimitSpec => ({
+  requests, window: "60 s", prefix, ephemeralCache: new Map(), timeoutMs: (config) => config.REDIS_TIMEOUT_MS, keepPending,
+});
 
-// Clients over their budget of unknown slugs, refused from memory until their window resets (as blockedKeys).
-const blockedScanners = new Map<string, number>();
+/** A limit per 15 minutes that counts failures only (peekRateLimit before, checkRateLimit on a failure). */
+const failuresPer15Minutes = (requests: LimitSpec["requests"], prefix: string): LimitSpec => ({
+  requests, window: "15 m", prefix, ephemeralCache: false, keepPending: false,
+});
 
 const LIMITS = {
   /** Requests per API key per minute (RATE_LIMIT_PER_MINUTE). */
-  apiKey: {
-    requests: (config) => config.RATE_LIMIT_PER_MINUTE,
-    window: "60 s",
-    prefix: redisKeys.rateLimit,
-    ephemeralCache: blockedKeys,
-    // The Redis client already gives up after REDIS_TIMEOUT_MS.
-    timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
-    keepPending: true,
-  },
+  apiKey: perMinute((config) => config.RATE_LIMIT_PER_MINUTE, redisKeys.rateLimit, true),
   /** Failed authentications (unknown, revoked or malformed keys) per salted client IP. */
-  authFailure: {
-    requests: (config) => config.AUTH_FAILURES_PER_MINUTE,
-    window: "60 s",
-    prefix: redisKeys.authFailures,
-    ephemeralCache: blockedAuthClients,
-    timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
-    keepPending: false,
-  },
-  /** Wrong passwords per protected link and salted visitor IP. */
-  passwordFailure: {
-    requests: (config) => config.PASSWORD_FAILURES_PER_CLIENT,
-    window: "15 m",
-    prefix: redisKeys.passwordAttempts,
-    ephemeralCache: false,
-    keepPending: false,
-  },
-  /** Wrong passwords per protected link from all clients together: rotating addresses (IPv6) gains nothing. */
-  passwordFailureLink: {
-    requests: (config) => config.PASSWORD_FAILURES_PER_LINK,
-    window: "15 m",
-    prefix: redisKeys.passwordAttemptsPerLink,
-    ephemeralCache: false,
-    keepPending: false,
-  },
+  authFailure: perMinute((config) => config.AUTH_FAILURES_PER_MINUTE, redisKeys.authFailures),
   /**
    * Lookups that reached Postgres per salted visitor IP and minute (slugs neither cached nor known as missing):
    * a scanner of random slugs cannot make every request a Postgres query. Real visitors almost never miss.
    */
-  postgresLookup: {
-    requests: (config) => config.POSTGRES_LOOKUPS_PER_MINUTE,
-    window: "60 s",
-    prefix: redisKeys.postgresLookups,
-    ephemeralCache: blockedScanners,
-    timeoutMs: (config) => config.REDIS_TIMEOUT_MS,
-    keepPending: false,
-  },
+  postgresLookup: perMinute((config) => config.POSTGRES_LOOKUPS_PER_MINUTE, redisKeys.postgresLookups),
+  /** Wrong passwords per protected link and salted visitor IP. */
+  passwordFailure: failuresPer15Minutes((config) => config.PASSWORD_FAILURES_PER_CLIENT, redisKeys.passwordAttempts),
+  /** Wrong passwords per protected link from all clients together: rotating addresses (IPv6) gains nothing. */
+  passwordFailureLink: failuresPer15Minutes((config) => config.PASSWORD_FAILURES_PER_LINK, redisKeys.passwordAttemptsPerLink),
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;
