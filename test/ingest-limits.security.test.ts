@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { CAPTURE_MAX_CHARS, DEFAULT_REDIS_BYTES, entryReplyBytes, MAX_EVENT_REPLY_BYTES, safeCount, utf8Bytes } from "../functions/ingest/limits.ts";
+import { CAPTURE_MAX_CHARS, DEFAULT_REDIS_BYTES, entryReplyBytes, MAX_EVENT_REPLY_BYTES, safeCount } from "../functions/ingest/limits.ts";
+import { utf8Bytes } from "../functions/shared/bytes.ts";
 import { CAPTURE_MAX_BYTES_LIMIT, encodeClickEntry } from "../functions/shared/click-event.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { bindings } from "./helpers/env.ts";

@@ -10,6 +10,7 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { Scope } from "../shared/auth/scopes.ts";
 import type { Env } from "../shared/env.ts";
+import { fromBase64Url, toBase64Url } from "../shared/bytes.ts";
 import { hkdfParams, secretBase, sessionSecret } from "../shared/secret-keys.ts";
 
 export const SESSION_COOKIE = "eatmyurl_session";
@@ -47,8 +48,6 @@ async function deriveKeys(config: Env): Promise<SessionKeys> {
   return { sign, seal };
 }
 
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const unb64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
 
 export async function sealSession(config: Env, session: Session): Promise<string> {
   const { seal } = await sessionKeys(config);
@@ -58,13 +57,14 @@ export async function sealSession(config: Env, session: Session): Promise<string
   const out = new Uint8Array(iv.length + ct.byteLength);
   out.set(iv);
   out.set(new Uint8Array(ct), iv.length);
-  return b64url(out);
+  return toBase64Url(out);
 }
 
 export async function openSession(config: Env, sealed: string, now = Date.now()): Promise<Session | null> {
   try {
     const { seal } = await sessionKeys(config);
-    const bytes = unb64url(sealed);
+    const bytes = fromBase64Url(sealed);
+    if (!bytes) return null;
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: enc.encode(SESSION_COOKIE) },
       seal,

@@ -14,6 +14,7 @@
  * - Commits are bounded by the bytes of their parsed records (recordBytes) besides their count.
  */
 import { BATCH_OVERHEAD, CAPTURE_MAX_BYTES_LIMIT } from "../shared/click-event.ts";
+import { utf8Bytes } from "../shared/bytes.ts";
 import type { ClickRecord } from "./enrich.ts";
 
 /** Defaults of INGEST_REDIS_BYTES, INGEST_COMMIT_BYTES and INGEST_MAX_DELIVERIES (functions/shared/env.ts). */
@@ -31,16 +32,6 @@ export const CAPTURE_MAX_CHARS = {
   id: 64, linkId: 64, slug: 64, kind: 7, reason: 32, visitor: 64,
   ua: 512, referrer: 2048, country: 256, region: 256, city: 256, query: 2048, dest: 2048,
 } as const;
-
-/** UTF-8 bytes of a string (TextEncoder would copy it). */
-export function utf8Bytes(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1; // a surrogate pair: 4 bytes for 2
-  }
-  return n;
-}
 
 /** The largest stream id: 2^53 ms and a 64-bit sequence. */
 const MAX_ID = "9007199254740991-18446744073709551615";

@@ -8,7 +8,8 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "../shared/env.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
-import { DEFAULT_REDIS_BYTES, tooLarge, utf8Bytes, type ReadSizer } from "./limits.ts";
+import { utf8Bytes } from "../shared/bytes.ts";
+import { DEFAULT_REDIS_BYTES, tooLarge, type ReadSizer } from "./limits.ts";
 
 /**
  * One consumer name for every run: consumers are only bookkeeping here (each XREADGROUP ">" hands out

@@ -21,6 +21,7 @@
  * (never by awaiting another request's promise) and is bounded by `maxWaitMs` (the Redis timeout: no send
  * lasts longer without failing), so a stuck send cannot hold later clicks for long.
  */
+import { utf8Bytes } from "../shared/bytes.ts";
 import { BATCH_OVERHEAD, type ClickEvent } from "../shared/click-event.ts";
 
 /** A click waiting in a batch: plain data only. */
@@ -51,11 +52,6 @@ interface Batch {
 
 const POLL_MS = 1;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** UTF-8 length; most events are ASCII, which spares an encoder allocation per click. */
-export function utf8Bytes(s: string): number {
-  return /^[\x00-\x7f]*$/.test(s) ? s.length : new TextEncoder().encode(s).byteLength;
-}
 
 export class ClickBatcher {
   private open: Batch | null = null;

@@ -5,6 +5,7 @@
  * deployment did not issue, or one issued for other filters, is a 400 without reaching the JSON parser or
  * Postgres; the position is still checked strictly after the MAC, in case a key ever signs a bad one.
  */
+import { fromBase64Url, toBase64Url } from "../../shared/bytes.ts";
 import type { ListPosition } from "../../../db/queries/links.ts";
 import type { Env } from "../../shared/env.ts";
 import { hkdfParams, secretBase } from "../../shared/secret-keys.ts";
@@ -16,19 +17,8 @@ export interface CursorFilters {
 }
 
 const MICRO_ISO = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\d{3}Z$/;
-const B64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
 const enc = new TextEncoder();
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(s: string): Uint8Array | null {
-  // A length of 1 mod 4 is no base64 at all.
-  if (!B64URL.test(s) || s.length % 4 === 1) return null;
-  return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-}
 
 // Isolate-lifetime memo of the HMAC key, per HKDF base key (that is, per SESSION_SECRET).
 const keys = new WeakMap<CryptoKey, Promise<CryptoKey>>();
@@ -64,7 +54,7 @@ export async function decodeCursor(config: Env, cursor: string, filters: CursorF
   if (parts.length !== 2) return null;
   const [payload, macText] = parts;
   const mac = fromBase64Url(macText);
-  if (!mac || mac.length !== MAC_BYTES || !B64URL.test(payload)) return null;
+  if (!mac || mac.length !== MAC_BYTES || !payload || !fromBase64Url(payload)) return null;
   // crypto.subtle.verify compares in constant time.
   if (!(await crypto.subtle.verify("HMAC", await cursorKey(config), mac, signed(payload, filters)))) return null;
   return parsePosition(payload);
