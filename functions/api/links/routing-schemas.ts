@@ -20,6 +20,9 @@ import {
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 import { httpUrlProblem, MAX_URL_LENGTH } from "./schemas.ts";
 
+/** A missing field says so (zod's default names the JS type, "expected string, received undefined"). */
+const required = { error: (i: { input: unknown }) => (i.input === undefined ? "is required" : "must be a string") };
+
 /** The same acceptance as a link's `url`, from the same check. */
 const DestinationUrl = z
   .string(required)
@@ -31,7 +34,6 @@ const DestinationUrl = z
   .openapi({ format: "uri", example: "https://example.com/de" });
 
 /** Text a condition compares with: storable in Postgres (no NUL, no lone surrogate). */
-const required = { error: (i: { input: unknown }) => (i.input === undefined ? "is required" : "must be a string") };
 const matchText = (max: number) =>
   z
     .string(required)
