@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Condition, Rule, Variant } from "../../api/links/routing-schemas.ts";
+import { variantBucket } from "./choose.ts";
 import { chooseDestination, routingVisit, type RoutedLink, type RoutingVisit } from "./index.ts";
 
 const UA = {
@@ -205,6 +206,20 @@ describe("variants", () => {
       counts[d.chosenBy.index]++;
     }
     variants.forEach((v, i) => expect(Math.abs(counts[i] / 100 - v.weight)).toBeLessThanOrEqual(2));
+  });
+
+  it("give bucket b of 100 to the variant whose weight range holds it: 0-49 a, 50-79 b, 80-99 c", () => {
+    const day = Math.floor(NOW / 86_400_000);
+    const seen = new Set<number>();
+    for (let i = 0; seen.size < 100 && i < 100_000; i++) {
+      const visitorHash = `v${i}`;
+      const b = variantBucket(link.id!, day, visitorHash, 100);
+      if (seen.has(b)) continue;
+      seen.add(b);
+      const expected = b < 50 ? 0 : b < 80 ? 1 : 2;
+      expect(chooseDestination(link, visit({ visitorHash })).chosenBy, `bucket ${b}`).toEqual({ kind: "variant", index: expected });
+    }
+    expect(seen.size).toBe(100);
   });
 
   it("split visitors without a hash by IP and user agent just as evenly", () => {
