@@ -51,13 +51,18 @@ function pickVariant(v: CompiledVariants, link: RoutedLink, facts: VisitFacts): 
   return i;
 }
 
+function allMatch(matches: readonly ((f: VisitFacts) => boolean)[], facts: VisitFacts): boolean {
+  for (let i = 0; i < matches.length; i++) if (!matches[i](facts)) return false;
+  return true;
+}
+
 export function chooseDestination(link: RoutedLink, visit: RoutingVisit): Destination {
   // The common case, a link with neither, costs two property reads.
   if (!link.rules?.length && !link.variants?.length) return { url: link.url, chosenBy: BY_URL };
   const routing = compiledRouting(link);
   const facts = new VisitFacts(visit);
   for (const rule of routing.rules) {
-    if (rule.matches.every((m) => m(facts))) return { url: rule.url, chosenBy: { kind: "rule", index: rule.index } };
+    if (allMatch(rule.matches, facts)) return { url: rule.url, chosenBy: { kind: "rule", index: rule.index } };
   }
   if (routing.variants) {
     const i = pickVariant(routing.variants, link, facts);
