@@ -104,3 +104,17 @@ describe("stored form", () => {
     expect(toStoredVariants([{ url: "https://E.com", weight: 60 }])).toEqual([{ url: "https://e.com/", weight: 60 }]);
   });
 });
+
+describe("routing policy", () => {
+  it("refuses rule and variant URLs on the service's own host, naming each", async () => {
+    const { routingPolicyErrors } = await import("./routing-policy.ts");
+    const here = (u: string) => new URL(u).hostname === "sho.rt";
+    const rules = [rule(cond("device", "ios")), { url: "https://sho.rt/other", conditions: [cond("device", "ios")] }];
+    const variants = [variant(50, "https://sho.rt/x"), variant(50)];
+    expect(routingPolicyErrors({ rules: Rules.parse(rules), variants: Variants.parse(variants) }, here)).toEqual([
+      { path: "rules.1.url", message: "must not point at this service's own domain: the short link would loop" },
+      { path: "variants.0.url", message: "must not point at this service's own domain: the short link would loop" },
+    ]);
+    expect(routingPolicyErrors({ rules: null, variants: undefined }, here)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Condition, Rule, Variant } from "../../api/links/routing-schemas.ts";
 import { variantBucket } from "./choose.ts";
-import { chooseDestination, routingVisit, type RoutedLink, type RoutingVisit } from "./index.ts";
+import { chooseDestination, formatChosenBy, parseChosenBy, routingVisit, type RoutedLink, type RoutingVisit } from "./index.ts";
 
 const UA = {
   iphone: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
@@ -270,8 +270,8 @@ describe("routingVisit", () => {
   it("reads the headers, Cloudflare's geolocation and the query of the request", () => {
     const request = new Request("https://sho.rt/x?ref=beta", {
       headers: { "user-agent": UA.iphone, "accept-language": "de", "cf-connecting-ip": "203.0.113.9" },
+      cf: { country: "DE", city: "Berlin" },
     });
-    Object.defineProperty(request, "cf", { value: { country: "DE", city: "Berlin" } });
     const v = routingVisit(request, new URL(request.url), NOW, "h");
     expect(v).toEqual({
       userAgent: UA.iphone, acceptLanguage: "de", ip: "203.0.113.9", country: "DE", city: "Berlin", query: "ref=beta", now: NOW, visitorHash: "h",
@@ -284,5 +284,15 @@ describe("routingVisit", () => {
     const request = new Request("https://sho.rt/x");
     const v = routingVisit(request, new URL(request.url), NOW);
     expect([v.country, v.city]).toEqual([null, null]);
+  });
+});
+
+describe("chosenBy as text", () => {
+  it("round-trips rule, variant and url, and refuses anything else", () => {
+    for (const c of [{ kind: "rule", index: 49 }, { kind: "variant", index: 0 }, { kind: "url" }] as const) {
+      expect(parseChosenBy(formatChosenBy(c))).toEqual(c);
+    }
+    expect(formatChosenBy({ kind: "rule", index: 2 })).toBe("rule:2");
+    for (const junk of ["rule:", "rule:100", "variant:-1", "URL", "rule:1 ", null, 3, "fallback"]) expect(parseChosenBy(junk)).toBeNull();
   });
 });
