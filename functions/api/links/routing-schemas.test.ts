@@ -1,7 +1,9 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { COUNTRY_CODES } from "../../shared/routing-conditions.ts";
+import { CONDITION_TYPES, COUNTRY_CODES } from "../../shared/routing-conditions.ts";
 import { fieldErrors } from "../../shared/validation.ts";
-import { Rule, Rules, toStoredRules, toStoredVariants, Variants } from "./routing-schemas.ts";
+import { routingPolicyErrors } from "./routing-policy.ts";
+import { routingInputFields, routingOutputFields, Rule, Rules, toStoredRules, toStoredVariants, Variants } from "./routing-schemas.ts";
 
 const cond = (type: string, matchValue: unknown, matchKey: unknown = null) => ({ type, matchKey, matchValue });
 const rule = (...conditions: unknown[]) => ({ url: "https://example.com/x", conditions });
@@ -106,8 +108,7 @@ describe("stored form", () => {
 });
 
 describe("routing policy", () => {
-  it("refuses rule and variant URLs on the service's own host, naming each", async () => {
-    const { routingPolicyErrors } = await import("./routing-policy.ts");
+  it("refuses rule and variant URLs on the service's own host, naming each", () => {
     const here = (u: string) => new URL(u).hostname === "sho.rt";
     const rules = [rule(cond("device", "ios")), { url: "https://sho.rt/other", conditions: [cond("device", "ios")] }];
     const variants = [variant(50, "https://sho.rt/x"), variant(50)];
@@ -116,5 +117,28 @@ describe("routing policy", () => {
       { path: "variants.0.url", message: "must not point at this service's own domain: the short link would loop" },
     ]);
     expect(routingPolicyErrors({ rules: null, variants: undefined }, here)).toEqual([]);
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("names the rule, condition and variant schemas, one alternative per condition type", () => {
+    const app = new OpenAPIHono();
+    const body = z.strictObject(routingInputFields).openapi("RoutingProbeInput");
+    const out = z.object(routingOutputFields).openapi("RoutingProbe");
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: "/probe",
+        request: { body: { content: { "application/json": { schema: body } } } },
+        responses: { 200: { description: "ok", content: { "application/json": { schema: out } } } },
+      }),
+      (c) => c.json({ rules: [], variants: null }),
+    );
+    const schemas = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "t", version: "1" } }).components!.schemas!;
+    const condition = schemas.RoutingCondition as { oneOf: { properties: { type: { enum: string[] } } }[] };
+    expect(condition.oneOf.map((o) => o.properties.type.enum[0])).toEqual([...CONDITION_TYPES]);
+    expect(schemas.RoutingRule).toMatchObject({ required: ["url", "conditions"] });
+    expect(schemas.RoutingVariant).toMatchObject({ required: ["url", "weight"] });
+    expect(schemas.RoutingProbeInput).toMatchObject({ properties: { rules: { maxItems: 50 }, variants: { minItems: 2, maxItems: 10 } } });
   });
 });
