@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ipMatches, parseIp, parseIpPattern } from "./ip-pattern.ts";
 
@@ -60,5 +61,29 @@ describe("IP patterns", () => {
     for (const junk of ["", "unknown", "1.2.3.4, 5.6.7.8", "\u0000", "::::", null, undefined, 42]) {
       expect(parseIp(junk as string)).toBeNull();
     }
+  });
+});
+
+describe("IP parsing, property", () => {
+  it("reads every dotted quad as its number and every IPv6 form fast-check writes", () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        const n = ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+        expect(parseIp(ip)).toEqual([0, 0, 0xffff, n]);
+        expect(ipMatches(parseIp(ip)!, parseIpPattern(`${ip}/32`)!)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(fc.property(fc.ipV6(), (ip) => parseIp(ip) !== null), { numRuns: 2000 });
+  });
+
+  it("never throws on arbitrary text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 80 }), (s) => {
+        parseIp(s);
+        parseIpPattern(s);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
