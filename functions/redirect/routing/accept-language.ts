@@ -10,7 +10,9 @@ const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
 function parse(header: string): readonly string[] {
   const out: string[] = [];
-  for (const entry of header.slice(0, MAX_HEADER).split(",")) {
+  // Cut at the last whole entry: a cut inside "fr;q=0" would leave "fr", accepted at quality 1.
+  const text = header.length <= MAX_HEADER ? header : header.slice(0, header.lastIndexOf(",", MAX_HEADER) + 1);
+  for (const entry of text.split(",")) {
     if (out.length >= MAX_RANGES) break;
     const [rangePart, ...params] = entry.split(";");
     const range = rangePart.trim().toLowerCase();

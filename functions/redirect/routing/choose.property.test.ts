@@ -3,7 +3,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Condition } from "../../api/links/routing-schemas.ts";
 import { BROWSERS, CONDITION_TYPES, DEVICES } from "../../shared/routing-conditions.ts";
+import { acceptedLanguages } from "./accept-language.ts";
 import { chooseDestination, type RoutedLink, type RoutingVisit } from "./index.ts";
+import { uaClasses } from "./user-agent.ts";
 
 const NASTY = [
   "", " ", "\u0000", "\ud800", "\udfff", "%", "%%zz", "*", ";", ";q=", ",", ",,,;q=0.5", "en;q=NaN", "en;q=1e400", "de;q=-1",
@@ -87,5 +89,19 @@ describe("chooseDestination under hostile input", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("chooseDestination with oversized headers", () => {
+  // workerd's clock does not move during synchronous code, so the bound is shown by what is read, not timed.
+  it("reads only the first 1,024 characters and 32 ranges of Accept-Language, and 512 of the user agent", () => {
+    expect(acceptedLanguages("a,".repeat(50_000))).toHaveLength(32);
+    const late = `${"fr;q=0,".repeat(200)}de`;
+    expect(acceptedLanguages(late)).toEqual([]);
+    expect(acceptedLanguages(`fr;q=0,de`)).toEqual(["de"]);
+    const ios = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)";
+    expect(uaClasses(`${ios}${" ".repeat(600)}Windows NT 10.0; Firefox/127.0`)).toEqual(uaClasses(ios));
+    const link: RoutedLink = { url: "https://base.example/", rules: [{ url: "https://de.example/", conditions: [{ type: "language", matchKey: null, matchValue: "de" }] }] };
+    expect(chooseDestination(link, { acceptLanguage: late, now: 0 }).chosenBy).toEqual({ kind: "url" });
   });
 });
