@@ -112,7 +112,7 @@ export async function seed(pool: pg.Pool, total: number, log: (s: string) => voi
     `insert into clicks_dims_hourly (link_id, hour, dim, value, clicks, humans, bots, previews)
      select link_id, date_trunc('hour', ts), d.dim, d.value, ${COUNTS}
      from clicks cross join lateral ${DIMS_SQL}
-     where link_id = '${HOT_ID}' group by 1, 2, 3, 4`,
+     where link_id = '${HOT_ID}' and d.value <> '' group by 1, 2, 3, 4`,
   );
   await step(
     "clicks_dims_daily of the hot link (from its hourly rows: the same sums); primary key of clicks_hourly",
@@ -136,7 +136,7 @@ export async function seed(pool: pg.Pool, total: number, log: (s: string) => voi
     `insert into clicks_dims_daily (link_id, day, dim, value, clicks, humans, bots, previews)
      select '*', (ts at time zone 'UTC')::date, d.dim, d.value, ${COUNTS}
      from clicks cross join lateral ${DIMS_SQL}
-     group by 1, 2, 3, 4`,
+     where d.value <> '' group by 1, 2, 3, 4`,
   );
   await step("vacuum analyze", "vacuum analyze clicks, clicks_hourly", "vacuum analyze clicks_dims_hourly, clicks_dims_daily, links, link_totals");
   log(`  seeding total: ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -89,23 +89,32 @@ describe("GET /api/v1/links/{slug}/stats", () => {
       ...["h1", "h2", "h3"].map((v) => ({ linkId: id, ts: hour, visitor: v, referrerHost: "news.example" })),
       ...["b1", "b2"].map((v) => ({ linkId: id, ts: hour, visitor: v, kind: "bot" as const, referrerHost: "crawler.example" })),
       { linkId: id, ts: hour, visitor: "p1", kind: "preview" as const, referrerHost: "chat.example" },
+      // Without a referrer: unknown values have no rollup rows, and each mode derives its own count of them.
+      { linkId: id, ts: hour, visitor: "h4" },
+      { linkId: id, ts: "2026-02-15T09:00:00Z", visitor: "b3", kind: "bot" as const },
     ]);
     const q = "from=2026-02-15&to=2026-02-15&interval=day";
-    const apart = { humans: 3, bots: 2, previews: 1, uniques: 3 };
+    const apart = { humans: 4, bots: 3, previews: 1, uniques: 4 };
     const exclude = await stats(slug, q);
-    expect(exclude.totals).toEqual({ clicks: 3, ...apart });
-    expect(exclude.timeseries).toEqual([{ t: "2026-02-15T00:00:00+00:00", clicks: 3, humans: 3, uniques: 3 }]);
-    expect(exclude.referrers).toEqual([{ value: "news.example", clicks: 3 }]);
+    expect(exclude.totals).toEqual({ clicks: 4, ...apart });
+    expect(exclude.timeseries).toEqual([{ t: "2026-02-15T00:00:00+00:00", clicks: 4, humans: 4, uniques: 4 }]);
+    expect(exclude.referrers).toEqual([{ value: "news.example", clicks: 3 }, { value: null, clicks: 1 }]);
     const include = await stats(slug, `${q}&bots=include`);
-    expect(include.totals).toEqual({ clicks: 6, ...apart });
-    expect(include.timeseries[0]).toEqual({ t: "2026-02-15T00:00:00+00:00", clicks: 6, humans: 3, uniques: 3 });
+    expect(include.totals).toEqual({ clicks: 8, ...apart });
+    expect(include.timeseries[0]).toEqual({ t: "2026-02-15T00:00:00+00:00", clicks: 8, humans: 4, uniques: 4 });
     expect(include.referrers).toEqual([
-      { value: "news.example", clicks: 3 }, { value: "crawler.example", clicks: 2 }, { value: "chat.example", clicks: 1 },
+      // Ties go by value, unknown ("") first, as when unknown values had rows of their own.
+      { value: "news.example", clicks: 3 }, { value: null, clicks: 2 }, { value: "crawler.example", clicks: 2 }, { value: "chat.example", clicks: 1 },
     ]);
     const only = await stats(slug, `${q}&bots=only`);
-    expect(only.totals).toEqual({ clicks: 3, ...apart });
-    expect(only.timeseries[0].clicks).toBe(3);
-    expect(only.referrers).toEqual([{ value: "crawler.example", clicks: 2 }, { value: "chat.example", clicks: 1 }]);
+    expect(only.totals).toEqual({ clicks: 4, ...apart });
+    expect(only.timeseries[0].clicks).toBe(4);
+    expect(only.referrers).toEqual([{ value: "crawler.example", clicks: 2 }, { value: null, clicks: 1 }, { value: "chat.example", clicks: 1 }]);
+    // A range whose edges are hours (partial days) derives unknowns the same way: 08:00-09:00 only.
+    const edge = await stats(slug, "from=2026-02-15T08:00:00Z&to=2026-02-15T09:00:00Z&bots=include");
+    expect(edge.referrers).toEqual([
+      { value: "news.example", clicks: 3 }, { value: "crawler.example", clicks: 2 }, { value: null, clicks: 1 }, { value: "chat.example", clicks: 1 },
+    ]);
   });
 
   it("keeps the top `limit` values per dimension, ties broken by value", async () => {

@@ -2,7 +2,8 @@
  * Reads one stats answer from the rollups in a single SQL statement (each round trip through the Neon
  * proxy costs more than the work): the link by slug, the time series and totals from clicks_hourly, the
  * top values of every dimension from clicks_dims_daily (whole UTC days) plus clicks_dims_hourly (the
- * partial days at the edges), ranked per dimension with a window, and the link's ingested clicks outside
+ * partial days at the edges; a dimension's unknown value is what the total leaves over), ranked per dimension
+ * with a window, and the link's ingested clicks outside
  * the range (with the range's own, its all-time total, for the live counter). Raw clicks are never read. Every lookup is a range scan of a primary key
  * (docs/analytics.md has the plans).
  */
@@ -31,6 +32,12 @@ const METRIC: Record<BotMode, SQL> = {
   exclude: sql.raw("humans"),
   include: sql.raw("clicks"),
   only: sql.raw("bots + previews"),
+};
+/** The same over the series CTE's columns (h, c, bo, p). */
+const SERIES_METRIC: Record<BotMode, SQL> = {
+  exclude: sql.raw("h"),
+  include: sql.raw("c"),
+  only: sql.raw("bo + p"),
 };
 
 export interface SeriesRow {
@@ -121,13 +128,15 @@ export function statsQuery(opts: StatsRequest): SQL {
   const spans = dimensionSpans(range.from, range.to);
   const inList = (dims: readonly Dimension[]) => sql.join(dims.map((d) => sql`${d}`), sql`, `);
   const dimList = inList(opts.dims);
-  const dailyDims = opts.dims.filter((d) => d !== "link");
+  /** The dimensions of click values ("link", the top links, is another kind: it has no unknown). */
+  const valueDims = opts.dims.filter((d) => d !== "link");
   // Each part is summed on its own before the parts are merged: fewer rows cross the union (~20% faster).
   const parts: SQL[] = [];
-  if (spans.days && dailyDims.length) {
+  // value <> '': rows of unknown values are no longer written (each is derived below), but older ones remain.
+  if (spans.days && valueDims.length) {
     parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_daily
       where link_id = (select id from link) and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
-        and dim in (${inList(dailyDims)}) group by dim, value`);
+        and dim in (${inList(valueDims)}) and value <> '' group by dim, value`);
   }
   // The whole days of the top links: the link_totals blocks that tile them, each a range of its primary key.
   if (spans.days && opts.dims.includes("link")) {
@@ -140,7 +149,7 @@ export function statsQuery(opts: StatsRequest): SQL {
   for (const [a, b] of spans.hours) {
     parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_hourly
       where link_id = (select id from link) and hour >= ${ts(a)} and hour < ${ts(b)} and dim in (${dimList})
-      group by dim, value`);
+        and value <> '' group by dim, value`);
   }
 
   return sql`
@@ -151,13 +160,21 @@ export function statsQuery(opts: StatsRequest): SQL {
       where link_id = (select id from link) and hour >= ${ts(range.from)} and hour < ${ts(range.to)}
       group by 1
     ),
+    known as (
+      select dim, value, sum(n) as n
+      from (${sql.join(parts, sql` union all `)}) u
+      group by dim, value
+    ),
+    -- Every click has one value per dimension, so a dimension's unknown ("") is the range's total less its
+    -- known values: the ingest does not write rows for unknown values (functions/ingest/rollup.ts).
+    unknown as (
+      select d.dim, '' as value, (select coalesce(sum(${SERIES_METRIC[opts.bots]}), 0) from series) - coalesce(sum(k.n), 0) as n
+      from unnest(${`{${valueDims.join(",")}}`}::text[]) as d(dim) left join known k on k.dim = d.dim
+      group by d.dim
+    ),
     ranked as (
       select dim, value, n, row_number() over (partition by dim order by n desc, value collate "C") as rk
-      from (
-        select dim, value, sum(n) as n
-        from (${sql.join(parts, sql` union all `)}) u
-        group by dim, value
-      ) g
+      from (select * from known union all select * from unknown) g
       where n > 0
     )
     select

@@ -48,7 +48,10 @@ export const clicksDimsHourly = pgTable(
     linkId: text("link_id").notNull(),
     hour: timestamp("hour", { withTimezone: true }).notNull(),
     dim: text("dim").notNull(),
-    /** "" stands for unknown / none. */
+    /**
+     * A known value. Unknown / none ("") is not written since issue 13: the stats derive it as the total
+     * less the known values (db/queries/stats.ts), and ignore the "" rows written before.
+     */
     value: text("value").notNull(),
     ...counters,
   },

@@ -60,7 +60,7 @@ export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<str
   const dims = sql`cross join lateral (values ('referrer', s.referrer_host), ('country', s.country), ('city', s.city),
       ('device', s.device), ('browser', s.browser), ('os', s.os), ('utm_source', s.utm_source),
       ('utm_medium', s.utm_medium), ('utm_campaign', s.utm_campaign), ('link', s.orig)) as d(dim, value)
-      where d.dim <> 'link' or s.link_id = '*'`;
+      where (d.dim <> 'link' or s.link_id = '*') and d.value <> ''`; // unknown values have no rows (ingest/rollup.ts)
   const q = {
     hourly: [
       sql`with s as (${src}),
@@ -75,12 +75,12 @@ export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<str
       sql`select link_id, hour, clicks, humans, bots, previews, uniques from clicks_hourly where ${actualFilter(scope, sql`hour`)}`,
     ],
     dims_hourly: [
-      sql`select s.link_id, date_trunc('hour', s.ts, 'UTC') as hour, d.dim, coalesce(d.value, '') as value, ${COUNTS}
+      sql`select s.link_id, date_trunc('hour', s.ts, 'UTC') as hour, d.dim, d.value, ${COUNTS}
           from (${src}) s ${dims} group by 1, 2, 3, 4`,
       sql`select link_id, hour, dim, value, clicks, humans, bots, previews from clicks_dims_hourly where ${actualFilter(scope, sql`hour`)}`,
     ],
     dims_daily: [
-      sql`select s.link_id, (s.ts at time zone 'UTC')::date as day, d.dim, coalesce(d.value, '') as value, ${COUNTS}
+      sql`select s.link_id, (s.ts at time zone 'UTC')::date as day, d.dim, d.value, ${COUNTS}
           from (${src}) s ${dims} and d.dim <> 'link' group by 1, 2, 3, 4`,
       sql`select link_id, day, dim, value, clicks, humans, bots, previews from clicks_dims_daily
           where ${actualFilter(scope, sql`(day::timestamp at time zone 'UTC')`)}`,
