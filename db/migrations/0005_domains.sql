@@ -20,3 +20,6 @@ ALTER TABLE "links" ADD CONSTRAINT "links_domain_domains_hostname_fk" FOREIGN KE
 ALTER TABLE "links" ADD CONSTRAINT "links_domain_slug_unique" UNIQUE NULLS NOT DISTINCT("domain","slug");--> statement-breakpoint
 ALTER TABLE "links" DROP CONSTRAINT "links_slug_unique";--> statement-breakpoint
 CREATE INDEX "links_created_by_idx" ON "links" USING btree ("created_by","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
+--> statement-breakpoint
+-- The default domain's row (db/schema/domains.ts DEFAULT_DOMAIN_ROW): where its redirects are kept.
+INSERT INTO "domains" ("hostname") VALUES ('') ON CONFLICT DO NOTHING;

@@ -36,6 +36,18 @@ const HttpUrl = z
   })
   .openapi({ format: "uri", example: "https://example.com/a/long/path?utm_source=news" });
 
+/**
+ * A hostname that names a domain (a link's `domain`, a path or query parameter): looser than the Hostname a
+ * domain is registered with, since the default domain is whatever host PUBLIC_BASE_URL has (127.0.0.1 in
+ * development); one that is not a domain here is a 404, not a 400.
+ */
+export const HostnameRef = z
+  .string()
+  .max(254)
+  .regex(/^[A-Za-z0-9-][A-Za-z0-9.-]*$/, "must be a hostname: letters, digits, dots and hyphens")
+  .transform((s) => s.toLowerCase().replace(/\.$/, ""))
+  .openapi({ type: "string", example: "go.example.com" });
+
 export const Slug = z
   .string()
   .regex(SLUG_PATTERN, "must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -")
@@ -84,6 +96,7 @@ export const CreateLinkInput = z
   .strictObject({
     url: HttpUrl,
     slug: Slug.optional().openapi({ description: "Custom slug; a random 7-character one when absent" }),
+    domain: HostnameRef.nullish().openapi({ description: "Hostname of the domain to create it on; absent or null: the default domain" }),
     redirectType: RedirectType.optional().openapi({ default: 302 }),
     ...clearable,
   })
@@ -94,6 +107,7 @@ export const PatchLinkInput = z
   .strictObject({
     url: HttpUrl.optional(),
     slug: Slug.optional().openapi({ description: "A new slug: the old short URL stops working" }),
+    domain: HostnameRef.nullish().openapi({ description: "Move the link to this domain (null: the default); the old short URL stops working" }),
     redirectType: RedirectType.nullish().openapi({ description: "null restores the default, 302" }),
     ...clearable,
   })
@@ -104,7 +118,8 @@ export const Link = z
   .object({
     id: z.string(),
     slug: z.string(),
-    shortUrl: z.string(),
+    domain: z.string().openapi({ description: "Hostname of the link's domain", example: "go.example.com" }),
+    shortUrl: z.string().openapi({ description: "{scheme of PUBLIC_BASE_URL}://{domain}/{slug}" }),
     url: z.string(),
     redirectType: RedirectType,
     title: z.string().nullable(),
@@ -122,12 +137,18 @@ export type Link = z.infer<typeof Link>;
 
 export const LinkSlugParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
 
+/** `?domain=` of the routes that name a link by slug: without it, the default domain. */
+export const LinkDomainQuery = z.strictObject({
+  domain: HostnameRef.optional().openapi({ description: "The link's domain (a hostname); the default domain when absent" }),
+});
+
 export const ListQuery = z
   .strictObject({
     limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ type: "integer", description: "Page size, 1 to 100" }),
     cursor: z.string().max(500).optional().openapi({ description: "nextCursor of the previous page" }),
     q: text(200).min(1).optional().openapi({ description: "Case-insensitive search in slug, URL and title" }),
     tag: Tags.element.optional().openapi({ description: "Only links carrying this tag" }),
+    domain: HostnameRef.optional().openapi({ description: "Only links on this domain (a hostname); every domain the key sees when absent" }),
   });
 
 export const LinkPage = z
