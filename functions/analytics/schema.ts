@@ -1,7 +1,7 @@
 /** The stats routes' query and answer, as zod schemas: they validate and they write the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
 import { botModes } from "../../db/queries/stats.ts";
-import { HostnameRef } from "../api/links/schemas.ts";
+import { HostnameRef } from "../shared/hostnames.ts";
 import { isTimeZone } from "./zoned-time.ts";
 
 export const StatsQuery = z.object({

@@ -3,6 +3,7 @@
  * lowercase DNS name, without port or trailing dot; the default domain is the host of PUBLIC_BASE_URL (or,
  * when it is not set, the host a request arrived on).
  */
+import { z } from "@hono/zod-openapi";
 import type { Env } from "./env.ts";
 
 /** Lowercase, without the trailing dots of a fully qualified name. `URL.hostname` has no port already. */
@@ -36,3 +37,16 @@ export function hostnameProblem(name: string): string | null {
   if (/^\d+$/.test(labels.at(-1)!)) return "must be a DNS name, not an IP address";
   return null;
 }
+
+/**
+ * A hostname that names a domain (a link's `domain`, a path or query parameter): looser than the Hostname a
+ * domain is registered with, since the default domain is whatever host PUBLIC_BASE_URL has (127.0.0.1 in
+ * development); one that is not a domain here is a 404, not a 400.
+ */
+export const HostnameRef = z
+  .string()
+  .max(254)
+  .regex(/^[A-Za-z0-9-][A-Za-z0-9.-]*$/, "must be a hostname: letters, digits, dots and hyphens")
+  .transform((s) => s.toLowerCase().replace(/\.$/, ""))
+  .openapi({ type: "string", example: "go.example.com" });
+

@@ -1,6 +1,9 @@
 /** The Link resource and the bodies and parameters of the links routes: validation and documentation in one. */
 import { z } from "@hono/zod-openapi";
+import { HostnameRef } from "../../shared/hostnames.ts";
 import { SLUG_PATTERN } from "../../shared/slugs.ts";
+
+export { HostnameRef };
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
 export const MAX_URL_LENGTH = 2048;
@@ -35,18 +38,6 @@ const HttpUrl = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
   .openapi({ format: "uri", example: "https://example.com/a/long/path?utm_source=news" });
-
-/**
- * A hostname that names a domain (a link's `domain`, a path or query parameter): looser than the Hostname a
- * domain is registered with, since the default domain is whatever host PUBLIC_BASE_URL has (127.0.0.1 in
- * development); one that is not a domain here is a 404, not a 400.
- */
-export const HostnameRef = z
-  .string()
-  .max(254)
-  .regex(/^[A-Za-z0-9-][A-Za-z0-9.-]*$/, "must be a hostname: letters, digits, dots and hyphens")
-  .transform((s) => s.toLowerCase().replace(/\.$/, ""))
-  .openapi({ type: "string", example: "go.example.com" });
 
 export const Slug = z
   .string()

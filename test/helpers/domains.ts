@@ -1,0 +1,41 @@
+/** Domains for tests: added through the API under names no other test uses, and removed with their links afterwards. */
+import { eq, inArray } from "drizzle-orm";
+import { domains, links } from "../../db/schema.ts";
+import { redisKeys } from "../../functions/shared/redis-keys.ts";
+import { withDb } from "./db.ts";
+import { redis } from "./redis.ts";
+import { call } from "./worker.ts";
+
+/** The default domain of the test run: the host of PUBLIC_BASE_URL (dev/test.ts). */
+export const DEFAULT_HOST = "sho.rt";
+
+export const uniqueHost = (tag = "d") => `${tag}${crypto.randomUUID().slice(0, 8)}.example.test`;
+
+/** Tracks the domains a test file adds, so cleanup() removes them and every link on them. */
+export class DomainFixtures {
+  readonly hosts = new Set<string>();
+
+  async add(body: { hostname?: string; rootRedirect?: string | null; notFoundRedirect?: string | null } = {}): Promise<any> {
+    const hostname = body.hostname ?? uniqueHost();
+    const res = await call("POST", "/api/v1/domains", { body: { ...body, hostname } });
+    if (res.status !== 201) throw new Error(`adding a domain: ${res.status} ${await res.text()}`);
+    this.hosts.add(hostname);
+    return res.json();
+  }
+
+  async cleanup(): Promise<void> {
+    const hosts = [...this.hosts];
+    if (!hosts.length) return;
+    await withDb(async (db) => {
+      const rows = await db.delete(links).where(inArray(links.domain, hosts)).returning();
+      const keys = rows.flatMap((r) => [redisKeys.linkOn(r.domain, r.slug), redisKeys.humanClicks(r.id), redisKeys.allClicks(r.id)]);
+      if (keys.length) await redis.del(...keys);
+      for (const h of hosts) await db.delete(domains).where(eq(domains.hostname, h));
+    });
+    await redis.del(redisKeys.domainTable);
+    this.hosts.clear();
+  }
+}
+
+/** A request on `host` (the Worker sees it in the URL, as Cloudflare hands it over). */
+export const on = (host: string, path: string) => `http://${host}${path}`;
