@@ -27,8 +27,8 @@ export function registerPatchDomain(app: OpenAPIHono<AppEnv>) {
     const input = c.req.valid("json");
     const key = hostname === defaultHostname(c.var.config, c.req.url) ? DEFAULT_DOMAIN_ROW : hostname;
     const values: { rootRedirect?: string | null; notFoundRedirect?: string | null } = {};
-    if (input.rootRedirect !== undefined) values.rootRedirect = input.rootRedirect === null ? null : new URL(input.rootRedirect).href;
-    if (input.notFoundRedirect !== undefined) values.notFoundRedirect = input.notFoundRedirect === null ? null : new URL(input.notFoundRedirect).href;
+    if (input.rootRedirect !== undefined) values.rootRedirect = input.rootRedirect;
+    if (input.notFoundRedirect !== undefined) values.notFoundRedirect = input.notFoundRedirect;
     const row = await updateDomain(c.var.db(), key, values);
     if (!row) throw new ApiError(404, `No domain "${hostname}" is served here.`);
     if (Object.keys(values).length) await domainsChanged(c);

@@ -18,6 +18,7 @@ export const Hostname = z
   .openapi({ type: "string", example: "go.example.com", description: "A DNS name (punycode for international names)" });
 
 
+/** An http(s) URL, stored in its normalized form (WHATWG href), which is always a valid Location header. */
 const Redirect = z
   .string()
   .max(MAX_URL_LENGTH)
@@ -25,7 +26,8 @@ const Redirect = z
     const problem = isWellFormed(s) ? httpUrlProblem(s) : NOT_WELL_FORMED;
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
-  .openapi({ format: "uri", example: "https://example.com/" });
+  .transform((s) => new URL(s).href)
+  .openapi({ type: "string", format: "uri", example: "https://example.com/" });
 
 const redirects = {
   rootRedirect: Redirect.nullish().openapi({ description: "Where GET / on the domain goes (302); null: /app on the default domain, 404 on others" }),
