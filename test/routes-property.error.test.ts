@@ -556,6 +556,7 @@ describe("a 90 MB body answers 413 problem+json on every route, read no further 
   const pages: [string, string][] = [
     ["POST", "/app/login"], ["POST", "/app/logout"], ["POST", "/app/create"], ["POST", "/app/links/fz-nope/edit"],
     ["POST", "/app/links/fz-nope/delete"], ["POST", "/app/keys"], ["POST", `/app/keys/${crypto.randomUUID()}/revoke`],
+    ["POST", "/app/domains"], ["POST", "/app/domains/fz-nope.example.test/edit"], ["POST", "/app/domains/fz-nope.example.test/remove"],
     // A protected link's password form.
     ["POST", "/fz-nope"],
   ];
