@@ -15,12 +15,12 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { Miniflare } from "miniflare";
 import pg from "pg";
 import { resolveRange } from "../functions/analytics/range.ts";
-import { statsQuery } from "../db/queries/stats.ts";
+import { dimensionSpans, linkTotalBlocks, statsQuery, type StatsRequest } from "../db/queries/stats.ts";
 import { DIMENSION_FIELDS } from "../functions/analytics/build-stats.ts";
 import { onShutdown, startStack, type Stack } from "../dev/stack.ts";
 import { compareWithRaw, rawStats } from "./analytics-raw.ts";
 import { emit, fmt, type BenchRow } from "./lib/report.ts";
-import { HOT_ID, HOT_SLUG, seed } from "./analytics-seed.ts";
+import { HOT_ID, HOT_SLUG, SEED_LINKS, seed } from "./analytics-seed.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -83,16 +83,11 @@ try {
     { name: "90 whole UTC days", from: day(end.getTime() - 89 * 86_400_000), to: day(end.getTime()) },
     { name: "rolling 90 days (edge days from hourly)", from: new Date(end.getTime() - 90 * 86_400_000).toISOString(), to: end.toISOString() },
   ];
-  const raw = await pool.connect();
-  await raw.query("set timezone = 'UTC'");
-  const results: string[] = [];
-  const benchRows: BenchRow[] = [];
-  let plan = "";
-  for (const v of variants) {
-    const qs = new URLSearchParams({ from: v.from, to: v.to, interval: "day", tz: "UTC", limit: "10" });
+  /** CALLS sequential calls of one stats URL through the Worker, after 5 warm-up calls; the last answer. */
+  const timeCalls = async (pathAndQuery: string) => {
     const call = async () => {
       const t0 = performance.now();
-      const res = await fetch(`${base.origin}/api/v1/links/${HOT_SLUG}/stats?${qs}`, { headers: { authorization: `Bearer ${key}` } });
+      const res = await fetch(`${base.origin}${pathAndQuery}`, { headers: { authorization: `Bearer ${key}` } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`stats answered ${res.status}: ${body}`);
       return { ms: performance.now() - t0, body: JSON.parse(body) };
@@ -105,6 +100,29 @@ try {
       times.push(r.ms);
       answer = r.body;
     }
+    return { times, answer };
+  };
+  /** Median time of a statement on a warm connection, over 20 runs. */
+  const sqlMedian = async (client: pg.ClientBase, q: { sql: string; params: unknown[] }) => {
+    const t: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await client.query(q.sql, q.params);
+      t.push(performance.now() - t0);
+    }
+    return pct(t, 50);
+  };
+  let hotP95 = NaN;
+  let allPlan = "";
+  const raw = await pool.connect();
+  await raw.query("set timezone = 'UTC'");
+  const results: string[] = [];
+  const benchRows: BenchRow[] = [];
+  let plan = "";
+  for (const v of variants) {
+    const qs = new URLSearchParams({ from: v.from, to: v.to, interval: "day", tz: "UTC", limit: "10" });
+    const { times, answer } = await timeCalls(`/api/v1/links/${HOT_SLUG}/stats?${qs}`);
+    if (v === variants[0]) hotP95 = pct(times, 95);
 
     await rawStats(raw, HOT_ID, answer.from, answer.to, 10); // warm the cache, as the Worker's calls were
     const rawTimes: number[] = [];
@@ -155,6 +173,63 @@ try {
     const { rows } = await raw.query(`explain (analyze, buffers, costs off) ${q.sql}`, q.params);
     plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
   }
+
+  // All links over the 90 whole days: the top links of 10,000 active links, from the link_totals blocks.
+  // Baselines in the same run: the same statement reading one row per link and day (90 one-day blocks,
+  // the shape before link_totals), and the hot link's call above (the goal: as fast as one link's stats).
+  {
+    const v = variants[0];
+    const qs = new URLSearchParams({ from: v.from, to: v.to, interval: "day", tz: "UTC", limit: "10" });
+    const { times, answer } = await timeCalls(`/api/v1/stats?${qs}`);
+    const range = resolveRange({ from: v.from, to: v.to, interval: "day", tz: "UTC" }, end.getTime());
+    if ("errors" in range) throw new Error(JSON.stringify(range.errors));
+    const opts: StatsRequest = { slug: null, range, bots: "exclude", limit: 10, dims: [...DIMENSION_FIELDS.map(([d]) => d), "link"] };
+    const q = new PgDialect().sqlToQuery(statsQuery(opts));
+    const spans = dimensionSpans(range.from, range.to);
+    const blocks = linkTotalBlocks(spans.days![0], spans.days![1]);
+    const daily = { days: [] as number[], start: [] as string[] };
+    for (let t = spans.days![0]; t < spans.days![1]; t += 86_400_000) {
+      daily.days.push(1);
+      daily.start.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const literal = (xs: (number | string)[]) => `{${xs.join(",")}}`;
+    const swap = new Map([[literal(blocks.days), literal(daily.days)], [literal(blocks.start), literal(daily.start)]]);
+    const perDay = { sql: q.sql, params: q.params.map((p) => (typeof p === "string" && swap.has(p) ? swap.get(p)! : p)) };
+    if (perDay.params.every((p, i) => p === q.params[i])) throw new Error("the link_totals blocks were not found among the statement's parameters");
+    const [newSql, perDaySql] = [await sqlMedian(raw, q), await sqlMedian(raw, perDay)];
+    const { rows: rowsRead } = await raw.query(
+      "select count(*) as n from unnest($1::smallint[], $2::date[]) b(days, start) join link_totals t using (days, start)",
+      [literal(blocks.days), literal(blocks.start)],
+    );
+    const { rows: dayRows } = await raw.query(
+      "select count(*) as n from link_totals where days = 1 and start >= $1::date and start < $2::date",
+      [daily.start[0], new Date(spans.days![1]).toISOString().slice(0, 10)],
+    );
+    const { rows: rawTop } = await raw.query(
+      `select link_id, count(*) filter (where kind = 'human')::int as n from clicks where ts >= $1 and ts < $2
+       group by 1 order by n desc, link_id collate "C" limit 10`,
+      [answer.from, answer.to],
+    );
+    const got = (answer.topLinks as { linkId: string; clicks: number }[]).map((l) => `${l.linkId}:${l.clicks}`).join(" ");
+    const want = rawTop.map((r) => `${r.link_id}:${r.n}`).join(" ");
+    const same = got === want;
+    if (!same) log(`  MISMATCH all links: Worker ${got}; raw ${want}`);
+    const [p50, p95] = [pct(times, 50), pct(times, 95)];
+    const mark = (ok: boolean) => (ok ? "✔" : "✘");
+    log(`
+All links, 90 whole days: p50 ${ms(p50)} ms, p95 ${ms(p95)} ms; its SQL ${ms(newSql)} ms warm, ${fmt(Number(rowsRead[0].n))} link_totals rows in ${blocks.days.length} blocks; one row per link and day: ${ms(perDaySql)} ms, ${fmt(Number(dayRows[0].n))} rows.`);
+    benchRows.push({
+      bench: "analytics",
+      case: `stats of all links, ${v.name}, top links of ${fmt(SEED_LINKS)} links (${fmt(answer.totals.clicks)} of ${fmt(TOTAL)} clicks)`,
+      value: `p50 ${ms(p50)} ms, p95 ${ms(p95)} ms (${CALLS} calls through the Worker); its SQL ${ms(newSql)} ms reading ${fmt(Number(rowsRead[0].n))} rows of link_totals (${blocks.days.length} blocks)`,
+      baseline: `the same SQL over one row per link and day (${fmt(Number(dayRows[0].n))} rows): ${ms(perDaySql)} ms; the hot link's call: p95 ${ms(hotP95)} ms`,
+      ratio: `${fmt(perDaySql / newSql)}× faster SQL; p95 ${fmt(p95 / hotP95)}× the hot link's`,
+      goal: `p95 < 50 ms ${mark(p95 < 50)}, same top links as raw ${mark(same)}`,
+    });
+    if (!same) process.exitCode = 1;
+    const { rows: planRows } = await raw.query(`explain (analyze, buffers, costs off) ${q.sql}`, q.params);
+    allPlan = planRows.map((r) => r["QUERY PLAN"]).join("\n");
+  }
   raw.release();
   await pool.end();
 
@@ -165,6 +240,8 @@ try {
   for (const r of results) log(r);
   log("\nPlan of the stats statement (rolling variant), EXPLAIN (ANALYZE, BUFFERS):\n");
   log(plan.split("\n").map((l) => `    ${l}`).join("\n"));
+  log("\nPlan of the all-links statement, EXPLAIN (ANALYZE, BUFFERS):\n");
+  log(allPlan.split("\n").map((l) => `    ${l}`).join("\n"));
   emit(benchRows);
 } finally {
   await cleanup();

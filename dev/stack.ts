@@ -13,7 +13,7 @@ import { startNeonProxy } from "./neon-proxy.ts";
 import { freePort } from "./ports.ts";
 import { startPostgres, type PostgresServer } from "./postgres-server.ts";
 import { startRedisServer, type RedisServer } from "./redis-server.ts";
-import { startUpstashBridge } from "./upstash-bridge.ts";
+import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge.ts";
 
 export interface StackOptions {
   /** Keep data here between runs (dev); omitted: throwaway servers (tests). */
@@ -95,7 +95,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     let controlUrl: string | undefined;
     if (opts.control) {
-      const ctl = await startControl({ redis, postgres });
+      const ctl = await startControl({ redis, postgres }, bridge);
       stops.push(ctl.close);
       controlUrl = ctl.url;
     }
@@ -123,7 +123,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
  * POST /{redis|postgres}/{stop|start}: lets tests running inside workerd (which cannot spawn processes)
  * take a real server down and bring it back. Loopback only, and only for servers this stack started.
  */
-async function startControl(servers: { redis?: RedisServer; postgres?: PostgresServer }) {
+async function startControl(servers: { redis?: RedisServer; postgres?: PostgresServer }, bridge: UpstashBridge) {
   const server = http.createServer(async (req, res) => {
     // A web page could POST here without a preflight: a request from a browser (it carries Origin) is refused.
     if (req.headers.origin !== undefined) {
@@ -138,6 +138,9 @@ async function startControl(servers: { redis?: RedisServer; postgres?: PostgresS
     }
     try {
       await target[action]();
+      // A started redis-server is answered only once the bridge has reconnected to it: a test's next
+      // command must not race the bridge's reconnect, which waits 100 ms between attempts and longer under load.
+      if (name === "redis" && action === "start") await bridge.connected(10_000);
       res.writeHead(204).end();
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" }).end(String(e));

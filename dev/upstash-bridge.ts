@@ -28,6 +28,8 @@ export interface UpstashBridge {
   url: string;
   token: string;
   port: number;
+  /** Resolves once its connection to redis-server is up (after a restart, say), or after `ms`. */
+  connected(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,11 +142,11 @@ export async function startUpstashBridge(opts: BridgeOptions): Promise<UpstashBr
 
   // Right after redis-server comes back the client may still be between reconnect attempts: give it a
   // moment instead of failing a request that would succeed 100 ms later.
-  const ready = () =>
+  const ready = (ms = 500) =>
     redis.status === "ready"
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const t = setTimeout(done, 500);
+          const t = setTimeout(done, ms);
           function done() { clearTimeout(t); redis.off("ready", done); resolve(); }
           redis.once("ready", done);
         });
@@ -225,6 +227,7 @@ export async function startUpstashBridge(opts: BridgeOptions): Promise<UpstashBr
     url: `http://127.0.0.1:${port}`,
     token: opts.token,
     port,
+    connected: ready,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

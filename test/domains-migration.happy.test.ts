@@ -1,9 +1,9 @@
 /**
- * The domains migration (db/migrations/0005_domains.sql) on a database that has links and clicks from before
- * it: a fresh database gets the migrations before 0005, a link and a click made the old way, then 0005. The
+ * The domains migration (db/migrations/0006_domains.sql) on a database that has links and clicks from before
+ * it: a fresh database gets the migrations before 0006, a link and a click made the old way, then 0006. The
  * link keeps redirecting (from the Redis entry written before the migration, and from Postgres), keeps its id,
  * lands on the default domain, and every click, before and after, is attributed to it. (Its ingest run drains
- * the shared click stream into that database: clicks other files left pending are not counted there.)
+ * the shared click stream into that database: clicks other files left pending there are counted in it.)
  */
 import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,8 @@ import m1 from "../db/migrations/0001_ingest_tuning.sql?raw";
 import m2 from "../db/migrations/0002_ingest_guard.sql?raw";
 import m3 from "../db/migrations/0003_visitor_key.sql?raw";
 import m4 from "../db/migrations/0004_link_version.sql?raw";
-import m5 from "../db/migrations/0005_domains.sql?raw";
+import m5 from "../db/migrations/0005_link_totals.sql?raw";
+import m6 from "../db/migrations/0006_domains.sql?raw";
 import { createDb } from "../db/client.ts";
 import { invalidate, redisStore, type CachedLink } from "../functions/redirect/link-cache/index.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await a.query(`create database ${name}`);
   await a.end();
   pool = createDb({ ...config, DATABASE_URL: url.href }).pool;
-  for (const m of [m0, m1, m2, m3, m4]) for (const s of statements(m)) await pool.query(s);
+  for (const m of [m0, m1, m2, m3, m4, m5]) for (const s of statements(m)) await pool.query(s);
 });
 
 afterAll(async () => {
@@ -46,7 +47,7 @@ afterAll(async () => {
   await a.end();
 });
 
-describe("migration 0005 (domains) on existing links", () => {
+describe("migration 0006 (domains) on existing links", () => {
   it("keeps a link made before it redirecting, on the default domain, with every click attributed to it", async () => {
     const slug = uniqueSlug("premig");
     const id = crypto.randomUUID();
@@ -65,7 +66,7 @@ describe("migration 0005 (domains) on existing links", () => {
     // A click while the old schema is still there (served from the cache: no Postgres read).
     expect(await go()).toEqual([302, "https://example.com/before"]);
 
-    for (const s of statements(m5)) await pool.query(s);
+    for (const s of statements(m6)) await pool.query(s);
 
     // Right after: from the entry written before the migration, then from the migrated row.
     expect(await go()).toEqual([302, "https://example.com/before"]);

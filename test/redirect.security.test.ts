@@ -95,6 +95,19 @@ describe("visitor hashes", () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("are exactly HMAC-SHA-256 under the day's stored salt, as WebCrypto computes it (hashes made before and after a deploy agree)", async () => {
+    const day = Date.UTC(2030, 2, 3, 12);
+    const got = await visitorHash(redis, day, "203.0.113.9", BROWSER_UA);
+    const salt = String(await redis.get<string>(redisKeys.visitorSalt("2030-03-03")));
+    const enc = new TextEncoder();
+    const key = await crypto.subtle.importKey("raw", enc.encode(salt), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`203.0.113.9\n${BROWSER_UA}`)));
+    expect(got).toBe([...mac].map((b) => b.toString(16).padStart(2, "0")).join(""));
+    // Every call starts from the day's keyed state afresh: another input, then the first again, same answer.
+    expect(await visitorHash(redis, day, "203.0.113.10", BROWSER_UA)).not.toBe(got);
+    expect(await visitorHash(redis, day, "203.0.113.9", BROWSER_UA)).toBe(got);
+  });
+
   it("use a random salt per day, kept in Redis two days at most: once it is gone, no hash can be made again", async () => {
     const now = Date.now();
     const today = new Date(now).toISOString().slice(0, 10);

@@ -8,7 +8,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { ALL_LINKS, type Dimension } from "../schema.ts";
+import { ALL_LINKS, LINK_TOTAL_SPANS, type Dimension } from "../schema.ts";
 import { linkCondition, scopeCondition, type LinkScope } from "./links.ts";
 
 const HOUR = 3_600_000;
@@ -69,6 +69,22 @@ export function dimensionSpans(from: number, to: number) {
   return { days: [dayFrom, dayTo] as [number, number], hours };
 }
 
+/**
+ * The link_totals blocks that tile the whole UTC days [from, to) (epoch ms of midnights): from each day on,
+ * the longest block that starts there and ends inside. At most 3 blocks of each shorter length at each end.
+ */
+export function linkTotalBlocks(from: number, to: number): { days: number[]; start: string[] } {
+  const out = { days: [] as number[], start: [] as string[] };
+  const end = to / DAY;
+  for (let d = from / DAY; d < end; ) {
+    const span = LINK_TOTAL_SPANS.find((n) => d % n === 0 && d + n <= end) ?? 1;
+    out.days.push(span);
+    out.start.push(new Date(d * DAY).toISOString().slice(0, 10));
+    d += span;
+  }
+  return out;
+}
+
 const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
 const date = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`;
 
@@ -120,16 +136,26 @@ export function statsQuery(opts: StatsRequest): SQL {
     : sql`null`;
 
   const spans = dimensionSpans(range.from, range.to);
-  // A subset has no "link" rows of its own (they exist under ALL_LINKS only): its top links come from the
-  // links' hourly rows instead.
+  const inList = (dims: readonly Dimension[]) => sql.join(dims.map((d) => sql`${d}`), sql`, `);
+  // A subset has no "link" rows of its own (they exist under ALL_LINKS, and in link_totals for every link):
+  // its top links come from its links' hourly rows instead.
   const rolled = subset ? opts.dims.filter((d) => d !== "link") : opts.dims;
-  const dimList = sql.join(rolled.map((d) => sql`${d}`), sql`, `);
+  const dimList = inList(rolled);
+  const dailyDims = opts.dims.filter((d) => d !== "link");
   // Each part is summed on its own before the parts are merged: fewer rows cross the union (~20% faster).
   const parts: SQL[] = [];
-  if (spans.days) {
+  if (spans.days && dailyDims.length) {
     parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_daily
       where ${members} and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
-        and dim in (${dimList}) group by dim, value`);
+        and dim in (${inList(dailyDims)}) group by dim, value`);
+  }
+  // The whole days of the top links: the link_totals blocks that tile them, each a range of its primary key.
+  if (spans.days && rolled.includes("link")) {
+    const blocks = linkTotalBlocks(spans.days[0], spans.days[1]);
+    parts.push(sql`select 'link' as dim, t.link_id as value, sum(${metric}) as n
+      from unnest(${`{${blocks.days.join(",")}}`}::smallint[], ${`{${blocks.start.join(",")}}`}::date[]) as b(days, start)
+      join link_totals t on t.days = b.days and t.start = b.start
+      group by t.link_id`);
   }
   for (const [a, b] of spans.hours) {
     parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_hourly

@@ -124,7 +124,7 @@ export function arrayLiteral(values: readonly (string | null)[]): string {
 const text = (values: readonly (string | null)[]) => sql`${arrayLiteral(values)}::text[]`;
 const typed = (values: readonly string[], type: "timestamptz" | "date") => sql`${arrayLiteral(values)}::${sql.raw(type)}[]`;
 /** Integers (numbers, or decimal strings for bigint) need no quoting. */
-const integers = (values: readonly (number | string)[], type: "int" | "bigint") =>
+const integers = (values: readonly (number | string)[], type: "smallint" | "int" | "bigint") =>
   sql`${`{${values.join(",")}}`}::${sql.raw(type)}[]`;
 /** The four counters of rollup rows as int[] parameters. */
 const counters = (counts: readonly number[][]) =>
@@ -168,6 +168,7 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
   const dims = (d: DimRows, time: "timestamptz" | "date") =>
     sql`select * from unnest(${text(d.link)}, ${typed(d.at, time)}, ${text(d.dim)}, ${text(d.value)}, ${counters(d.counts)}) where ${when}`;
   const f = r.firsts;
+  const t = r.linkTotals;
   return sql`
     dims_hourly as (
       insert into clicks_dims_hourly as r (link_id, hour, dim, value, clicks, humans, bots, previews)
@@ -178,6 +179,12 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
       insert into clicks_dims_daily as r (link_id, day, dim, value, clicks, humans, bots, previews)
       ${dims(r.dimsDaily, "date")}
       on conflict (link_id, day, dim, value) do update set ${COUNTER_SET}
+    ),
+    link_totals as (
+      insert into link_totals as r (days, start, link_id, clicks, humans, bots, previews)
+      select * from unnest(${integers(t.days, "smallint")}, ${typed(t.start, "date")}, ${text(t.link)}, ${counters(t.counts)})
+      where ${when}
+      on conflict (days, start, link_id) do update set ${COUNTER_SET}
     ),
     -- Uniques: a visitor-day is counted in the hour of its first human click. The upsert returns the
     -- visitor-days this batch starts (prev_first_at null: +1 in their hour) and those it moves earlier

@@ -9,7 +9,7 @@
  * Uniques are the exception: which visitor-days a batch starts depends on what Postgres already holds, so
  * only the candidates (first human click per visitor, day and link in this batch) are computed here.
  */
-import { ALL_LINKS } from "../../db/schema/rollups.ts";
+import { ALL_LINKS, LINK_TOTAL_SPANS } from "../../db/schema/rollups.ts";
 import type { ClickRecord } from "./enrich.ts";
 
 /** Dimension name -> column of the raw row. "link" exists only under ALL_LINKS and is added separately. */
@@ -35,8 +35,10 @@ export interface DimRows {
 export interface Rollups {
   /** clicks_dims_hourly; `at` is the start of the UTC hour (ISO 8601). */
   dimsHourly: DimRows;
-  /** clicks_dims_daily; `at` is the UTC day (YYYY-MM-DD). */
+  /** clicks_dims_daily; `at` is the UTC day (YYYY-MM-DD). Without ALL_LINKS's "link": that is linkTotals. */
   dimsDaily: DimRows;
+  /** link_totals: each link's clicks in its block of every length, `start` the block's first day. */
+  linkTotals: { days: number[]; start: string[]; link: string[]; counts: Counts[] };
   /** clicks_hourly without uniques (those depend on visitor_days, see commit.ts). */
   hourly: { link: string[]; hour: string[]; counts: Counts[] };
   /** Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor key. */
@@ -64,6 +66,9 @@ const DIM_NAMES = [...DIMS.map(([dim]) => dim), "link"];
 const LINK_DIM = DIM_NAMES.length - 1;
 /** Dimension indexes in name order, so rows come out sorted by (link, time, dim, value). */
 const DIM_ORDER = DIM_NAMES.map((_, i) => i).sort((a, b) => (DIM_NAMES[a] < DIM_NAMES[b] ? -1 : 1));
+/** The same without "link", for the daily rows (link_totals holds the days of the top links). */
+const DAILY_DIM_ORDER = DIM_ORDER.filter((i) => i !== LINK_DIM);
+const DAY_MS = 86_400_000;
 
 /** The rollup rows a batch of new clicks adds to (see the module comment). */
 export function aggregate(records: readonly ClickRecord[]): Rollups {
@@ -79,9 +84,11 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
   }
   // 2. What that adds up to, as rows sorted by key.
   const dimsHourly = withAllLinks(series);
+  const dimsDaily = byDay(dimsHourly);
   return {
-    dimsHourly: dimRows(dimsHourly, hourOf),
-    dimsDaily: dimRows(byDay(dimsHourly), same),
+    dimsHourly: dimRows(dimsHourly, hourOf, DIM_ORDER),
+    dimsDaily: dimRows(dimsDaily, same, DAILY_DIM_ORDER),
+    linkTotals: linkTotalRows(dimsDaily.get(ALL_LINKS)!),
     hourly: hourlyRows(series),
     firsts: firstRows(firsts),
   };
@@ -168,19 +175,46 @@ function byDay(hourly: DimTree): DimTree {
   return daily;
 }
 
-/** link -> time -> dimension maps, as rows sorted by key. `at` turns a time key into the stored value. */
-function dimRows(tree: DimTree, at: (t: string) => string): DimRows {
+/**
+ * link -> time -> dimension maps, as rows sorted by key. `at` turns a time key into the stored value;
+ * `order` lists the dimensions written, in name order.
+ */
+function dimRows(tree: DimTree, at: (t: string) => string, order: readonly number[]): DimRows {
   const out: DimRows = { link: [], at: [], dim: [], value: [], counts: [] };
   for (const link of linkOrder(tree)) {
     const times = tree.get(link)!;
     for (const t of sortedKeys(times)) {
       const dims = times.get(t)!;
       const time = at(t);
-      for (const i of DIM_ORDER) {
+      for (const i of order) {
         for (const value of sortedKeys(dims[i])) {
           out.link.push(link); out.at.push(time); out.dim.push(DIM_NAMES[i]); out.value.push(value);
           out.counts.push(dims[i].get(value)!);
         }
+      }
+    }
+  }
+  return out;
+}
+
+/** link_totals rows from ALL_LINKS's daily "link" dimension: each day in its block of every length, sorted by key. */
+function linkTotalRows(days: Map<string, DimMaps>): Rollups["linkTotals"] {
+  const blocks = new Map<number, Map<string, Map<string, Counts>>>(); // length -> start -> link -> counts
+  for (const [day, dims] of days) {
+    const n = Date.parse(day) / DAY_MS;
+    for (const span of LINK_TOTAL_SPANS) {
+      const start = new Date((n - (((n % span) + span) % span)) * DAY_MS).toISOString().slice(0, 10);
+      const byLink = getOrSet(getOrSet(blocks, span, newMap), start, newMap);
+      for (const [link, c] of dims[LINK_DIM]) addCounts(byLink, link, c);
+    }
+  }
+  const out: Rollups["linkTotals"] = { days: [], start: [], link: [], counts: [] };
+  for (const span of [...blocks.keys()].sort((a, b) => a - b)) {
+    const starts = blocks.get(span)!;
+    for (const start of sortedKeys(starts)) {
+      const links = starts.get(start)!;
+      for (const link of sortedKeys(links)) {
+        out.days.push(span); out.start.push(start); out.link.push(link); out.counts.push(links.get(link)!);
       }
     }
   }

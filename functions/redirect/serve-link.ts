@@ -19,6 +19,7 @@ import { findLink, type DomainOf } from "./find-link.ts";
 import { isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
+import type { RequestServices } from "../shared/services.ts";
 import { clientIp, ipHash } from "../shared/visitor.ts";
 
 type C = Context<AppEnv>;
@@ -45,7 +46,7 @@ export async function orUnavailable<T>(lookup: Promise<T>): Promise<T> {
 }
 
 /** The services of the link and domain caches for this request. */
-export function lookupServices(c: C): Parameters<typeof findLink>[0] {
+export function lookupServices(c: C): Parameters<typeof findLink>[0] & RequestServices {
   // One read of c.var: Hono builds a fresh object from its map on every access.
   const { config, redis, db, defer } = c.var;
   return { config, redis, db, defer, isolateSeconds: config.LINK_CACHE_SECONDS, beforePostgres: () => lookupBudget(c) };
@@ -70,13 +71,7 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   const { domain, entry } = await orUnavailable<{ domain: DomainOf; entry: CacheEntry }>(findLink(s, url, slug));
   if (!isLink(entry)) return unknownSlug(c, domain, slug);
   const link = entry;
-  const visit: Visit = {
-    request: c.req.raw,
-    url,
-    slug,
-    ts: Date.now(),
-    classification: classifyClick(c.req.method, c.req.raw.headers),
-  };
+  const visit = newVisit(c.req.raw, url, slug);
   const unlocking = password !== undefined;
 
   // One order for every protected link: the password first (an expired or exhausted link tells nothing,
@@ -87,7 +82,7 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
     if (refused) return refused;
   }
 
-  if (link.expiresAt !== null && link.expiresAt <= visit.ts) return gone(c, link, visit, "This link has expired.");
+  if (link.expiresAt !== null && link.expiresAt <= visit.ts) return gone(s, link, visit, "This link has expired.");
 
   let counted = false;
   if (link.maxClicks !== null) {
@@ -102,20 +97,40 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
         headers: { ...NO_STORE, "retry-after": "5" },
       });
     }
-    if (claim === "exhausted") return gone(c, link, visit, "This link has reached its click limit.");
+    if (claim === "exhausted") return gone(s, link, visit, "This link has reached its click limit.");
     if (!consume) {
       // A HEAD, a bot or a link preview does not use up a click, so it must not learn where the link goes:
       // a one-time link would otherwise stay readable by `curl -I` and every crawler. It is still recorded.
-      capture(c, visit, link.id, null, true);
+      capture(s, visit, link.id, null, true);
       return withheldResponse();
     }
     counted = true;
   }
 
-  const dest = forwardQuery(link.url, visit.url.search.slice(1));
-  capture(c, visit, link.id, dest, !counted);
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
-  return redirectTo(unlocking ? 303 : link.redirectType, dest);
+  return sendTo(s, visit, link.id, link.url, !counted, unlocking ? 303 : link.redirectType);
+}
+
+/** A visit of /{slug}, as the request came. */
+export function newVisit(request: Request, url: URL, slug: string): Visit {
+  return { request, url, slug, ts: Date.now(), classification: classifyClick(request.method, request.headers) };
+}
+
+/**
+ * Whether serveLink would send a visit of this link straight to its url with nothing checked on the way:
+ * no password, no click limit, not expired (the redirect's fast path, fast-path.ts, serves only those).
+ */
+export function servedDirectly(link: CachedLink, ts: number): boolean {
+  return !link.passwordHash && link.maxClicks === null && (link.expiresAt === null || link.expiresAt > ts);
+}
+
+/** Redirects to `destination` with the visit's query forwarded, and captures the click after the response. */
+export function sendTo(
+  s: RequestServices, visit: Visit, linkId: string, destination: string, countHuman: boolean, status: Parameters<typeof redirectTo>[0],
+): Response {
+  const dest = forwardQuery(destination, visit.url.search.slice(1));
+  capture(s, visit, linkId, dest, countHuman);
+  return redirectTo(status, dest);
 }
 
 /** 429 once this visitor's lookups that reach Postgres exceed POSTGRES_LOOKUPS_PER_MINUTE. */
@@ -130,20 +145,16 @@ async function lookupBudget(c: C): Promise<void> {
 }
 
 /** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
-function gone(c: C, link: CachedLink, visit: Visit, detail: string): Response {
+function gone(s: RequestServices, link: CachedLink, visit: Visit, detail: string): Response {
   if (!link.fallbackUrl) throw new ApiError(410, detail, { headers: NO_STORE });
-  const dest = forwardQuery(link.fallbackUrl, visit.url.search.slice(1));
-  capture(c, visit, link.id, dest, true);
-  return redirectTo(visit.request.method === "POST" ? 303 : 302, dest);
+  return sendTo(s, visit, link.id, link.fallbackUrl, true, visit.request.method === "POST" ? 303 : 302);
 }
 
 /**
  * After the response: build the event (visitor hash included) and add it to the isolate's click batch. Never
  * awaited by the visitor. This request's db and redis go along only for the case where it sends the batch.
  */
-function capture(c: C, visit: Visit, linkId: string, dest: string | null, countHuman: boolean) {
-  // c.get, not c.var: each c.var access builds a fresh object from Hono's map (see serveLink).
-  const [config, redis, db, defer] = [c.get("config"), c.get("redis"), c.get("db"), c.get("defer")];
+function capture({ config, redis, db, defer }: RequestServices, visit: Visit, linkId: string, dest: string | null, countHuman: boolean) {
   defer(`click capture on /${visit.slug}`, async () => {
     const event = await buildClickEvent(redis, visit, linkId, dest);
     await captureClick(config, redis, db, event, countHuman);

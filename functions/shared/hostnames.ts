@@ -6,8 +6,11 @@
 import { z } from "@hono/zod-openapi";
 import type { Env } from "./env.ts";
 
-/** Lowercase, without the trailing dots of a fully qualified name. `URL.hostname` has no port already. */
-export const bareHost = (host: string) => host.toLowerCase().replace(/\.+$/, "");
+/**
+ * Lowercase, without the trailing dots of a fully qualified name. `URL.hostname` has no port already (and is
+ * lowercase: the redirect calls this on every request, so the usual case costs no regex).
+ */
+export const bareHost = (host: string) => (host.endsWith(".") ? host.toLowerCase().replace(/\.+$/, "") : host.toLowerCase());
 
 // Isolate-lifetime memo of PUBLIC_BASE_URL's host per configuration: the redirect asks on every request.
 const baseHosts = new WeakMap<object, string>();

@@ -29,6 +29,31 @@ function actualFilter(scope: RollupScope, time: SQL): SQL {
 const COUNTS = sql`count(*)::int, (count(*) filter (where kind = 'human'))::int,
   (count(*) filter (where kind = 'bot'))::int, (count(*) filter (where kind = 'preview'))::int`;
 
+/**
+ * link_totals: per link, its clicks in every aligned block of 1, 4, 16 and 64 UTC days. For a scope of links,
+ * every block of theirs; for an all-links window (whole days), the one-day blocks in it (longer blocks reach
+ * days other tests write).
+ */
+function linkTotals(scope: RollupScope): [SQL, SQL] {
+  const day = sql`(c.ts at time zone 'UTC')::date`;
+  const start = sql`date '1970-01-01' + ((${day} - date '1970-01-01') / s.days) * s.days`;
+  if ("links" in scope) {
+    const links = sql`${arrayLiteral(scope.links)}::text[]`;
+    return [
+      sql`select s.days::smallint, ${start} as start, c.link_id, ${COUNTS}
+          from clicks c cross join (values (1), (4), (16), (64)) s(days) where c.link_id = any(${links}) group by 1, 2, 3`,
+      sql`select days, start, link_id, clicks, humans, bots, previews from link_totals where link_id = any(${links})`,
+    ];
+  }
+  const { from, to } = scope.allLinks;
+  const inWindow = (t: SQL) => sql`${t} >= ${from.toISOString()}::timestamptz and ${t} < ${to.toISOString()}::timestamptz`;
+  return [
+    sql`select 1::smallint as days, ${day} as start, c.link_id, ${COUNTS} from clicks c where ${inWindow(sql`c.ts`)} group by 2, 3`,
+    sql`select days, start, link_id, clicks, humans, bots, previews from link_totals
+        where days = 1 and ${inWindow(sql`(start::timestamp at time zone 'UTC')`)}`,
+  ];
+}
+
 /** Rows that differ between the maintained rollups and the recomputation, per table (empty = equal). */
 export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<string, unknown[]>> {
   const src = source(scope);
@@ -56,10 +81,11 @@ export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<str
     ],
     dims_daily: [
       sql`select s.link_id, (s.ts at time zone 'UTC')::date as day, d.dim, coalesce(d.value, '') as value, ${COUNTS}
-          from (${src}) s ${dims} group by 1, 2, 3, 4`,
+          from (${src}) s ${dims} and d.dim <> 'link' group by 1, 2, 3, 4`,
       sql`select link_id, day, dim, value, clicks, humans, bots, previews from clicks_dims_daily
           where ${actualFilter(scope, sql`(day::timestamp at time zone 'UTC')`)}`,
     ],
+    link_totals: linkTotals(scope),
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, [exp, act]] of Object.entries(q)) {

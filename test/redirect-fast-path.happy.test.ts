@@ -1,0 +1,84 @@
+/**
+ * The redirect's fast path (functions/redirect/fast-path.ts) answers cached ordinary links before the app:
+ * it must give the app's answer and capture the same click, and leave everything else to the app.
+ */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { afterAll, describe, expect, it } from "vitest";
+import { app } from "../functions/app.ts";
+import { fastRedirect } from "../functions/redirect/fast-path.ts";
+import { isReservedSlug } from "../functions/shared/slugs.ts";
+import { bindings } from "./helpers/env.ts";
+import { BROWSER_UA, Fixtures, human } from "./helpers/redirect.ts";
+import { BASE, call } from "./helpers/worker.ts";
+
+const f = new Fixtures();
+afterAll(() => f.cleanup());
+
+const request = (path: string, init: RequestInit = {}) =>
+  new Request(`${BASE}${path}`, { headers: { "user-agent": BROWSER_UA, "x-forwarded-for": "203.0.113.40" }, ...init });
+
+/** The fast path's answer to a request, after its waitUntil work; null when it leaves the request to the app. */
+async function fast(req: Request): Promise<Response | null> {
+  const ctx = createExecutionContext();
+  const res = fastRedirect(req, bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** The app's own answer to the same request (the route the fast path shortcuts), after its waitUntil work. */
+async function viaApp(req: Request): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(req, bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const shape = (res: Response) => ({ status: res.status, headers: Object.fromEntries(res.headers), body: res.body === null });
+
+describe("the redirect's fast path", () => {
+  it("cannot shadow a route: every fixed one-segment path of the app is a reserved slug", () => {
+    const fixed = [...new Set(app.routes.map((r) => r.path))].filter((p) => /^\/[^/:*{}]+$/.test(p));
+    expect(fixed.length).toBeGreaterThan(3); // /app, /docs, /healthz, /openapi.json at least
+    for (const path of fixed) expect(isReservedSlug(path.slice(1)), path).toBe(true);
+  });
+
+  it("answers a cached ordinary link exactly as the app does, and captures the same click", async () => {
+    const link = await f.link({ url: "https://dest.example/fast?keep=1", redirectType: 301 });
+    expect((await call("GET", `/${link.slug}`, human())).status).toBe(301); // a miss: the app fills the cache
+    for (const method of ["GET", "HEAD"]) {
+      const path = `/${link.slug}?keep=2&utm_source=news`;
+      const a = await fast(request(path, { method }));
+      const b = await viaApp(request(path, { method }));
+      expect(a).not.toBeNull();
+      expect(shape(a!)).toEqual(shape(b));
+      expect(a!.headers.get("location")).toBe("https://dest.example/fast?keep=1&utm_source=news");
+    }
+    const events = await f.events(link.id);
+    expect(events.map((e) => [e.kind, e.dest])).toEqual([
+      ["human", "https://dest.example/fast?keep=1"],
+      ["human", "https://dest.example/fast?keep=1&utm_source=news"],
+      ["human", "https://dest.example/fast?keep=1&utm_source=news"],
+      ["preview", "https://dest.example/fast?keep=1&utm_source=news"],
+      ["preview", "https://dest.example/fast?keep=1&utm_source=news"],
+    ]);
+    expect(new Set(events.map((e) => e.visitor)).size).toBe(2); // the first call came from another address
+  });
+
+  it("leaves to the app what it does not serve directly", async () => {
+    const plain = await f.link({ url: "https://dest.example/plain" });
+    const limited = await f.link({ url: "https://dest.example/limited", maxClicks: 5 });
+    const expired = await f.link({ url: "https://dest.example/old", expiresAt: new Date(Date.now() - 60_000) });
+    for (const l of [plain, limited, expired]) await call("GET", `/${l.slug}`, human()); // all cached now
+    expect(await fast(request(`/${plain.slug}`))).not.toBeNull();
+    const left = [
+      request(`/${limited.slug}`), // its click limit is claimed on the request path
+      request(`/${expired.slug}`), // 410 or its fallback
+      request(`/${f.slug()}`), // not cached
+      request("/docs"), // a route
+      request(`/%${plain.slug.charCodeAt(0).toString(16)}${plain.slug.slice(1)}`), // the app decodes it
+      request(`/${plain.slug}/`),
+      request(`/${plain.slug}`, { method: "POST", body: "password=x" }),
+    ];
+    for (const req of left) expect(await fast(req), `${req.method} ${req.url}`).toBeNull();
+  });
+});
