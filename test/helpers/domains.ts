@@ -3,6 +3,8 @@ import { eq, inArray } from "drizzle-orm";
 import { domains, links } from "../../db/schema.ts";
 import { redisKeys } from "../../functions/shared/redis-keys.ts";
 import { withDb } from "./db.ts";
+import { forgetClicks } from "./forget-clicks.ts";
+import { dropStreamClicks } from "./redirect.ts";
 import { redis } from "./redis.ts";
 import { call } from "./worker.ts";
 
@@ -11,9 +13,14 @@ export const DEFAULT_HOST = "sho.rt";
 
 export const uniqueHost = (tag = "d") => `${tag}${crypto.randomUUID().slice(0, 8)}.example.test`;
 
-/** Tracks the domains a test file adds, so cleanup() removes them and every link on them. */
+/**
+ * Tracks the domains a test file adds, so cleanup() removes them and every link on them, with their clicks
+ * (on the stream and ingested), and the links of `links` (any domain) the same way.
+ */
 export class DomainFixtures {
   readonly hosts = new Set<string>();
+  /** Ids of other links to remove with their clicks (made on the default domain, say). */
+  readonly links = new Set<string>();
 
   async add(body: { hostname?: string; rootRedirect?: string | null; notFoundRedirect?: string | null } = {}): Promise<any> {
     const hostname = body.hostname ?? uniqueHost();
@@ -25,15 +32,22 @@ export class DomainFixtures {
 
   async cleanup(): Promise<void> {
     const hosts = [...this.hosts];
-    if (!hosts.length) return;
+    const ids = [...this.links];
     await withDb(async (db) => {
-      const rows = await db.delete(links).where(inArray(links.domain, hosts)).returning();
+      const rows = [
+        ...(hosts.length ? await db.delete(links).where(inArray(links.domain, hosts)).returning() : []),
+        ...(ids.length ? await db.delete(links).where(inArray(links.id, ids)).returning() : []),
+      ];
       const keys = rows.flatMap((r) => [redisKeys.linkOn(r.domain, r.slug), redisKeys.humanClicks(r.id), redisKeys.allClicks(r.id)]);
       if (keys.length) await redis.del(...keys);
+      ids.push(...rows.map((r) => r.id));
       for (const h of hosts) await db.delete(domains).where(eq(domains.hostname, h));
     });
-    await redis.del(redisKeys.domainTable);
+    await dropStreamClicks(ids);
+    await forgetClicks(ids);
+    if (hosts.length) await redis.del(redisKeys.domainTable);
     this.hosts.clear();
+    this.links.clear();
   }
 }
 
