@@ -4,7 +4,9 @@
  * real stack; sign-in is checked by the API itself (functions/dashboard/probe-scopes.ts).
  */
 import { describe, expect, it } from "vitest";
-import { mintKey } from "./helpers/api.ts";
+import { createLink, mintKey } from "./helpers/api.ts";
+import { uniqueHost } from "./helpers/domains.ts";
+import { mintRestrictedKey } from "./helpers/restrictions.ts";
 import { ADMIN_KEY } from "./helpers/env.ts";
 import { BASE, call } from "./helpers/worker.ts";
 
@@ -188,3 +190,30 @@ function atobSafe(s: string): string {
     return "";
   }
 }
+
+describe("the dashboard under a key's restrictions", () => {
+  const page = (path: string, cookie: string) => call("GET", path, { key: null, headers: { cookie } });
+
+  it("lists only the links the key may see, and answers a hidden link's pages as missing", async () => {
+    const [mine, theirs] = [uniqueHost("dash"), uniqueHost("dash")];
+    for (const hostname of [mine, theirs]) expect((await call("POST", "/api/v1/domains", { body: { hostname } })).status).toBe(201);
+    const tag = `dash-${crypto.randomUUID().slice(0, 8)}`;
+    const visible = await createLink({ url: "https://example.com/visible", domain: mine, tags: [tag] });
+    const hidden = await createLink({ url: "https://example.com/hidden", domain: theirs, tags: [tag] });
+    const { key } = await mintRestrictedKey({ domains: [mine] });
+    const cookie = cookiePair(await login(key));
+
+    const list = await (await page(`/app/links?tag=${tag}`, cookie)).text();
+    expect(list).toContain(visible.slug);
+    expect(list).not.toContain(hidden.slug);
+    const admin = await (await page(`/app/links?tag=${tag}`, cookiePair(await login(ADMIN_KEY)))).text();
+    expect(admin).toContain(hidden.slug);
+    for (const suffix of ["", "/edit", "/stats", "/qr.svg"]) {
+      expect((await page(`/app/links/${hidden.slug}${suffix}?domain=${theirs}`, cookie)).status, suffix).toBe(404);
+      expect((await page(`/app/links/${visible.slug}${suffix}?domain=${mine}`, cookie)).status, suffix).toBe(200);
+    }
+    // No Domains page for a key that is not an admin.
+    expect(list).not.toContain('href="/app/domains"');
+    for (const l of [visible, hidden]) expect((await call("DELETE", `/api/v1/links/${l.slug}?domain=${l.domain}`)).status).toBe(204);
+  });
+});

@@ -13,6 +13,7 @@ import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
 
 const linkKeys = [
+  "domain",
   "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl",
   "hasPassword", "clicks", "createdAt", "updatedAt",
 ];
@@ -84,6 +85,7 @@ describe("POST /api/v1/links", () => {
     expect(await redis.get(redisKeys.link(slug))).toEqual({
       id: link.id,
       slug,
+      domain: null,
       url: "https://example.com/cached",
       redirectType: 302,
       expiresAt: null,

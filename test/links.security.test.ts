@@ -1,12 +1,14 @@
 /**
  * Every /api/v1 route of the scope table (helpers/route-scopes.ts) against every kind of caller: no key, a
  * wrong key, a revoked key, a key of each scope, and ADMIN_API_KEY. A caller without the route's scope gets
- * 401/403 and changes nothing; with it, the route works.
+ * 401/403 and changes nothing; with it, the route works. Then every route as a key under each restriction
+ * (domains, ownLinksOnly), aimed at a link the key may not see: 404 and nothing revealed or changed.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { createLink, mintKey } from "./helpers/api.ts";
 import { ADMIN_KEY, config } from "./helpers/env.ts";
+import { restrictedWorld, restrictions, type RestrictedWorld } from "./helpers/restrictions.ts";
 import { routeScopes } from "./helpers/route-scopes.ts";
 import { call } from "./helpers/worker.ts";
 
@@ -92,5 +94,20 @@ describe("list cursors are signed for their page", () => {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
       expect(((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["SESSION_SECRET"]);
     }
+  });
+});
+
+describe.each(restrictions)("a key restricted by %s, on every route", (restriction) => {
+  let world: RestrictedWorld;
+  beforeAll(async () => {
+    world = await restrictedWorld(restriction);
+  });
+
+  it.each(routeScopes.map((r) => [r.route, r] as const))("%s", async (_route, r) => {
+    const req = await r.restricted(world);
+    const res = await call(req.method, req.path, { key: world.key, body: req.body });
+    // A link the key may not see is a 404, never a 403 (its existence must not leak); 403 only for admin routes.
+    if (res.status === 403) expect(r.scope).toBe("admin");
+    await req.check(res);
   });
 });

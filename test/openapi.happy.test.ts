@@ -8,12 +8,18 @@ describe("GET /openapi.json", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as any;
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/api/v1/links", "/api/v1/links/bulk", "/api/v1/links/{slug}", "/api/v1/keys", "/api/v1/keys/{id}"]) {
+    for (const path of ["/api/v1/links", "/api/v1/links/bulk", "/api/v1/links/{slug}", "/api/v1/keys", "/api/v1/keys/{id}", "/api/v1/domains", "/api/v1/domains/{hostname}"]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.paths["/api/v1/links/{slug}"]).sort()).toEqual(["delete", "get", "patch"]);
+    expect(Object.keys(doc.paths["/api/v1/domains/{hostname}"]).sort()).toEqual(["delete", "patch"]);
+    expect(doc.components.schemas.Domain.required.sort()).toEqual(["createdAt", "hostname", "isDefault", "links", "notFoundRedirect", "rootRedirect"]);
+    // Every route that names a link by slug takes ?domain=.
+    for (const [path, method] of [["/api/v1/links/{slug}", "get"], ["/api/v1/links/{slug}", "patch"], ["/api/v1/links/{slug}", "delete"], ["/api/v1/links/{slug}/stats", "get"]]) {
+      expect(doc.paths[path][method].parameters.map((p: { name: string }) => p.name), `${method} ${path}`).toContain("domain");
+    }
     expect(doc.components.schemas.Link.required.sort()).toEqual([
-      "clicks", "createdAt", "expiresAt", "fallbackUrl", "hasPassword", "id", "maxClicks", "redirectType", "shortUrl",
+      "clicks", "createdAt", "domain", "expiresAt", "fallbackUrl", "hasPassword", "id", "maxClicks", "redirectType", "shortUrl",
       "slug", "tags", "title", "updatedAt", "url",
     ]);
     expect(doc.components.schemas.Link.properties.redirectType.enum).toEqual([301, 302, 307, 308]);

@@ -17,7 +17,7 @@ afterEach(() => f.cleanup());
 
 const ctx = { waitUntil: () => {} };
 const noIsolateCache = { LINK_CACHE_SECONDS: "0" };
-const patch = (slug: string, url: string) => withDb(async (db) => (await updateLink(db, slug, { url }))!);
+const patch = (slug: string, url: string) => withDb(async (db) => (await updateLink(db, null, slug, { url }))!);
 const location = async (slug: string) => {
   const res = await call("GET", `/${slug}`, { ...human(), settings: noIsolateCache });
   return res.status === 302 ? res.headers.get("location") : res.status;
@@ -37,7 +37,7 @@ describe("link cache writes out of order", () => {
   it("never bring a deleted link back: a PATCH's write landing after the DELETE's loses to its tombstone", async () => {
     const link = await f.link({ url: "https://example.com/doomed" });
     const patched = await patch(link.slug, "https://example.com/doomed-v2");
-    const deleted = (await withDb((db) => deleteLink(db, link.slug)))!;
+    const deleted = (await withDb((db) => deleteLink(db, null, link.slug)))!;
     await writeThrough(redis, ctx, [], [{ slug: link.slug, row: deleted }]);
     await writeThrough(redis, ctx, [patched]); // the slow one
     await withDb((db) => fillLinkCache(redis, db, link.slug, toCachedLink(patched))); // a redirect's slow fill
@@ -47,7 +47,7 @@ describe("link cache writes out of order", () => {
 
   it("let a new link take a deleted slug, and a late tombstone of the old one not remove it", async () => {
     const old = await f.link({ url: "https://example.com/first-owner" });
-    const deleted = (await withDb((db) => deleteLink(db, old.slug)))!;
+    const deleted = (await withDb((db) => deleteLink(db, null, old.slug)))!;
     const fresh = await f.link({ slug: old.slug, url: "https://example.com/second-owner" });
     await writeThrough(redis, ctx, [fresh]);
     await writeThrough(redis, ctx, [], [{ slug: old.slug, row: deleted }]); // the slow DELETE's write
@@ -58,7 +58,7 @@ describe("link cache writes out of order", () => {
     const moving = await f.link({ url: "https://example.com/moving" });
     const stale = await patch(moving.slug, "https://example.com/moving-v2"); // its write will be the slow one
     const target = f.slug();
-    const moved = (await withDb((db) => updateLink(db, moving.slug, { slug: target })))!;
+    const moved = (await withDb((db) => updateLink(db, null, moving.slug, { slug: target })))!;
     await writeThrough(redis, ctx, [moved], [{ slug: moving.slug, row: moved }]);
     await new Promise((r) => setTimeout(r, 5)); // the new owner is written after the stale write was made
     const owner = await f.link({ slug: moving.slug, url: "https://example.com/new-owner" });

@@ -90,13 +90,13 @@ describe("lookup and caches", () => {
     expect((await call("GET", `/${link.slug}`, { ...human(), settings: noIsolateCache })).headers.get("location")).toBe("https://example.com/v1");
 
     // What PATCH does: update the row, write the cache through.
-    const patched = (await withDb((db) => updateLink(db, link.slug, { url: "https://example.com/v2", redirectType: 301 })))!;
+    const patched = (await withDb((db) => updateLink(db, null, link.slug, { url: "https://example.com/v2", redirectType: 301 })))!;
     await redisStore(redis, [toCachedLink(patched)]);
     const res = await call("GET", `/${link.slug}`, { ...human(), settings: noIsolateCache });
     expect([res.status, res.headers.get("location")]).toEqual([301, "https://example.com/v2"]);
 
     // What DELETE does: delete the row, leave a tombstone.
-    const deleted = (await withDb((db) => deleteLink(db, link.slug)))!;
+    const deleted = (await withDb((db) => deleteLink(db, null, link.slug)))!;
     await redisStore(redis, [], [tombstoneOf(toCachedLink(deleted))]);
     expect((await call("GET", `/${link.slug}`, { ...human(), settings: noIsolateCache })).status).toBe(404);
   });
@@ -104,7 +104,7 @@ describe("lookup and caches", () => {
   it("keeps a link in the isolate for LINK_CACHE_SECONDS, and invalidate() drops it at once", async () => {
     const link = await f.link({ url: "https://example.com/old" });
     expect((await call("GET", `/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/old");
-    const patched = (await withDb((db) => updateLink(db, link.slug, { url: "https://example.com/new" })))!;
+    const patched = (await withDb((db) => updateLink(db, null, link.slug, { url: "https://example.com/new" })))!;
     await redisStore(redis, [toCachedLink(patched)]);
     // Another isolate's PATCH: this isolate may serve its copy for a few seconds...
     expect((await call("GET", `/${link.slug}`, human())).headers.get("location")).toBe("https://example.com/old");

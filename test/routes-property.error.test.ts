@@ -15,7 +15,7 @@
  */
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { isValidSlug } from "../functions/shared/slugs.ts";
@@ -46,8 +46,8 @@ afterAll(() => pool.end());
 // The world a request runs in: keys of every scope, a revoked one, and the resources the routes name.
 
 const keys = new Map<string, string>();
-/** The link and the key the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "" };
+/** The link, the key and the domain the write routes aim at; replaced when a valid request deletes or revokes them. */
+const victim = { slug: "", keyId: "", domain: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -63,6 +63,12 @@ async function newVictimKey() {
   victim.keyId = (await mintKey(["links:read"], "fz victim")).id;
 }
 
+async function newVictimDomain() {
+  const hostname = `fz${crypto.randomUUID().slice(0, 8)}.example.test`;
+  expect((await call("POST", "/api/v1/domains", { body: { hostname } })).status).toBe(201);
+  victim.domain = hostname;
+}
+
 beforeAll(async () => {
   for (const s of scopes) keys.set(s, (await mintKey([s], `fz ${s}`)).key);
   const revoked = await mintKey([...scopes], "fz revoked");
@@ -70,6 +76,7 @@ beforeAll(async () => {
   keys.set("revoked", revoked.key);
   await newVictimLink();
   await newVictimKey();
+  await newVictimDomain();
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
   for (const q of [undefined, "fz"]) {
     const res = await call("GET", `/api/v1/links?limit=1${q ? `&q=${q}` : ""}`);
@@ -82,7 +89,7 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // Requests: path segments (some naming the victims, resolved at send time), a query string, a body.
 
-type Segment = string | { victim: "slug" | "keyId" };
+type Segment = string | { victim: "slug" | "keyId" | "domain" };
 type Caller = "admin" | "scoped" | "other-scope" | "none" | "unknown" | "revoked" | "basic" | "garbage";
 
 interface Req {
@@ -97,6 +104,7 @@ interface Req {
 
 const victimSlug: Segment = { victim: "slug" };
 const victimKey: Segment = { victim: "keyId" };
+const victimDomain: Segment = { victim: "domain" };
 
 function otherScope(scope: Scope): Scope {
   return scope === "links:read" ? "analytics:read" : "links:read";
@@ -121,14 +129,16 @@ const callers = fc.oneof(
 );
 
 const resolve = (seg: Segment) => (typeof seg === "string" ? seg : percentEncode(victim[seg.victim]));
-const pathOf = (req: Req) => `/${req.path.map(resolve).join("/")}${req.query ? `?${req.query}` : ""}`;
+/** "{victim}" in a query or body names the victim domain, resolved at send time. */
+const withVictim = (s: string) => s.replaceAll("{victim}", victim.domain).replaceAll("%7Bvictim%7D", victim.domain);
+const pathOf = (req: Req) => `/${req.path.map(resolve).join("/")}${req.query ? `?${withVictim(req.query)}` : ""}`;
 
 function send(req: Req, scope: Scope): Promise<Response> {
   const headers: Record<string, string> = { ...req.extraHeaders };
   const auth = authHeader(req.caller, scope);
   if (auth) headers.authorization = auth;
   if (req.contentType !== undefined) headers["content-type"] = req.contentType;
-  return call(req.method, pathOf(req), { key: null, headers, raw: req.body });
+  return call(req.method, pathOf(req), { key: null, headers, raw: req.body === undefined ? undefined : withVictim(req.body) });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -179,6 +189,17 @@ const hostileUrl = fc.oneof(
   hostileText,
 );
 
+/** A hostname naming a domain: the victim (resolved at send time), the default, unknown ones, hostile text. */
+const domainName = fc.oneof(
+  { weight: 3, arbitrary: fc.constant("{victim}") },
+  { weight: 2, arbitrary: fc.constantFrom("sho.rt", "SHO.RT.", "nowhere.example.test", "127.0.0.1", "localhost") },
+  { weight: 1, arbitrary: fc.domain() },
+  { weight: 1, arbitrary: fc.constantFrom("", ".", "-", "a..b", "x".repeat(254), `${"a".repeat(64)}.test`, "a_b.test", "ex ample.test") },
+  { weight: 1, arbitrary: hostileText },
+);
+/** In a query string: {victim} becomes the victim domain when sent. */
+const domainParam = onTheWire(domainName);
+
 const hostileSlug = fc.oneof(fc.constantFrom("docs", "API", "_hidden", "x".repeat(64), "x".repeat(65), "a b", "a\u0000", "\ud800"), hostileText);
 
 const validTags = fc.array(fc.constantFrom("fz", "fz-2", " fz ", "ünï"), { maxLength: 3 });
@@ -199,6 +220,7 @@ const linkFields = {
   expiresAt: field(future, hostileDate),
   maxClicks: field(fc.integer({ min: 1, max: 2_147_483_647 }), hostileNumber),
   fallbackUrl: field(validUrl, hostileUrl),
+  domain: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(domainName, hostileText) }),
   // Rare: a valid password costs a PBKDF2 hash (about 16 ms).
   password: fc.oneof({ weight: 1, arbitrary: hostileText }, { weight: 8, arbitrary: fc.constant(undefined) }),
 };
@@ -254,6 +276,7 @@ const statsParams = {
   bots: onTheWire(mostly(fc.constantFrom("exclude", "include", "only"), hostileText)),
   limit: onTheWire(mostly(fc.integer({ min: 1, max: 100 }).map(String), hostileIntText)),
   format: onTheWire(mostly(fc.constantFrom("json", "csv"), fc.oneof(fc.constantFrom("CSV", "xml"), hostileText))),
+  domain: domainParam,
 };
 /** Bounds drawn one by one (mostly nonsense), or as a range near an edge; the other parameters alongside. */
 const statsQuery = fc.oneof(
@@ -262,6 +285,8 @@ const statsQuery = fc.oneof(
 );
 
 const noQuery = queryString({});
+/** The query of the routes that name a link by slug. */
+const linkQuery = queryString({ domain: domainParam });
 
 function tamper(cursor: string, i: number, ch: string): string {
   const at = i % cursor.length;
@@ -330,14 +355,33 @@ function targets(): Target[] {
       {
         name: field(fc.constantFrom("fz key", " fz key ", "ключ", "x".repeat(100)), hostileText),
         scopes: field(fc.array(fc.constantFrom<string>(...scopes), { minLength: 1, maxLength: 16 }), fc.array(hostileText, { maxLength: 18 })),
+        domains: rarely(field(fc.array(domainName, { minLength: 1, maxLength: 3 }), fc.array(hostileText, { maxLength: 102 })), 3),
+        ownLinksOnly: rarely(field(fc.boolean(), hostileText), 3),
         extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8),
       },
       { requiredKeys: ["name", "scopes"] },
     ).map((o) => {
-      if (o.extra === undefined) delete (o as Partial<typeof o>).extra;
+      for (const k of ["extra", "domains", "ownLinksOnly"] as const) if (o[k] === undefined) delete (o as Partial<typeof o>)[k];
       return o;
     }),
   );
+  const redirectField = field(validUrl, hostileUrl);
+  const domainFields = { rootRedirect: rarely(redirectField, 2), notFoundRedirect: rarely(redirectField, 2) };
+  const dropUndefined = (o: Record<string, unknown>) => {
+    for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+    return o;
+  };
+  const newHostname = fc.stringMatching(/^[a-z0-9]{1,20}$/).map((s) => `fz${s}.example.test`);
+  const domainBody = jsonBodyOf(
+    fc.record({ hostname: field(fc.oneof(newHostname, domainName), hostileText), ...domainFields, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: ["hostname"] }).map(dropUndefined),
+  );
+  const domainPatchBody = jsonBodyOf(fc.record({ ...domainFields, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(dropUndefined));
+  const domainSegment = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(victimDomain) },
+    { weight: 2, arbitrary: domainName.map((d) => (d === "{victim}" ? "sho.rt" : percentEncode(d))) },
+    { weight: 1, arbitrary: onTheWire(hostileText) },
+  );
+  const domainPath = domainSegment.map((s): Segment[] => ["api", "v1", "domains", s]);
 
   return [
     { route: "POST /api/v1/links", mutates: true, requests: req("POST", fixed(...links), noQuery, jsonBodyOf(linkObject(true))) },
@@ -350,11 +394,12 @@ function targets(): Target[] {
         cursor: onTheWire(cursorValue()),
         q: onTheWire(mostly(fc.constantFrom("fz", "page", "%", "_"), hostileText)),
         tag: onTheWire(mostly(fc.constantFrom("fz", "victim"), hostileText)),
+        domain: domainParam,
       })),
     },
-    { route: "GET /api/v1/links/{slug}", mutates: false, requests: req("GET", linkSlug, noQuery) },
-    { route: "PATCH /api/v1/links/{slug}", mutates: true, requests: req("PATCH", linkSlug, noQuery, jsonBodyOf(linkObject(false))) },
-    { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, noQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
+    { route: "GET /api/v1/links/{slug}", mutates: false, requests: req("GET", linkSlug, linkQuery) },
+    { route: "PATCH /api/v1/links/{slug}", mutates: true, requests: req("PATCH", linkSlug, linkQuery, jsonBodyOf(linkObject(false))) },
+    { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
     { route: "GET /api/v1/links/{slug}/stats", mutates: false, requests: req("GET", slugSegment.map((s): Segment[] => [...links, s, "stats"]), statsQuery) },
     { route: "GET /api/v1/stats", mutates: false, requests: req("GET", fixed("api", "v1", "stats"), statsQuery) },
     { route: "POST /api/v1/ingest/flush", mutates: true, requests: req("POST", fixed("api", "v1", "ingest", "flush"), noQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
@@ -367,18 +412,26 @@ function targets(): Target[] {
     { route: "POST /api/v1/keys", mutates: true, requests: req("POST", fixed("api", "v1", "keys"), noQuery, keyBody) },
     { route: "GET /api/v1/keys", mutates: false, requests: req("GET", fixed("api", "v1", "keys"), noQuery) },
     { route: "DELETE /api/v1/keys/{id}", mutates: true, requests: req("DELETE", keyIdSegment.map((s): Segment[] => ["api", "v1", "keys", s]), noQuery) },
+    { route: "POST /api/v1/domains", mutates: true, requests: req("POST", fixed("api", "v1", "domains"), noQuery, domainBody) },
+    { route: "GET /api/v1/domains", mutates: false, requests: req("GET", fixed("api", "v1", "domains"), noQuery) },
+    { route: "PATCH /api/v1/domains/{hostname}", mutates: true, requests: req("PATCH", domainPath, noQuery, domainPatchBody) },
+    { route: "DELETE /api/v1/domains/{hostname}", mutates: true, requests: req("DELETE", domainPath, noQuery) },
   ];
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // What a refused request must leave alone.
 
-/** Rows and revocations of links and api_keys; every update of a link bumps its version. last_used_at is left out: authentication writes it. */
+/**
+ * Rows and revocations of links and api_keys, rows and changes of domains; every update of a link bumps its
+ * version. last_used_at is left out: authentication writes it.
+ */
 async function tables(): Promise<string> {
   const r = await db.execute(sql`select
     (select count(*) from links) as links, (select coalesce(sum(version), 0) from links) as versions,
     (select max(updated_at) from links) as updated, (select count(*) from api_keys) as keys,
-    (select count(revoked_at) from api_keys) as revoked`);
+    (select count(revoked_at) from api_keys) as revoked, (select count(*) from domains) as domains,
+    (select max(updated_at) from domains) as domains_updated`);
   return JSON.stringify(r.rows[0]);
 }
 
@@ -416,6 +469,11 @@ async function expectWellFormed(res: Response, req: Req, route: string) {
 }
 
 describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+json refusals, no change from a refused request`, () => {
+  // The campaign may give the default domain (shared by every test file) a root or not-found redirect.
+  afterEach(async () => {
+    const res = await call("PATCH", "/api/v1/domains/sho.rt", { body: { rootRedirect: null, notFoundRedirect: null } });
+    expect(res.status).toBe(200);
+  });
   it("covers exactly the routes of the scope table", () => {
     expect(targets().map((t) => t.route).sort()).toEqual(routeScopes.map((r) => r.route).sort());
   });
@@ -447,6 +505,7 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
           const aimed = req.path.some((seg) => typeof seg !== "string");
           if (aimed && res.status === 204 && route === "DELETE /api/v1/links/{slug}") await newVictimLink();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/keys/{id}") await newVictimKey();
+          if (aimed && res.status === 204 && route === "DELETE /api/v1/domains/{hostname}") await newVictimDomain();
           if (aimed && res.status === 200 && req.method === "PATCH" && route === "PATCH /api/v1/links/{slug}") {
             victim.slug = ((await res.json()) as { slug: string }).slug;
           }
@@ -494,7 +553,7 @@ describe("a 90 MB body answers 413 problem+json on every route, read no further 
   const form = "application/x-www-form-urlencoded";
   const writes = routeScopes.map((r) => r.route).filter((r) => !r.startsWith("GET "));
   const api: [string, string, string, Record<string, string>][] = [
-    ...writes.map((r): [string, string, string, Record<string, string>] => [r.split(" ")[0], r.split(" ")[1].replace("{slug}", "fz-nope").replace("{id}", crypto.randomUUID()), "application/json", {}]),
+    ...writes.map((r): [string, string, string, Record<string, string>] => [r.split(" ")[0], r.split(" ")[1].replace("{slug}", "fz-nope").replace("{id}", crypto.randomUUID()).replace("{hostname}", "fz-nope.example.test"), "application/json", {}]),
     // QStash's way in reads the body to check its signature.
     ["POST", "/api/v1/ingest/flush", "application/json", { "upstash-signature": "x.y.z" }],
     ["POST", "/api/v1/nothing-here", "application/json", {}],
@@ -502,6 +561,7 @@ describe("a 90 MB body answers 413 problem+json on every route, read no further 
   const pages: [string, string][] = [
     ["POST", "/app/login"], ["POST", "/app/logout"], ["POST", "/app/create"], ["POST", "/app/links/fz-nope/edit"],
     ["POST", "/app/links/fz-nope/delete"], ["POST", "/app/keys"], ["POST", `/app/keys/${crypto.randomUUID()}/revoke`],
+    ["POST", "/app/domains"], ["POST", "/app/domains/fz-nope.example.test/edit"], ["POST", "/app/domains/fz-nope.example.test/remove"],
     // A protected link's password form.
     ["POST", "/fz-nope"],
   ];

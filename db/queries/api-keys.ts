@@ -23,9 +23,12 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | unde
 }
 
 /** The key with this SHA-256 hash, unless revoked: what authentication needs of it. */
-export async function findActiveKeyByHash(db: Db, hash: string): Promise<{ id: string; scopes: string[] } | undefined> {
+export async function findActiveKeyByHash(
+  db: Db,
+  hash: string,
+): Promise<{ id: string; scopes: string[]; domains: string[] | null; ownLinksOnly: boolean } | undefined> {
   const [row] = await db
-    .select({ id: apiKeys.id, scopes: apiKeys.scopes })
+    .select({ id: apiKeys.id, scopes: apiKeys.scopes, domains: apiKeys.domains, ownLinksOnly: apiKeys.ownLinksOnly })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
     .limit(1);

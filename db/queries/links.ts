@@ -1,7 +1,7 @@
 /** The SQL of the links API. Pure data access: no HTTP, no cache; callers decide what a result means. */
-import { and, desc, eq, getTableColumns, ilike, or, sql, arrayContains } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, ilike, isNull, or, sql, arrayContains, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { links, type LinkRow } from "../schema.ts";
+import { DEFAULT_DOMAIN_ROW, links, type LinkRow } from "../schema.ts";
 
 export type NewLink = typeof links.$inferInsert;
 
@@ -11,29 +11,79 @@ export function isUniqueViolation(e: unknown): boolean {
   return codes.includes("23505");
 }
 
-/** Inserts rows whose slug is free; rows whose slug is taken are skipped (compare ids to find them). */
-export function insertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
-  if (!rows.length) return Promise.resolve([]);
-  return db.insert(links).values(rows).onConflictDoNothing({ target: links.slug }).returning();
+/** True when `e` is Postgres' foreign_key_violation (23503): a domain that is gone, or still used. */
+export function isForeignKeyViolation(e: unknown): boolean {
+  const codes = [(e as { code?: unknown })?.code, (e as { cause?: { code?: unknown } })?.cause?.code];
+  return codes.includes("23503");
 }
 
-export async function selectLinkBySlug(db: Db, slug: string): Promise<LinkRow | undefined> {
-  const [row] = await db.select().from(links).where(eq(links.slug, slug)).limit(1);
+/**
+ * What an API key may see of the links (its restrictions): only links on `domains` (hostnames, "" for the
+ * default domain; null = every domain), only links it created (`createdBy`; null = anyone's).
+ */
+export interface LinkScope {
+  domains: readonly string[] | null;
+  createdBy: string | null;
+}
+
+export const EVERY_LINK: LinkScope = { domains: null, createdBy: null };
+
+/** The scope as a condition on links; undefined when it restricts nothing. */
+export function scopeCondition(scope: LinkScope): SQL | undefined {
+  return and(
+    scope.domains
+      ? sql`coalesce(${links.domain}, ${DEFAULT_DOMAIN_ROW}) = any(${`{${scope.domains.map((d) => `"${d}"`).join(",")}}`}::text[])`
+      : undefined,
+    scope.createdBy === null ? undefined : eq(links.createdBy, scope.createdBy),
+  );
+}
+
+/** `domain` null is the default domain. */
+const onDomain = (domain: string | null) => (domain === null ? isNull(links.domain) : eq(links.domain, domain));
+
+/** The link named by (domain, slug), if `scope` may see it. */
+const named = (domain: string | null, slug: string, scope: LinkScope) => and(onDomain(domain), eq(links.slug, slug), scopeCondition(scope))!;
+
+/**
+ * A condition on links: the link `slug` on `domain` (null: the default), or with slug null every link on
+ * `domain` (undefined: on any), in both cases only those `scope` sees. Undefined when nothing is restricted.
+ */
+export function linkCondition(domain: string | null | undefined, slug: string | null, scope: LinkScope): SQL | undefined {
+  if (slug !== null) return named(domain ?? null, slug, scope);
+  return and(domain === undefined ? undefined : onDomain(domain), scopeCondition(scope));
+}
+
+/**
+ * Inserts rows whose slug is free on their domain; rows whose slug is taken are skipped (compare ids to find
+ * them). Throws a foreign-key violation when a row names a domain that does not exist (any more).
+ */
+export function insertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
+  if (!rows.length) return Promise.resolve([]);
+  return db.insert(links).values(rows).onConflictDoNothing({ target: [links.domain, links.slug] }).returning();
+}
+
+export async function selectLinkBySlug(db: Db, domain: string | null, slug: string, scope = EVERY_LINK): Promise<LinkRow | undefined> {
+  const [row] = await db.select().from(links).where(named(domain, slug, scope)).limit(1);
   return row;
 }
 
-/** Throws a unique violation when values.slug is taken (see isUniqueViolation). */
-export async function updateLink(db: Db, slug: string, values: Partial<NewLink>): Promise<LinkRow | undefined> {
+/**
+ * Throws a unique violation when values.slug is taken on the link's (new) domain (see isUniqueViolation), a
+ * foreign-key violation when values.domain does not exist.
+ */
+export async function updateLink(
+  db: Db, domain: string | null, slug: string, values: Partial<NewLink>, scope = EVERY_LINK,
+): Promise<LinkRow | undefined> {
   const [row] = await db
     .update(links)
     .set({ ...values, updatedAt: sql`now()`, version: sql`${links.version} + 1` })
-    .where(eq(links.slug, slug))
+    .where(named(domain, slug, scope))
     .returning();
   return row;
 }
 
-export async function deleteLink(db: Db, slug: string): Promise<LinkRow | undefined> {
-  const [row] = await db.delete(links).where(eq(links.slug, slug)).returning();
+export async function deleteLink(db: Db, domain: string | null, slug: string, scope = EVERY_LINK): Promise<LinkRow | undefined> {
+  const [row] = await db.delete(links).where(named(domain, slug, scope)).returning();
   return row;
 }
 
@@ -48,6 +98,9 @@ export interface ListFilter {
   after?: ListPosition;
   q?: string;
   tag?: string;
+  /** Only links on this domain (null: the default); absent: every domain. */
+  domain?: string | null;
+  scope?: LinkScope;
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, "\\$&");
@@ -67,6 +120,8 @@ export async function listLinks(db: Db, f: ListFilter): Promise<{ rows: LinkRow[
         f.after ? sql`(${links.createdAt}, ${links.id}) < (${f.after.createdAt}::timestamptz, ${f.after.id})` : undefined,
         pattern ? or(ilike(links.slug, pattern), ilike(links.url, pattern), ilike(links.title, pattern)) : undefined,
         f.tag === undefined ? undefined : arrayContains(links.tags, [f.tag]),
+        f.domain === undefined ? undefined : onDomain(f.domain),
+        f.scope ? scopeCondition(f.scope) : undefined,
       ),
     )
     .orderBy(desc(links.createdAt), desc(links.id))

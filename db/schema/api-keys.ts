@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const apiKeys = pgTable("api_keys", {
   id: text("id").primaryKey(),
@@ -9,6 +9,13 @@ export const apiKeys = pgTable("api_keys", {
   /** Hex SHA-256 of the whole key; the key itself is never stored. */
   hash: text("hash").notNull().unique(),
   scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+  /**
+   * Restriction: the key sees and creates links on these domains only (hostnames; "" = the default domain,
+   * db/schema/domains.ts DEFAULT_DOMAIN_ROW); null = every domain.
+   */
+  domains: text("domains").array(),
+  /** Restriction: the key sees only the links it created (links.created_by). */
+  ownLinksOnly: boolean("own_links_only").notNull().default(false),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),

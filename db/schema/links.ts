@@ -1,13 +1,19 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
+import { domains } from "./domains.ts";
 
 export const links = pgTable(
   "links",
   {
     id: text("id").primaryKey(),
-    /** Case-sensitive; [A-Za-z0-9_-]{1,64}. */
-    slug: text("slug").notNull().unique(),
+    /** Case-sensitive; [A-Za-z0-9_-]{1,64}; unique per domain. */
+    slug: text("slug").notNull(),
+    /**
+     * Hostname of the custom domain the link is served on; null = the default domain (the host of
+     * PUBLIC_BASE_URL). A domain with links cannot be deleted (the foreign key restricts it).
+     */
+    domain: text("domain").references(() => domains.hostname, { onDelete: "restrict" }),
     url: text("url").notNull(),
     /** HTTP status of the redirect: 301, 302, 307 or 308. */
     redirectType: smallint("redirect_type").notNull().default(302),
@@ -19,7 +25,7 @@ export const links = pgTable(
     fallbackUrl: text("fallback_url"),
     /** "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"; null = no password. */
     passwordHash: text("password_hash"),
-    /** API key that created the link (null for the bootstrap admin key). */
+    /** API key that created the link (null for the bootstrap admin key); what ownLinksOnly keys see. */
     createdBy: text("created_by"),
     /**
      * 1 on insert, +1 on every update, computed on the locked row: the order of a link's writes, which the
@@ -29,6 +35,9 @@ export const links = pgTable(
     ...timestamps,
   },
   (t) => [
+    // NULLS NOT DISTINCT: two links of the default domain (null) may not share a slug either.
+    unique("links_domain_slug_unique").on(t.domain, t.slug).nullsNotDistinct(),
+    index("links_created_by_idx").on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index("links_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
     index("links_tags_idx").using("gin", t.tags),
   ],

@@ -1,9 +1,13 @@
 /** The stats routes' query and answer, as zod schemas: they validate and they write the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
 import { botModes } from "../../db/queries/stats.ts";
+import { HostnameRef } from "../shared/hostnames.ts";
 import { isTimeZone } from "./zoned-time.ts";
 
 export const StatsQuery = z.object({
+  domain: HostnameRef.optional().openapi({
+    description: "Per link: the link's domain (default: the default domain). All links: only links on this domain (default: every domain).",
+  }),
   from: z.string().optional().openapi({
     description:
       "ISO 8601 start, inclusive. A date (2026-03-01) is that whole local day in `tz`; a date-time without offset is wall time in `tz`. Floored to the UTC hour. Default: `to` minus 7 days.",

@@ -10,6 +10,7 @@ import { resolveRange } from "./range.ts";
 import { readStats } from "../../db/queries/stats.ts";
 import type { StatsQuery } from "./schema.ts";
 import { buildStats, DIMENSION_FIELDS } from "./build-stats.ts";
+import { linkScopeOf, resolveDomainRef } from "../api/domains/resolve.ts";
 
 const LINK_DIMS: Dimension[] = DIMENSION_FIELDS.map(([d]) => d);
 const ALL_DIMS: Dimension[] = [...LINK_DIMS, "link"];
@@ -19,12 +20,18 @@ function wantsCsv(c: Context<AppEnv>, format: StatsQuery["format"]): boolean {
   return accepts(c, { header: "Accept", supports: ["application/json", "text/csv"], default: "application/json" }) === "text/csv";
 }
 
-/** `slug` null: every link (the ALL_LINKS rollups, with topLinks). */
+/**
+ * `slug` null: every link the key sees (with topLinks), on `q.domain` when given; else the link `slug` on
+ * `q.domain` (the default domain when absent). A link the key may not see is a 404, as a missing one.
+ */
 export async function serveStats(c: Context<AppEnv>, slug: string | null, q: StatsQuery): Promise<Response> {
   const range = resolveRange(q, Date.now());
   if ("errors" in range) throw new ApiError(400, "The request is not valid: see errors.", { errors: range.errors });
+  const domain = slug === null && q.domain === undefined ? undefined : await resolveDomainRef(c, q.domain);
 
-  const raw = await readStats(c.var.db(), { slug, range, bots: q.bots, limit: q.limit, dims: slug === null ? ALL_DIMS : LINK_DIMS });
+  const raw = await readStats(c.var.db(), {
+    slug, domain, scope: linkScopeOf(c.var.principal), range, bots: q.bots, limit: q.limit, dims: slug === null ? ALL_DIMS : LINK_DIMS,
+  });
   if (raw.linkId === null) throw new ApiError(404, `No link has the slug "${slug}".`);
   const live = raw.allTime && raw.linkId !== ALL_LINKS ? await readLive(c.var.redis, raw.linkId, raw.allTime) : null;
   const { stats, topLinks } = buildStats(raw, range, q.bots, live);

@@ -2,6 +2,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
 import { registerDocs } from "./docs.ts";
+import { registerCreateDomain } from "./domains/create.ts";
+import { registerDeleteDomain } from "./domains/delete.ts";
+import { registerListDomains } from "./domains/list.ts";
+import { registerPatchDomain } from "./domains/patch.ts";
 import { registerIngestFlush } from "./ingest/flush.ts";
 import { registerIngestReplay } from "./ingest/replay.ts";
 import { registerIngestStatus } from "./ingest/status.ts";
@@ -32,6 +36,10 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerCreateKey(app);
   registerListKeys(app);
   registerRevokeKey(app);
+  registerCreateDomain(app);
+  registerListDomains(app);
+  registerPatchDomain(app);
+  registerDeleteDomain(app);
   registerIngestFlush(app);
   registerIngestStatus(app);
   registerIngestReplay(app);

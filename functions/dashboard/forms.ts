@@ -29,6 +29,8 @@ export function formErrors(problem: Problem, fields: readonly string[]): FormErr
 export interface LinkFormValues {
   url: string;
   slug: string;
+  /** Create only: the hostname of the domain; "" for the default. */
+  domain: string;
   title: string;
   tags: string;
   expiresAt: string;
@@ -40,12 +42,12 @@ export interface LinkFormValues {
   removePassword: string;
 }
 
-export const linkFields = ["url", "slug", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password"] as const;
+export const linkFields = ["url", "slug", "domain", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password"] as const;
 
 export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
   const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
   return {
-    url: s("url").trim(), slug: s("slug").trim(), title: s("title").trim(), tags: s("tags"),
+    url: s("url").trim(), slug: s("slug").trim(), domain: s("domain").trim(), title: s("title").trim(), tags: s("tags"),
     expiresAt: s("expiresAt"), maxClicks: s("maxClicks").trim(), fallbackUrl: s("fallbackUrl").trim(),
     redirectType: s("redirectType"), password: s("password"), removePassword: s("removePassword"),
   };
@@ -53,7 +55,7 @@ export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
 
 export function linkToForm(link: Link, tz: string): LinkFormValues {
   return {
-    url: link.url, slug: link.slug, title: link.title ?? "", tags: link.tags.join(", "),
+    url: link.url, slug: link.slug, domain: link.domain, title: link.title ?? "", tags: link.tags.join(", "),
     expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
     fallbackUrl: link.fallbackUrl ?? "", redirectType: String(link.redirectType), password: "", removePassword: "",
   };
@@ -69,6 +71,7 @@ const instant = (s: string, tz: string) => parseWallTime(s, tz)?.toISOString() ?
 export function createBody(f: LinkFormValues, tz: string): Record<string, unknown> {
   const body: Record<string, unknown> = { url: f.url };
   if (f.slug) body.slug = f.slug;
+  if (f.domain) body.domain = f.domain;
   if (f.title) body.title = f.title;
   if (tagList(f.tags).length) body.tags = tagList(f.tags);
   if (f.expiresAt) body.expiresAt = instant(f.expiresAt, tz);

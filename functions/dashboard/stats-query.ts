@@ -17,7 +17,8 @@ export function statsPageQuery(c: Context<DashEnv>): { range: DashboardRange; bo
   return {
     range,
     bots,
-    query: { from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, tz, bots },
+    // The link's domain on a link's page; on the all-links page, a domain filter.
+    query: { from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, tz, bots, ...(q.domain ? { domain: q.domain } : {}) },
   };
 }
 

@@ -8,10 +8,17 @@
  *   test/redirect-fast-path.happy.test.ts checks the route table) goes to the app's routes;
  * - a cache miss goes to the app, which fills the cache;
  * - a request with a body goes to the app, whose body limit answers 413 on every path;
- * - an invalid configuration goes to the app, which answers its problem.
+ * - an invalid configuration goes to the app, which answers its problem;
+ * - a host other than the default domain's, when this isolate does not hold the table of domains, goes to
+ *   the app (find-link.ts), which reads it with the link; with the table, a custom domain's cached link is
+ *   served here like a default one.
  */
 import { isReservedSlug, SLUG_PATTERN } from "../shared/slugs.ts";
-import type { RawEnv } from "../shared/env.ts";
+import { parseEnv, type RawEnv } from "../shared/env.ts";
+import { bareHost, defaultHostname } from "../shared/hostnames.ts";
+import { linkCacheKey } from "../shared/redis-keys.ts";
+import { isolateDomainTable } from "./domain-cache.ts";
+import { domainOfHost } from "./find-link.ts";
 import { requestServices } from "../shared/services.ts";
 import { isolateGet } from "./link-cache/isolate-tier.ts";
 import { isLink } from "./link-cache/entry.ts";
@@ -23,7 +30,20 @@ export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionC
   const url = new URL(request.url);
   const slug = url.pathname.slice(1);
   if (!SLUG_PATTERN.test(slug) || isReservedSlug(slug)) return null;
-  const link = isolateGet(slug);
+  let key = slug;
+  try {
+    const config = parseEnv(env);
+    const host = bareHost(url.hostname);
+    const defaultHost = defaultHostname(config, url);
+    if (host !== defaultHost) {
+      const table = isolateDomainTable(config);
+      if (!table) return null;
+      key = linkCacheKey(domainOfHost(table, host, defaultHost), slug);
+    }
+  } catch {
+    return null;
+  }
+  const link = isolateGet(key);
   if (!link || !isLink(link)) return null;
   const visit = newVisit(request, url, slug);
   if (!servedDirectly(link, visit.ts)) return null;

@@ -14,7 +14,9 @@ import { checkRateLimit, peekRateLimit, rateLimitHeaders } from "../shared/rate-
 import { verifyPassword } from "../shared/password.ts";
 import { buildClickEvent, captureClick, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
-import { getLink, isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
+import { getDomainTable } from "./domain-cache.ts";
+import { findLink, type DomainOf } from "./find-link.ts";
+import { isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import type { RequestServices } from "../shared/services.ts";
@@ -28,23 +30,48 @@ export function notFound(slug?: string): ApiError {
   return new ApiError(404, slug ? `No link is at /${slug}.` : "This is not a short link.", { headers: NO_STORE });
 }
 
+export const storeUnavailable = () =>
+  new ApiError(503, "The link store is unavailable right now; try again shortly.", {
+    headers: { ...NO_STORE, "retry-after": "5" },
+  });
+
+/** Runs a lookup, answering 503 (never a 500) when neither Redis nor Postgres could answer it. */
+export async function orUnavailable<T>(lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (e) {
+    if (e instanceof LinkStoreUnavailable) throw storeUnavailable();
+    throw e;
+  }
+}
+
+/** The services of the link and domain caches for this request. */
+export function lookupServices(c: C): Parameters<typeof findLink>[0] & RequestServices {
+  // One read of c.var: Hono builds a fresh object from its map on every access.
+  const { config, redis, db, defer } = c.var;
+  return { config, redis, db, defer, isolateSeconds: config.LINK_CACHE_SECONDS, beforePostgres: () => lookupBudget(c) };
+}
+
+/**
+ * An unknown slug: 302 to the domain's notFoundRedirect when it has one, else 404. Reads the domain table
+ * (this isolate's copy, usually), never on the way to a link.
+ */
+async function unknownSlug(c: C, domain: DomainOf, slug: string): Promise<Response> {
+  const table = await orUnavailable(getDomainTable(lookupServices(c)));
+  const target = domain === null ? table.defaultDomain.notFoundRedirect : table.custom[domain]?.notFoundRedirect;
+  if (target) return redirectTo(302, target);
+  throw notFound(slug);
+}
+
 /** `password` is undefined for GET/HEAD, the submitted value for the form's POST. */
 export async function serveLink(c: C, slug: string, password?: string): Promise<Response> {
-  // One read of c.var: Hono builds a fresh object from its map on every access.
-  const s: RequestServices = c.var;
-  const { config, redis, db, defer } = s;
-  let entry: CacheEntry;
-  try {
-    entry = await getLink({ redis, db, isolateSeconds: config.LINK_CACHE_SECONDS, defer, beforePostgres: () => lookupBudget(c) }, slug);
-  } catch (e) {
-    if (!(e instanceof LinkStoreUnavailable)) throw e;
-    throw new ApiError(503, "The link store is unavailable right now; try again shortly.", {
-      headers: { ...NO_STORE, "retry-after": "5" },
-    });
-  }
-  if (!isLink(entry)) throw notFound(slug);
+  const s = lookupServices(c);
+  const { redis } = s;
+  const url = new URL(c.req.url);
+  const { domain, entry } = await orUnavailable<{ domain: DomainOf; entry: CacheEntry }>(findLink(s, url, slug));
+  if (!isLink(entry)) return unknownSlug(c, domain, slug);
   const link = entry;
-  const visit = newVisit(c.req.raw, new URL(c.req.url), slug);
+  const visit = newVisit(c.req.raw, url, slug);
   const unlocking = password !== undefined;
 
   // One order for every protected link: the password first (an expired or exhausted link tells nothing,

@@ -3,8 +3,15 @@
  * shared by the redirect (writes), the API (write-through, invalidation) and the cron (reads).
  */
 export const redisKeys = {
-  /** JSON CachedLink, or the negative marker, with LINK_TTL_SECONDS / NEGATIVE_TTL_SECONDS. */
+  /** JSON CachedLink, or the negative marker, with LINK_TTL_SECONDS / NEGATIVE_TTL_SECONDS: a default-domain link. */
   link: (slug: string) => `link:${slug}`,
+  /**
+   * The same for a link on any domain (null = the default). The default domain keeps link:{slug}, the key it had
+   * before there were domains; a custom domain's is link:{hostname}/{slug} (a slug never holds a "/").
+   */
+  linkOn: (domain: string | null, slug: string) => `link:${linkCacheKey(domain, slug)}`,
+  /** JSON of every domain's redirects (functions/redirect/domain-cache.ts), DOMAIN_TABLE_TTL_SECONDS. */
+  domainTable: "domains:table",
   /** Integer: human clicks served, all time (maxClicks is enforced against it; the live counter). */
   humanClicks: (linkId: string) => `clicks:humans:${linkId}`,
   /** Integer: every click served (humans, bots, previews), all time: the analytics "live" counter. */
@@ -29,6 +36,11 @@ export const redisKeys = {
   /** Prefix of the wrong-password limiter per link, over all clients. */
   passwordAttemptsPerLink: "ratelimit:password-link",
 } as const;
+
+/** Names a link in the isolate and Redis tiers of the link cache: the slug alone on the default domain. */
+export function linkCacheKey(domain: string | null, slug: string): string {
+  return domain === null ? slug : `${domain}/${slug}`;
+}
 
 /** Seven days: the link cache's TTL in Redis. */
 export const LINK_TTL_SECONDS = 7 * 24 * 3600;

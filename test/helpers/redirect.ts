@@ -93,6 +93,16 @@ export class Fixtures {
 }
 
 /**
+ * Removes from the click stream every entry holding a click of these links (a batch goes whole), so a later
+ * ingest run does not count clicks of links a test has deleted: the dashboard's browser test expects its own
+ * link among the top links of the last 24 hours.
+ */
+export async function dropStreamClicks(linkIds: string[]): Promise<void> {
+  const entries = [...new Set((await Promise.all(linkIds.map(streamEntries))).flat().map(([id]) => id))];
+  if (entries.length) await redis.xdel(redisKeys.clickStream, entries);
+}
+
+/**
  * The clicks of one stream entry's field "e": one ClickEvent, or a capture batch of them (the formats are in
  * functions/shared/click-event.ts). The stream is shared with other test files, whose poison-entry tests put
  * unparsable entries on it: those hold no click.

@@ -1,11 +1,14 @@
 /**
- * The scope table: every /api/v1 route with the scope it enforces. links.security.test.ts calls each route as
- * every kind of caller; openapi.security.test.ts checks that the OpenAPI document declares exactly these
- * routes with these scopes, so a new route joins the table (and both tests) when it is added.
+ * The scope table: every /api/v1 route with the scope it enforces, and what it does for a key under each
+ * restriction (helpers/restrictions.ts). links.security.test.ts calls each route as every kind of caller and
+ * as a key under every restriction; openapi.security.test.ts checks that the OpenAPI document declares exactly
+ * these routes with these scopes, so a new route joins the table (and both tests) when it is added.
  */
 import { expect } from "vitest";
 import type { Scope } from "../../functions/shared/auth/scopes.ts";
 import { createLink, mintKey } from "./api.ts";
+import { uniqueHost } from "./domains.ts";
+import type { RestrictedWorld } from "./restrictions.ts";
 import { uniqueSlug } from "./unique.ts";
 import { call } from "./worker.ts";
 
@@ -18,6 +21,15 @@ export interface PreparedCall {
   unchanged: () => Promise<void>;
 }
 
+/** A call made with a restricted key, and what its answer must be. */
+export interface RestrictedCall {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Asserts the answer, and that nothing the key may not see was revealed or changed. */
+  check: (res: Response) => Promise<void>;
+}
+
 /** A route, the scope it needs, its success status, and a fresh call of it (with what it needs made first). */
 export interface RouteCase {
   /** "METHOD /path" as the OpenAPI document names it. */
@@ -25,9 +37,23 @@ export interface RouteCase {
   scope: Scope;
   success: number;
   prepare: () => Promise<PreparedCall>;
+  /**
+   * The route as a key with every non-admin scope under a restriction: aimed at what the key may not see
+   * (a link on another domain, or made by another key). Admin routes refuse such a key (403).
+   */
+  restricted: (w: RestrictedWorld) => Promise<RestrictedCall>;
 }
 
 const status = async (method: string, path: string) => (await call(method, path)).status;
+
+/** ?domain= naming the hidden link's domain. */
+const at = (w: RestrictedWorld) => `domain=${w.hidden.domain}`;
+/** The hidden link as the admin sees it: it must be there, unchanged. */
+const hiddenIntact = async (w: RestrictedWorld) =>
+  expect(await (await call("GET", `/api/v1/links/${w.hidden.slug}?${at(w)}`)).json()).toEqual({ ...w.hidden, clicks: expect.any(Number) });
+const expectStatus = (res: Response, n: number) => res.clone().text().then((t) => expect(res.status, t).toBe(n));
+/** An admin-only route: a restricted key never holds admin, so it is refused before anything else. */
+const adminOnly = (method: string, path: string) => async (): Promise<RestrictedCall> => ({ method, path, check: async (res) => expectStatus(res, 403) });
 
 export const routeScopes: RouteCase[] = [
   {
@@ -39,6 +65,23 @@ export const routeScopes: RouteCase[] = [
       return { method: "POST", path: "/api/v1/links", body: { url: "https://example.com/s", slug },
         unchanged: async () => expect(await status("GET", `/api/v1/links/${slug}`)).toBe(404) };
     },
+    restricted: async (w) => {
+      const slug = uniqueSlug("rs");
+      if (w.restriction === "domains") {
+        // On a domain the key may not use (or the default it may not use either): as if it did not exist.
+        return { method: "POST", path: "/api/v1/links", body: { url: "https://example.com/s", slug, domain: w.hidden.domain },
+          check: async (res) => {
+            await expectStatus(res, 404);
+            expect(await status("GET", `/api/v1/links/${slug}?${at(w)}`)).toBe(404);
+          } };
+      }
+      // Its own link: created, and visible to it.
+      return { method: "POST", path: "/api/v1/links", body: { url: "https://example.com/s", slug },
+        check: async (res) => {
+          await expectStatus(res, 201);
+          expect((await call("GET", `/api/v1/links/${slug}`, { key: w.key })).status).toBe(200);
+        } };
+    },
   },
   {
     route: "POST /api/v1/links/bulk",
@@ -49,12 +92,32 @@ export const routeScopes: RouteCase[] = [
       return { method: "POST", path: "/api/v1/links/bulk", body: { links: [{ url: "https://example.com/s", slug }] },
         unchanged: async () => expect(await status("GET", `/api/v1/links/${slug}`)).toBe(404) };
     },
+    restricted: async (w) => {
+      const slug = uniqueSlug("rs");
+      const item = w.restriction === "domains" ? { url: "https://example.com/s", slug, domain: w.hidden.domain } : { url: "https://example.com/s", slug };
+      return { method: "POST", path: "/api/v1/links/bulk", body: { links: [item] },
+        check: async (res) => {
+          await expectStatus(res, 200);
+          const [r] = ((await res.json()) as { results: { ok: boolean; error?: { status: number } }[] }).results;
+          if (w.restriction === "domains") {
+            expect(r).toMatchObject({ ok: false, error: { status: 404 } });
+            expect(await status("GET", `/api/v1/links/${slug}?${at(w)}`)).toBe(404);
+          } else expect(r.ok).toBe(true);
+        } };
+    },
   },
   {
     route: "GET /api/v1/links",
     scope: "links:read",
     success: 200,
     prepare: async () => ({ method: "GET", path: "/api/v1/links?limit=1", unchanged: async () => {} }),
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/links?q=${w.hidden.slug}`,
+      check: async (res) => {
+        await expectStatus(res, 200);
+        expect(((await res.json()) as { data: unknown[] }).data).toEqual([]);
+        // The admin does see it: the filter is what hid it.
+        expect(((await (await call("GET", `/api/v1/links?q=${w.hidden.slug}`)).json()) as { data: { id: string }[] }).data.map((l) => l.id)).toContain(w.hidden.id);
+      } }),
   },
   {
     route: "GET /api/v1/links/{slug}",
@@ -64,6 +127,7 @@ export const routeScopes: RouteCase[] = [
       const link = await createLink({ url: "https://example.com/g" });
       return { method: "GET", path: `/api/v1/links/${link.slug}`, unchanged: async () => {} };
     },
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/links/${w.hidden.slug}?${at(w)}`, check: async (res) => expectStatus(res, 404) }),
   },
   {
     route: "PATCH /api/v1/links/{slug}",
@@ -74,6 +138,11 @@ export const routeScopes: RouteCase[] = [
       return { method: "PATCH", path: `/api/v1/links/${link.slug}`, body: { url: "https://example.com/changed" },
         unchanged: async () => expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(link) };
     },
+    restricted: async (w) => ({ method: "PATCH", path: `/api/v1/links/${w.hidden.slug}?${at(w)}`, body: { url: "https://example.com/taken-over" },
+      check: async (res) => {
+        await expectStatus(res, 404);
+        await hiddenIntact(w);
+      } }),
   },
   {
     route: "DELETE /api/v1/links/{slug}",
@@ -84,6 +153,11 @@ export const routeScopes: RouteCase[] = [
       return { method: "DELETE", path: `/api/v1/links/${link.slug}`,
         unchanged: async () => expect(await status("GET", `/api/v1/links/${link.slug}`)).toBe(200) };
     },
+    restricted: async (w) => ({ method: "DELETE", path: `/api/v1/links/${w.hidden.slug}?${at(w)}`,
+      check: async (res) => {
+        await expectStatus(res, 404);
+        await hiddenIntact(w);
+      } }),
   },
   {
     route: "GET /api/v1/links/{slug}/stats",
@@ -93,30 +167,44 @@ export const routeScopes: RouteCase[] = [
       const link = await createLink({ url: "https://example.com/st" });
       return { method: "GET", path: `/api/v1/links/${link.slug}/stats`, unchanged: async () => {} };
     },
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/links/${w.hidden.slug}/stats?${at(w)}&${w.statsRange}`, check: async (res) => expectStatus(res, 404) }),
   },
   {
     route: "GET /api/v1/stats",
     scope: "analytics:read",
     success: 200,
     prepare: async () => ({ method: "GET", path: "/api/v1/stats", unchanged: async () => {} }),
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/stats?${w.statsRange}`,
+      check: async (res) => {
+        await expectStatus(res, 200);
+        const body = (await res.json()) as { totals: { clicks: number }; topLinks: { linkId: string }[] };
+        // The hidden link's clicks are the only ones in that range: the key sees none of them.
+        expect(body.totals.clicks).toBe(0);
+        expect(body.topLinks.map((t) => t.linkId)).not.toContain(w.hidden.id);
+        const all = (await (await call("GET", `/api/v1/stats?${w.statsRange}`)).json()) as typeof body;
+        expect(all.topLinks.map((t) => t.linkId)).toContain(w.hidden.id);
+      } }),
   },
   {
     route: "POST /api/v1/ingest/flush",
     scope: "admin",
     success: 200,
     prepare: async () => ({ method: "POST", path: "/api/v1/ingest/flush", unchanged: async () => {} }),
+    restricted: adminOnly("POST", "/api/v1/ingest/flush"),
   },
   {
     route: "GET /api/v1/ingest/status",
     scope: "admin",
     success: 200,
     prepare: async () => ({ method: "GET", path: "/api/v1/ingest/status", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/ingest/status"),
   },
   {
     route: "POST /api/v1/ingest/dead-letters/replay",
     scope: "admin",
     success: 200,
     prepare: async () => ({ method: "POST", path: "/api/v1/ingest/dead-letters/replay", unchanged: async () => {} }),
+    restricted: adminOnly("POST", "/api/v1/ingest/dead-letters/replay"),
   },
   {
     route: "POST /api/v1/keys",
@@ -130,12 +218,14 @@ export const routeScopes: RouteCase[] = [
           expect(data.map((k) => k.name)).not.toContain(name);
         } };
     },
+    restricted: async () => ({ method: "POST", path: "/api/v1/keys", body: { name: uniqueSlug("key"), scopes: ["admin"] }, check: async (res) => expectStatus(res, 403) }),
   },
   {
     route: "GET /api/v1/keys",
     scope: "admin",
     success: 200,
     prepare: async () => ({ method: "GET", path: "/api/v1/keys", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/keys"),
   },
   {
     route: "DELETE /api/v1/keys/{id}",
@@ -146,5 +236,72 @@ export const routeScopes: RouteCase[] = [
       return { method: "DELETE", path: `/api/v1/keys/${victim.id}`,
         unchanged: async () => expect((await call("GET", "/api/v1/links?limit=1", { key: victim.key })).status).toBe(200) };
     },
+    restricted: async () => {
+      const victim = await mintKey(["links:read"]);
+      return { method: "DELETE", path: `/api/v1/keys/${victim.id}`,
+        check: async (res) => {
+          await expectStatus(res, 403);
+          expect((await call("GET", "/api/v1/links?limit=1", { key: victim.key })).status).toBe(200);
+        } };
+    },
+  },
+  {
+    route: "POST /api/v1/domains",
+    scope: "admin",
+    success: 201,
+    prepare: async () => {
+      const hostname = uniqueHost("sec");
+      return { method: "POST", path: "/api/v1/domains", body: { hostname },
+        unchanged: async () => expect(await status("PATCH", `/api/v1/domains/${hostname}`)).toBe(404) };
+    },
+    restricted: async () => ({ method: "POST", path: "/api/v1/domains", body: { hostname: uniqueHost("sec") }, check: async (res) => expectStatus(res, 403) }),
+  },
+  {
+    route: "GET /api/v1/domains",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/domains", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/domains"),
+  },
+  {
+    route: "PATCH /api/v1/domains/{hostname}",
+    scope: "admin",
+    success: 200,
+    prepare: async () => {
+      const hostname = await newDomain();
+      return { method: "PATCH", path: `/api/v1/domains/${hostname}`, body: { rootRedirect: "https://example.com/root" },
+        unchanged: async () => expect(await domainOf(hostname)).toMatchObject({ rootRedirect: null }) };
+    },
+    restricted: async (w) => ({ method: "PATCH", path: `/api/v1/domains/${w.hidden.domain}`, body: { rootRedirect: "https://example.com/root" },
+      check: async (res) => expectStatus(res, 403) }),
+  },
+  {
+    route: "DELETE /api/v1/domains/{hostname}",
+    scope: "admin",
+    success: 204,
+    prepare: async () => {
+      const hostname = await newDomain();
+      return { method: "DELETE", path: `/api/v1/domains/${hostname}`, unchanged: async () => expect(await domainOf(hostname)).toBeTruthy() };
+    },
+    restricted: async () => {
+      const hostname = await newDomain();
+      return { method: "DELETE", path: `/api/v1/domains/${hostname}`, check: async (res) => {
+        await expectStatus(res, 403);
+        expect(await domainOf(hostname)).toBeTruthy();
+      } };
+    },
   },
 ];
+
+/** A domain without links, added with ADMIN_API_KEY; it stays (test domains are unique and harmless). */
+async function newDomain(): Promise<string> {
+  const hostname = uniqueHost("sec");
+  const res = await call("POST", "/api/v1/domains", { body: { hostname } });
+  if (res.status !== 201) throw new Error(`adding a domain: ${res.status} ${await res.text()}`);
+  return hostname;
+}
+
+async function domainOf(hostname: string) {
+  const { data } = (await (await call("GET", "/api/v1/domains")).json()) as { data: { hostname: string; rootRedirect: string | null }[] };
+  return data.find((d) => d.hostname === hostname);
+}

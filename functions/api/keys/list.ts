@@ -3,6 +3,7 @@ import { listApiKeys } from "../../../db/queries/api-keys.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { Scope } from "../../shared/auth/scopes.ts";
 import { json, problems, secured } from "../openapi.ts";
+import { restrictionsOf } from "./present.ts";
 import { ApiKey } from "./schemas.ts";
 
 export const listKeysRoute = createRoute({
@@ -25,6 +26,7 @@ export function registerListKeys(app: OpenAPIHono<AppEnv>) {
       name: r.name,
       prefix: r.prefix,
       scopes: r.scopes as Scope[],
+      ...restrictionsOf(c, r),
       createdAt: r.createdAt.toISOString(),
       lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
       revokedAt: r.revokedAt?.toISOString() ?? null,

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { scopes } from "../../shared/auth/scopes.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
+import { HostnameRef } from "../links/schemas.ts";
 
 export const ScopeSchema = z.enum(scopes).openapi("Scope");
 
@@ -15,6 +16,12 @@ export const CreateKeyInput = z
       .refine(isWellFormed, NOT_WELL_FORMED)
       .openapi({ example: "CI deploy bot" }),
     scopes: z.array(ScopeSchema).min(1).max(scopes.length * 4).openapi({ description: "Duplicates are dropped" }),
+    domains: z.array(HostnameRef).min(1).max(100).optional().openapi({
+      description: "Restriction: the key sees and creates only links on these domains (hostnames), and its analytics are theirs. Not for admin keys.",
+    }),
+    ownLinksOnly: z.boolean().optional().openapi({
+      description: "Restriction: the key sees only the links it created, in every list and in the analytics. Not for admin keys.",
+    }),
   })
   .openapi("CreateKeyInput");
 
@@ -23,6 +30,8 @@ const keyFields = {
   name: z.string(),
   prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart", example: "emu_3kT9xQ2a" }),
   scopes: z.array(ScopeSchema),
+  domains: z.array(z.string()).nullable().openapi({ description: "The domains the key is restricted to; null: every domain" }),
+  ownLinksOnly: z.boolean(),
   createdAt: z.string(),
 };
 

@@ -1,12 +1,13 @@
 /** Creating links, one or a thousand: checks, slug assignment (random ones retried on collision), write-through. */
 import type { Context } from "hono";
-import { insertLinks, type NewLink } from "../../../db/queries/links.ts";
+import { insertLinks, isForeignKeyViolation, type NewLink } from "../../../db/queries/links.ts";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { Db } from "../../../db/client.ts";
-import { problem, type Problem } from "../../shared/errors.ts";
+import { ApiError, problem, type Problem } from "../../shared/errors.ts";
 import { randomSlug } from "../../shared/slugs.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
+import { hostnameOf, lookupDomains, unknownDomain } from "../domains/resolve.ts";
 import { ownHosts, policyErrors, toValues } from "./rules.ts";
 import type { CreateLinkInput } from "./schemas.ts";
 
@@ -43,37 +44,54 @@ export async function insertDrafts(db: Db, drafts: Draft[], newSlug: () => strin
   return drafts.map((d) => out.get(d.row.id) ?? null);
 }
 
-/** Validated bodies in, one outcome per body out (same order). Writes Postgres, then the link cache. */
+/**
+ * Validated bodies in, one outcome per body out (same order). Writes Postgres, then the link cache. A body
+ * naming a domain that is not one of this service's, or one the key is restricted from, is a 404.
+ */
 export async function createLinks(c: Context<AppEnv>, inputs: CreateLinkInput[]): Promise<CreateOutcome[]> {
-  const hosts = ownHosts(c);
+  const domains = await lookupDomains(c, inputs.map((i) => i.domain));
   const keyId = c.var.principal?.keyId;
   const createdBy = keyId && keyId !== "admin" ? keyId : null;
   const outcomes: (CreateOutcome | undefined)[] = inputs.map(() => undefined);
   const claimed = new Set<string>();
-  const accepted: { index: number; input: CreateLinkInput }[] = [];
+  const accepted: { index: number; input: CreateLinkInput; domain: string | null }[] = [];
 
   for (const [index, input] of inputs.entries()) {
-    const errors = policyErrors(input, hosts);
+    const domain = domains.get(input.domain);
+    if (domain === undefined) {
+      const p = unknownDomain(input.domain ?? hostnameOf(c, null)).toProblem();
+      outcomes[index] = { ok: false, problem: p };
+      continue;
+    }
+    const errors = policyErrors(input, ownHosts(c, domain));
+    const claim = `${domain ?? ""}/${input.slug}`;
     if (errors.length) {
       outcomes[index] = { ok: false, problem: problem(422, "The link cannot be created: see errors.", errors) };
-    } else if (input.slug !== undefined && claimed.has(input.slug)) {
+    } else if (input.slug !== undefined && claimed.has(claim)) {
       outcomes[index] = { ok: false, problem: problem(409, `The slug "${input.slug}" appears earlier in this request.`) };
     } else {
-      if (input.slug !== undefined) claimed.add(input.slug);
-      accepted.push({ index, input });
+      if (input.slug !== undefined) claimed.add(claim);
+      accepted.push({ index, input, domain });
     }
   }
 
   // Password hashing is the slow part (PBKDF2); WebCrypto runs the hashes side by side.
   const drafts = await Promise.all(
-    accepted.map(async ({ index, input }) => {
+    accepted.map(async ({ index, input, domain }) => {
       const values = await toValues(input);
-      const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? randomSlug(), createdBy };
+      const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? randomSlug(), domain, createdBy };
       return { index, draft: { row, custom: input.slug !== undefined } };
     }),
   );
 
-  const rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft));
+  let rows: (LinkRow | null)[];
+  try {
+    rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft));
+  } catch (e) {
+    // A domain removed between the lookup above and the insert.
+    if (isForeignKeyViolation(e)) throw new ApiError(404, "A domain named in the request was removed meanwhile; try again.");
+    throw e;
+  }
   const created: LinkRow[] = [];
   for (const [i, { index, draft }] of drafts.entries()) {
     const row = rows[i];

@@ -1,6 +1,6 @@
 /**
  * Opaque list cursors: base64url(JSON [createdAt, id]) "." base64url(HMAC-SHA-256). The MAC covers the
- * position and the q and tag filters of the page that issued it, under a key derived from SESSION_SECRET
+ * position and the q, tag and domain filters of the page that issued it, under a key derived from SESSION_SECRET
  * (functions/shared/secret-keys.ts). A cursor is checked before any of it is parsed, so a cursor this
  * deployment did not issue, or one issued for other filters, is a 400 without reaching the JSON parser or
  * Postgres; the position is still checked strictly after the MAC, in case a key ever signs a bad one.
@@ -14,6 +14,7 @@ import { hkdfParams, secretBase } from "../../shared/secret-keys.ts";
 export interface CursorFilters {
   q?: string;
   tag?: string;
+  domain?: string;
 }
 
 const MICRO_ISO = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\d{3}Z$/;
@@ -40,7 +41,8 @@ async function cursorKey(config: Env): Promise<CryptoKey> {
 }
 
 /** What the MAC covers: the payload as sent and the filters, unambiguously (JSON of a fixed-shape array). */
-const signed = (payload: string, f: CursorFilters) => enc.encode(JSON.stringify(["links-cursor-v1", f.q ?? null, f.tag ?? null, payload]));
+const signed = (payload: string, f: CursorFilters) =>
+  enc.encode(JSON.stringify(["links-cursor-v1", f.q ?? null, f.tag ?? null, payload, ...(f.domain === undefined ? [] : [f.domain])]));
 
 export async function encodeCursor(config: Env, p: ListPosition, filters: CursorFilters): Promise<string> {
   const payload = toBase64Url(enc.encode(JSON.stringify([p.createdAt, p.id])));

@@ -4,7 +4,8 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { problems, rateLimitHeaderDocs, secured } from "../openapi.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
-import { LinkSlugParams } from "./schemas.ts";
+import { linkScopeOf, resolveDomainRef } from "../domains/resolve.ts";
+import { LinkDomainQuery, LinkSlugParams } from "./schemas.ts";
 
 export const deleteLinkRoute = createRoute({
   method: "delete",
@@ -12,7 +13,7 @@ export const deleteLinkRoute = createRoute({
   tags: ["links"],
   summary: "Delete a link; the next redirect answers 404",
   ...secured("links:write"),
-  request: { params: LinkSlugParams },
+  request: { params: LinkSlugParams, query: LinkDomainQuery },
   responses: {
     204: { description: "Deleted", headers: rateLimitHeaderDocs },
     ...problems(400, 404),
@@ -22,7 +23,8 @@ export const deleteLinkRoute = createRoute({
 export function registerDeleteLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteLinkRoute, async (c) => {
     const { slug } = c.req.valid("param");
-    const row = await deleteLink(c.var.db(), slug);
+    const domain = await resolveDomainRef(c, c.req.valid("query").domain);
+    const row = await deleteLink(c.var.db(), domain, slug, linkScopeOf(c.var.principal));
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
     await writeThrough(c.var.redis, c.executionCtx, [], [{ slug, row }]);
     return c.body(null, 204);

@@ -3,6 +3,7 @@ import { listLinks } from "../../../db/queries/links.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { json, problems, secured } from "../openapi.ts";
+import { linkScopeOf, resolveDomainRef } from "../domains/resolve.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { presentLinks } from "./present.ts";
 import { LinkPage, ListQuery } from "./schemas.ts";
@@ -11,29 +12,32 @@ export const listLinksRoute = createRoute({
   method: "get",
   path: "/api/v1/links",
   tags: ["links"],
-  summary: "Links, newest first, a page at a time; search and tag filter",
+  summary: "Links, newest first, a page at a time; search, tag and domain filters",
   description:
-    "Pass `nextCursor` back as `cursor` for the next page (with the same q and tag: a cursor is signed for them); it is null on the last page.",
+    "Pass `nextCursor` back as `cursor` for the next page (with the same q, tag and domain: a cursor is signed for them); it is null on the last page. " +
+    "A key restricted to some domains or to its own links lists only those.",
   ...secured("links:read"),
   request: { query: ListQuery },
   responses: {
     200: json(LinkPage, "A page of links"),
-    ...problems(400),
+    ...problems(400, 404),
   },
 });
 
 export function registerListLinks(app: OpenAPIHono<AppEnv>) {
   app.openapi(listLinksRoute, async (c) => {
-    const { limit, cursor, q, tag } = c.req.valid("query");
+    const { limit, cursor, q, tag, domain: hostname } = c.req.valid("query");
     const config = c.var.config;
-    const after = cursor === undefined ? undefined : await decodeCursor(config, cursor, { q, tag });
+    const filters = { q, tag, domain: hostname };
+    const after = cursor === undefined ? undefined : await decodeCursor(config, cursor, filters);
     if (after === null) {
       throw new ApiError(400, "The cursor is not one this API issued.", {
-        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page, with the same q and tag" }],
+        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page, with the same q, tag and domain" }],
       });
     }
-    const { rows, next } = await listLinks(c.var.db(), { limit, after, q, tag });
+    const domain = hostname === undefined ? undefined : await resolveDomainRef(c, hostname);
+    const { rows, next } = await listLinks(c.var.db(), { limit, after, q, tag, domain, scope: linkScopeOf(c.var.principal) });
     const data = await presentLinks(c, rows);
-    return c.json({ data, nextCursor: next ? await encodeCursor(config, next, { q, tag }) : null }, 200);
+    return c.json({ data, nextCursor: next ? await encodeCursor(config, next, filters) : null }, 200);
   });
 }

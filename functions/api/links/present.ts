@@ -3,13 +3,16 @@ import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { counterValue, redisKeys } from "../../shared/redis-keys.ts";
-import { shortBase } from "./rules.ts";
+import { hostnameOf } from "../domains/resolve.ts";
+import { shortOrigin } from "./rules.ts";
 import type { Link } from "./schemas.ts";
 
-export function toLink(row: LinkRow, base: string, clicks: number): Link {
+/** `base` is the origin of short URLs on the link's domain, `domain` the hostname it is shown as. */
+export function toLink(row: LinkRow, base: string, domain: string, clicks: number): Link {
   return {
     id: row.id,
     slug: row.slug,
+    domain,
     shortUrl: `${base}/${row.slug}`,
     url: row.url,
     redirectType: row.redirectType as Link["redirectType"],
@@ -42,7 +45,6 @@ export async function clickCounts(c: Context<AppEnv>, rows: LinkRow[]): Promise<
 
 /** Link JSON for rows, counting clicks unless `fresh` (a link created this request has none). */
 export async function presentLinks(c: Context<AppEnv>, rows: LinkRow[], fresh = false): Promise<Link[]> {
-  const base = shortBase(c);
   const counts = fresh ? rows.map(() => 0) : await clickCounts(c, rows);
-  return rows.map((row, i) => toLink(row, base, counts[i]));
+  return rows.map((row, i) => toLink(row, shortOrigin(c, row.domain), hostnameOf(c, row.domain), counts[i]));
 }

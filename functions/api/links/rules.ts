@@ -7,24 +7,33 @@ import type { links } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { FieldError } from "../../shared/errors.ts";
 import { hashPassword } from "../../shared/password.ts";
+import { bareHost } from "../../shared/hostnames.ts";
 import { isReservedSlug } from "../../shared/slugs.ts";
 import type { CreateLinkInput, PatchLinkInput } from "./schemas.ts";
 
 export type LinkValues = Partial<typeof links.$inferInsert>;
 
-const bareHost = (host: string) => host.toLowerCase().replace(/\.+$/, "");
-
-/** The hosts short URLs live on: a link there would redirect to itself (or to another short link) forever. */
-export function ownHosts(c: Context<AppEnv>): Set<string> {
+/**
+ * The hosts short URLs live on: a link there would redirect to itself (or to another short link) forever.
+ * `domain` adds the custom domain the link is on.
+ */
+export function ownHosts(c: Context<AppEnv>, domain: string | null = null): Set<string> {
   const hosts = new Set([bareHost(new URL(c.req.url).hostname)]);
   const base = c.var.config.PUBLIC_BASE_URL;
   if (base) hosts.add(bareHost(new URL(base).hostname));
+  if (domain) hosts.add(domain);
   return hosts;
 }
 
-/** Origin of short URLs: PUBLIC_BASE_URL, or the origin this request came in on. */
+/** Origin of short URLs on the default domain: PUBLIC_BASE_URL, or the origin this request came in on. */
 export function shortBase(c: Context<AppEnv>): string {
   return (c.var.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin).replace(/\/+$/, "");
+}
+
+/** Origin of short URLs on `domain` (null: the default): {scheme of PUBLIC_BASE_URL}://{domain}. */
+export function shortOrigin(c: Context<AppEnv>, domain: string | null): string {
+  const base = shortBase(c);
+  return domain === null ? base : `${new URL(base).protocol}//${domain}`;
 }
 
 /** 422-class problems of a body that passed its schema; empty when it may be stored. */

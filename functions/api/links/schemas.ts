@@ -1,6 +1,9 @@
 /** The Link resource and the bodies and parameters of the links routes: validation and documentation in one. */
 import { z } from "@hono/zod-openapi";
+import { HostnameRef } from "../../shared/hostnames.ts";
 import { SLUG_PATTERN } from "../../shared/slugs.ts";
+
+export { HostnameRef };
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
 export const MAX_URL_LENGTH = 2048;
@@ -84,6 +87,7 @@ export const CreateLinkInput = z
   .strictObject({
     url: HttpUrl,
     slug: Slug.optional().openapi({ description: "Custom slug; a random 7-character one when absent" }),
+    domain: HostnameRef.nullish().openapi({ description: "Hostname of the domain to create it on; absent or null: the default domain" }),
     redirectType: RedirectType.optional().openapi({ default: 302 }),
     ...clearable,
   })
@@ -94,6 +98,7 @@ export const PatchLinkInput = z
   .strictObject({
     url: HttpUrl.optional(),
     slug: Slug.optional().openapi({ description: "A new slug: the old short URL stops working" }),
+    domain: HostnameRef.nullish().openapi({ description: "Move the link to this domain (null: the default); the old short URL stops working" }),
     redirectType: RedirectType.nullish().openapi({ description: "null restores the default, 302" }),
     ...clearable,
   })
@@ -104,7 +109,8 @@ export const Link = z
   .object({
     id: z.string(),
     slug: z.string(),
-    shortUrl: z.string(),
+    domain: z.string().openapi({ description: "Hostname of the link's domain", example: "go.example.com" }),
+    shortUrl: z.string().openapi({ description: "{scheme of PUBLIC_BASE_URL}://{domain}/{slug}" }),
     url: z.string(),
     redirectType: RedirectType,
     title: z.string().nullable(),
@@ -122,12 +128,18 @@ export type Link = z.infer<typeof Link>;
 
 export const LinkSlugParams = z.object({ slug: Slug.openapi({ param: { name: "slug", in: "path" } }) });
 
+/** `?domain=` of the routes that name a link by slug: without it, the default domain. */
+export const LinkDomainQuery = z.strictObject({
+  domain: HostnameRef.optional().openapi({ description: "The link's domain (a hostname); the default domain when absent" }),
+});
+
 export const ListQuery = z
   .strictObject({
     limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ type: "integer", description: "Page size, 1 to 100" }),
     cursor: z.string().max(500).optional().openapi({ description: "nextCursor of the previous page" }),
     q: text(200).min(1).optional().openapi({ description: "Case-insensitive search in slug, URL and title" }),
     tag: Tags.element.optional().openapi({ description: "Only links carrying this tag" }),
+    domain: HostnameRef.optional().openapi({ description: "Only links on this domain (a hostname); every domain the key sees when absent" }),
   });
 
 export const LinkPage = z

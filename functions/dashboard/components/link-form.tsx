@@ -11,6 +11,10 @@ interface Props {
   /** Edit: whether the link has a password now. */
   hasPassword?: boolean;
   tz: string;
+  /** Create: the domains to offer (hostnames, the default first); absent: a free hostname field. */
+  domains?: string[];
+  /** Where Cancel goes (edit: the link's page). */
+  cancel?: string;
 }
 
 const REDIRECTS = [
@@ -21,12 +25,19 @@ const REDIRECTS = [
 ] as const;
 
 /** Create and edit share one form; the API's errors land beside their fields. */
-export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, tz }) => (
+export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, tz, domains, cancel }) => (
   <form method="post" action={action} class="card form" novalidate>
     <FormError message={errors[""]} />
     <input type="hidden" name="tz" value={tz} data-tz />
     <Field name="url" label="Destination URL" type="url" inputmode="url" value={v.url} required error={errors.url}
       placeholder="https://example.com/a/long/page" />
+    {mode === "create" && (domains ? (
+      <Select name="domain" label="Domain" error={errors.domain} hint="The host of the short URL.">
+        {domains.map((d, i) => <option value={i === 0 ? "" : d} selected={v.domain === d || (i === 0 && !v.domain)}>{d}</option>)}
+      </Select>
+    ) : (
+      <Field name="domain" label="Domain" value={v.domain} error={errors.domain} hint="The host of the short URL. Empty: the default domain." />
+    ))}
     {mode === "create" ? (
       <Field name="slug" label="Custom slug" value={v.slug} error={errors.slug}
         hint="Letters, digits, - and _. Leave empty for a random 7-character slug." />
@@ -57,7 +68,7 @@ export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasP
     )}
     <div class="buttons">
       <button type="submit" class="primary">{mode === "create" ? "Create link" : "Save changes"}</button>
-      <a href={mode === "create" ? "/app/links" : `/app/links/${v.slug}`}>Cancel</a>
+      <a href={cancel ?? (mode === "create" ? "/app/links" : `/app/links/${v.slug}`)}>Cancel</a>
     </div>
   </form>
 );

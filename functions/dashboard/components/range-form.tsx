@@ -6,9 +6,10 @@ const RANGES = [["24h", "Last 24 hours"], ["7d", "Last 7 days"], ["30d", "Last 3
 const BOTS = [["exclude", "People only"], ["include", "People, bots and previews"], ["only", "Bots and previews only"]] as const;
 
 /** The analytics controls: a plain GET form (bookmarkable; the client script adds the browser's zone). */
-export const RangeForm: FC<{ action: string; range: DashboardRange; bots: string; tz: string; errors?: Record<string, string> }> = ({ action, range, bots, tz, errors = {} }) => (
+export const RangeForm: FC<{ action: string; range: DashboardRange; bots: string; tz: string; errors?: Record<string, string>; domain?: string }> = ({ action, range, bots, tz, errors = {}, domain }) => (
   <form method="get" action={action} class="filters range" aria-label="Range">
     <input type="hidden" name="tz" value={tz} data-tz />
+    {domain && <input type="hidden" name="domain" value={domain} />}
     <Select name="range" label="Range" error={errors.range}>
       {RANGES.map(([v, l]) => <option value={v} selected={range.range === v}>{l}</option>)}
     </Select>

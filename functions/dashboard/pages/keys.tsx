@@ -9,14 +9,25 @@ import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
 import { formatInstant } from "../wall-time.ts";
+import { domainChoices } from "./domains.tsx";
 
 /** GET /api/v1/keys answers `{data: ApiKey[]}`: the type is read off the route, so the two cannot drift apart. */
 type KeyList = z.infer<(typeof listKeysRoute)["responses"][200]["content"]["application/json"]["schema"]>;
 /** POST /api/v1/keys: the key's fields plus the key itself, shown this once. */
 type MintedKey = z.infer<typeof CreatedKey>;
 
-async function keysPage(c: Context<DashEnv>, opts: { minted?: MintedKey; errors?: FormErrors; name?: string; checked?: string[]; notice?: string } = {}) {
-  const res = await c.var.api.call<KeyList>("GET", "/api/v1/keys");
+/** The restrictions chosen on the form: domains ticked (none: every domain) and own links only. */
+interface Restrictions {
+  domains: string[];
+  ownLinksOnly: boolean;
+}
+
+async function keysPage(
+  c: Context<DashEnv>,
+  opts: { minted?: MintedKey; errors?: FormErrors; name?: string; checked?: string[]; restrictions?: Restrictions; notice?: string } = {},
+) {
+  const [res, domains] = await Promise.all([c.var.api.call<KeyList>("GET", "/api/v1/keys"), domainChoices(c)]);
+  const restrictions = opts.restrictions ?? { domains: [], ownLinksOnly: false };
   const tz = c.var.tz;
   const checked = opts.checked ?? ["links:read", "links:write", "analytics:read"];
   const errors = opts.errors ?? {};
@@ -51,17 +62,39 @@ async function keysPage(c: Context<DashEnv>, opts: { minted?: MintedKey; errors?
               ))}
               {errors.scopes && <p class="field-error" id="f-scopes-error">{errors.scopes}</p>}
             </fieldset>
+            <fieldset aria-describedby={errors.domains || errors.ownLinksOnly ? "f-restrictions-error" : "f-restrictions-hint"}>
+              <legend>Restrictions</legend>
+              <p class="hint" id="f-restrictions-hint">
+                Tick domains to limit the key to their links (none ticked: every domain). Not for admin keys.
+              </p>
+              {(domains ?? []).map((d) => (
+                <div class="check">
+                  <input type="checkbox" id={`domain-${d}`} name="domains" value={d} checked={restrictions.domains.includes(d)} />
+                  <label for={`domain-${d}`}>{d}</label>
+                </div>
+              ))}
+              <div class="check">
+                <input type="checkbox" id="f-ownLinksOnly" name="ownLinksOnly" value="on" checked={restrictions.ownLinksOnly} />
+                <label for="f-ownLinksOnly">Only the links this key creates</label>
+              </div>
+              {(errors.domains || errors.ownLinksOnly) && (
+                <p class="field-error" id="f-restrictions-error">{[errors.domains, errors.ownLinksOnly].filter(Boolean).join(" ")}</p>
+              )}
+            </fieldset>
             <button type="submit" class="primary">Create key</button>
           </form>
           <div class="table-wrap">
             <table class="stack">
-              <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col">Restrictions</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {res.data.data.map((k) => (
                   <tr class={k.revokedAt ? "revoked" : undefined}>
                     <td data-label="Name">{k.name}</td>
                     <td data-label="Prefix"><code>{k.prefix}…</code></td>
                     <td data-label="Scopes">{k.scopes.join(", ")}</td>
+                    <td data-label="Restrictions">
+                      {[k.domains ? `domains: ${k.domains.join(", ")}` : "", k.ownLinksOnly ? "own links only" : ""].filter(Boolean).join("; ") || "none"}
+                    </td>
                     <td data-label="Created">{formatInstant(k.createdAt, tz)}</td>
                     <td data-label="Last used">{k.lastUsedAt ? formatInstant(k.lastUsedAt, tz) : "never"}</td>
                     <td class="actions">{k.revokedAt ? `Revoked ${formatInstant(k.revokedAt, tz)}` : <a href={`/app/keys/${encodeURIComponent(k.id)}/revoke`}>Revoke</a>}</td>
@@ -82,10 +115,18 @@ export function registerKeys(dash: Dash) {
   dash.post("/keys", async (c) => {
     const form = await readForm(c, { all: true });
     const name = typeof form.name === "string" ? form.name.trim() : "";
-    const checked = ([] as unknown[]).concat(form.scopes ?? []).filter((s): s is string => typeof s === "string");
-    const res = await c.var.api.call<MintedKey>("POST", "/api/v1/keys", { body: { name, scopes: checked } });
+    const strings = (v: unknown) => ([] as unknown[]).concat(v ?? []).filter((s): s is string => typeof s === "string");
+    const checked = strings(form.scopes);
+    const restrictions = { domains: strings(form.domains), ownLinksOnly: form.ownLinksOnly === "on" };
+    const body = {
+      name,
+      scopes: checked,
+      ...(restrictions.domains.length ? { domains: restrictions.domains } : {}),
+      ...(restrictions.ownLinksOnly ? { ownLinksOnly: true } : {}),
+    };
+    const res = await c.var.api.call<MintedKey>("POST", "/api/v1/keys", { body });
     if (res.ok) return keysPage(c, { minted: res.data });
-    return keysPage(c, { errors: formErrors(res.problem, ["name", "scopes"]), name, checked });
+    return keysPage(c, { errors: formErrors(res.problem, ["name", "scopes", "domains", "ownLinksOnly"]), name, checked, restrictions });
   });
 
   dash.get("/keys/:id/revoke", (c) => {

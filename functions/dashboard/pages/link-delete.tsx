@@ -1,27 +1,29 @@
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
+import { domainQuery, linkPage, pageDomain } from "../link-paths.ts";
 
 /** Deleting asks first, on a page of its own: works without script and by keyboard. */
 export function registerLinkDelete(dash: Dash) {
-  const Confirm = (p: { slug: string; error?: string }) => (
+  const Confirm = (p: { slug: string; domain?: string; error?: string }) => (
     <section class="card narrow">
-      <h1>Delete <code>{p.slug}</code>?</h1>
+      <h1>Delete <code>{p.slug}</code>{p.domain && <> on {p.domain}</>}?</h1>
       <FormError message={p.error} />
       <p>The short link stops working at once (visitors get 404) and cannot be brought back. Its analytics are kept.</p>
-      <form method="post" action={`/app/links/${p.slug}/delete`} class="buttons">
+      <form method="post" action={linkPage(p.slug, p.domain, "/delete")} class="buttons">
         <button type="submit" class="danger">Delete {p.slug}</button>
-        <a href={`/app/links/${p.slug}`}>Cancel</a>
+        <a href={linkPage(p.slug, p.domain)}>Cancel</a>
       </form>
     </section>
   );
 
   dash.get("/links/:slug/delete", (c) =>
-    page(c, <Layout title={`Delete ${c.req.param("slug")}`} session={c.var.session} nav="links"><Confirm slug={c.req.param("slug")} /></Layout>));
+    page(c, <Layout title={`Delete ${c.req.param("slug")}`} session={c.var.session} nav="links"><Confirm slug={c.req.param("slug")} domain={pageDomain(c)} /></Layout>));
 
   dash.post("/links/:slug/delete", async (c) => {
     const slug = c.req.param("slug");
-    const res = await c.var.api.call("DELETE", `/api/v1/links/${encodeURIComponent(slug)}`);
+    const domain = pageDomain(c);
+    const res = await c.var.api.call("DELETE", `/api/v1/links/${encodeURIComponent(slug)}`, { query: domainQuery(domain) });
     if (res.ok) return c.redirect(`/app/links?deleted=${encodeURIComponent(slug)}`, 303);
-    return page(c, <Layout title={`Delete ${slug}`} session={c.var.session} nav="links"><Confirm slug={slug} error={res.problem.detail} /></Layout>, res.status);
+    return page(c, <Layout title={`Delete ${slug}`} session={c.var.session} nav="links"><Confirm slug={slug} domain={domain} error={res.problem.detail} /></Layout>, res.status);
   });
 }

@@ -2,12 +2,13 @@ import type { Link } from "../../api/links/schemas.ts";
 import { CopyButton } from "../components/copy.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
+import { domainOfLink, domainQuery, linkPage, pageDomain } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
 
 export function registerLinkDetail(dash: Dash) {
   dash.get("/links/:slug", async (c) => {
     const slug = c.req.param("slug");
-    const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(slug)}`);
+    const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(slug)}`, { query: domainQuery(pageDomain(c)) });
     const tz = c.var.tz;
     const notice = c.req.query("created") ? "Link created." : c.req.query("saved") ? "Changes saved." : undefined;
     if (!res.ok) {
@@ -15,15 +16,16 @@ export function registerLinkDetail(dash: Dash) {
     }
     const l = res.data;
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
-    const qr = `/app/links/${l.slug}/qr`;
+    const domain = domainOfLink(c, l);
+    const qr = (ext: string) => linkPage(l.slug, domain, `/qr.${ext}`);
     return page(c, (
       <Layout title={l.slug} session={c.var.session} nav="links" notice={notice}>
         <div class="page-head">
           <h1><code>{l.slug}</code>{l.title && <span class="sub">{l.title}</span>}</h1>
           <div class="buttons">
-            <a class="button" href={`/app/links/${l.slug}/stats`}>Analytics</a>
-            {canWrite && <a class="button" href={`/app/links/${l.slug}/edit`}>Edit</a>}
-            {canWrite && <a class="button danger" href={`/app/links/${l.slug}/delete`}>Delete</a>}
+            <a class="button" href={linkPage(l.slug, domain, "/stats")}>Analytics</a>
+            {canWrite && <a class="button" href={linkPage(l.slug, domain, "/edit")}>Edit</a>}
+            {canWrite && <a class="button danger" href={linkPage(l.slug, domain, "/delete")}>Delete</a>}
           </div>
         </div>
         <div class="detail">
@@ -35,6 +37,7 @@ export function registerLinkDetail(dash: Dash) {
               <CopyButton text={l.shortUrl} label="Copy the short URL" />
             </p>
             <dl class="facts">
+              <dt>Domain</dt><dd>{l.domain}</dd>
               <dt>Destination</dt><dd class="url"><a href={l.url} rel="noopener noreferrer">{l.url}</a></dd>
               <dt>Redirect</dt><dd>{l.redirectType}</dd>
               <dt>Clicks</dt><dd>{l.clicks}</dd>
@@ -49,10 +52,10 @@ export function registerLinkDetail(dash: Dash) {
           </section>
           <section class="card qr">
             <h2>QR code</h2>
-            <img src={`${qr}.svg`} width="200" height="200" alt={`QR code for ${l.shortUrl}`} />
+            <img src={qr("svg")} width="200" height="200" alt={`QR code for ${l.shortUrl}`} />
             <p class="buttons">
-              <a class="button" href={`${qr}.svg`} download={`${l.slug}.svg`}>Download SVG</a>
-              <a class="button" href={`${qr}.png`} download={`${l.slug}.png`}>Download PNG</a>
+              <a class="button" href={qr("svg")} download={`${l.slug}.svg`}>Download SVG</a>
+              <a class="button" href={qr("png")} download={`${l.slug}.png`}>Download PNG</a>
             </p>
           </section>
         </div>

@@ -4,17 +4,20 @@ import { Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
 import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues, readForm } from "../forms.ts";
+import { domainOfLink, linkPage } from "../link-paths.ts";
+import { domainChoices } from "./domains.tsx";
 
 const empty: LinkFormValues = {
-  url: "", slug: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
+  url: "", slug: "", domain: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
 };
 
 export function registerLinkNew(dash: Dash) {
-  dash.get("/create", (c) =>
+  dash.get("/create", async (c) =>
     page(c, (
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
-        <LinkForm mode="create" action="/app/create" values={{ ...empty, url: c.req.query("url") ?? "" }} tz={c.var.tz} />
+        <LinkForm mode="create" action="/app/create" values={{ ...empty, url: c.req.query("url") ?? "", domain: c.req.query("domain") ?? "" }}
+          tz={c.var.tz} domains={await domainChoices(c)} />
       </Layout>
     )));
 
@@ -23,11 +26,14 @@ export function registerLinkNew(dash: Dash) {
     const tz = typeof form.tz === "string" && isTimeZone(form.tz) ? form.tz : c.var.tz;
     const values = readLinkForm(form);
     const res = await c.var.api.call<Link>("POST", "/api/v1/links", { body: createBody(values, tz) });
-    if (res.ok) return c.redirect(`/app/links/${res.data.slug}?created=1`, 303);
+    if (res.ok) {
+      const domain = domainOfLink(c, res.data);
+      return c.redirect(`${linkPage(res.data.slug, domain)}${domain ? "&" : "?"}created=1`, 303);
+    }
     return page(c, (
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
-        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)} tz={tz} />
+        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)} tz={tz} domains={await domainChoices(c)} />
       </Layout>
     ), res.status);
   });

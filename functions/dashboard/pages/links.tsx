@@ -1,10 +1,12 @@
 import type { z } from "@hono/zod-openapi";
 import type { LinkPage } from "../../api/links/schemas.ts";
-import { Field } from "../components/field.tsx";
+import { Field, Select } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { CopyButton } from "../components/copy.tsx";
 import type { Dash } from "../dash-env.ts";
+import { domainOfLink, linkPage } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
+import { domainChoices } from "./domains.tsx";
 
 const PAGE_SIZE = "25";
 
@@ -12,10 +14,14 @@ export function registerLinks(dash: Dash) {
   dash.get("/links", async (c) => {
     const q = c.req.query("q") ?? "";
     const tag = c.req.query("tag") ?? "";
+    const domain = c.req.query("domain") ?? "";
     const cursor = c.req.query("cursor");
-    const res = await c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, cursor } });
+    const [res, domains] = await Promise.all([
+      c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, domain, cursor } }),
+      domainChoices(c),
+    ]);
     const tz = c.var.tz;
-    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...extra }).toString();
+    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...(domain && { domain }), ...extra }).toString();
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
     return page(
       c,
@@ -27,39 +33,51 @@ export function registerLinks(dash: Dash) {
         <form method="get" action="/app/links" class="filters" role="search">
           <Field name="q" label="Search" type="search" value={q} placeholder="slug, URL or title" />
           <Field name="tag" label="Tag" value={tag} placeholder="any tag" />
+          {domains ? (
+            <Select name="domain" label="Domain">
+              <option value="" selected={!domain}>any domain</option>
+              {domains.map((d) => <option value={d} selected={domain === d}>{d}</option>)}
+            </Select>
+          ) : (
+            <Field name="domain" label="Domain" value={domain} placeholder="any domain" />
+          )}
           <div class="filter-actions">
             <button type="submit">Filter</button>
-            {(q || tag) && <a href="/app/links">Clear</a>}
+            {(q || tag || domain) && <a href="/app/links">Clear</a>}
           </div>
         </form>
         {!res.ok ? (
           <FormError message={res.problem.detail} />
         ) : res.data.data.length === 0 ? (
-          <p class="empty">{q || tag || cursor ? "No links match." : "No links yet."}</p>
+          <p class="empty">{q || tag || domain || cursor ? "No links match." : "No links yet."}</p>
         ) : (
           <>
             <div class="table-wrap">
               <table class="stack">
                 <thead>
-                  <tr><th scope="col">Short link</th><th scope="col">Destination</th><th scope="col">Tags</th><th scope="col" class="num">Clicks</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+                  <tr><th scope="col">Short link</th><th scope="col">Domain</th><th scope="col">Destination</th><th scope="col">Tags</th><th scope="col" class="num">Clicks</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
                 </thead>
                 <tbody>
-                  {res.data.data.map((l) => (
+                  {res.data.data.map((l) => {
+                    const d = domainOfLink(c, l);
+                    return (
                     <tr>
                       <td data-label="Short link" class="slug">
-                        <div><a href={`/app/links/${l.slug}`}>{l.slug}</a>{l.title && <span class="sub">{l.title}</span>}</div>
+                        <div><a href={linkPage(l.slug, d)}>{l.slug}</a>{l.title && <span class="sub">{l.title}</span>}</div>
                       </td>
+                      <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(l.domain)}`}>{l.domain}</a></td>
                       <td data-label="Destination" class="url"><span title={l.url}>{l.url}</span></td>
                       <td data-label="Tags"><div>{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>)}</div></td>
                       <td data-label="Clicks" class="num">{l.clicks}</td>
                       <td data-label="Created"><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></td>
                       <td class="actions">
                         <CopyButton text={l.shortUrl} label={`Copy ${l.shortUrl}`} />
-                        <a href={`/app/links/${l.slug}/stats`}>Analytics</a>
-                        {canWrite && <a href={`/app/links/${l.slug}/edit`}>Edit</a>}
+                        <a href={linkPage(l.slug, d, "/stats")}>Analytics</a>
+                        {canWrite && <a href={linkPage(l.slug, d, "/edit")}>Edit</a>}
                       </td>
                     </tr>
-                  ))}
+                    );
+                  })}
                 </tbody>
               </table>
             </div>

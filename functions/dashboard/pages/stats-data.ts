@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Stats } from "../../analytics/schema.ts";
 import { liveClicks } from "../components/stats-view.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { domainQuery, pageDomain } from "../link-paths.ts";
 import { statsPageQuery, statsPath } from "../stats-query.ts";
 
 /** CSV export: the stats route's own CSV (format=csv), fetched with the session's key. */
@@ -21,7 +22,7 @@ async function live(c: Context<DashEnv>, slug: string) {
   const to = new Date();
   const from = new Date(to.getTime() - 3600_000);
   const res = await c.var.api.call<Stats>("GET", statsPath(slug), {
-    query: { from: from.toISOString(), to: to.toISOString(), interval: "hour", tz: "UTC", bots: "include" },
+    query: { from: from.toISOString(), to: to.toISOString(), interval: "hour", tz: "UTC", bots: "include", ...domainQuery(pageDomain(c)) },
   });
   c.header("cache-control", "no-store");
   if (!res.ok) return c.json({ error: res.problem.detail }, res.status as ContentfulStatusCode);

@@ -5,6 +5,7 @@ import { RangeForm } from "../components/range-form.tsx";
 import { StatsView } from "../components/stats-view.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
 import { formErrors } from "../forms.ts";
+import { linkPage, pageDomain } from "../link-paths.ts";
 import { sameQuery, statsPageQuery, statsPath } from "../stats-query.ts";
 
 const RANGE_FIELDS = ["from", "to", "tz", "bots", "interval"] as const;
@@ -13,7 +14,8 @@ const RANGE_FIELDS = ["from", "to", "tz", "bots", "interval"] as const;
 async function statsPage(c: Context<DashEnv>, slug?: string) {
   const { range, bots, query } = statsPageQuery(c);
   const res = await c.var.api.call<Stats | AllStats>("GET", statsPath(slug), { query });
-  const base = slug ? `/app/links/${slug}` : "/app";
+  const domain = pageDomain(c);
+  const base = slug ? `/app/links/${encodeURIComponent(slug)}` : "/app";
   const title = slug ? `Analytics: ${slug}` : "Analytics: all links";
   const errors = { ...range.errors, ...(res.ok ? {} : formErrors(res.problem, RANGE_FIELDS)) };
   // "tz" has no control of its own: its error is shown with the form-level message.
@@ -21,12 +23,12 @@ async function statsPage(c: Context<DashEnv>, slug?: string) {
   return page(c, (
     <Layout title={title} session={c.var.session} nav={slug ? "links" : "stats"} styles={["/assets/vendor/uPlot.min.css"]} scripts={["/assets/vendor/uPlot.iife.min.js"]}>
       <div class="page-head">
-        <h1>{slug ? <>Analytics of <a href={`/app/links/${slug}`}><code>{slug}</code></a></> : "Analytics: all links"}</h1>
+        <h1>{slug ? <>Analytics of <a href={linkPage(slug, domain)}><code>{slug}</code></a>{domain && <> on {domain}</>}</> : domain ? `Analytics: links on ${domain}` : "Analytics: all links"}</h1>
         {res.ok && <a class="button" href={`${base}/stats.csv${sameQuery(c)}`} download>Export CSV</a>}
       </div>
-      <RangeForm action={`${base}/stats`} range={range} bots={bots} tz={c.var.tz} errors={errors} />
+      <RangeForm action={`${base}/stats`} range={range} bots={bots} tz={c.var.tz} errors={errors} domain={domain} />
       <FormError message={errors[""]} />
-      {res.ok && <StatsView stats={res.data} tz={c.var.tz} live={slug && `${base}/live.json`} />}
+      {res.ok && <StatsView stats={res.data} tz={c.var.tz} live={slug && linkPage(slug, domain, "/live.json")} />}
     </Layout>
   ), res.status);
 }

@@ -4,6 +4,8 @@ import type { LinkRow } from "../../../db/schema.ts";
 export interface CachedLink {
   id: string;
   slug: string;
+  /** Hostname of its custom domain; null on the default domain (entries written before domains lack it: null). */
+  domain?: string | null;
   url: string;
   redirectType: 301 | 302 | 307 | 308;
   /** Epoch ms, or null. */
@@ -27,6 +29,7 @@ export function toCachedLink(row: LinkRow): CachedLink {
   return {
     id: row.id,
     slug: row.slug,
+    domain: row.domain,
     url: row.url,
     redirectType: row.redirectType as CachedLink["redirectType"],
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,

@@ -21,14 +21,19 @@ import { isLink, MISSING, toCachedLink, type CacheEntry } from "./entry.ts";
 import { redisStore } from "./redis-tier.ts";
 
 /** The third tier, the source of truth: the link as Postgres has it now, or MISSING. */
-export async function readFromPostgres(db: Db, slug: string): Promise<CacheEntry> {
-  const row = await selectLinkBySlug(db, slug);
+export async function readFromPostgres(db: Db, slug: string, domain: string | null = null): Promise<CacheEntry> {
+  const row = await selectLinkBySlug(db, domain, slug);
   return row ? toCachedLink(row) : MISSING;
 }
 
-/** Writes what Postgres said (`seen`) into Redis; `overwrite` lets a negative marker replace a malformed entry. */
-export async function fillLinkCache(redis: Redis, db: Db, slug: string, seen: CacheEntry, overwrite = false): Promise<void> {
-  const key = redisKeys.link(slug);
+/**
+ * Writes what Postgres said (`seen`) about `slug` on `domain` (null: the default) into Redis; `overwrite` lets
+ * a negative marker replace a malformed entry.
+ */
+export async function fillLinkCache(
+  redis: Redis, db: Db, slug: string, seen: CacheEntry, overwrite = false, domain: string | null = null,
+): Promise<void> {
+  const key = redisKeys.linkOn(domain, slug);
   if (!isLink(seen)) {
     await redis.set(key, seen, overwrite ? { ex: NEGATIVE_TTL_SECONDS } : { ex: NEGATIVE_TTL_SECONDS, nx: true });
     return;
@@ -37,7 +42,7 @@ export async function fillLinkCache(redis: Redis, db: Db, slug: string, seen: Ca
   if (!written) return;
   let now: CacheEntry | undefined;
   try {
-    now = await readFromPostgres(db, slug);
+    now = await readFromPostgres(db, slug, domain);
   } catch {
     now = undefined; // cannot confirm: drop the entry rather than risk keeping a stale one for 7 days
   }

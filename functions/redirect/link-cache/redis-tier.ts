@@ -27,8 +27,14 @@ export interface Tombstone {
   updatedAt: number;
 }
 
-export const tombstoneOf = (link: Pick<CachedLink, "slug" | "id" | "version" | "updatedAt">): Tombstone & { slug: string } => ({
+/** Where a tombstone goes: the slug and domain the link had. */
+export type PlacedTombstone = Tombstone & { slug: string; domain: string | null };
+
+export const tombstoneOf = (
+  link: Pick<CachedLink, "slug" | "id" | "version" | "updatedAt" | "domain">,
+): PlacedTombstone => ({
   missing: true, tombstone: true, id: link.id, version: link.version, updatedAt: link.updatedAt, slug: link.slug,
+  domain: link.domain ?? null,
 });
 
 // KEYS[1] link:{slug}; ARGV: the entry as JSON, its id, version, updatedAt, "1" for a tombstone, TTL seconds.
@@ -51,11 +57,13 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[6])
 return 1
 `;
 
-/** The entry of `slug`; `raw` is what Redis held (non-null with a null entry: a malformed value). */
-export async function redisGet(redis: Redis, slug: string): Promise<RedisRead> {
-  const raw = await redis.get(redisKeys.link(slug));
-  return { entry: parseEntry(raw), raw };
+/** The entry of `slug` on `domain`; `raw` is what Redis held (non-null with a null entry: a malformed value). */
+export async function redisGet(redis: Redis, domain: string | null, slug: string): Promise<RedisRead> {
+  return readOf(await redis.get(redisKeys.linkOn(domain, slug)));
 }
+
+/** A value Redis held for a link key, as a read. */
+export const readOf = (raw: unknown): RedisRead => ({ entry: parseEntry(raw), raw });
 
 const writeArgs = (e: CachedLink | Tombstone, ttl: number) => [
   JSON.stringify(e), e.id, String(e.version), String(e.updatedAt), "tombstone" in e ? "1" : "0", String(ttl),
@@ -69,12 +77,12 @@ const writeArgs = (e: CachedLink | Tombstone, ttl: number) => [
 export async function redisStore(
   redis: Redis,
   links: CachedLink[],
-  removed: (Tombstone & { slug: string })[] = [],
+  removed: (Tombstone & { slug: string; domain?: string | null })[] = [],
 ): Promise<boolean[]> {
   if (!links.length && !removed.length) return [];
   const p = redis.pipeline();
-  for (const link of links) p.eval(WRITE, [redisKeys.link(link.slug)], writeArgs(link, LINK_TTL_SECONDS));
-  for (const { slug, ...t } of removed) p.eval(WRITE, [redisKeys.link(slug)], writeArgs(t, TOMBSTONE_TTL_SECONDS));
+  for (const link of links) p.eval(WRITE, [redisKeys.linkOn(link.domain ?? null, link.slug)], writeArgs(link, LINK_TTL_SECONDS));
+  for (const { slug, domain, ...t } of removed) p.eval(WRITE, [redisKeys.linkOn(domain ?? null, slug)], writeArgs(t, TOMBSTONE_TTL_SECONDS));
   const replies = await p.exec<number[]>();
   return replies.map((r) => Number(r) === 1);
 }

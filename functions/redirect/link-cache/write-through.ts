@@ -12,17 +12,19 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LinkRow } from "../../../db/schema.ts";
-import { redisKeys } from "../../shared/redis-keys.ts";
+import { linkCacheKey, redisKeys } from "../../shared/redis-keys.ts";
 import { toCachedLink, type CachedLink } from "./entry.ts";
 import { isolateForget } from "./isolate-tier.ts";
-import { redisStore, tombstoneOf, type Tombstone } from "./redis-tier.ts";
+import { redisStore, tombstoneOf, type PlacedTombstone } from "./redis-tier.ts";
 
 export const RETRY_DELAYS_MS = [250, 1000, 3000, 8000];
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function storeWithRetries(redis: Redis, links: CachedLink[], tombstones: (Tombstone & { slug: string })[]): Promise<void> {
-  const slugs = [...links, ...tombstones].map((e) => e.slug);
+const keyOf = (e: { slug: string; domain?: string | null }) => linkCacheKey(e.domain ?? null, e.slug);
+
+async function storeWithRetries(redis: Redis, links: CachedLink[], tombstones: PlacedTombstone[]): Promise<void> {
+  const slugs = [...links, ...tombstones].map(keyOf);
   for (const delay of RETRY_DELAYS_MS) {
     await new Promise((r) => setTimeout(r, delay));
     try {
@@ -39,22 +41,28 @@ async function storeWithRetries(redis: Redis, links: CachedLink[], tombstones: (
   );
 }
 
-/** Drops the isolate's entry of `slug` (the other tiers are written through or expire). */
+/**
+ * Drops the isolate's entry of a link (the other tiers are written through or expire): `key` is the slug on
+ * the default domain, linkCacheKey(domain, slug) on another.
+ */
 export const invalidate = isolateForget;
 
 /**
  * Write-through after `written` rows were inserted or updated, and `removed` slugs stopped naming `row` (it
- * was deleted, or moved to another slug). `ctx.waitUntil` keeps the retries alive after the response.
+ * was deleted, or moved to another slug or domain: `domain` is the one it left, the row's own when absent).
+ * `ctx.waitUntil` keeps the retries alive after the response.
  */
 export async function writeThrough(
   redis: Redis,
   ctx: { waitUntil(p: Promise<unknown>): void },
   written: LinkRow[],
-  removed: { slug: string; row: LinkRow }[] = [],
+  removed: { slug: string; domain?: string | null; row: LinkRow }[] = [],
 ): Promise<void> {
   const links = written.map(toCachedLink);
-  const tombstones = removed.map(({ slug, row }) => tombstoneOf({ ...toCachedLink(row), slug }));
-  const slugs = [...links, ...tombstones].map((e) => e.slug);
+  const tombstones = removed.map(({ slug, domain, row }) =>
+    tombstoneOf({ ...toCachedLink(row), slug, domain: domain === undefined ? row.domain : domain }),
+  );
+  const slugs = [...links, ...tombstones].map(keyOf);
   for (const slug of slugs) invalidate(slug);
   if (!slugs.length) return;
   try {

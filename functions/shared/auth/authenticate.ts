@@ -58,5 +58,5 @@ export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
   });
   const row = looksLikeApiKey(key) ? await findActiveKeyByHash(c.var.db(), await sha256Hex(key)) : undefined;
   if (!row) throw await failure(c, who, unknown);
-  return { keyId: row.id, scopes: row.scopes.filter(isScope) };
+  return { keyId: row.id, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
 }

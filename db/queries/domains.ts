@@ -1,0 +1,66 @@
+/** The SQL of domains: the domains API, and the redirect's table of domain redirects. */
+import { asc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { DEFAULT_DOMAIN_ROW, domains, links, type DomainRow } from "../schema.ts";
+
+export type NewDomain = typeof domains.$inferInsert;
+
+/** Every domain row, the default's ("") first. */
+export function selectDomains(db: Db): Promise<DomainRow[]> {
+  return db.select().from(domains).orderBy(asc(domains.hostname));
+}
+
+/** Every domain with its number of links: the default's row first, then by hostname. */
+export async function selectDomainsWithCounts(db: Db): Promise<(DomainRow & { links: number })[]> {
+  const counts = db
+    .select({ domain: sql<string>`coalesce(${links.domain}, ${DEFAULT_DOMAIN_ROW})`.as("domain"), n: sql<number>`count(*)::int`.as("n") })
+    .from(links)
+    .groupBy(sql`1`)
+    .as("counts");
+  const rows = await db
+    .select({ row: domains, links: sql<number>`coalesce(${counts.n}, 0)` })
+    .from(domains)
+    .leftJoin(counts, eq(counts.domain, domains.hostname))
+    .orderBy(asc(domains.hostname));
+  return rows.map((r) => ({ ...r.row, links: Number(r.links) }));
+}
+
+export async function selectDomain(db: Db, hostname: string): Promise<DomainRow | undefined> {
+  const [row] = await db.select().from(domains).where(eq(domains.hostname, hostname)).limit(1);
+  return row;
+}
+
+/** Undefined when the hostname is taken. */
+export async function insertDomain(db: Db, row: NewDomain): Promise<DomainRow | undefined> {
+  const [inserted] = await db.insert(domains).values(row).onConflictDoNothing().returning();
+  return inserted;
+}
+
+/** The default domain's row always exists (the migration makes it); this also makes it if it was removed by hand. */
+export async function updateDomain(db: Db, hostname: string, values: Partial<NewDomain>): Promise<DomainRow | undefined> {
+  if (hostname === DEFAULT_DOMAIN_ROW) {
+    const [row] = await db
+      .insert(domains)
+      .values({ hostname, ...values })
+      .onConflictDoUpdate({ target: domains.hostname, set: { ...values, updatedAt: sql`now()` } })
+      .returning();
+    return row;
+  }
+  const [row] = await db.update(domains).set({ ...values, updatedAt: sql`now()` }).where(eq(domains.hostname, hostname)).returning();
+  return row;
+}
+
+/** Throws a foreign-key violation while links use the domain (links.domain restricts it). */
+export async function deleteDomain(db: Db, hostname: string): Promise<DomainRow | undefined> {
+  const [row] = await db.delete(domains).where(eq(domains.hostname, hostname)).returning();
+  return row;
+}
+
+/** Links on a domain (null: the default). */
+export async function countDomainLinks(db: Db, hostname: string | null): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(links)
+    .where(hostname === null ? isNull(links.domain) : eq(links.domain, hostname));
+  return Number(r.n);
+}

@@ -1,0 +1,23 @@
+import { pgTable, text } from "drizzle-orm/pg-core";
+import { timestamps } from "./columns.ts";
+
+/**
+ * The row of the default domain: the default domain is the host of PUBLIC_BASE_URL, which is configuration,
+ * not data, so its row is keyed by this marker instead of a hostname (changing PUBLIC_BASE_URL keeps its
+ * links and its redirects). Links on the default domain have links.domain null; this row only holds its
+ * redirects, and only once they were set.
+ */
+export const DEFAULT_DOMAIN_ROW = "";
+
+/** The domains short links are served on: custom ones by lowercase hostname, plus the default's row. */
+export const domains = pgTable("domains", {
+  /** Lowercase DNS name without a trailing dot or port; DEFAULT_DOMAIN_ROW for the default domain. */
+  hostname: text("hostname").primaryKey(),
+  /** Where `GET /` on the domain redirects (302); null: /app on the default domain, 404 on the others. */
+  rootRedirect: text("root_redirect"),
+  /** Where an unknown slug on the domain redirects (302); null: 404. */
+  notFoundRedirect: text("not_found_redirect"),
+  ...timestamps,
+});
+
+export type DomainRow = typeof domains.$inferSelect;

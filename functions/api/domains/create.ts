@@ -1,0 +1,35 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { insertDomain } from "../../../db/queries/domains.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { defaultHostname } from "../../shared/hostnames.ts";
+import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
+import { domainsChanged, toDomain } from "./present.ts";
+import { CreateDomainInput, Domain } from "./schemas.ts";
+
+export const createDomainRoute = createRoute({
+  method: "post",
+  path: "/api/v1/domains",
+  tags: ["domains"],
+  summary: "Add a custom domain; point its DNS at the Worker (README, custom domains) for it to serve links",
+  ...secured("admin", limitBody(16 * 1024)),
+  request: jsonBody(CreateDomainInput),
+  responses: {
+    201: json(Domain, "The domain; links can be created on it at once"),
+    ...problems(400, 409, 413, 415),
+  },
+});
+
+export function registerCreateDomain(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createDomainRoute, async (c) => {
+    const { hostname, rootRedirect, notFoundRedirect } = c.req.valid("json");
+    const exists = () => new ApiError(409, `The domain "${hostname}" exists.`, { errors: [{ path: "hostname", message: "exists" }] });
+    // The default domain always exists, under PUBLIC_BASE_URL's host.
+    if (hostname === defaultHostname(c.var.config, c.req.url)) throw exists();
+    const row = await insertDomain(c.var.db(), { hostname, rootRedirect: rootRedirect ?? null, notFoundRedirect: notFoundRedirect ?? null });
+    if (!row) throw exists();
+    await domainsChanged(c);
+    c.header("location", `/api/v1/domains/${hostname}`);
+    return c.json(toDomain(c, row, 0), 201);
+  });
+}

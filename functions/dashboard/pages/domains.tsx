@@ -1,0 +1,146 @@
+/** The domains page (admins): add a domain, set its root and not-found redirects, remove it. Through the API. */
+import type { Context } from "hono";
+import type { Domain, DomainList } from "../../api/domains/schemas.ts";
+import type { z } from "@hono/zod-openapi";
+import { Field } from "../components/field.tsx";
+import { FormError, Layout, page } from "../components/layout.tsx";
+import type { Dash, DashEnv } from "../dash-env.ts";
+import { formErrors, type FormErrors, readForm } from "../forms.ts";
+import { isAdminSession } from "../link-paths.ts";
+import { formatInstant } from "../wall-time.ts";
+
+type Domains = z.infer<typeof DomainList>;
+const FIELDS = ["hostname", "rootRedirect", "notFoundRedirect"] as const;
+
+/** Hostnames a link can be created on, the default first; undefined when the key cannot list them (not admin). */
+export async function domainChoices(c: Context<DashEnv>): Promise<string[] | undefined> {
+  if (!isAdminSession(c)) return undefined;
+  const res = await c.var.api.call<Domains>("GET", "/api/v1/domains");
+  return res.ok ? res.data.data.map((d) => d.hostname) : undefined;
+}
+
+const text = (form: Record<string, unknown>, k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
+/** Empty clears a redirect (null); anything else goes as typed, for the API to judge. */
+const redirects = (form: Record<string, unknown>) => ({
+  rootRedirect: text(form, "rootRedirect") || null,
+  notFoundRedirect: text(form, "notFoundRedirect") || null,
+});
+
+const RedirectFields = (p: { values: Partial<Domain>; errors: FormErrors }) => (
+  <>
+    <Field name="rootRedirect" label="Root redirect" type="url" inputmode="url" value={p.values.rootRedirect ?? ""} error={p.errors.rootRedirect}
+      hint="Where the domain's own address (/) sends visitors. Empty: the dashboard on the default domain, 404 on the others." />
+    <Field name="notFoundRedirect" label="Not-found redirect" type="url" inputmode="url" value={p.values.notFoundRedirect ?? ""} error={p.errors.notFoundRedirect}
+      hint="Where an unknown short link on the domain sends visitors. Empty: 404." />
+  </>
+);
+
+async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; values?: Partial<Domain>; notice?: string } = {}) {
+  const res = await c.var.api.call<Domains>("GET", "/api/v1/domains");
+  const errors = opts.errors ?? {};
+  const tz = c.var.tz;
+  return page(c, (
+    <Layout title="Domains" session={c.var.session} nav="domains" notice={opts.notice}>
+      <h1>Domains</h1>
+      {!res.ok ? <FormError message={res.problem.detail} /> : (
+        <>
+          <div class="table-wrap">
+            <table class="stack">
+              <thead><tr><th scope="col">Domain</th><th scope="col">Root redirect</th><th scope="col">Not-found redirect</th><th scope="col" class="num">Links</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <tbody>
+                {res.data.data.map((d) => (
+                  <tr>
+                    <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(d.hostname)}`}>{d.hostname}</a>{d.isDefault && <span class="sub">default</span>}</td>
+                    <td data-label="Root redirect" class="url">{d.rootRedirect ?? (d.isDefault ? "the dashboard" : "404")}</td>
+                    <td data-label="Not-found redirect" class="url">{d.notFoundRedirect ?? "404"}</td>
+                    <td data-label="Links" class="num">{d.links}</td>
+                    <td data-label="Added">{formatInstant(d.createdAt, tz)}</td>
+                    <td class="actions">
+                      <a href={`/app/domains/${encodeURIComponent(d.hostname)}/edit`}>Redirects</a>
+                      {!d.isDefault && <a href={`/app/domains/${encodeURIComponent(d.hostname)}/remove`}>Remove</a>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <form method="post" action="/app/domains" class="card form" novalidate>
+            <h2>Add a domain</h2>
+            <p class="hint">Point the domain at this Worker first (README: custom domains); links can be made on it at once.</p>
+            <FormError message={errors[""]} />
+            <Field name="hostname" label="Hostname" value={opts.values?.hostname ?? ""} required error={errors.hostname} placeholder="go.example.com" />
+            <RedirectFields values={opts.values ?? {}} errors={errors} />
+            <button type="submit" class="primary">Add domain</button>
+          </form>
+        </>
+      )}
+    </Layout>
+  ), !res.ok ? res.status : opts.errors ? 400 : 200);
+}
+
+export function registerDomains(dash: Dash) {
+  dash.get("/domains", (c) =>
+    domainsPage(c, { notice: c.req.query("added") ? `Added ${c.req.query("added")}.` : c.req.query("removed") ? `Removed ${c.req.query("removed")}.` : c.req.query("saved") ? "Redirects saved." : undefined }));
+
+  dash.post("/domains", async (c) => {
+    const form = await readForm(c);
+    const hostname = text(form, "hostname");
+    const body = { hostname, ...redirects(form) };
+    const res = await c.var.api.call<Domain>("POST", "/api/v1/domains", { body });
+    if (res.ok) return c.redirect(`/app/domains?added=${encodeURIComponent(res.data.hostname)}`, 303);
+    return domainsPage(c, { errors: formErrors(res.problem, FIELDS), values: body });
+  });
+
+  const editPage = (c: Context<DashEnv>, hostname: string, values: Partial<Domain>, errors: FormErrors = {}, status = 200) =>
+    page(c, (
+      <Layout title={`Redirects of ${hostname}`} session={c.var.session} nav="domains">
+        <h1>Redirects of <code>{hostname}</code></h1>
+        <form method="post" action={`/app/domains/${encodeURIComponent(hostname)}/edit`} class="card form" novalidate>
+          <FormError message={errors[""]} />
+          <RedirectFields values={values} errors={errors} />
+          <div class="buttons">
+            <button type="submit" class="primary">Save redirects</button>
+            <a href="/app/domains">Cancel</a>
+          </div>
+        </form>
+      </Layout>
+    ), status);
+
+  dash.get("/domains/:hostname/edit", async (c) => {
+    const hostname = c.req.param("hostname");
+    const res = await c.var.api.call<Domains>("GET", "/api/v1/domains");
+    const found = res.ok ? res.data.data.find((d) => d.hostname === hostname) : undefined;
+    if (!found) return domainsPage(c, { errors: { "": res.ok ? `No domain "${hostname}" is served here.` : res.problem.detail } });
+    return editPage(c, hostname, found);
+  });
+
+  dash.post("/domains/:hostname/edit", async (c) => {
+    const hostname = c.req.param("hostname");
+    const body = redirects(await readForm(c));
+    const res = await c.var.api.call<Domain>("PATCH", `/api/v1/domains/${encodeURIComponent(hostname)}`, { body });
+    if (res.ok) return c.redirect("/app/domains?saved=1", 303);
+    return editPage(c, hostname, body, formErrors(res.problem, FIELDS), res.status);
+  });
+
+  const Confirm = (p: { hostname: string; error?: string }) => (
+    <section class="card narrow">
+      <h1>Remove <code>{p.hostname}</code>?</h1>
+      <FormError message={p.error} />
+      <p>Short links are no longer made on it, and its address is served as the default domain. A domain that still has links cannot be removed.</p>
+      <form method="post" action={`/app/domains/${encodeURIComponent(p.hostname)}/remove`} class="buttons">
+        <button type="submit" class="danger">Remove {p.hostname}</button>
+        <a href="/app/domains">Cancel</a>
+      </form>
+    </section>
+  );
+
+  dash.get("/domains/:hostname/remove", (c) =>
+    page(c, <Layout title={`Remove ${c.req.param("hostname")}`} session={c.var.session} nav="domains"><Confirm hostname={c.req.param("hostname")} /></Layout>));
+
+  dash.post("/domains/:hostname/remove", async (c) => {
+    const hostname = c.req.param("hostname");
+    const res = await c.var.api.call("DELETE", `/api/v1/domains/${encodeURIComponent(hostname)}`);
+    if (res.ok) return c.redirect(`/app/domains?removed=${encodeURIComponent(hostname)}`, 303);
+    return page(c, <Layout title={`Remove ${hostname}`} session={c.var.session} nav="domains"><Confirm hostname={hostname} error={res.problem.detail} /></Layout>, res.status);
+  });
+}
