@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { SLUG_PATTERN } from "../../shared/slugs.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
+import { routingInputFields, routingOutputFields } from "./routing-schemas.ts";
 
 export const MAX_URL_LENGTH = 2048;
 export const redirectTypes = [301, 302, 307, 308] as const;
@@ -78,6 +79,7 @@ const clearable = {
   maxClicks: MaxClicks.nullish(),
   fallbackUrl: HttpUrl.nullish(),
   password: Password.nullish(),
+  ...routingInputFields,
 };
 
 export const CreateLinkInput = z
@@ -113,6 +115,7 @@ export const Link = z
     maxClicks: z.int().nullable(),
     fallbackUrl: z.string().nullable(),
     hasPassword: z.boolean(),
+    ...routingOutputFields,
     clicks: z.int().openapi({ description: "Human clicks served, live" }),
     createdAt: z.string(),
     updatedAt: z.string(),
