@@ -2,9 +2,11 @@
 import { z } from "@hono/zod-openapi";
 import { SLUG_PATTERN } from "../../shared/slugs.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
+import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
 import { routingInputFields, routingOutputFields } from "./routing-schemas.ts";
 
-export const MAX_URL_LENGTH = 2048;
+export { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
+
 export const redirectTypes = [301, 302, 307, 308] as const;
 
 /** Text that Postgres can store as sent: its text type refuses the NUL character, UTF-8 has no lone surrogates. */
@@ -13,20 +15,6 @@ const text = (max: number) =>
 
 /** Instants JS and Postgres both read: ISO text past 9999 (+010000-...) is neither zod's nor Postgres' format. */
 const YEAR_10000 = Date.UTC(10000, 0, 1);
-
-/** Why `s` is not an acceptable destination, or null. Checked on the normalized form, which is what is stored. */
-export function httpUrlProblem(s: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    return "is not a valid absolute URL";
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return "must use http or https";
-  if (!u.hostname) return "must name a host";
-  if (u.href.length > MAX_URL_LENGTH) return `is longer than ${MAX_URL_LENGTH} characters once normalized`;
-  return null;
-}
 
 const HttpUrl = z
   .string()
