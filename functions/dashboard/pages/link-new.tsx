@@ -4,9 +4,11 @@ import { Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
 import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues, readForm } from "../forms.ts";
+import { routingErrors } from "../routing-form.ts";
 
 const empty: LinkFormValues = {
   url: "", slug: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
+  rules: [], variants: [],
 };
 
 export function registerLinkNew(dash: Dash) {
@@ -27,7 +29,8 @@ export function registerLinkNew(dash: Dash) {
     return page(c, (
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
-        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)} tz={tz} />
+        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)}
+          routingErrors={routingErrors(res.problem)} tz={tz} />
       </Layout>
     ), res.status);
   });
