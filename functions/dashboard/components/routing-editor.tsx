@@ -67,7 +67,7 @@ const RuleRows: FC<{ index: number; rule: RuleRow; errors: Errors }> = ({ index,
   <fieldset class="rule">
     <legend>Rule {index + 1}</legend>
     {errors[`rules.${index}`] && <p class="field-error">{errors[`rules.${index}`]}</p>}
-    <Cell name={`rules.${index}.url`} label={`Rule ${index + 1}: destination URL`} value={rule.url} errors={errors} type="url" inputmode="url" />
+    <Cell name={`rules.${index}.url`} label={`Rule ${index + 1}: URL`} value={rule.url} errors={errors} type="url" inputmode="url" />
     {errors[`rules.${index}.conditions`] && <p class="field-error">{errors[`rules.${index}.conditions`]}</p>}
     {[...rule.conditions, NO_CONDITION].map((c, j) => <Condition rule={index} index={j} c={c} errors={errors} />)}
   </fieldset>
