@@ -23,6 +23,8 @@ import { formatChosenBy, type ChosenBy } from "./routing/index.ts";
 /** Bounds on what a client controls, so one request cannot put kilobytes of junk into every later stage. */
 const MAX_UA = 512;
 const MAX_TEXT = 2048;
+/** formatChosenBy writes at most "variant:" and an index; bounded anyway, as functions/ingest/limits.ts assumes. */
+const MAX_CHOSEN_BY = 16;
 const clip = (s: string | null | undefined, max: number) => (s ? s.slice(0, max) : null);
 
 export interface Visit {
@@ -66,7 +68,7 @@ export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: str
     query: clip(visit.url.search.slice(1), MAX_TEXT),
     dest: clip(sent?.dest, MAX_TEXT),
     chosenUrl: clip(sent?.url, MAX_TEXT),
-    chosenBy: sent?.by ? formatChosenBy(sent.by) : null,
+    chosenBy: sent?.by ? clip(formatChosenBy(sent.by), MAX_CHOSEN_BY) : null,
   };
 }
 

@@ -18,6 +18,10 @@ export const createLinkRoute = createRoute({
   path: "/api/v1/links",
   tags: ["links"],
   summary: "Shorten a URL (random or custom slug)",
+  description:
+    "Optional `rules` (ordered; the first whose conditions all match is served) and `variants` (an A/B split of " +
+    "the visits no rule took) route each visitor. On the redirect: password, then expiry and click limit, then " +
+    "rules, then variants, then `url`; the query is forwarded onto whichever URL is chosen.",
   ...secured("links:write", limitBody(MAX_LINK_BODY_BYTES)),
   request: jsonBody(CreateLinkInput),
   responses: {
