@@ -14,7 +14,7 @@ import { call } from "./helpers/worker.ts";
 
 const linkKeys = [
   "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl",
-  "hasPassword", "clicks", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "clicks", "createdAt", "updatedAt",
 ];
 
 
@@ -37,6 +37,8 @@ describe("POST /api/v1/links", () => {
       maxClicks: null,
       fallbackUrl: null,
       hasPassword: false,
+      rules: [],
+      variants: null,
       clicks: 0,
     });
     expect(new Date(link.createdAt).toISOString()).toBe(link.createdAt);

@@ -13,8 +13,8 @@ describe("GET /openapi.json", () => {
     }
     expect(Object.keys(doc.paths["/api/v1/links/{slug}"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(doc.components.schemas.Link.required.sort()).toEqual([
-      "clicks", "createdAt", "expiresAt", "fallbackUrl", "hasPassword", "id", "maxClicks", "redirectType", "shortUrl",
-      "slug", "tags", "title", "updatedAt", "url",
+      "clicks", "createdAt", "expiresAt", "fallbackUrl", "hasPassword", "id", "maxClicks", "redirectType", "rules", "shortUrl",
+      "slug", "tags", "title", "updatedAt", "url", "variants",
     ]);
     expect(doc.components.schemas.Link.properties.redirectType.enum).toEqual([301, 302, 307, 308]);
     expect(doc.components.schemas.CreateLinkInput.additionalProperties).toBe(false);
