@@ -1,8 +1,10 @@
 /**
  * Redirect benchmark (issue 7): the built Worker bundle served by workerd (no dev proxy) against the local
  * stack, beside a bare Hono Worker answering a fixed 302, under the same wrk load, in one run.
- * Cases: a hot link (isolate cache), links that hit Redis on every request (isolate cache off, many links),
- * unknown slugs (negative cache). A third Worker, the floor (bench/bare-click), is the bare one plus the one
+ * Cases: a hot link (isolate cache), a hot link with 10 routing rules and 2 variants (rules that do not match
+ * the bench's requests, so every rule is tried and a variant decides; measured against the hot link in the
+ * same rounds), links that hit Redis on every request (isolate cache off, many links), unknown slugs
+ * (negative cache). A third Worker, the floor (bench/bare-click), is the bare one plus the one
  * Redis round trip per click that recording a click costs; a fourth, the batched floor (bench/batched-click),
  * is the bare one plus the group-committed pipeline (one per batch, 5 ms linger) that our capture uses. Then
  * a cost table (Upstash commands and HTTP requests per 1,000 clicks under load and for a trickle of one
@@ -27,16 +29,23 @@ const SECONDS = quick ? 1 : 5;
 const WARMUP_SECONDS = 1;
 const LINKS = quick ? 100 : 1000;
 const ADMIN = "bench-admin-key-0123456789abcdef";
+/** The routed link's number: after the LINKS plain ones, so the counters and the ingest check include it. */
+const ROUTED_ID = LINKS + 1;
 /** How long the ingest may take to drain everything the load produced. */
 const INGEST_DEADLINE_MS = quick ? 30_000 : 300_000;
 
-type Who = "ours" | "bare" | "floor" | "batched";
+/** "hot": the hot link (/b1) on ours, beside a case that compares itself with it. */
+type Who = "ours" | "bare" | "floor" | "batched" | "hot";
 const TRICKLE_SECONDS = quick ? 3 : 20;
 
 interface Case {
   name: string;
   ours: Served;
+  /** The one path of ours loaded (default /b1, the hot link); `paths` loads many instead. */
+  path?: string;
   paths?: string[];
+  /** Measure the hot link on ours in the same rounds, and give this case's ratio to it. */
+  versusHot?: boolean;
   /** Every answer of ours must be a redirect (a fast error must not pass for speed); unknown slugs are 404s. */
   expect: "redirect" | "404";
   /** Also measure the floor Worker (one click pipeline per request) in this case's rounds. */
@@ -95,6 +104,20 @@ try {
      from generate_series(1, $1::int) i`,
     [LINKS],
   );
+  // The routed link: 10 rules of every condition type that the bench's requests (wrk: no user agent, no
+  // Accept-Language, no geo, from 127.0.0.1, no query) never match, so all are tried, then 2 variants.
+  const never = (type: string, matchValue: string | null, matchKey: string | null = null) => ({ type, matchKey, matchValue });
+  const routingRules = [
+    [never("device", "ios")], [never("browser", "firefox"), never("device", "android")], [never("language", "de")],
+    [never("query-param", "beta", "ref")], [never("any-value-query-param", null, "campaign")], [never("valueless-query-param", null, "debug")],
+    [never("ip-address", "10.0.0.0/8")], [never("geolocation-country-code", "DE")], [never("geolocation-city-name", "berlin")],
+    [never("after-date", "2999-01-01T00:00:00Z"), never("device", "desktop")],
+  ].map((conditions, i) => ({ url: `https://example.com/rule/${i}`, conditions }));
+  const routingVariants = [{ url: "https://example.com/a", weight: 50 }, { url: "https://example.com/b", weight: 50 }];
+  await db.query(
+    `insert into links (id, slug, url, rules, variants) values ($1, 'r1', 'https://example.com/routed', $2::jsonb, $3::jsonb)`,
+    [`bench${ROUTED_ID}`, JSON.stringify(routingRules), JSON.stringify(routingVariants)],
+  );
 
   // The lookup budget is off: the bench deliberately sends 2,000 first visits (Postgres lookups) from one
   // address to warm the caches, which a scanner's budget would refuse.
@@ -112,6 +135,7 @@ try {
   const manyLinks = Array.from({ length: LINKS }, (_, i) => `/b${i + 1}`);
   const unknown = Array.from({ length: 1000 }, (_, i) => `/nope${i}`);
   let completedClicks = await visitAll(oursNoCache.url, manyLinks);
+  completedClicks += await visitAll(ours.url, ["/r1"]);
 
   const cases: Case[] = [
     {
@@ -120,6 +144,14 @@ try {
       expect: "redirect",
       floor: true,
       goal: (r, p) => `≥ 0.7× req/s ${r >= 0.7 ? "✔" : "✘"}, p99 ≤ 2× ${p <= 2 ? "✔" : "✘"}`,
+    },
+    {
+      name: "link with 10 rules and 2 variants (isolate cache; vs the hot link)",
+      ours,
+      path: "/r1",
+      expect: "redirect",
+      versusHot: true,
+      goal: (r) => `≥ 0.9× the hot link's req/s ${r >= 0.9 ? "✔" : "✘"}`,
     },
     {
       name: `Redis on every request (isolate cache off, ${fmt(LINKS)} links)`,
@@ -143,13 +175,13 @@ try {
   const costRows: BenchRow[] = [];
   let invalid = 0;
   for (const k of cases) {
-    const servers: Record<Who, Served> = { ours: k.ours, bare: baseline, floor, batched };
+    const servers: Record<Who, Served> = { ours: k.ours, bare: baseline, floor, batched, hot: k.ours };
     const load = async (who: Who, seconds: number): Promise<Run> => {
       const w = servers[who];
       const cpu0 = w.cpuSeconds();
       const own0 = process.cpuUsage();
       const cost0 = await meter!.snapshot();
-      const r = await wrk(k.paths ? w.url : `${w.url}/b1`, { seconds, paths: k.paths });
+      const r = await wrk(k.paths ? w.url : `${w.url}${who === "hot" ? "/b1" : (k.path ?? "/b1")}`, { seconds, paths: k.paths });
       // Work deferred with waitUntil outlives the response: give it a moment to finish so it is charged to
       // this run, and so the next run does not start on a backlog.
       await quiet(w);
@@ -159,11 +191,11 @@ try {
       return { ...r, cpuUs: ((w.cpuSeconds() - cpu0) * 1e6) / n, bridgeUs: (own.user + own.system) / n, cost };
     };
     await k.prepare?.();
-    const who: Who[] = k.floor ? ["bare", "floor", "batched", "ours"] : ["bare", "ours"];
-    const m: Record<Who, Run[]> = { ours: [], bare: [], floor: [], batched: [] };
+    const who: Who[] = k.floor ? ["bare", "floor", "batched", "ours"] : k.versusHot ? ["bare", "hot", "ours"] : ["bare", "ours"];
+    const m: Record<Who, Run[]> = { ours: [], bare: [], floor: [], batched: [], hot: [] };
     for (const w of who) {
       const warm = await load(w, WARMUP_SECONDS); // JIT, connections, caches
-      if (w === "ours" && k.expect === "redirect") completedClicks += warm.requests - warm.non2xx3xx;
+      if ((w === "ours" || w === "hot") && k.expect === "redirect") completedClicks += warm.requests - warm.non2xx3xx;
     }
     for (let r = 0; r < ROUNDS; r++) {
       for (let i = 0; i < who.length; i++) {
@@ -179,6 +211,7 @@ try {
       }
       if (k.expect === "redirect") completedClicks += o.requests - o.non2xx3xx;
     }
+    for (const o of m.hot) completedClicks += o.requests - o.non2xx3xx;
     const vsBare = ratios(m.ours, m.bare);
     let ratio = `${fmt(median(vsBare.rps), 2)}×${spread(vsBare.rps, 2)} req/s, ${fmt(median(vsBare.p99), 1)}×${spread(vsBare.p99, 1)} p99`;
     if (k.floor) {
@@ -215,6 +248,19 @@ try {
           goal: w === "ours" ? `≤ 50 commands per 1,000 clicks ${per1000(c).commands <= 50 ? "✔" : "✘"}` : "",
         });
       }
+    }
+    if (k.versusHot) {
+      // Measured in the same rounds as the hot link, on the same Worker: the ratio is routing's own cost.
+      const vsHot = ratios(m.ours, m.hot);
+      rows.push({
+        bench: "redirect",
+        case: k.name,
+        value: summary(m.ours),
+        baseline: `hot link: ${summary(m.hot)}`,
+        ratio: `${fmt(median(vsHot.rps), 2)}×${spread(vsHot.rps, 2)} the hot link's req/s, ${fmt(median(vsHot.p99), 1)}× p99; ${ratio} vs bare`,
+        goal: k.goal?.(median(vsHot.rps), median(vsHot.p99)) ?? "",
+      });
+      continue;
     }
     rows.push({
       bench: "redirect",
@@ -296,7 +342,7 @@ async function quiet(w: Served): Promise<void> {
 async function clicksRow(s: Stack, client: pg.Client, workers: Served[], completed: number): Promise<{ row: BenchRow; lost: boolean }> {
   // One log line per batch sent to the inbox instead of the stream: "XADD of <n> click(s) failed".
   const inboxed = workers.reduce((n, w) => n + w.log().reduce((k, l) => k + Number(/XADD of (\d+) click\(s\) failed/.exec(l)?.[1] ?? 0), 0), 0);
-  const counted = (await settledCounters(s.bindings, LINKS)) + inboxed;
+  const counted = (await settledCounters(s.bindings, ROUTED_ID)) + inboxed;
   const row = (value: string, ratio: string, goal: string): BenchRow => ({
     bench: "redirect",
     case: "clicks served → ingested",

@@ -37,6 +37,7 @@ describe("what a client can put in a click", () => {
     expect(e.referrer!.length).toBe(CAPTURE_MAX_CHARS.referrer);
     expect(e.query!.length).toBe(CAPTURE_MAX_CHARS.query);
     expect(e.dest!.length).toBe(CAPTURE_MAX_CHARS.dest);
+    expect(e.chosenUrl!.length).toBe(CAPTURE_MAX_CHARS.chosenUrl);
     for (const [k, max] of Object.entries(CAPTURE_MAX_CHARS)) {
       const v = e[k as keyof ClickEvent];
       if (typeof v === "string") expect(v.length, k).toBeLessThanOrEqual(max);
@@ -51,7 +52,8 @@ describe("what a client can put in a click", () => {
     const event = fc.record({
       id: text(c.id), linkId: text(c.linkId), slug: text(c.slug), ts: fc.maxSafeNat(), kind: text(c.kind),
       reason: text(c.reason), visitor: text(c.visitor), ua: text(c.ua), referrer: text(c.referrer), country: text(c.country),
-      region: text(c.region), city: text(c.city), query: text(c.query), dest: text(c.dest),
+      region: text(c.region), city: text(c.city), query: text(c.query), dest: text(c.dest), chosenUrl: text(c.chosenUrl),
+      chosenBy: text(c.chosenBy),
     });
     fc.assert(fc.property(event, (e) => entryReplyBytes(JSON.stringify(e)) <= MAX_EVENT_REPLY_BYTES), { numRuns: 200 });
     // The characters that grow most, at every field's limit: exactly the bound.

@@ -3,7 +3,9 @@
  * order, over several runs and batch sizes, through the stream (one click or a capture batch per entry), the
  * inbox, or both, some delivered twice),
  * after the flushes the raw clicks are exactly the clicks enqueued, and every rollup equals the same
- * aggregate recomputed from the raw clicks with GROUP BY: per link and for all links.
+ * aggregate recomputed from the raw clicks with GROUP BY: per link and for all links. Clicks carry any
+ * routing outcome (none: an event from before routing; the url, a rule, one of two variants, a fallback, a
+ * withheld answer), and some share an instant, so the variant a unique goes to is tested on ties too.
  */
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
@@ -31,7 +33,13 @@ const clickArb = fc.record({
   link: fc.nat(3),
   visitor: fc.nat(4),
   kind: fc.constantFrom("human", "human", "human", "bot", "preview") as fc.Arbitrary<ClickEvent["kind"]>,
-  offset: fc.integer({ min: 0, max: 3 * DAY - 1 }),
+  // A few fixed instants make ties: one visitor's two clicks in the same millisecond, served differently.
+  offset: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 3 * DAY - 1 }) }, { weight: 1, arbitrary: fc.constantFrom(1000, DAY + 5) }),
+  route: fc.constantFrom<[string | null, string | null] | null>(
+    null, ["https://example.com/p", "url"], ["https://example.com/ios", "rule:0"], ["https://example.com/a", "variant:0"],
+    ["https://example.com/b", "variant:1"], ["https://example.com/b", "variant:1"], ["https://example.com/fallback", null],
+    [null, null], ["https://example.com/a", "variant:99"],
+  ),
   ua: fc.constantFrom(UA.chromeWindows, UA.safariIphone, UA.firefoxLinux, UA.googlebot, null),
   referrer: fc.constantFrom(null, "https://www.google.com/search?q=1", "https://t.co/x", "not a url"),
   geo: fc.constantFrom([null, null, null], ["US", "CA", "San Francisco"], ["DE", "BE", "Berlin"], ["US", "NY", null]),
@@ -56,6 +64,7 @@ it("raw clicks equal clicks enqueued, and every rollup equals GROUP BY over the 
             linkId: links[c.link], visitor: visitors[c.visitor], ts: base + c.offset, kind: c.kind,
             reason: c.kind === "human" ? null : c.kind === "bot" ? "isbot" : "head", ua: c.ua, referrer: c.referrer,
             country: c.geo[0], region: c.geo[1], city: c.geo[2], query: c.query, dest: c.dest,
+            ...(c.route ? { chosenUrl: c.route[0], chosenBy: c.route[1] } : {}),
           }),
         }));
         for (let round = 0; round < 3; round++) {

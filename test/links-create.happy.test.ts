@@ -15,7 +15,7 @@ import { call } from "./helpers/worker.ts";
 const linkKeys = [
   "domain",
   "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl",
-  "hasPassword", "clicks", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "clicks", "createdAt", "updatedAt",
 ];
 
 
@@ -38,6 +38,8 @@ describe("POST /api/v1/links", () => {
       maxClicks: null,
       fallbackUrl: null,
       hasPassword: false,
+      rules: [],
+      variants: null,
       clicks: 0,
     });
     expect(new Date(link.createdAt).toISOString()).toBe(link.createdAt);

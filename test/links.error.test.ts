@@ -150,9 +150,9 @@ describe("POST /api/v1/links with bad input", () => {
     expect(await redis.get(redisKeys.link(link.slug))).toMatchObject({ url: "https://example.com/original" });
   });
 
-  it("answers 413 to a body over 64 KB, announced or streamed", async () => {
+  it("answers 413 to a body over 1 MiB, announced or streamed", async () => {
     const slug = uniqueSlug();
-    const big = JSON.stringify({ url: "https://example.com", slug, title: "x".repeat(70_000) });
+    const big = JSON.stringify({ url: "https://example.com", slug, title: "x".repeat(1_100_000) });
     await expectProblem(await call("POST", "/api/v1/links", { raw: big, headers: { "content-type": "application/json" } }), 413);
     const stream = new ReadableStream({
       start(c) {

@@ -5,6 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import { app } from "../functions/app.ts";
+import { toStoredRules, toStoredVariants } from "../functions/api/links/routing-schemas.ts";
 import { fastRedirect } from "../functions/redirect/fast-path.ts";
 import { isReservedSlug } from "../functions/shared/slugs.ts";
 import { bindings } from "./helpers/env.ts";
@@ -62,6 +63,39 @@ describe("the redirect's fast path", () => {
       ["preview", "https://dest.example/fast?keep=1&utm_source=news"],
     ]);
     expect(new Set(events.map((e) => e.visitor)).size).toBe(2); // the first call came from another address
+  });
+
+  it("routes a cached link with rules and variants exactly as the app does, and records the same choice", async () => {
+    const link = await f.link({
+      url: "https://dest.example/url",
+      rules: toStoredRules([
+        { url: "https://dest.example/ios", conditions: [{ type: "device", matchValue: "ios" }] },
+        { url: "https://dest.example/beta", conditions: [{ type: "query-param", matchKey: "ref", matchValue: "beta" }] },
+      ]),
+      variants: toStoredVariants([{ url: "https://dest.example/a", weight: 50 }, { url: "https://dest.example/b", weight: 50 }]),
+    });
+    expect((await call("GET", `/${link.slug}`, human())).status).toBe(302); // a miss: the app fills the cache
+    const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    const visits: [string, Record<string, string>][] = [
+      ["?x=1", { "user-agent": iphone }],
+      ["?ref=beta", {}],
+      ...["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"].map((ip): [string, Record<string, string>] => ["?x=2", { "x-forwarded-for": ip }]),
+    ];
+    const locations = new Set<string | null>();
+    for (const [query, headers] of visits) {
+      const req = () => request(`/${link.slug}${query}`, { headers: { "user-agent": BROWSER_UA, "x-forwarded-for": "203.0.113.40", ...headers } });
+      const a = await fast(req());
+      const b = await viaApp(req());
+      expect(a).not.toBeNull();
+      expect(shape(a!)).toEqual(shape(b));
+      locations.add(a!.headers.get("location"));
+    }
+    expect([...locations].slice(0, 2)).toEqual(["https://dest.example/ios?x=1", "https://dest.example/beta?ref=beta"]);
+    const events = (await f.events(link.id)).slice(1); // after the first call's
+    // Fast path and app, visit by visit: the same choice, URL and dest.
+    const pairs = events.map((e) => [e.chosenBy, e.chosenUrl, e.dest]);
+    for (let i = 0; i < pairs.length; i += 2) expect(pairs[i]).toEqual(pairs[i + 1]);
+    expect(pairs.map((p) => String(p[0]).split(":")[0])).toEqual(["rule", "rule", "rule", "rule", ...Array(8).fill("variant")]);
   });
 
   it("leaves to the app what it does not serve directly", async () => {

@@ -18,6 +18,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
+import { CONDITION_TYPES } from "../functions/shared/routing-conditions.ts";
 import { isValidSlug } from "../functions/shared/slugs.ts";
 import {
   deepJson, hostileDate, hostileIntText, hostileNumber, hostileRange, hostileText, hostileTimeZone, jsonText, junkBody, longString,
@@ -211,6 +212,45 @@ const future = fc
   .date({ min: new Date(Date.now() + 86_400_000), max: new Date("9999-12-31T00:00:00Z"), noInvalidDate: true })
   .map((d) => d.toISOString());
 
+/** Conditions of every type, valid for their type or not (another type's value, a hostile one, missing fields). */
+const conditionValue = fc.oneof(
+  fc.constantFrom(
+    "ios", "android", "desktop", "chrome", "safari", "android_browser", "en", "pt-BR", "de-DE-1996", "*", "DE", "de", "XX",
+    "Berlin", "203.0.113.7", "10.0.0.0/8", "2001:db8::/32", "192.168.*.*", "300.1.1.1", "10.0.0.0/33", "2026-12-24T18:00:00Z",
+    "2026-12-24", "+010000-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59", "",
+  ),
+  hostileText,
+  fc.constant(null),
+);
+const condition = fc.record(
+  {
+    type: fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...CONDITION_TYPES) },
+      { weight: 1, arbitrary: fc.oneof(hostileText, fc.constant(null)) },
+    ),
+    matchKey: fc.oneof(fc.constantFrom("ref", "utm_source", "debug"), hostileText, fc.constant(null)),
+    matchValue: conditionValue,
+  },
+  { requiredKeys: ["type"] },
+);
+const validRules = fc.array(
+  fc.record({ url: validUrl, conditions: fc.array(condition, { minLength: 1, maxLength: 3 }) }),
+  { maxLength: 3 },
+);
+const hostileRules = fc.oneof(
+  fc.array(fc.record({ url: fc.oneof(validUrl, hostileUrl), conditions: fc.array(condition, { maxLength: 11 }) }, { requiredKeys: [] }), { maxLength: 3 }),
+  fc.constant(Array.from({ length: 51 }, () => ({ url: "https://example.com/r", conditions: [{ type: "device", matchValue: "ios" }] }))),
+  fc.constant([{ url: "https://example.com/r", conditions: Array.from({ length: 11 }, () => ({ type: "device", matchValue: "ios" })) }]),
+);
+const validVariants = fc
+  .integer({ min: 1, max: 99 })
+  .chain((w) => fc.tuple(validUrl, validUrl).map(([a, b]) => [{ url: a, weight: w }, { url: b, weight: 100 - w }]));
+const hostileVariants = fc.oneof(
+  fc.array(fc.record({ url: fc.oneof(validUrl, hostileUrl), weight: fc.oneof(fc.integer({ min: -5, max: 120 }), hostileNumber) }, { requiredKeys: [] }), { maxLength: 11 }),
+  fc.constant([{ url: "https://example.com/a", weight: 100 }]),
+  fc.constant(Array.from({ length: 11 }, (_, i) => ({ url: `https://example.com/${i}`, weight: i ? 9 : 10 }))),
+);
+
 const linkFields = {
   url: field(validUrl, hostileUrl),
   slug: field(validSlug, hostileSlug),
@@ -221,12 +261,14 @@ const linkFields = {
   maxClicks: field(fc.integer({ min: 1, max: 2_147_483_647 }), hostileNumber),
   fallbackUrl: field(validUrl, hostileUrl),
   domain: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(domainName, hostileText) }),
+  rules: field(validRules, hostileRules),
+  variants: field(validVariants, hostileVariants),
   // Rare: a valid password costs a PBKDF2 hash (about 16 ms).
   password: fc.oneof({ weight: 1, arbitrary: hostileText }, { weight: 8, arbitrary: fc.constant(undefined) }),
 };
 
-/** Near the 64 KB limit of one link body (either side of it once serialized), or far past it. */
-const padding = fc.constantFrom(60_000, 65_400, 65_600, 70_000).map((n) => "x".repeat(n));
+/** Near the 1 MiB limit of one link body (either side of it once serialized), or far past it. */
+const padding = fc.constantFrom(1_040_000, 1_048_000, 1_049_000, 1_100_000).map((n) => "x".repeat(n));
 
 /** `arb` one time in `n`, else nothing. */
 const rarely = <T>(arb: fc.Arbitrary<T>, n: number) =>

@@ -3,8 +3,9 @@
  * proxy costs more than the work): the link by slug, the time series and totals from clicks_hourly, the
  * top values of every dimension from clicks_dims_daily (whole UTC days) plus clicks_dims_hourly (the
  * partial days at the edges; a dimension's unknown value is what the total leaves over), ranked per dimension
- * with a window, and the link's ingested clicks outside
- * the range (with the range's own, its all-time total, for the live counter). Raw clicks are never read. Every lookup is a range scan of a primary key
+ * with a window, and the link's ingested clicks outside the range (with the range's own, its all-time total,
+ * for the live counter), and for one link its A/B variants (clicks and humans from the "variant" dimension,
+ * uniques from variant_uniques_hourly). Raw clicks are never read. Every lookup is a range scan of a primary key
  * (docs/analytics.md has the plans).
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -58,11 +59,21 @@ export interface DimRow {
   slug: string | null;
 }
 
+/** One A/B variant (by its URL) over the range; `clicks` as the bots mode counts them. */
+export interface VariantRow {
+  value: string;
+  clicks: number;
+  humans: number;
+  uniques: number;
+}
+
 export interface RawStats {
   /** null: no link has this slug. */
   linkId: string | null;
   series: SeriesRow[];
   dims: DimRow[];
+  /** Per-link reads only (empty for all links): every variant with clicks or uniques in the range. */
+  variants: VariantRow[];
   /** All-time ingested clicks and humans of the link (per-link reads only). */
   allTime: { clicks: number; humans: number } | null;
 }
@@ -148,8 +159,13 @@ export function statsQuery(opts: StatsRequest): SQL {
   // its top links come from its links' hourly rows instead.
   const rolled = subset ? opts.dims.filter((d) => d !== "link") : opts.dims;
   const dimList = inList(rolled);
-  /** The dimensions of click values ("link", the top links, is another kind: it has no unknown). */
+  /** Dimensions read from clicks_dims_daily ("link" days are in link_totals). */
   const valueDims = opts.dims.filter((d) => d !== "link");
+  /**
+   * Those every click has a value of, hence an unknown (""): not the top links, nor the destination and
+   * variant a routed click has and others lack.
+   */
+  const unknownDims = valueDims.filter((d) => d !== "destination" && d !== "variant");
   // Each part is summed on its own before the parts are merged: fewer rows cross the union (~20% faster).
   const parts: SQL[] = [];
   // value <> '': rows of unknown values are no longer written (each is derived below), but older ones remain.
@@ -180,6 +196,29 @@ export function statsQuery(opts: StatsRequest): SQL {
       where ${members} and hour >= ${ts(range.from)} and hour < ${ts(range.to)} group by link_id`);
   }
 
+  // A/B variants of one link: all of them (a link has at most 10 at a time), clicks and humans from the
+  // "variant" dimension (whole days daily, edges hourly, as above), uniques from variant_uniques_hourly.
+  const variantParts: SQL[] = [];
+  if (opts.slug !== null) {
+    if (spans.days) {
+      variantParts.push(sql`select value, sum(${metric}) as c, sum(humans) as h, 0 as u from clicks_dims_daily
+        where link_id = (select id from link) and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
+          and dim = 'variant' group by value`);
+    }
+    for (const [a, b] of spans.hours) {
+      variantParts.push(sql`select value, sum(${metric}) as c, sum(humans) as h, 0 as u from clicks_dims_hourly
+        where link_id = (select id from link) and hour >= ${ts(a)} and hour < ${ts(b)} and dim = 'variant' group by value`);
+    }
+    variantParts.push(sql`select variant as value, 0 as c, 0 as h, sum(uniques) as u from variant_uniques_hourly
+      where link_id = (select id from link) and hour >= ${ts(range.from)} and hour < ${ts(range.to)} group by variant`);
+  }
+  const variants = variantParts.length
+    ? sql`(select coalesce(json_agg(json_build_array(value, c, h, u) order by c desc, value collate "C"), '[]')
+          from (select value, sum(c) as c, sum(h) as h, sum(u) as u from (${sql.join(variantParts, sql` union all `)}) v
+                group by value) g
+          where c > 0 or h > 0 or u > 0)`
+    : sql`'[]'::json`;
+
   return sql`
     with link as (select ${link} as id),
     series as (
@@ -197,7 +236,7 @@ export function statsQuery(opts: StatsRequest): SQL {
     -- known values: the ingest does not write rows for unknown values (functions/ingest/rollup.ts).
     unknown as (
       select d.dim, '' as value, (select coalesce(sum(${SERIES_METRIC[opts.bots]}), 0) from series) - coalesce(sum(k.n), 0) as n
-      from unnest(${`{${valueDims.join(",")}}`}::text[]) as d(dim) left join known k on k.dim = d.dim
+      from unnest(${`{${unknownDims.join(",")}}`}::text[]) as d(dim) left join known k on k.dim = d.dim
       group by d.dim
     ),
     ranked as (
@@ -210,6 +249,7 @@ export function statsQuery(opts: StatsRequest): SQL {
       (select coalesce(json_agg(json_build_array(b, c, h, bo, p, u) order by b), '[]') from series) as series,
       (select coalesce(json_agg(json_build_array(r.dim, r.value, r.n, ${slugOf}) order by r.dim collate "C", r.rk), '[]')
          from ranked r where r.rk <= ${limit}) as dims,
+      ${variants} as variants,
       ${opts.slug === null
         ? sql`null`
         : sql`(select json_build_array(coalesce(sum(clicks), 0), coalesce(sum(humans), 0))
@@ -218,7 +258,7 @@ export function statsQuery(opts: StatsRequest): SQL {
 }
 
 export function toRawStats(result: unknown): RawStats {
-  const row = result as { link_id: string | null; series: unknown; dims: unknown; outside: unknown };
+  const row = result as { link_id: string | null; series: unknown; dims: unknown; variants: unknown; outside: unknown };
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
   const series = parse<[number, number, number, number, number, number][]>(row.series).map(
     ([bucket, clicks, humans, bots, previews, uniques]) => ({
@@ -228,11 +268,14 @@ export function toRawStats(result: unknown): RawStats {
   const dims = parse<[Dimension, string, number, string | null][]>(row.dims).map(([dim, value, n, slug]) => ({
     dim, value, n: Number(n), slug,
   }));
+  const variants = parse<[string, number, number, number][]>(row.variants).map(([value, clicks, humans, uniques]) => ({
+    value, clicks: Number(clicks), humans: Number(humans), uniques: Number(uniques),
+  }));
   // All time = the range (already summed in the series) + the hours outside it, so the range is read once.
   const outside = parse<[number, number] | null>(row.outside);
   const allTime = outside && {
     clicks: Number(outside[0]) + series.reduce((n, r) => n + r.clicks, 0),
     humans: Number(outside[1]) + series.reduce((n, r) => n + r.humans, 0),
   };
-  return { linkId: row.link_id, series, dims, allTime };
+  return { linkId: row.link_id, series, dims, variants, allTime };
 }

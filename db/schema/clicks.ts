@@ -30,6 +30,13 @@ export const clicks = pgTable(
     utmCampaign: text("utm_campaign"),
     /** Query string of the short URL request, without the leading "?". */
     query: text("query"),
+    /**
+     * The URL chosen for the visit as stored on the link (a rule's, a variant's, the link's url, or the
+     * fallback), before query forwarding; null when withheld, or for clicks captured before routing existed.
+     */
+    chosenUrl: text("chosen_url"),
+    /** What chose it: "rule:<i>", "variant:<i>" or "url"; null for a fallback, a withheld answer, or old clicks. */
+    chosenBy: text("chosen_by"),
   },
   (t) => [index("clicks_link_ts_idx").on(t.linkId, t.ts), index("clicks_ts_idx").on(t.ts)],
 );

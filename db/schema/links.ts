@@ -1,7 +1,21 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgTable, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 import { domains } from "./domains.ts";
+
+/**
+ * A routing rule and an A/B variant as stored: written only by the links API after its zod schemas
+ * (functions/api/links/routing-schemas.ts, Rule and Variant) accepted them, in toStoredRules' form. Spelled
+ * out here so the schema does not depend on the API's modules.
+ */
+export interface StoredRule {
+  url: string;
+  conditions: { type: string; matchKey?: string | null; matchValue?: string | null }[];
+}
+export interface StoredVariant {
+  url: string;
+  weight: number;
+}
 
 export const links = pgTable(
   "links",
@@ -25,6 +39,10 @@ export const links = pgTable(
     fallbackUrl: text("fallback_url"),
     /** "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"; null = no password. */
     passwordHash: text("password_hash"),
+    /** Routing rules, in order (docs/routing.md): the first whose conditions all match is served. */
+    rules: jsonb("rules").$type<StoredRule[]>().notNull().default([]),
+    /** A/B variants (2 to 10 URLs with weights adding up to 100) splitting the visits no rule took; null = none. */
+    variants: jsonb("variants").$type<StoredVariant[]>(),
     /** API key that created the link (null for the bootstrap admin key); what ownLinksOnly keys see. */
     createdBy: text("created_by"),
     /**

@@ -11,9 +11,12 @@ export const ALL_LINKS = "*";
 /**
  * The dimensions kept per hour and per day. Under ALL_LINKS, "link" (value = link id) gives the top links:
  * per hour in clicks_dims_hourly, but per day in link_totals (below), never in clicks_dims_daily.
+ * "destination" (the URL chosen for the click, before query forwarding) and "variant" (that URL, when an A/B
+ * variant chose it) exist per link only, never under ALL_LINKS, and only for clicks that carry them.
  */
 export const dimensions = [
   "referrer", "country", "city", "device", "browser", "os", "utm_source", "utm_medium", "utm_campaign", "link",
+  "destination", "variant",
 ] as const;
 export type Dimension = (typeof dimensions)[number];
 
@@ -117,6 +120,31 @@ export const visitorDays = pgTable(
      * ingest upsert so that its RETURNING tells which hour loses the unique (RETURNING shows new values only).
      */
     prevFirstAt: timestamp("prev_first_at", { withTimezone: true }),
+    /**
+     * The URL of the variant that served the visitor-day's first human click (null: a rule, the url or a
+     * fallback served it); a variant's unique goes to that variant. On equal first_at the smaller variant
+     * text (null first) is the first click, so the choice depends on the clicks only, not on their order.
+     */
+    variant: text("variant"),
+    /** variant before the last time first_at moved, as prev_first_at: the variant that loses the unique. */
+    prevVariant: text("prev_variant"),
   },
   (t) => [primaryKey({ columns: [t.day, t.linkId, t.visitor] })],
+);
+
+/**
+ * Per link, UTC hour and variant (its URL): the visitor-days whose first human click on the link was served
+ * by that variant, counted in the hour of that click as clicks_hourly.uniques is, hence additive over hours
+ * and exact over any range. Written only for links with variants; their clicks and humans per variant are
+ * the "variant" dimension of clicks_dims_hourly / clicks_dims_daily.
+ */
+export const variantUniquesHourly = pgTable(
+  "variant_uniques_hourly",
+  {
+    linkId: text("link_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    variant: text("variant").notNull(),
+    uniques: integer("uniques").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.hour, t.variant] })],
 );

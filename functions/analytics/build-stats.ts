@@ -4,7 +4,9 @@ import type { ResolvedRange } from "./range.ts";
 import type { BotMode, RawStats } from "../../db/queries/stats.ts";
 import type { AllStats, Stats } from "./schema.ts";
 
-type DimField = "referrers" | "countries" | "cities" | "devices" | "browsers" | "os" | "utmSources" | "utmMediums" | "utmCampaigns";
+type DimField =
+  | "referrers" | "countries" | "cities" | "devices" | "browsers" | "os" | "utmSources" | "utmMediums" | "utmCampaigns"
+  | "destinations";
 
 /** Each rollup dimension and its field in Stats, in the order the answer lists them. */
 export const DIMENSION_FIELDS: readonly (readonly [Dimension, DimField])[] = [
@@ -18,6 +20,9 @@ export const DIMENSION_FIELDS: readonly (readonly [Dimension, DimField])[] = [
   ["utm_medium", "utmMediums"],
   ["utm_campaign", "utmCampaigns"],
 ];
+
+/** Per-link only: where routing sent the clicks (docs/routing.md). */
+export const LINK_ONLY_DIMENSION_FIELDS: readonly (readonly [Dimension, DimField])[] = [["destination", "destinations"]];
 
 const metric: Record<BotMode, (r: { clicks: number; humans: number; bots: number; previews: number }) => number> = {
   exclude: (r) => r.humans,
@@ -46,8 +51,9 @@ export function buildStats(
     totals.previews += r.previews;
     totals.uniques += r.uniques;
   }
-  const lists = Object.fromEntries(DIMENSION_FIELDS.map(([, f]) => [f, [] as { value: string | null; clicks: number }[]]));
-  const byDim = new Map(DIMENSION_FIELDS);
+  const fields = [...DIMENSION_FIELDS, ...LINK_ONLY_DIMENSION_FIELDS];
+  const lists = Object.fromEntries(fields.map(([, f]) => [f, [] as { value: string | null; clicks: number }[]]));
+  const byDim = new Map(fields);
   const topLinks: AllStats["topLinks"] = [];
   for (const d of raw.dims) {
     if (d.dim === "link") topLinks.push({ slug: d.slug, linkId: d.value, clicks: d.n });
@@ -62,6 +68,7 @@ export function buildStats(
     totals,
     timeseries,
     ...(lists as Record<DimField, { value: string | null; clicks: number }[]>),
+    variants: raw.variants,
     live,
   };
   return { stats, topLinks };

@@ -45,6 +45,15 @@ const TopValue = z
   })
   .openapi("TopValue");
 
+const Variant = z
+  .object({
+    value: z.string().openapi({ description: "The variant's URL, as stored on the link." }),
+    clicks: Count.openapi({ description: "Clicks it served, as `bots` counts them." }),
+    humans: Count,
+    uniques: Count.openapi({ description: "Visitor-days whose first human click on the link this variant served." }),
+  })
+  .openapi("VariantResult");
+
 const Live = z
   .object({
     clicks: Count.openapi({ description: "Every click served, all time, from the redirect's Redis counter." }),
@@ -83,6 +92,11 @@ const statsFields = {
   utmSources: z.array(TopValue),
   utmMediums: z.array(TopValue),
   utmCampaigns: z.array(TopValue),
+  destinations: z.array(TopValue).openapi({
+    description:
+      "Per link: the URLs routing chose (a rule's, a variant's, the link's url, or the fallback), before query forwarding. Empty for all links.",
+  }),
+  variants: z.array(Variant).openapi({ description: "Per link: the A/B result, one entry per variant URL. Empty for all links." }),
   live: Live,
 };
 

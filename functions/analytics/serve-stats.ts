@@ -9,11 +9,12 @@ import { readLive } from "./live.ts";
 import { resolveRange } from "./range.ts";
 import { readStats } from "../../db/queries/stats.ts";
 import type { StatsQuery } from "./schema.ts";
-import { buildStats, DIMENSION_FIELDS } from "./build-stats.ts";
+import { buildStats, DIMENSION_FIELDS, LINK_ONLY_DIMENSION_FIELDS } from "./build-stats.ts";
 import { linkScopeOf, resolveDomainRef } from "../api/domains/resolve.ts";
 
-const LINK_DIMS: Dimension[] = DIMENSION_FIELDS.map(([d]) => d);
-const ALL_DIMS: Dimension[] = [...LINK_DIMS, "link"];
+const SHARED_DIMS: Dimension[] = DIMENSION_FIELDS.map(([d]) => d);
+const LINK_DIMS: Dimension[] = [...SHARED_DIMS, ...LINK_ONLY_DIMENSION_FIELDS.map(([d]) => d)];
+const ALL_DIMS: Dimension[] = [...SHARED_DIMS, "link"];
 
 function wantsCsv(c: Context<AppEnv>, format: StatsQuery["format"]): boolean {
   if (format) return format === "csv";

@@ -12,7 +12,9 @@ describe("forms", () => {
 
   it("clears emptied fields on edit, and touches the password only when asked", () => {
     const body = patchBody(readLinkForm({ url: "https://a.example", redirectType: "302" }), "UTC");
-    expect(body).toEqual({ url: "https://a.example", title: null, tags: [], expiresAt: null, maxClicks: null, fallbackUrl: null, redirectType: 302 });
+    expect(body).toEqual({
+      url: "https://a.example", title: null, tags: [], expiresAt: null, maxClicks: null, fallbackUrl: null, redirectType: 302, rules: [], variants: null,
+    });
     expect(patchBody(readLinkForm({ url: "x", removePassword: "on", password: "p" }), "UTC").password).toBeNull();
     expect(patchBody(readLinkForm({ url: "x", password: "new" }), "UTC").password).toBe("new");
   });

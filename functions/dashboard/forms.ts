@@ -5,6 +5,7 @@
  */
 import type { Link } from "../api/links/schemas.ts";
 import type { Problem } from "../shared/errors.ts";
+import { readRoutingForm, routingBody, routingToForm, type RuleRow, type VariantRow } from "./routing-form.ts";
 import { parseWallTime, toWallInput } from "./wall-time.ts";
 
 /** Field name -> message; "" holds what concerns no single field. */
@@ -40,9 +41,14 @@ export interface LinkFormValues {
   password: string;
   /** Edit only: "on" clears the password. */
   removePassword: string;
+  /** The routing editor's rows (routing-form.ts). */
+  rules: RuleRow[];
+  variants: VariantRow[];
 }
 
-export const linkFields = ["url", "slug", "domain", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password"] as const;
+export const linkFields = [
+  "url", "slug", "domain", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password", "rules", "variants",
+] as const;
 
 export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
   const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
@@ -50,6 +56,7 @@ export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
     url: s("url").trim(), slug: s("slug").trim(), domain: s("domain").trim(), title: s("title").trim(), tags: s("tags"),
     expiresAt: s("expiresAt"), maxClicks: s("maxClicks").trim(), fallbackUrl: s("fallbackUrl").trim(),
     redirectType: s("redirectType"), password: s("password"), removePassword: s("removePassword"),
+    ...readRoutingForm(body),
   };
 }
 
@@ -58,6 +65,7 @@ export function linkToForm(link: Link, tz: string): LinkFormValues {
     url: link.url, slug: link.slug, domain: link.domain, title: link.title ?? "", tags: link.tags.join(", "),
     expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
     fallbackUrl: link.fallbackUrl ?? "", redirectType: String(link.redirectType), password: "", removePassword: "",
+    ...routingToForm(link),
   };
 }
 
@@ -79,6 +87,9 @@ export function createBody(f: LinkFormValues, tz: string): Record<string, unknow
   if (f.fallbackUrl) body.fallbackUrl = f.fallbackUrl;
   if (f.redirectType) body.redirectType = num(f.redirectType);
   if (f.password) body.password = f.password;
+  const routing = routingBody(f);
+  if (routing.rules.length) body.rules = routing.rules;
+  if (routing.variants) body.variants = routing.variants;
   return body;
 }
 
@@ -92,6 +103,8 @@ export function patchBody(f: LinkFormValues, tz: string): Record<string, unknown
     maxClicks: f.maxClicks ? num(f.maxClicks) : null,
     fallbackUrl: f.fallbackUrl || null,
     redirectType: num(f.redirectType || "302"),
+    // An emptied editor clears them: [] and null.
+    ...routingBody(f),
   };
   if (f.removePassword === "on") body.password = null;
   else if (f.password) body.password = f.password;

@@ -32,7 +32,8 @@ const ALREADY_STORED = "EMU01";
 
 const COLUMNS = [
   "id", "link_id", "ts", "kind", "reason", "visitor", "user_agent", "referrer", "referrer_host", "country",
-  "region", "city", "device", "browser", "os", "utm_source", "utm_medium", "utm_campaign", "query",
+  "region", "city", "device", "browser", "os", "utm_source", "utm_medium", "utm_campaign", "query", "chosen_url",
+  "chosen_by",
 ] as const satisfies readonly (keyof ClickRecord)[];
 
 const COLUMN_LIST = sql.raw(COLUMNS.join(", "));
@@ -189,14 +190,31 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
     -- Uniques: a visitor-day is counted in the hour of its first human click. The upsert returns the
     -- visitor-days this batch starts (prev_first_at null: +1 in their hour) and those it moves earlier
     -- (a late click older than the known first: -1 in the old hour, +1 in the new); others return nothing.
+    -- The variant of the first click goes along (variant_uniques below); at equal first_at the smaller variant
+    -- text, null first, is the first click, so the outcome does not depend on the order batches arrive in.
     visitors as (
-      insert into visitor_days as v (day, link_id, visitor, first_at)
-      select * from unnest(${typed(f.day, "date")}, ${text(f.link)}, ${integers(f.visitor, "bigint")}, ${typed(f.at, "timestamptz")})
+      insert into visitor_days as v (day, link_id, visitor, first_at, variant)
+      select * from unnest(${typed(f.day, "date")}, ${text(f.link)}, ${integers(f.visitor, "bigint")}, ${typed(f.at, "timestamptz")}, ${text(f.variant)})
       where ${when}
       on conflict (day, link_id, visitor) do update
-        set first_at = excluded.first_at, prev_first_at = v.first_at
-        where excluded.first_at < v.first_at
-      returning link_id, first_at, prev_first_at
+        set first_at = excluded.first_at, prev_first_at = v.first_at, variant = excluded.variant, prev_variant = v.variant
+        where (excluded.first_at, coalesce(excluded.variant, '') collate "C") < (v.first_at, coalesce(v.variant, '') collate "C")
+      returning link_id, first_at, prev_first_at, variant, prev_variant
+    ),
+    -- Uniques per A/B variant: each visitor-day in the hour and variant of its first human click, moved as above.
+    variant_uniques as (
+      insert into variant_uniques_hourly as r (link_id, hour, variant, uniques)
+      select link_id, hour, variant, sum(n)::int
+      from (
+        select link_id, date_trunc('hour', first_at, 'UTC') as hour, variant, 1 as n from visitors where variant is not null
+        union all
+        select link_id, date_trunc('hour', prev_first_at, 'UTC'), prev_variant, -1 from visitors
+        where prev_first_at is not null and prev_variant is not null
+      ) u
+      group by link_id, hour, variant
+      having sum(n) <> 0
+      order by link_id, hour, variant
+      on conflict (link_id, hour, variant) do update set uniques = r.uniques + excluded.uniques
     ),
     hourly as (
       select link_id, hour, sum(clicks)::int as clicks, sum(humans)::int as humans, sum(bots)::int as bots,

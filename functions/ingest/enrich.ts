@@ -6,6 +6,7 @@
  */
 import UAParser from "ua-parser-js";
 import { clickEventSchema, entryClicks, type ClickEvent } from "../shared/click-event.ts";
+import { formatChosenBy, parseChosenBy } from "../redirect/routing/chosen-by.ts";
 
 /** A row of the clicks table as sent to Postgres (snake_case: its keys are the column names, commit.ts). */
 export interface ClickRecord {
@@ -29,6 +30,10 @@ export interface ClickRecord {
   utm_medium: string | null;
   utm_campaign: string | null;
   query: string | null;
+  /** The URL routing chose, before query forwarding (ClickEvent.chosenUrl); null when withheld or unknown. */
+  chosen_url: string | null;
+  /** "rule:<i>", "variant:<i>" or "url"; null for a fallback, a withheld answer, or an event without it. */
+  chosen_by: string | null;
 }
 
 /** Free text kept whole in the raw row (a user agent, a referrer) is cut here: nothing legitimate is longer. */
@@ -136,6 +141,27 @@ export function utmTags(query: string | null, dest: string | null): Utm {
   };
 }
 
+/** A chosen destination fits a rollup key when it is a link's stored URL: ASCII (href), at most 2,048 characters. */
+const MAX_URL = 2048;
+/**
+ * Non-ASCII never comes from the redirect (it stores normalized hrefs): cut so that even 3 bytes per UTF-16
+ * unit stays within a btree key of the dims tables (about 2.7 kB with the rest of the key).
+ */
+const MAX_NON_ASCII_URL = 680;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function chosenUrl(s: string | null | undefined): string | null {
+  const url = clean(s, MAX_URL);
+  return url && NON_ASCII.test(url) ? clean(url, MAX_NON_ASCII_URL) : url;
+}
+
+/** What chose the destination, normalized; anything parseChosenBy does not read is unknown (null), not an error. */
+function chosenBy(s: string | null | undefined): string | null {
+  if (s === null || s === undefined) return null;
+  const c = parseChosenBy(s);
+  return c ? formatChosenBy(c) : null;
+}
+
 /** Oldest and newest click time accepted: anything else is a corrupt event, not a click. */
 const MIN_TS = Date.UTC(2000, 0, 1);
 const MAX_FUTURE_MS = 24 * 3600_000;
@@ -163,6 +189,8 @@ export function enrich(e: ClickEvent): ClickRecord {
     os,
     ...utmTags(query, e.dest),
     query,
+    chosen_url: chosenUrl(e.chosenUrl),
+    chosen_by: chosenBy(e.chosenBy),
   };
 }
 

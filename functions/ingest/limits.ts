@@ -30,7 +30,7 @@ export const DEFAULT_MAX_DELIVERIES = 5;
  */
 export const CAPTURE_MAX_CHARS = {
   id: 64, linkId: 64, slug: 64, kind: 7, reason: 32, visitor: 64,
-  ua: 512, referrer: 2048, country: 256, region: 256, city: 256, query: 2048, dest: 2048,
+  ua: 512, referrer: 2048, country: 256, region: 256, city: 256, query: 2048, dest: 2048, chosenUrl: 2048, chosenBy: 16,
 } as const;
 
 /** The largest stream id: 2^53 ms and a 64-bit sequence. */
@@ -57,6 +57,7 @@ export const MAX_EVENT_REPLY_BYTES = (() => {
     id: fill(c.id), linkId: fill(c.linkId), slug: fill(c.slug), ts: Number.MAX_SAFE_INTEGER, kind: fill(c.kind),
     reason: fill(c.reason), visitor: fill(c.visitor), ua: fill(c.ua), referrer: fill(c.referrer),
     country: fill(c.country), region: fill(c.region), city: fill(c.city), query: fill(c.query), dest: fill(c.dest),
+    chosenUrl: fill(c.chosenUrl), chosenBy: fill(c.chosenBy),
   };
   return entryReplyBytes(JSON.stringify(worst));
 })();

@@ -19,6 +19,12 @@ const DIMS = [
   ["utm_campaign", "utm_campaign"],
 ] as const satisfies readonly (readonly [string, keyof ClickRecord])[];
 
+/**
+ * Per link only, never under ALL_LINKS, and only for clicks that carry them (events from before routing do
+ * not): "destination" is the URL chosen (chosen_url), "variant" that URL when an A/B variant chose it.
+ */
+const ROUTE_DIMS = ["destination", "variant"] as const;
+
 /** clicks, humans, bots, previews. */
 type Counts = [number, number, number, number];
 const SLOT = { human: 1, bot: 2, preview: 3 } as const;
@@ -41,8 +47,11 @@ export interface Rollups {
   linkTotals: { days: number[]; start: string[]; link: string[]; counts: Counts[] };
   /** clicks_hourly without uniques (those depend on visitor_days, see commit.ts). */
   hourly: { link: string[]; hour: string[]; counts: Counts[] };
-  /** Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor key. */
-  firsts: { day: string[]; link: string[]; visitor: string[]; at: string[] };
+  /**
+   * Candidates for visitor_days: first human click per UTC day, link (and ALL_LINKS) and visitor key, with
+   * the variant that served it (null: none, and always for ALL_LINKS).
+   */
+  firsts: { day: string[]; link: string[]; visitor: string[]; at: string[]; variant: (string | null)[] };
 }
 
 /** value -> counts, one map per dimension (index in DIM_NAMES). */
@@ -57,13 +66,22 @@ interface HourGroup {
 }
 /** link -> hour -> group: the batch's own links, ALL_LINKS not yet added. */
 type Series = Map<string, Map<string, HourGroup>>;
-/** UTC day -> link (and ALL_LINKS) -> visitor hash -> time of the visitor's first human click. */
-type Firsts = Map<string, Map<string, Map<string, string>>>;
+/**
+ * UTC day -> link (and ALL_LINKS) -> visitor hash -> time of the visitor's first human click, and its variant
+ * when a variant served it (kept apart, so clicks without one allocate nothing more).
+ */
+interface FirstVisits {
+  at: Map<string, string>;
+  variant: Map<string, string>;
+}
+type Firsts = Map<string, Map<string, FirstVisits>>;
 
 // Every level is a Map keyed by the plain strings of the click: no key is built by concatenation, which
 // cost more than everything else together (a fresh string to hash per lookup).
-const DIM_NAMES = [...DIMS.map(([dim]) => dim), "link"];
-const LINK_DIM = DIM_NAMES.length - 1;
+const DIM_NAMES = [...DIMS.map(([dim]) => dim), "link", ...ROUTE_DIMS];
+const LINK_DIM = DIMS.length;
+const DESTINATION_DIM = LINK_DIM + 1;
+const VARIANT_DIM = LINK_DIM + 2;
 /** Dimension indexes in name order, so rows come out sorted by (link, time, dim, value). */
 const DIM_ORDER = DIM_NAMES.map((_, i) => i).sort((a, b) => (DIM_NAMES[a] < DIM_NAMES[b] ? -1 : 1));
 /** The same without "link", for the daily rows (link_totals holds the days of the top links). */
@@ -80,6 +98,7 @@ export function aggregate(records: readonly ClickRecord[]): Rollups {
     const slot = SLOT[r.kind];
     countSeries(group.counts, slot);
     countDimensions(group.dims, r, slot);
+    if (r.chosen_url !== null) countRoute(group.dims, r.chosen_url, r.chosen_by, slot);
     if (r.kind === "human") firstHuman(firsts, r);
   }
   // 2. What that adds up to, as rows sorted by key.
@@ -118,32 +137,55 @@ function countSeries(counts: Counts, slot: number) {
  */
 function countDimensions(dims: DimMaps, r: ClickRecord, slot: number) {
   for (let i = 0; i < DIMS.length; i++) {
-    const m = dims[i];
     const value = r[DIMS[i][1]];
-    if (!value) continue;
-    const c = m.get(value);
-    if (c) {
-      c[0]++;
-      c[slot]++;
-    } else {
-      const n: Counts = [1, 0, 0, 0];
-      n[slot] = 1;
-      m.set(value, n);
-    }
+    if (value) countValue(dims[i], value, slot);
   }
 }
+
+function countValue(m: Map<string, Counts>, value: string, slot: number) {
+  const c = m.get(value);
+  if (c) {
+    c[0]++;
+    c[slot]++;
+  } else {
+    const n: Counts = [1, 0, 0, 0];
+    n[slot] = 1;
+    m.set(value, n);
+  }
+}
+
+/** A click that says where routing sent it: under its destination, and under its variant if one chose it. */
+function countRoute(dims: DimMaps, url: string, by: string | null, slot: number) {
+  countValue(dims[DESTINATION_DIM], url, slot);
+  if (by?.startsWith("variant:")) countValue(dims[VARIANT_DIM], url, slot);
+}
+
+/** The variant that served a click (its URL), or null. */
+const variantOf = (r: ClickRecord) => (r.chosen_url !== null && r.chosen_by?.startsWith("variant:") ? r.chosen_url : null);
+
+const newFirsts = (): FirstVisits => ({ at: new Map(), variant: new Map() });
 
 /** A human click, as a candidate first click of its visitor-day on its link and on ALL_LINKS. */
 function firstHuman(firsts: Firsts, r: ClickRecord) {
   const byLink = getOrSet(firsts, r.ts.slice(0, 10), newMap);
-  firstVisit(getOrSet(byLink, r.link_id, newMap), r.visitor, r.ts);
-  firstVisit(getOrSet(byLink, ALL_LINKS, newMap), r.visitor, r.ts);
+  firstVisit(getOrSet(byLink, r.link_id, newFirsts), r.visitor, r.ts, variantOf(r));
+  firstVisit(getOrSet(byLink, ALL_LINKS, newFirsts), r.visitor, r.ts, null);
 }
 
-/** Keeps the earliest click time per visitor (same fixed-width ISO format: string order is time order). */
-function firstVisit(visitors: Map<string, string>, visitor: string, ts: string) {
-  const at = visitors.get(visitor);
-  if (at === undefined || ts < at) visitors.set(visitor, ts);
+/**
+ * Whether a click at `ts` served by `variant` comes before the first one known (`at`, `known`): earlier, or
+ * at the same time with a smaller variant text (null first), the order visitor_days' upsert uses (commit.ts).
+ * Time order is string order (same fixed-width ISO format).
+ */
+const isEarlier = (ts: string, variant: string | null, at: string | undefined, known: string | undefined) =>
+  at === undefined || ts < at || (ts === at && (variant ?? "") < (known ?? ""));
+
+/** Keeps the earliest click (time, then variant) per visitor. */
+function firstVisit(f: FirstVisits, visitor: string, ts: string, variant: string | null) {
+  if (!isEarlier(ts, variant, f.at.get(visitor), f.variant.get(visitor))) return;
+  f.at.set(visitor, ts);
+  if (variant !== null) f.variant.set(visitor, variant);
+  else if (f.variant.size) f.variant.delete(visitor);
 }
 
 // ---- 2. Per batch
@@ -248,20 +290,21 @@ function hourlyRows(series: Series): Rollups["hourly"] {
 
 /** visitor_days candidates: per day and link, one row per visitor key, sorted by key. */
 function firstRows(firsts: Firsts): Rollups["firsts"] {
-  const f: Rollups["firsts"] = { day: [], link: [], visitor: [], at: [] };
+  const f: Rollups["firsts"] = { day: [], link: [], visitor: [], at: [], variant: [] };
   const keys = new Map<string, string>();
   for (const day of sortedKeys(firsts)) {
     const byLink = firsts.get(day)!;
     for (const link of linkOrder(byLink)) {
       // By key: two hashes sharing a key would otherwise be two rows for one upsert to touch.
-      const byKey = new Map<string, string>();
-      for (const [visitor, at] of byLink.get(link)!) {
+      const visits = byLink.get(link)!;
+      const byKey = newFirsts();
+      for (const [visitor, at] of visits.at) {
         const key = getOrSet(keys, visitor, () => visitorKey(visitor)); // each visitor comes twice: link and ALL
-        const seen = byKey.get(key);
-        if (seen === undefined || at < seen) byKey.set(key, at);
+        firstVisit(byKey, key, at, visits.variant.get(visitor) ?? null);
       }
-      for (const key of [...byKey.keys()].sort()) {
-        f.day.push(day); f.link.push(link); f.visitor.push(key); f.at.push(byKey.get(key)!);
+      for (const key of [...byKey.at.keys()].sort()) {
+        f.day.push(day); f.link.push(link); f.visitor.push(key); f.at.push(byKey.at.get(key)!);
+        f.variant.push(byKey.variant.get(key) ?? null);
       }
     }
   }

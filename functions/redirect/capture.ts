@@ -18,10 +18,13 @@ import type { AppRedis } from "../shared/redis.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
 import { clientIp, visitorHash } from "../shared/visitor.ts";
 import { batcherFor, type BatchSettings, type PendingClick } from "./click-batch.ts";
+import { formatChosenBy, type ChosenBy } from "./routing/index.ts";
 
 /** Bounds on what a client controls, so one request cannot put kilobytes of junk into every later stage. */
 const MAX_UA = 512;
 const MAX_TEXT = 2048;
+/** formatChosenBy writes at most "variant:" and an index; bounded anyway, as functions/ingest/limits.ts assumes. */
+const MAX_CHOSEN_BY = 16;
 const clip = (s: string | null | undefined, max: number) => (s ? s.slice(0, max) : null);
 
 export interface Visit {
@@ -33,8 +36,18 @@ export interface Visit {
   classification: Classification;
 }
 
-/** `dest` is where the visitor was sent; null when the destination was withheld (a preview of a limited link). */
-export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: string, dest: string | null): Promise<ClickEvent> {
+/**
+ * Where a visit was sent and why: `dest` the URL served (query forwarded), `url` the one chosen before that,
+ * `by` what chose it (null when routing did not run: a fallback). null for all when withheld.
+ */
+export interface Sent {
+  dest: string;
+  url: string;
+  by: ChosenBy | null;
+}
+
+/** `sent` is null when the destination was withheld (a preview of a limited link). */
+export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: string, sent: Sent | null): Promise<ClickEvent> {
   const { headers } = visit.request;
   const ua = headers.get("user-agent") ?? "";
   const cf = visit.request.cf as { country?: unknown; region?: unknown; city?: unknown } | undefined;
@@ -53,7 +66,9 @@ export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: str
     region: geo(cf?.region),
     city: geo(cf?.city),
     query: clip(visit.url.search.slice(1), MAX_TEXT),
-    dest: clip(dest, MAX_TEXT),
+    dest: clip(sent?.dest, MAX_TEXT),
+    chosenUrl: clip(sent?.url, MAX_TEXT),
+    chosenBy: sent?.by ? clip(formatChosenBy(sent.by), MAX_CHOSEN_BY) : null,
   };
 }
 

@@ -3,7 +3,7 @@
  * directly (no password, no click limit, not expired), answered before the Hono app is entered. That request
  * is most of the traffic, and the app's router, context, middleware and schema validation were a quarter of
  * its CPU under load (bench:profile). The answer is serveLink's, built by the same functions (newVisit,
- * sendTo); anything else returns null and the app answers it, so this path can only ever be a shortcut:
+ * sendToLink, which applies the link's routing rules and variants); anything else returns null and the app answers it, so this path can only ever be a shortcut:
  * - a path that is not one slug (`/a/b`, `/%41`, `/a/`) or is reserved (every fixed route of the app is:
  *   test/redirect-fast-path.happy.test.ts checks the route table) goes to the app's routes;
  * - a cache miss goes to the app, which fills the cache;
@@ -22,7 +22,7 @@ import { domainOfHost } from "./find-link.ts";
 import { requestServices } from "../shared/services.ts";
 import { isolateGet } from "./link-cache/isolate-tier.ts";
 import { isLink } from "./link-cache/entry.ts";
-import { newVisit, sendTo, servedDirectly } from "./serve-link.ts";
+import { newVisit, sendToLink, servedDirectly } from "./serve-link.ts";
 
 export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionContext, "waitUntil">): Response | null {
   // A body, even on a GET, is the app's to bound (413 past its limit, as on every path).
@@ -53,7 +53,7 @@ export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionC
   } catch {
     return null;
   }
-  const response = sendTo(s, visit, link.id, link.url, true, link.redirectType);
+  const response = sendToLink(s, visit, link, true, link.redirectType);
   s.settle();
   return response;
 }

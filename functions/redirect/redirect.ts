@@ -12,7 +12,9 @@ export const redirectRoute = createRoute({
   summary: "Follow a short link",
   description:
     "Redirects to the link's destination with the link's status (302 by default), forwarding the query string " +
-    "(the destination's own parameters win on a clash). HEAD answers the same status and Location and is " +
+    "(the destination's own parameters win on a clash). The destination is decided in this order: password " +
+    "(a form first), expiry and click limit (410 or fallbackUrl), rules (the first whose conditions all match), " +
+    "variants (by weight, the same for a visitor all UTC day), url. HEAD answers the same status and Location and is " +
     "recorded as a preview. Temporary redirects are `Cache-Control: private, no-store`, permanent ones " +
     "`private, max-age=90`.",
   request: { params: ShortPathParams },

@@ -4,7 +4,8 @@
  *
  * Redis round trips before the answer: none on an isolate-cache hit of an ordinary link, one otherwise (the
  * link lookup). A maxClicks link adds its atomic claim: one round trip on an isolate hit, two on a miss,
- * because the counter is named by the link id that only the lookup reveals.
+ * because the counter is named by the link id that only the lookup reveals. Routing rules and variants add
+ * none: they travel with the cached link (docs/routing.md).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
@@ -12,7 +13,7 @@ import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
 import { checkRateLimit, peekRateLimit, rateLimitHeaders } from "../shared/rate-limit.ts";
 import { verifyPassword } from "../shared/password.ts";
-import { buildClickEvent, captureClick, type Visit } from "./capture.ts";
+import { buildClickEvent, captureClick, type Sent, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
 import { getDomainTable } from "./domain-cache.ts";
 import { findLink, type DomainOf } from "./find-link.ts";
@@ -20,6 +21,7 @@ import { isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import type { RequestServices } from "../shared/services.ts";
+import { chooseDestination, routingVisit, type ChosenBy } from "./routing/index.ts";
 import { clientIp, ipHash } from "../shared/visitor.ts";
 
 type C = Context<AppEnv>;
@@ -75,7 +77,8 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   const unlocking = password !== undefined;
 
   // One order for every protected link: the password first (an expired or exhausted link tells nothing,
-  // not even that, before it is unlocked), then expiry and the click limit, then the destination.
+  // not even that, before it is unlocked), then expiry and the click limit, then the destination (rules,
+  // variants, url: sendToLink).
   if (link.passwordHash) {
     if (!unlocking) return passwordResponse(200);
     const refused = await checkPassword(c, link, visit, password);
@@ -108,7 +111,7 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   }
 
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
-  return sendTo(s, visit, link.id, link.url, !counted, unlocking ? 303 : link.redirectType);
+  return sendToLink(s, visit, link, !counted, unlocking ? 303 : link.redirectType);
 }
 
 /** A visit of /{slug}, as the request came. */
@@ -124,12 +127,31 @@ export function servedDirectly(link: CachedLink, ts: number): boolean {
   return !link.passwordHash && link.maxClicks === null && (link.expiresAt === null || link.expiresAt > ts);
 }
 
-/** Redirects to `destination` with the visit's query forwarded, and captures the click after the response. */
+const BY_URL: ChosenBy = Object.freeze({ kind: "url" });
+
+/**
+ * Redirects a visit to the link's destination for it: the first rule whose conditions all match, else a
+ * variant, else the url (chooseDestination, on the cached link object so its compiled form is kept with the
+ * cache entry). Password, expiry and the click limit are the caller's, before this. Both the app and the
+ * fast path (fast-path.ts) come here, so routing is decided in one place. A link with neither rules nor
+ * variants builds no routing visit at all: its only cost is the two property reads below.
+ */
+export function sendToLink(s: RequestServices, visit: Visit, link: CachedLink, countHuman: boolean, status: Parameters<typeof redirectTo>[0]): Response {
+  if (!link.rules?.length && !link.variants?.length) return sendTo(s, visit, link.id, link.url, BY_URL, countHuman, status);
+  const chosen = chooseDestination(link, routingVisit(visit.request, visit.url, visit.ts));
+  return sendTo(s, visit, link.id, chosen.url, chosen.chosenBy, countHuman, status);
+}
+
+/**
+ * Redirects to `destination` with the visit's query forwarded, and captures the click after the response.
+ * `chosenBy` is what chose the destination, null when routing did not run (the fallback).
+ */
 export function sendTo(
-  s: RequestServices, visit: Visit, linkId: string, destination: string, countHuman: boolean, status: Parameters<typeof redirectTo>[0],
+  s: RequestServices, visit: Visit, linkId: string, destination: string, chosenBy: ChosenBy | null, countHuman: boolean,
+  status: Parameters<typeof redirectTo>[0],
 ): Response {
   const dest = forwardQuery(destination, visit.url.search.slice(1));
-  capture(s, visit, linkId, dest, countHuman);
+  capture(s, visit, linkId, { dest, url: destination, by: chosenBy }, countHuman);
   return redirectTo(status, dest);
 }
 
@@ -147,16 +169,16 @@ async function lookupBudget(c: C): Promise<void> {
 /** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
 function gone(s: RequestServices, link: CachedLink, visit: Visit, detail: string): Response {
   if (!link.fallbackUrl) throw new ApiError(410, detail, { headers: NO_STORE });
-  return sendTo(s, visit, link.id, link.fallbackUrl, true, visit.request.method === "POST" ? 303 : 302);
+  return sendTo(s, visit, link.id, link.fallbackUrl, null, true, visit.request.method === "POST" ? 303 : 302);
 }
 
 /**
  * After the response: build the event (visitor hash included) and add it to the isolate's click batch. Never
  * awaited by the visitor. This request's db and redis go along only for the case where it sends the batch.
  */
-function capture({ config, redis, db, defer }: RequestServices, visit: Visit, linkId: string, dest: string | null, countHuman: boolean) {
+function capture({ config, redis, db, defer }: RequestServices, visit: Visit, linkId: string, sent: Sent | null, countHuman: boolean) {
   defer(`click capture on /${visit.slug}`, async () => {
-    const event = await buildClickEvent(redis, visit, linkId, dest);
+    const event = await buildClickEvent(redis, visit, linkId, sent);
     await captureClick(config, redis, db, event, countHuman);
   });
 }

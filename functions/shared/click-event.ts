@@ -28,6 +28,19 @@ export const clickEventSchema = z.object({
   query: z.string().nullable(),
   /** The destination the visitor was sent to (its query string carries UTM too). */
   dest: z.string().nullable(),
+  /**
+   * Routing (docs/routing.md). Not named "destination": next to `dest` that would read as the same thing,
+   * and it is not. `dest` is the URL served, with the short URL's query forwarded onto it; `chosenUrl` is the
+   * URL as stored on the link (a rule's, a variant's, the link's url, or its fallbackUrl), before query
+   * forwarding, so that the clicks of one destination group together in stats whatever query each carried.
+   * null when the destination was withheld. Optional: events captured before routing existed lack both.
+   */
+  chosenUrl: z.string().nullable().optional(),
+  /**
+   * What chose chosenUrl, as formatChosenBy writes it: "rule:<i>", "variant:<i>" or "url"; null when routing
+   * did not run (a fallback, a withheld answer). The ingest keeps only values parseChosenBy reads.
+   */
+  chosenBy: z.string().nullable().optional(),
 });
 
 export type ClickEvent = z.infer<typeof clickEventSchema>;

@@ -11,7 +11,8 @@ import type { Db } from "../../db/client.ts";
 export type RollupScope = { links: string[] } | { allLinks: { from: Date; to: Date } };
 
 const COLS = sql.raw(`c.link_id as orig, c.id, c.ts, c.kind, c.visitor, c.referrer_host, c.country, c.city, c.device,
-  c.browser, c.os, c.utm_source, c.utm_medium, c.utm_campaign`);
+  c.browser, c.os, c.utm_source, c.utm_medium, c.utm_campaign, c.chosen_url,
+  case when c.chosen_by like 'variant:%' then c.chosen_url end as variant`);
 
 function source(scope: RollupScope): SQL {
   return "links" in scope
@@ -59,8 +60,13 @@ export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<str
   const src = source(scope);
   const dims = sql`cross join lateral (values ('referrer', s.referrer_host), ('country', s.country), ('city', s.city),
       ('device', s.device), ('browser', s.browser), ('os', s.os), ('utm_source', s.utm_source),
-      ('utm_medium', s.utm_medium), ('utm_campaign', s.utm_campaign), ('link', s.orig)) as d(dim, value)
-      where (d.dim <> 'link' or s.link_id = '*') and d.value <> ''`; // unknown values have no rows (ingest/rollup.ts)
+      ('utm_medium', s.utm_medium), ('utm_campaign', s.utm_campaign), ('link', s.orig),
+      ('destination', s.chosen_url), ('variant', s.variant)) as d(dim, value)
+      where case d.dim when 'link' then s.link_id = '*'
+                       when 'destination' then s.link_id <> '*' and s.chosen_url is not null
+                       when 'variant' then s.link_id <> '*' and s.variant is not null
+                       else true end
+        and d.value <> ''`; // unknown values have no rows (ingest/rollup.ts)
   const q = {
     hourly: [
       sql`with s as (${src}),
@@ -86,6 +92,17 @@ export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<str
           where ${actualFilter(scope, sql`(day::timestamp at time zone 'UTC')`)}`,
     ],
     link_totals: linkTotals(scope),
+    // A visitor-day's unique goes to the variant of its first human click: earliest, then the smallest variant
+    // text (null first) among clicks of the same instant, as the ingest's upsert orders them.
+    variant_uniques: [
+      sql`with s as (${src}),
+          f as (select distinct on (link_id, (ts at time zone 'UTC')::date, visitor) link_id, ts, variant from s
+                where kind = 'human' and link_id <> '*'
+                order by link_id, (ts at time zone 'UTC')::date, visitor, ts, coalesce(variant, '') collate "C")
+          select link_id, date_trunc('hour', ts, 'UTC') as hour, variant, count(*)::int as uniques
+          from f where variant is not null group by 1, 2, 3`,
+      sql`select link_id, hour, variant, uniques from variant_uniques_hourly where uniques <> 0 and ${actualFilter(scope, sql`hour`)}`,
+    ],
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, [exp, act]] of Object.entries(q)) {

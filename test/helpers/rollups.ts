@@ -11,7 +11,9 @@ import type { Db } from "../../db/client.ts";
 export type ClickSpec = Pick<ClickRow, "linkId" | "visitor"> & {
   ts: Date | string;
   kind?: "human" | "bot" | "preview";
-} & Partial<Pick<ClickRow, "referrerHost" | "country" | "city" | "device" | "browser" | "os" | "utmSource" | "utmMedium" | "utmCampaign">>;
+} & Partial<
+    Pick<ClickRow, "referrerHost" | "country" | "city" | "device" | "browser" | "os" | "utmSource" | "utmMedium" | "utmCampaign" | "chosenUrl" | "chosenBy">
+  >;
 
 function toRecord(c: ClickSpec): ClickRecord {
   const kind = c.kind ?? "human";
@@ -35,6 +37,8 @@ function toRecord(c: ClickSpec): ClickRecord {
     utm_medium: c.utmMedium ?? null,
     utm_campaign: c.utmCampaign ?? null,
     query: null,
+    chosen_url: c.chosenUrl ?? null,
+    chosen_by: c.chosenBy ?? null,
   };
 }
 

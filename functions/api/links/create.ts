@@ -6,14 +6,22 @@ import { createLinks } from "./create-links.ts";
 import { presentLinks } from "./present.ts";
 import { CreateLinkInput, Link } from "./schemas.ts";
 
-/** A link body is a few kilobytes at most (two 2,048-character URLs); 64 KB leaves room and refuses abuse. */
-export const MAX_LINK_BODY_BYTES = 64 * 1024;
+/**
+ * A link body without routing is a few kilobytes; with the most routing allowed (50 rules of 10 conditions,
+ * each a 256-character query key and a 1,024-character value, 50 rule URLs and 10 variant URLs of 2,048
+ * characters) it is about 0.8 MB. 1 MiB admits that and still refuses abuse.
+ */
+export const MAX_LINK_BODY_BYTES = 1024 * 1024;
 
 export const createLinkRoute = createRoute({
   method: "post",
   path: "/api/v1/links",
   tags: ["links"],
   summary: "Shorten a URL (random or custom slug)",
+  description:
+    "Optional `rules` (ordered; the first whose conditions all match is served) and `variants` (an A/B split of " +
+    "the visits no rule took) route each visitor. On the redirect: password, then expiry and click limit, then " +
+    "rules, then variants, then `url`; the query is forwarded onto whichever URL is chosen.",
   ...secured("links:write", limitBody(MAX_LINK_BODY_BYTES)),
   request: jsonBody(CreateLinkInput),
   responses: {

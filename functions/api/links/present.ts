@@ -22,6 +22,9 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     maxClicks: row.maxClicks,
     fallbackUrl: row.fallbackUrl,
     hasPassword: row.passwordHash !== null,
+    // Stored only after the Rule and Variant schemas accepted them (rules.ts toValues).
+    rules: row.rules as Link["rules"],
+    variants: row.variants as Link["variants"],
     clicks,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,6 +1,6 @@
 /**
  * A link's routing rules and A/B variants: validation and documentation in one (docs/routing.md).
- * URLs follow the rules of a link's `url` (httpUrlProblem in ./schemas.ts); conditions are checked by type,
+ * URLs follow the rules of a link's `url` (httpUrlProblem in ./http-url.ts); conditions are checked by type,
  * so a rule that is stored can always be evaluated.
  */
 import { z } from "@hono/zod-openapi";
@@ -18,7 +18,7 @@ import {
   TOTAL_WEIGHT,
 } from "../../shared/routing-conditions.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
-import { httpUrlProblem, MAX_URL_LENGTH } from "./schemas.ts";
+import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
 
 /** A missing field says so (zod's default names the JS type, "expected string, received undefined"). */
 const required = { error: (i: { input: unknown }) => (i.input === undefined ? "is required" : "must be a string") };

@@ -9,6 +9,8 @@ import type { FieldError } from "../../shared/errors.ts";
 import { hashPassword } from "../../shared/password.ts";
 import { bareHost } from "../../shared/hostnames.ts";
 import { isReservedSlug } from "../../shared/slugs.ts";
+import { routingPolicyErrors } from "./routing-policy.ts";
+import { toStoredRules, toStoredVariants } from "./routing-schemas.ts";
 import type { CreateLinkInput, PatchLinkInput } from "./schemas.ts";
 
 export type LinkValues = Partial<typeof links.$inferInsert>;
@@ -51,6 +53,7 @@ export function policyErrors(input: PatchLinkInput, hosts: Set<string>, now = Da
   if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
     errors.push({ path: "expiresAt", message: "must be in the future" });
   }
+  errors.push(...routingPolicyErrors(input, (url) => hosts.has(bareHost(new URL(url).hostname))));
   return errors;
 }
 
@@ -69,6 +72,8 @@ export async function toValues(input: PatchLinkInput | CreateLinkInput): Promise
   if (input.expiresAt !== undefined) v.expiresAt = input.expiresAt === null ? null : new Date(input.expiresAt);
   if (input.maxClicks !== undefined) v.maxClicks = input.maxClicks;
   if (input.fallbackUrl !== undefined) v.fallbackUrl = input.fallbackUrl === null ? null : new URL(input.fallbackUrl).href;
+  if (input.rules !== undefined) v.rules = input.rules === null ? [] : toStoredRules(input.rules);
+  if (input.variants !== undefined) v.variants = input.variants === null ? null : toStoredVariants(input.variants);
   if (input.password !== undefined) v.passwordHash = input.password === null ? null : await hashPassword(input.password);
   return v;
 }

@@ -5,8 +5,11 @@ import { SLUG_PATTERN } from "../../shared/slugs.ts";
 
 export { HostnameRef };
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
+import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
+import { routingInputFields, routingOutputFields } from "./routing-schemas.ts";
 
-export const MAX_URL_LENGTH = 2048;
+export { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
+
 export const redirectTypes = [301, 302, 307, 308] as const;
 
 /** Text that Postgres can store as sent: its text type refuses the NUL character, UTF-8 has no lone surrogates. */
@@ -15,20 +18,6 @@ const text = (max: number) =>
 
 /** Instants JS and Postgres both read: ISO text past 9999 (+010000-...) is neither zod's nor Postgres' format. */
 const YEAR_10000 = Date.UTC(10000, 0, 1);
-
-/** Why `s` is not an acceptable destination, or null. Checked on the normalized form, which is what is stored. */
-export function httpUrlProblem(s: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    return "is not a valid absolute URL";
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return "must use http or https";
-  if (!u.hostname) return "must name a host";
-  if (u.href.length > MAX_URL_LENGTH) return `is longer than ${MAX_URL_LENGTH} characters once normalized`;
-  return null;
-}
 
 const HttpUrl = z
   .string()
@@ -81,6 +70,7 @@ const clearable = {
   maxClicks: MaxClicks.nullish(),
   fallbackUrl: HttpUrl.nullish(),
   password: Password.nullish(),
+  ...routingInputFields,
 };
 
 export const CreateLinkInput = z
@@ -119,6 +109,7 @@ export const Link = z
     maxClicks: z.int().nullable(),
     fallbackUrl: z.string().nullable(),
     hasPassword: z.boolean(),
+    ...routingOutputFields,
     clicks: z.int().openapi({ description: "Human clicks served, live" }),
     createdAt: z.string(),
     updatedAt: z.string(),

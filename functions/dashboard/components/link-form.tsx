@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import type { FormErrors, LinkFormValues } from "../forms.ts";
 import { Field, Select } from "./field.tsx";
 import { FormError } from "./layout.tsx";
+import { RoutingEditor } from "./routing-editor.tsx";
 
 interface Props {
   mode: "create" | "edit";
@@ -10,6 +11,8 @@ interface Props {
   errors?: FormErrors;
   /** Edit: whether the link has a password now. */
   hasPassword?: boolean;
+  /** The API's errors about rules and variants, by full path (routing-form.ts routingErrors). */
+  routingErrors?: Record<string, string>;
   tz: string;
   /** Create: the domains to offer (hostnames, the default first); absent: a free hostname field. */
   domains?: string[];
@@ -25,7 +28,7 @@ const REDIRECTS = [
 ] as const;
 
 /** Create and edit share one form; the API's errors land beside their fields. */
-export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, tz, domains, cancel }) => (
+export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, routingErrors = {}, tz, domains, cancel }) => (
   <form method="post" action={action} class="card form" novalidate>
     <FormError message={errors[""]} />
     <input type="hidden" name="tz" value={tz} data-tz />
@@ -66,6 +69,7 @@ export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasP
         <label for="f-removePassword">Remove the password</label>
       </div>
     )}
+    <RoutingEditor values={v} errors={routingErrors} />
     <div class="buttons">
       <button type="submit" class="primary">{mode === "create" ? "Create link" : "Save changes"}</button>
       <a href={cancel ?? (mode === "create" ? "/app/links" : `/app/links/${v.slug}`)}>Cancel</a>

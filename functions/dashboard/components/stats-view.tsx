@@ -46,6 +46,40 @@ const CountTable: FC<{ title: string; rows: TopValue[]; href?: (value: string) =
   );
 };
 
+const pct = (part: number, whole: number) => (whole ? `${((part / whole) * 100).toFixed(1)}%` : "—");
+
+/**
+ * The A/B result of one link: per variant (by URL) its clicks, people, unique visitors (visitor-days whose first
+ * human click it served) and its share of the variants' clicks and of their uniques.
+ */
+const VariantTable: FC<{ rows: Stats["variants"] }> = ({ rows }) => {
+  const clicks = rows.reduce((t, r) => t + r.clicks, 0);
+  const uniques = rows.reduce((t, r) => t + r.uniques, 0);
+  return (
+    <section class="card ab" aria-labelledby="ab-title">
+      <h2 id="ab-title">A/B variants</h2>
+      {(
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Variant</th><th scope="col" class="num">Clicks</th><th scope="col" class="num">People</th>
+              <th scope="col" class="num">Uniques</th><th scope="col" class="num">Share of clicks</th><th scope="col" class="num">Share of uniques</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-variant={r.value}>
+                <td class="value">{r.value}</td><td class="num">{n(r.clicks)}</td><td class="num">{n(r.humans)}</td>
+                <td class="num">{n(r.uniques)}</td><td class="num">{pct(r.clicks, clicks)}</td><td class="num">{pct(r.uniques, uniques)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+};
+
 /** The top links of all-links stats, as rows of a dimension; a deleted link (slug null) by its id. */
 function topLinkRows(rows: AllStats["topLinks"]): TopValue[] {
   return rows.map((r) => ({ value: r.slug || `deleted link ${r.linkId}`, clicks: r.clicks }));
@@ -89,8 +123,10 @@ export const StatsView: FC<{ stats: Stats | AllStats; tz: string; live?: string 
         </table>
       </details>
     </section>
+    {!("topLinks" in s) && s.variants.length > 0 && <VariantTable rows={s.variants} />}
     <div class="dims">
       {"topLinks" in s && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} href={topLinkHref} />}
+      {!("topLinks" in s) && <CountTable title="Destinations" rows={s.destinations} />}
       {DIMENSIONS.map(([key, title]) => <CountTable title={title} rows={s[key]} />)}
     </div>
   </>

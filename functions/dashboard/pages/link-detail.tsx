@@ -40,6 +40,8 @@ export function registerLinkDetail(dash: Dash) {
               <dt>Domain</dt><dd>{l.domain}</dd>
               <dt>Destination</dt><dd class="url"><a href={l.url} rel="noopener noreferrer">{l.url}</a></dd>
               <dt>Redirect</dt><dd>{l.redirectType}</dd>
+              <dt>Routing</dt>
+              <dd>{l.rules.length || l.variants ? `${l.rules.length} rule(s), ${l.variants?.length ?? 0} A/B variant(s)` : "none"}</dd>
               <dt>Clicks</dt><dd>{l.clicks}</dd>
               <dt>Tags</dt><dd>{l.tags.length ? l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>) : "none"}</dd>
               <dt>Expires</dt><dd>{l.expiresAt ? <time datetime={l.expiresAt}>{formatInstant(l.expiresAt, tz)} ({tz})</time> : "never"}</dd>

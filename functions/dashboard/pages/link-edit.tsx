@@ -5,6 +5,7 @@ import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
 import { formErrors, linkFields, linkToForm, patchBody, readLinkForm, readForm } from "../forms.ts";
 import { domainQuery, linkPage, pageDomain } from "../link-paths.ts";
+import { routingErrors } from "../routing-form.ts";
 
 export function registerLinkEdit(dash: Dash) {
   dash.get("/links/:slug/edit", async (c) => {
@@ -35,7 +36,7 @@ export function registerLinkEdit(dash: Dash) {
       <Layout title={`Edit ${slug}`} session={c.var.session} nav="links">
         <h1>Edit <code>{slug}</code></h1>
         <LinkForm mode="edit" action={linkPage(slug, domain, "/edit")} cancel={linkPage(slug, domain)} values={values} errors={formErrors(res.problem, linkFields)}
-          hasPassword={current.ok && current.data.hasPassword} tz={tz} />
+          routingErrors={routingErrors(res.problem)} hasPassword={current.ok && current.data.hasPassword} tz={tz} />
       </Layout>
     ), res.status);
   });

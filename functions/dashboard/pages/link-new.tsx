@@ -5,10 +5,12 @@ import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
 import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues, readForm } from "../forms.ts";
 import { domainOfLink, linkPage } from "../link-paths.ts";
+import { routingErrors } from "../routing-form.ts";
 import { domainChoices } from "./domains.tsx";
 
 const empty: LinkFormValues = {
   url: "", slug: "", domain: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
+  rules: [], variants: [],
 };
 
 export function registerLinkNew(dash: Dash) {
@@ -33,7 +35,8 @@ export function registerLinkNew(dash: Dash) {
     return page(c, (
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
-        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)} tz={tz} domains={await domainChoices(c)} />
+        <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)}
+          routingErrors={routingErrors(res.problem)} tz={tz} domains={await domainChoices(c)} />
       </Layout>
     ), res.status);
   });

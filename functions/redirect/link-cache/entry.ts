@@ -1,5 +1,6 @@
 /** The link as the redirect needs it: what every tier of the link cache holds. */
 import type { LinkRow } from "../../../db/schema.ts";
+import type { Rule, Variant } from "../../api/links/routing-schemas.ts";
 
 export interface CachedLink {
   id: string;
@@ -17,6 +18,12 @@ export interface CachedLink {
   version: number;
   /** Epoch ms of the row's last write: orders writes of two different links that held the same slug. */
   updatedAt: number;
+  /**
+   * Routing (docs/routing.md), present only when the link has some, so an ordinary link's entry is as small
+   * as before; entries written before routing existed lack both and are ordinary links.
+   */
+  rules?: Rule[];
+  variants?: Variant[];
 }
 
 /** Stored for unknown slugs; a cached value without `id`. */
@@ -38,6 +45,9 @@ export function toCachedLink(row: LinkRow): CachedLink {
     passwordHash: row.passwordHash,
     version: row.version,
     updatedAt: row.updatedAt.getTime(),
+    // Stored only after the Rule and Variant schemas accepted them; compile.ts copes with anything anyway.
+    ...(row.rules?.length ? { rules: row.rules as Rule[] } : {}),
+    ...(row.variants?.length ? { variants: row.variants as Variant[] } : {}),
   };
 }
 

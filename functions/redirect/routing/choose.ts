@@ -5,26 +5,15 @@
  * headers, so a hostile request cannot turn a redirect into a 500.
  */
 import { compiledRouting, type CompiledVariants, type RoutedLink } from "./compile.ts";
+import type { ChosenBy } from "./chosen-by.ts";
 import { VisitFacts, type RoutingVisit } from "./facts.ts";
 
-export type ChosenBy = { kind: "rule"; index: number } | { kind: "variant"; index: number } | { kind: "url" };
+export { formatChosenBy, parseChosenBy, type ChosenBy } from "./chosen-by.ts";
 
 export interface Destination {
   /** The rule's, variant's or link's URL as stored; the redirect appends the forwarded query. */
   url: string;
   chosenBy: ChosenBy;
-}
-
-/** ChosenBy as one short text (`rule:2`, `variant:0`, `url`), for a click event field or a text column. */
-export function formatChosenBy(c: ChosenBy): string {
-  return c.kind === "url" ? "url" : `${c.kind}:${c.index}`;
-}
-
-/** The inverse of formatChosenBy; null for anything it did not write (the ingest reads events it must not trust). */
-export function parseChosenBy(s: unknown): ChosenBy | null {
-  if (s === "url") return { kind: "url" };
-  const m = typeof s === "string" ? /^(rule|variant):(\d{1,2})$/.exec(s) : null;
-  return m ? { kind: m[1] as "rule" | "variant", index: Number(m[2]) } : null;
 }
 
 const DAY_MS = 86_400_000;
