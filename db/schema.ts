@@ -3,3 +3,4 @@ export * from "./schema/click-inbox.ts";
 export * from "./schema/clicks.ts";
 export * from "./schema/links.ts";
 export * from "./schema/rollups.ts";
+export * from "./schema/webhooks.ts";
