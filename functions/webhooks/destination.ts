@@ -4,13 +4,15 @@
  * names (.local, .internal, .lan, .home.arpa, ...), no credentials in the URL. A Worker has no DNS lookup
  * before fetch, so names are judged as written; Cloudflare's fetch itself does not reach private networks.
  * Deliveries never follow redirects (a public host cannot bounce one elsewhere). WEBHOOK_ALLOW_LOOPBACK
- * (development) also admits http and https to 127.0.0.1, [::1] and localhost.
+ * "true" (development) also admits http and https to 127.0.0.1, [::1] and localhost; "only" (the test
+ * suite) admits nothing but those.
  */
 import { parseIp } from "../shared/ip-pattern.ts";
+import type { Loopback } from "./settings.ts";
 
 const INTERNAL_SUFFIXES = [".localhost", ".local", ".internal", ".intranet", ".lan", ".home", ".corp", ".home.arpa", ".test", ".invalid", ".example"];
 
-/** IPv4 ranges no public receiver lives in: [first octet, second octet range or null, prefix bits]. */
+/** IPv4 ranges no public receiver lives in, by their first two octets. */
 function privateV4(a: number, b: number): boolean {
   return a === 0 || a === 10 || a === 127 || a >= 224 ||
     (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
@@ -31,7 +33,7 @@ function privateAddress(host: string): boolean | null {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Why `raw` may not receive webhooks, or null when it may. */
-export function destinationProblem(raw: string, allowLoopback: boolean): string | null {
+export function destinationProblem(raw: string, allowLoopback: Loopback): string | null {
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,7 +42,9 @@ export function destinationProblem(raw: string, allowLoopback: boolean): string 
   }
   if (url.username || url.password) return "must not carry credentials";
   const host = url.hostname.toLowerCase();
-  if (allowLoopback && LOOPBACK.has(host) && (url.protocol === "http:" || url.protocol === "https:")) return null;
+  const web = url.protocol === "http:" || url.protocol === "https:";
+  if (allowLoopback !== "false" && LOOPBACK.has(host) && web) return null;
+  if (allowLoopback === "only") return "must be http://127.0.0.1 or localhost (WEBHOOK_ALLOW_LOOPBACK is \"only\")";
   if (url.protocol !== "https:") return "must be https";
   const isPrivate = privateAddress(host);
   if (isPrivate === true) return "must be a public host, not a private, loopback or reserved address";

@@ -8,10 +8,11 @@ const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce
 
 export const webhookEnv = {
   /**
-   * Development only: also accept http(s)://127.0.0.1 and localhost receivers (`npm run dev` and the tests
-   * set it; wrangler.toml leaves it off, so production takes only https to public hosts).
+   * Development only. "true": also accept http(s)://127.0.0.1 and localhost receivers (`npm run dev`);
+   * "only": accept nothing else (the test suite, so no test can make the Worker send outside the machine).
+   * Unset or "false" (production, wrangler.toml): only https to public hosts.
    */
-  WEBHOOK_ALLOW_LOOPBACK: z.enum(["true", "false"]).default("false"),
+  WEBHOOK_ALLOW_LOOPBACK: z.enum(["true", "false", "only"]).default("false"),
   /** Milliseconds one delivery attempt may take before it counts as failed (and is retried). */
   WEBHOOK_TIMEOUT_MS: intVar(10_000, 100, 60_000),
   /** Attempts one delivery run makes at the same time. */
@@ -30,7 +31,7 @@ export const webhookEnv = {
 };
 
 export interface WebhookSettings {
-  allowLoopback: boolean;
+  allowLoopback: Loopback;
   timeoutMs: number;
   maxInFlight: number;
   retryBaseMs: number;
@@ -40,13 +41,15 @@ export interface WebhookSettings {
   qstashRetries: number;
 }
 
+export type Loopback = "true" | "false" | "only";
+
 export function webhookSettings(env: {
-  WEBHOOK_ALLOW_LOOPBACK: "true" | "false"; WEBHOOK_TIMEOUT_MS: number; WEBHOOK_MAX_IN_FLIGHT: number;
+  WEBHOOK_ALLOW_LOOPBACK: Loopback; WEBHOOK_TIMEOUT_MS: number; WEBHOOK_MAX_IN_FLIGHT: number;
   WEBHOOK_RETRY_BASE_MS: number; WEBHOOK_RETRY_MAX_MS: number; WEBHOOK_RETRY_FOR_MS: number;
   WEBHOOK_BUDGET_MS: number; WEBHOOK_QSTASH_RETRIES: number;
 }): WebhookSettings {
   return {
-    allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === "true",
+    allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     maxInFlight: env.WEBHOOK_MAX_IN_FLIGHT,
     retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,

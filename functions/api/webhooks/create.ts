@@ -3,6 +3,7 @@ import { insertEndpoint } from "../../../db/queries/webhooks.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { destinationProblem } from "../../webhooks/destination.ts";
+import type { Loopback } from "../../webhooks/settings.ts";
 import { newSecret, sealSecret } from "../../webhooks/signing.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { toWebhook } from "./present.ts";
@@ -26,7 +27,7 @@ export const createWebhookRoute = createRoute({
 });
 
 /** 422 when the URL may not receive webhooks (functions/webhooks/destination.ts). */
-export function checkDestination(url: string, allowLoopback: boolean): void {
+export function checkDestination(url: string, allowLoopback: Loopback): void {
   const refused = destinationProblem(url, allowLoopback);
   if (refused) throw new ApiError(422, `The webhook URL ${refused}.`, { errors: [{ path: "url", message: refused }] });
 }
@@ -35,7 +36,7 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>) {
   app.openapi(createWebhookRoute, async (c) => {
     const input = c.req.valid("json");
     const config = c.var.config;
-    checkDestination(input.url, config.WEBHOOK_ALLOW_LOOPBACK === "true");
+    checkDestination(input.url, config.WEBHOOK_ALLOW_LOOPBACK);
     const id = crypto.randomUUID();
     const secret = newSecret();
     const row = await insertEndpoint(c.var.db(), {

@@ -22,7 +22,7 @@ export function registerPatchWebhook(app: OpenAPIHono<AppEnv>) {
   app.openapi(patchWebhookRoute, async (c) => {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
-    if (input.url !== undefined) checkDestination(input.url, c.var.config.WEBHOOK_ALLOW_LOOPBACK === "true");
+    if (input.url !== undefined) checkDestination(input.url, c.var.config.WEBHOOK_ALLOW_LOOPBACK);
     const values: Partial<NewEndpoint> = {};
     if (input.url !== undefined) values.url = input.url;
     if (input.events !== undefined) values.events = [...new Set(input.events)];
