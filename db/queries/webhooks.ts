@@ -238,3 +238,9 @@ export async function webhookBacklog(db: Db): Promise<{ outbox: number; due: num
   return r.rows[0];
 }
 
+
+/** Removes the endpoints whose URL starts with `prefix` (tests clean up their sinks this way). */
+export async function deleteEndpointsByUrlPrefix(db: Db, prefix: string): Promise<number> {
+  const r = await db.delete(webhookEndpoints).where(sql`starts_with(${webhookEndpoints.url}, ${prefix})`).returning({ id: webhookEndpoints.id });
+  return r.length;
+}

@@ -19,6 +19,7 @@ import { Layout, page } from "./components/layout.tsx";
 import type { DashEnv } from "./dash-env.ts";
 import { FormUnreadable } from "./forms.ts";
 import { registerKeys } from "./pages/keys.tsx";
+import { registerWebhooksPage } from "./pages/webhooks.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
 import { registerLinkEdit } from "./pages/link-edit.tsx";
@@ -80,6 +81,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerLinkDelete(dash);
   registerLinkDetail(dash);
   registerKeys(dash);
+  registerWebhooksPage(dash);
   dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>Nothing is at {c.req.path}. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
 
   dash.onError((err, c) => {

@@ -1,38 +1,19 @@
 /**
  * QStash's callbacks for deliveries it makes (functions/webhooks/qstash.ts): `outcome=success` with the
- * receiver's answer, `outcome=failure` once its retries are spent. Only QStash may call: the request must
- * carry a valid Upstash-Signature (a JWT over this very URL, query included, and the SHA-256 of the body,
- * under QSTASH_CURRENT_SIGNING_KEY or QSTASH_NEXT_SIGNING_KEY). A failure is judged like a failed attempt:
+ * receiver's answer, `outcome=failure` once its retries are spent. QStash is recognised by a valid
+ * Upstash-Signature (a JWT over this very URL, query included, and the SHA-256 of the body, under
+ * QSTASH_CURRENT_SIGNING_KEY or QSTASH_NEXT_SIGNING_KEY); an admin key is accepted too. A failure is judged like a failed attempt:
  * a 410 disables the endpoint, anything else is published again later, freshly signed, until the
  * delivery's give-up time.
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { Receiver } from "@upstash/qstash";
-import type { MiddlewareHandler } from "hono";
 import { recordSuccess, selectDelivery } from "../../../db/queries/webhooks.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { ApiError } from "../../shared/errors.ts";
+import { adminOrQStash } from "../ingest/auth.ts";
 import { judge, settle } from "../../webhooks/deliver.ts";
 import { webhookSettings } from "../../webhooks/settings.ts";
 import { problems, SECURITY_SCHEME } from "../openapi.ts";
 import { QStashCallbackBody, QStashCallbackQuery } from "./schemas.ts";
-
-const qstashOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const signature = c.req.header("upstash-signature");
-  const { QSTASH_CURRENT_SIGNING_KEY: currentSigningKey, QSTASH_NEXT_SIGNING_KEY: nextSigningKey } = c.var.config;
-  if (!signature) throw new ApiError(401, "Only QStash calls this route: the Upstash-Signature header is missing.");
-  if (!currentSigningKey || !nextSigningKey) {
-    throw new ApiError(401, "QStash requests are not accepted here: QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY are not set.");
-  }
-  const receiver = new Receiver({ currentSigningKey, nextSigningKey, devMode: false });
-  try {
-    await receiver.verify({ signature, body: await c.req.text(), url: c.req.url });
-  } catch (e) {
-    throw new ApiError(401, `The Upstash-Signature is not valid for this request: ${(e as Error).message}`);
-  }
-  c.set("principal", { keyId: "qstash", scopes: [] });
-  await next();
-};
 
 export const qstashCallbackRoute = createRoute({
   method: "post",
@@ -40,7 +21,8 @@ export const qstashCallbackRoute = createRoute({
   tags: ["webhooks"],
   summary: "QStash's report of a webhook delivery (QStash-signed calls only)",
   security: [{ [SECURITY_SCHEME]: ["admin"] }],
-  middleware: [qstashOnly] as const,
+  // QStash by its signature (or an admin key, which may do anything anyway): see functions/api/ingest/auth.ts.
+  middleware: [adminOrQStash] as const,
   request: {
     query: QStashCallbackQuery,
     body: { required: true, content: { "application/json": { schema: QStashCallbackBody } } },
