@@ -27,7 +27,7 @@ describe("POST /api/v1/webhooks", () => {
     [{ url: "http://127.0.0.1:9/", events: [] }, "events"],
     [{ url: "http://127.0.0.1:9/", events: ["link.exploded"] }, "events.0"],
     [{ url: "http://127.0.0.1:9/", events: ["clicks"], linkIds: [] }, "linkIds"],
-    [{ url: "http://127.0.0.1:9/", events: ["clicks"], secret: "whsec_mine" }, ""],
+    [{ url: "http://127.0.0.1:9/", events: ["clicks"], secret: "whsec_mine" }, "secret"],
     [{ events: ["clicks"] }, "url"],
   ])("refuses %j with 400", async (body, path) => {
     const p = await problem(await call("POST", "/api/v1/webhooks", { body }), 400);

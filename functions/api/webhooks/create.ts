@@ -41,7 +41,7 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>) {
     const secret = newSecret();
     const row = await insertEndpoint(c.var.db(), {
       id,
-      url: input.url,
+      url: new URL(input.url).href, // canonical: what is shown is what is called
       events: [...new Set(input.events)],
       linkIds: input.linkIds ? [...new Set(input.linkIds)] : null,
       secret: await sealSecret(config, id, secret),

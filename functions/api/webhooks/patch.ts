@@ -24,7 +24,7 @@ export function registerPatchWebhook(app: OpenAPIHono<AppEnv>) {
     const input = c.req.valid("json");
     if (input.url !== undefined) checkDestination(input.url, c.var.config.WEBHOOK_ALLOW_LOOPBACK);
     const values: Partial<NewEndpoint> = {};
-    if (input.url !== undefined) values.url = input.url;
+    if (input.url !== undefined) values.url = new URL(input.url).href;
     if (input.events !== undefined) values.events = [...new Set(input.events)];
     if (input.linkIds !== undefined) values.linkIds = input.linkIds ? [...new Set(input.linkIds)] : null;
     if (input.enabled !== undefined) {

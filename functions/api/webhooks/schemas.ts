@@ -4,14 +4,18 @@ import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
 export const EventTypeSchema = z.enum(EVENT_TYPES).openapi("WebhookEventType");
 
+const noControl = (s: string) => !/\p{Cc}/u.test(s);
+const NO_CONTROL = "must not contain control characters";
+
 const Url = z
   .string()
   .max(2048)
   .refine(isWellFormed, NOT_WELL_FORMED)
+  .refine(noControl, NO_CONTROL)
   .openapi({ description: "https on a public host (http://127.0.0.1 and localhost too when WEBHOOK_ALLOW_LOOPBACK is on)", example: "https://hooks.example.com/eatmyurl" });
 const Events = z.array(EventTypeSchema).min(1).max(EVENT_TYPES.length * 4).openapi({ description: "Duplicates are dropped; `ping` is always delivered" });
 const LinkIds = z
-  .array(z.string().min(1).max(64).refine(isWellFormed, NOT_WELL_FORMED))
+  .array(z.string().min(1).max(64).refine(isWellFormed, NOT_WELL_FORMED).refine(noControl, NO_CONTROL))
   .min(1)
   .max(1000)
   .nullable()
@@ -73,8 +77,9 @@ export type Delivery = z.infer<typeof Delivery>;
 export const DeliveryPage = z.object({ data: z.array(Delivery), nextCursor: z.string().nullable() }).openapi("WebhookDeliveryPage");
 
 export const WebhookParams = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+const DeliveryId = () => z.string().regex(/^msg_[A-Za-z0-9]{24}$/, "is not a delivery id");
 export const DeliveryParams = WebhookParams.extend({
-  deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{24}$/, "is not a delivery id").openapi({ param: { name: "deliveryId", in: "path" } }),
+  deliveryId: DeliveryId().openapi({ param: { name: "deliveryId", in: "path" } }),
 });
 
 export const DeliveriesQuery = z.strictObject({
@@ -92,6 +97,6 @@ export const QStashCallbackBody = z.looseObject({
   error: z.string().optional(),
 });
 export const QStashCallbackQuery = z.strictObject({
-  delivery: DeliveryParams.shape.deliveryId,
+  delivery: DeliveryId(),
   outcome: z.enum(["success", "failure"]),
 });
