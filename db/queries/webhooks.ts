@@ -170,14 +170,17 @@ export async function recordFailure(db: Db, d: WebhookDeliveryRow, f: {
           status = case when ${f.gone} or give_up_at <= now() then 'failed' else 'pending' end,
           next_attempt_at = ${f.retryAt.toISOString()}::timestamptz
       where id = ${d.id} and status <> 'succeeded'`);
+    // A run of failures starts no later than the retry window of the delivery that failed first: so when a
+    // delivery is given up after its whole window, its endpoint has been failing for that long and is disabled.
+    const since = sql`coalesce(failing_since, least(now(), ${new Date(d.giveUpAt.getTime() - f.disableAfterMs).toISOString()}::timestamptz))`;
     const [e] = await tx.execute<{ reason: string | null }>(sql`
       update webhook_endpoints
-      set failing_since = coalesce(failing_since, now()),
-          enabled = enabled and not (${f.gone} or coalesce(failing_since, now()) <= now() - make_interval(secs => ${f.disableAfterMs / 1000})),
+      set failing_since = ${since},
+          enabled = enabled and not (${f.gone} or ${since} <= now() - make_interval(secs => ${f.disableAfterMs / 1000})),
           disabled_reason = case
             when not enabled then disabled_reason
             when ${f.gone} then 'gone'
-            when coalesce(failing_since, now()) <= now() - make_interval(secs => ${f.disableAfterMs / 1000}) then 'failing'
+            when ${since} <= now() - make_interval(secs => ${f.disableAfterMs / 1000}) then 'failing'
             else disabled_reason end
       where id = ${d.endpointId}
       returning case when enabled then null else disabled_reason end as reason`).then((r) => r.rows);

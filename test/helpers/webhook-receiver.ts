@@ -12,6 +12,7 @@ export interface Received {
   body: string;
   /** The body parsed, when it verified with one of the secrets; null otherwise. */
   verified: { type: string; timestamp: string; data: any } | null;
+  /** The status sent; 0 when the receiver did not answer. */
   answered: number;
 }
 
@@ -21,8 +22,8 @@ export interface Receiver {
   received: Received[];
   /** Secrets a request may verify with (the endpoint's, set once it is created). */
   secrets: string[];
-  /** The status for the n-th request (0-based); 200 by default. */
-  answer: (n: number, r: Received) => number;
+  /** The status for the n-th request (0-based); 200 by default; null: never answer (the request hangs). */
+  answer: (n: number, r: Received) => number | null;
   /** Distinct webhook-ids of verified requests, in order of first arrival. */
   distinct(): Received[];
   close(): Promise<void>;
@@ -51,9 +52,11 @@ export async function startReceiver(port = 0, path = "/hook"): Promise<Receiver>
         } catch { /* try the next secret */ }
       }
       const rec: Received = { id: headers["webhook-id"] ?? "", headers, body, verified, answered: 0 };
-      rec.answered = r.answer(r.received.length, rec);
+      const status = r.answer(r.received.length, rec);
+      rec.answered = status ?? 0;
       r.received.push(rec);
-      res.writeHead(rec.answered, { "content-type": "text/plain" });
+      if (status === null) return; // left open until the sender gives up (or close() cuts it)
+      res.writeHead(status, { "content-type": "text/plain" });
       res.end("ok");
     });
   });

@@ -165,6 +165,22 @@ describe("retries", () => {
     expect((await api("GET", `/api/v1/webhooks/${hook.id}`)).body).toMatchObject({ enabled: true, failingSince: null });
   }, 60_000);
 
+  it("counts no answer within WEBHOOK_TIMEOUT_MS as a failure and retries it", async () => {
+    const w = await startWorker({ WEBHOOK_TIMEOUT_MS: "300" });
+    try {
+      const r = await receiver();
+      r.answer = (n) => (n === 0 ? null : 200);
+      const hook = await createWebhook(r, ["link.created"], {}, w.url);
+      const sent = await api("POST", `/api/v1/webhooks/${hook.id}/test`, undefined, w.url);
+      await cronUntil(() => r.received.some((x) => x.answered === 200), 40, w);
+      expect(r.received.map((x) => [x.id, x.answered])).toEqual([[sent.body.deliveryId, 0], [sent.body.deliveryId, 200]]);
+      const [d] = (await api("GET", `/api/v1/webhooks/${hook.id}/deliveries`, undefined, w.url)).body.data;
+      expect(d).toMatchObject({ status: "succeeded", attempts: 2 });
+    } finally {
+      await w.dispose();
+    }
+  }, 60_000);
+
   it("gives a receiver that was down for the whole run everything once it is back", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/hook`;
