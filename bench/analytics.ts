@@ -60,8 +60,9 @@ try {
     cwd: root, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
   });
   mf = new Miniflare({
-    modules: true,
-    scriptPath: path.join(outdir, "index.js"),
+    // The modules named, not walked: the bundle holds dynamic import()s (QStash's client's local mode) that
+    // Miniflare's module walk refuses, though they never run in a Worker.
+    modules: [{ type: "ESModule", path: path.join(outdir, "index.js") }],
     modulesRoot: outdir,
     compatibilityDate: "2026-04-20",
     bindings: { ...stack.bindings, ADMIN_API_KEY: randomBytes(24).toString("hex") },

@@ -4,3 +4,4 @@ export * from "./schema/clicks.ts";
 export * from "./schema/domains.ts";
 export * from "./schema/links.ts";
 export * from "./schema/rollups.ts";
+export * from "./schema/webhooks.ts";

@@ -71,6 +71,8 @@ const vars: Record<string, string> = {
   ADMIN_API_KEY: adminKey,
   SESSION_SECRET: sessionSecret(),
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
+  // Webhook receivers on this machine (http://127.0.0.1, localhost) are accepted in development.
+  WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? "true",
 };
 for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_MINUTE", "AUTH_FAILURES_PER_MINUTE",
   "POSTGRES_LOOKUPS_PER_MINUTE", "PASSWORD_FAILURES_PER_CLIENT", "PASSWORD_FAILURES_PER_LINK", "CAPTURE_LINGER_MS",

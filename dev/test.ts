@@ -73,6 +73,8 @@ const bindings = {
   // modified env (test/redirect.security.test.ts).
   POSTGRES_LOOKUPS_PER_MINUTE: "100000",
   AUTH_FAILURES_PER_MINUTE: "100000",
+  // Webhooks may go only to receivers on this machine: no test, fuzzed input included, sends one elsewhere.
+  WEBHOOK_ALLOW_LOOPBACK: "only",
   // Test-only: lets tests stop and start the Redis and Postgres this run owns (dev/stack.ts).
   CONTROL_URL: stack.controlUrl ?? "",
   DIRECT_DATABASE_URL: stack.databaseUrl,

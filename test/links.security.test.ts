@@ -4,13 +4,14 @@
  * 401/403 and changes nothing; with it, the route works. Then every route as a key under each restriction
  * (domains, ownLinksOnly), aimed at a link the key may not see: 404 and nothing revealed or changed.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { createLink, mintKey } from "./helpers/api.ts";
 import { ADMIN_KEY, config } from "./helpers/env.ts";
 import { restrictedWorld, restrictions, type RestrictedWorld } from "./helpers/restrictions.ts";
 import { routeScopes } from "./helpers/route-scopes.ts";
 import { call } from "./helpers/worker.ts";
+import { removeTestWebhooks } from "./helpers/webhooks.ts";
 
 type Caller = { name: string; scopes: readonly Scope[] | null; headers: () => Record<string, string> };
 
@@ -33,6 +34,8 @@ beforeAll(async () => {
   expect((await call("DELETE", `/api/v1/keys/${revoked.id}`)).status).toBe(204);
   keys.set("revoked", revoked.key);
 });
+
+afterAll(removeTestWebhooks);
 
 describe.each(routeScopes)("$route (needs $scope)", ({ scope, success, prepare }) => {
   it.each(callers)("with $name", async (caller) => {

@@ -30,6 +30,8 @@ import { ADMIN_KEY, bindings } from "./helpers/env.ts";
 import { redis } from "./helpers/redis.ts";
 import { routeScopes } from "./helpers/route-scopes.ts";
 import { BASE, call } from "./helpers/worker.ts";
+import { createTestWebhook, removeTestWebhooks, sendTestPing, SINK } from "./helpers/webhooks.ts";
+import { EVENT_TYPES } from "../functions/webhooks/payloads.ts";
 
 /**
  * Measured on 2 shared cores: a refused call costs about 1 ms, one that reaches Postgres 5-8 ms, a write with
@@ -41,14 +43,17 @@ const RUNS = Number(bindings.FUZZ_RUNS) > 0 ? Math.floor(Number(bindings.FUZZ_RU
 const timeout = (runs: number) => 60_000 + runs * 60;
 
 const { db, pool } = openDb();
-afterAll(() => pool.end());
+afterAll(async () => {
+  await removeTestWebhooks();
+  await pool.end();
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // The world a request runs in: keys of every scope, a revoked one, and the resources the routes name.
 
 const keys = new Map<string, string>();
-/** The link, the key and the domain the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "", domain: "" };
+/** The link, the key, the domain and the webhook the write routes aim at; replaced when a valid request deletes or revokes them. */
+const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -70,6 +75,12 @@ async function newVictimDomain() {
   victim.domain = hostname;
 }
 
+/** The webhook the webhook routes aim at, with one delivery in its log. */
+async function newVictimWebhook() {
+  victim.webhookId = (await createTestWebhook()).id;
+  victim.deliveryId = await sendTestPing(victim.webhookId);
+}
+
 beforeAll(async () => {
   for (const s of scopes) keys.set(s, (await mintKey([s], `fz ${s}`)).key);
   const revoked = await mintKey([...scopes], "fz revoked");
@@ -78,6 +89,7 @@ beforeAll(async () => {
   await newVictimLink();
   await newVictimKey();
   await newVictimDomain();
+  await newVictimWebhook();
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
   for (const q of [undefined, "fz"]) {
     const res = await call("GET", `/api/v1/links?limit=1${q ? `&q=${q}` : ""}`);
@@ -90,7 +102,7 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // Requests: path segments (some naming the victims, resolved at send time), a query string, a body.
 
-type Segment = string | { victim: "slug" | "keyId" | "domain" };
+type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" };
 type Caller = "admin" | "scoped" | "other-scope" | "none" | "unknown" | "revoked" | "basic" | "garbage";
 
 interface Req {
@@ -106,6 +118,8 @@ interface Req {
 const victimSlug: Segment = { victim: "slug" };
 const victimKey: Segment = { victim: "keyId" };
 const victimDomain: Segment = { victim: "domain" };
+const victimWebhook: Segment = { victim: "webhookId" };
+const victimDelivery: Segment = { victim: "deliveryId" };
 
 function otherScope(scope: Scope): Scope {
   return scope === "links:read" ? "analytics:read" : "links:read";
@@ -168,6 +182,14 @@ const keyIdSegment = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: fc.uuid().map((u) => u.toUpperCase()) },
+  { weight: 2, arbitrary: onTheWire(hostileText) },
+);
+
+const webhookIdSegment = keyIdSegment.map((s) => (s === victimKey ? victimWebhook : s));
+const deliveryIdSegment = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(victimDelivery) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((s) => `msg_${s}`) },
+  { weight: 1, arbitrary: fc.constantFrom("msg_", `msg_${"A".repeat(25)}`, "MSG_AAAAAAAAAAAAAAAAAAAAAAAA", "%00", "x".repeat(10_000)) },
   { weight: 2, arbitrary: onTheWire(hostileText) },
 );
 
@@ -303,6 +325,43 @@ const contentType = fc.oneof(
   },
 );
 
+/** Receivers the test suite accepts (loopback, WEBHOOK_ALLOW_LOOPBACK=only): the discard port, nothing listens. */
+const validHookUrl = fc.oneof(
+  fc.webPath().map((p) => `${SINK}fz${p.replace(/^\//, "")}`),
+  fc.constantFrom("http://localhost:9/fz", "https://127.0.0.1:9/fz", "http://[::1]:9/fz"),
+);
+const hostileHookUrl = fc.oneof(
+  hostileUrl,
+  fc.constantFrom(
+    "https://example.com/hook", "http://10.0.0.1/", "https://169.254.169.254/latest", "ftp://127.0.0.1/", "http://user:pw@127.0.0.1:9/",
+    "http://127.0.0.2:9/", "http://0x7f000001/", "http://[::ffff:127.0.0.1]/", "file:///etc/passwd", `${SINK}${"a".repeat(2100)}`,
+  ),
+);
+const eventList = fc.array(fc.constantFrom<string>(...EVENT_TYPES), { minLength: 1, maxLength: 6 });
+const hostileEvents = fc.oneof(fc.constant([]), fc.array(fc.oneof(fc.constantFrom("ping", "LINK.CREATED", "clicks "), hostileText), { maxLength: 20 }));
+const linkIdList = fc.oneof(fc.constant(null), fc.array(fc.oneof(fc.uuid(), fc.constantFrom("fz-link")), { minLength: 1, maxLength: 3 }));
+const hostileLinkIds = fc.oneof(fc.constant([]), fc.array(hostileText, { maxLength: 4 }), fc.constant(Array.from({ length: 1001 }, (_, i) => `l${i}`)));
+const withoutUndefined = (o: Record<string, unknown>) => {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+};
+const webhookObject = (required: boolean) =>
+  fc.tuple(
+    fc.record(
+      { url: field(validHookUrl, hostileHookUrl), events: field(eventList, hostileEvents), linkIds: field(linkIdList, hostileLinkIds), enabled: field(fc.boolean(), hostileText) },
+      { requiredKeys: required ? ["url", "events"] : [] },
+    ),
+    rarely(fc.dictionary(hostileText, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 2 }), 8),
+  ).map(([fields, extra]) => {
+    const o = withoutUndefined({ ...fields, ...(extra ?? {}) });
+    if (required) delete o.enabled; // not a field of a create
+    return o;
+  });
+const qstashReport = fc.record(
+  { status: field(fc.constantFrom(200, 410, 500, 503), hostileNumber), retried: field(fc.integer({ min: 0, max: 5 }), hostileNumber), body: field(fc.base64String(), hostileText), error: rarely(hostileText, 4) },
+  { requiredKeys: [] },
+).map(withoutUndefined);
+
 // ---------------------------------------------------------------------------------------------------------
 // The routes. Each entry builds requests for one route of the scope table.
 
@@ -381,6 +440,8 @@ function targets(): Target[] {
   const fixed = (...segments: string[]) => fc.constant<Segment[]>(segments);
   const links = ["api", "v1", "links"];
   const linkSlug = slugSegment.map((s): Segment[] => [...links, s]);
+  const hooks = ["api", "v1", "webhooks"];
+  const hookId = webhookIdSegment.map((s): Segment[] => [...hooks, s]);
 
   const bulkBody = fc.oneof(
     { weight: 8, arbitrary: fc.record({ links: fc.array(fc.oneof({ weight: 4, arbitrary: linkObject(true) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }), { minLength: 0, maxLength: 4 }) }, { requiredKeys: [] }).map(jsonText) },
@@ -458,6 +519,35 @@ function targets(): Target[] {
     { route: "GET /api/v1/domains", mutates: false, requests: req("GET", fixed("api", "v1", "domains"), noQuery) },
     { route: "PATCH /api/v1/domains/{hostname}", mutates: true, requests: req("PATCH", domainPath, noQuery, domainPatchBody) },
     { route: "DELETE /api/v1/domains/{hostname}", mutates: true, requests: req("DELETE", domainPath, noQuery) },
+    { route: "POST /api/v1/webhooks", mutates: true, requests: req("POST", fixed(...hooks), noQuery, jsonBodyOf(webhookObject(true))) },
+    { route: "GET /api/v1/webhooks", mutates: false, requests: req("GET", fixed(...hooks), noQuery) },
+    { route: "GET /api/v1/webhooks/{id}", mutates: false, requests: req("GET", hookId, noQuery) },
+    { route: "PATCH /api/v1/webhooks/{id}", mutates: true, requests: req("PATCH", hookId, noQuery, jsonBodyOf(webhookObject(false))) },
+    { route: "DELETE /api/v1/webhooks/{id}", mutates: true, requests: req("DELETE", hookId, noQuery) },
+    { route: "POST /api/v1/webhooks/{id}/test", mutates: true, requests: req("POST", hookId.map((p) => [...p, "test"]), noQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
+    { route: "POST /api/v1/webhooks/{id}/rotate-secret", mutates: true, requests: req("POST", hookId.map((p) => [...p, "rotate-secret"]), noQuery) },
+    {
+      route: "GET /api/v1/webhooks/{id}/deliveries",
+      mutates: false,
+      requests: req("GET", hookId.map((p) => [...p, "deliveries"]), queryString({
+        status: onTheWire(mostly(fc.constantFrom("pending", "queued", "succeeded", "failed"), hostileText)),
+        cursor: onTheWire(cursorValue()),
+        limit: onTheWire(mostly(fc.integer({ min: 1, max: 100 }).map(String), hostileIntText)),
+      })),
+    },
+    {
+      route: "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/retry",
+      mutates: true,
+      requests: req("POST", fc.tuple(webhookIdSegment, deliveryIdSegment).map(([w, d]): Segment[] => [...hooks, w, "deliveries", d, "retry"]), noQuery),
+    },
+    {
+      route: "POST /api/v1/webhooks/qstash-callback",
+      mutates: true,
+      requests: req("POST", fixed(...hooks, "qstash-callback"), queryString({
+        delivery: onTheWire(mostly(fc.oneof(fc.constant(victim.deliveryId), fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((x) => `msg_${x}`)), hostileText)),
+        outcome: onTheWire(mostly(fc.constantFrom("success", "failure"), hostileText)),
+      }), jsonBodyOf(qstashReport)),
+    },
   ];
 }
 
@@ -548,6 +638,9 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
           if (aimed && res.status === 204 && route === "DELETE /api/v1/links/{slug}") await newVictimLink();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/keys/{id}") await newVictimKey();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/domains/{hostname}") await newVictimDomain();
+          if (aimed && res.status === 204 && route === "DELETE /api/v1/webhooks/{id}") await newVictimWebhook();
+          // A disabled victim refuses tests and retries: enable it again so those routes keep reaching success.
+          if (aimed && res.status === 200 && route === "PATCH /api/v1/webhooks/{id}") await call("PATCH", `/api/v1/webhooks/${victim.webhookId}`, { body: { enabled: true } });
           if (aimed && res.status === 200 && req.method === "PATCH" && route === "PATCH /api/v1/links/{slug}") {
             victim.slug = ((await res.json()) as { slug: string }).slug;
           }

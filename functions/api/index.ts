@@ -21,9 +21,14 @@ import { registerPatchLink } from "./links/patch.ts";
 import { registerSecurityScheme } from "./openapi.ts";
 import { registerAllStats } from "./stats/all.ts";
 import { registerLinkStats } from "./stats/link.ts";
+import { registerWebhooks } from "./webhooks/index.ts";
+import { webhooksAfterWrite } from "../webhooks/kick.ts";
 
 export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerSecurityScheme(app);
+  // Link writes put events in the webhook outbox (a trigger); a run right after delivers them.
+  app.use("/api/v1/links", webhooksAfterWrite);
+  app.use("/api/v1/links/*", webhooksAfterWrite);
   // Literal paths before parameterised ones: /links/bulk must not be read as the slug "bulk".
   registerBulkCreate(app);
   registerCreateLink(app);
@@ -43,5 +48,6 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerIngestFlush(app);
   registerIngestStatus(app);
   registerIngestReplay(app);
+  registerWebhooks(app);
   registerDocs(app);
 }

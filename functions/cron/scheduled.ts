@@ -4,10 +4,11 @@ import { createDb } from "../../db/client.ts";
 import { ingestOnce } from "../ingest/once.ts";
 import { runRetention } from "../ingest/retention.ts";
 import { createIngestRedis } from "../ingest/stream.ts";
+import { runWebhooks } from "../webhooks/run.ts";
 
 /**
  * The cron function, fired every minute by the Worker's cron trigger (and by `npm run dev` locally):
- * ingestion, then retention. The handler's promise is the run: the runtime keeps the invocation alive until
+ * ingestion, then webhooks, then retention. The handler's promise is the run: the runtime keeps the invocation alive until
  * it settles, and a failure shows as a failed cron invocation (after being recorded for /ingest/status).
  */
 export async function runScheduled(controller: ScheduledController, raw: RawEnv, ctx: ExecutionContext): Promise<void> {
@@ -19,6 +20,14 @@ export async function runScheduled(controller: ScheduledController, raw: RawEnv,
     const run = await ingestOnce({ redis, db, env, trigger: `cron ${controller.cron}` });
     if (run.error) failures.push(run.error);
     else if (run.result.processed) console.log(`ingest: ${JSON.stringify(run.result)}`);
+    try {
+      // Right after the ingest commit: the clicks events it wrote, and every delivery due (docs/webhooks.md).
+      const hooks = await runWebhooks(db, env);
+      if (hooks.events || hooks.attempted) console.log(`webhooks: ${JSON.stringify(hooks)}`);
+    } catch (e) {
+      console.error("webhooks failed:", e);
+      failures.push(e);
+    }
     try {
       const kept = await runRetention(db, redis, env);
       if (kept.clicks || kept.visitorDays) console.log(`retention: ${JSON.stringify(kept)}`);

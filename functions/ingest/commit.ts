@@ -24,6 +24,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Db } from "../../db/client.ts";
 import { inboxDeleteSql } from "../../db/queries/click-inbox.ts";
+import { outboxClicksSql } from "../../db/queries/webhooks.ts";
 import type { ClickRecord } from "./enrich.ts";
 import { aggregate, type DimRows, type Rollups } from "./rollup.ts";
 
@@ -132,9 +133,11 @@ const counters = (counts: readonly number[][]) =>
   sql.join([0, 1, 2, 3].map((i) => integers(counts.map((c) => c[i]), "int")), sql`, `);
 
 /**
- * CTEs `durable`, `src`, `ins` (the ids inserted) and `inbox`: a durable commit whatever the server's
- * default (the clicks are deleted from Redis right after it), the raw insert, by id, and the inbox delete
- * (its SQL is in db/queries/click-inbox.ts with the inbox's other queries).
+ * CTEs `durable`, `src`, `ins` (the ids inserted), `inbox` and `webhook_clicks`: a durable commit whatever
+ * the server's default (the clicks are deleted from Redis right after it), the raw insert, by id, the inbox
+ * delete (its SQL is in db/queries/click-inbox.ts with the inbox's other queries), and the webhook outbox
+ * rows of exactly the clicks inserted (db/queries/webhooks.ts): in the commit, so a clicks event exists iff
+ * its click committed, on the one-statement path and the careful one alike.
  */
 function insertCtes(batch: ClickRecord[], inboxIds: string[]) {
   const records = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // the lock order
@@ -157,6 +160,9 @@ function insertCtes(batch: ClickRecord[], inboxIds: string[]) {
     ),
     inbox as (
       ${inboxDeleteSql(text(inboxIds))}
+    ),
+    webhook_clicks as (
+      ${outboxClicksSql(sql`select id from ins`)}
     )`;
 }
 

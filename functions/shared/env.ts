@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CAPTURE_MAX_BYTES_LIMIT } from "./click-event.ts";
+import { webhookEnv } from "../webhooks/settings.ts";
 
 const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
@@ -83,6 +84,8 @@ export const envSchema = z.object({
    * backlog a minute's ingest can make. 0 keeps the fixed bound of RETENTION_MAX_CHUNKS chunks a run instead.
    */
   RETENTION_BUDGET_MS: intVar(10_000, 0),
+  /** Webhook delivery (functions/webhooks/settings.ts; docs/webhooks.md). */
+  ...webhookEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

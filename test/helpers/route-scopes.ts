@@ -10,6 +10,7 @@ import { createLink, mintKey } from "./api.ts";
 import { uniqueHost } from "./domains.ts";
 import type { RestrictedWorld } from "./restrictions.ts";
 import { uniqueSlug } from "./unique.ts";
+import { createTestWebhook, SINK, sendTestPing } from "./webhooks.ts";
 import { call } from "./worker.ts";
 
 /** One call of a route, ready to send, and how to check that a refused one changed nothing. */
@@ -290,6 +291,102 @@ export const routeScopes: RouteCase[] = [
         expect(await domainOf(hostname)).toBeTruthy();
       } };
     },
+  },
+  {
+    route: "POST /api/v1/webhooks",
+    restricted: adminOnly("POST", "/api/v1/webhooks"),
+    scope: "admin",
+    success: 201,
+    prepare: async () => {
+      const url = `${SINK}${uniqueSlug("sec")}`;
+      return { method: "POST", path: "/api/v1/webhooks", body: { url, events: ["link.deleted"], linkIds: ["no-such-link"] },
+        unchanged: async () => expect(JSON.stringify(await (await call("GET", "/api/v1/webhooks")).json())).not.toContain(url) };
+    },
+  },
+  {
+    route: "GET /api/v1/webhooks",
+    restricted: adminOnly("GET", "/api/v1/webhooks"),
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/webhooks", unchanged: async () => {} }),
+  },
+  {
+    route: "GET /api/v1/webhooks/{id}",
+    restricted: adminOnly("GET", "/api/v1/webhooks/wh_none"),
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: `/api/v1/webhooks/${(await createTestWebhook()).id}`, unchanged: async () => {} }),
+  },
+  {
+    route: "PATCH /api/v1/webhooks/{id}",
+    restricted: adminOnly("PATCH", "/api/v1/webhooks/wh_none"),
+    scope: "admin",
+    success: 200,
+    prepare: async () => {
+      const { id } = await createTestWebhook();
+      return { method: "PATCH", path: `/api/v1/webhooks/${id}`, body: { enabled: false },
+        unchanged: async () => expect(((await (await call("GET", `/api/v1/webhooks/${id}`)).json()) as { enabled: boolean }).enabled).toBe(true) };
+    },
+  },
+  {
+    route: "DELETE /api/v1/webhooks/{id}",
+    restricted: adminOnly("DELETE", "/api/v1/webhooks/wh_none"),
+    scope: "admin",
+    success: 204,
+    prepare: async () => {
+      const { id } = await createTestWebhook();
+      return { method: "DELETE", path: `/api/v1/webhooks/${id}`, unchanged: async () => expect(await status("GET", `/api/v1/webhooks/${id}`)).toBe(200) };
+    },
+  },
+  {
+    route: "POST /api/v1/webhooks/{id}/test",
+    restricted: adminOnly("POST", "/api/v1/webhooks/wh_none/test"),
+    scope: "admin",
+    success: 202,
+    prepare: async () => {
+      const { id } = await createTestWebhook();
+      return { method: "POST", path: `/api/v1/webhooks/${id}/test`,
+        unchanged: async () => expect(((await (await call("GET", `/api/v1/webhooks/${id}/deliveries`)).json()) as { data: unknown[] }).data).toHaveLength(0) };
+    },
+  },
+  {
+    route: "POST /api/v1/webhooks/{id}/rotate-secret",
+    restricted: adminOnly("POST", "/api/v1/webhooks/wh_none/rotate-secret"),
+    scope: "admin",
+    success: 200,
+    prepare: async () => {
+      const { id } = await createTestWebhook();
+      return { method: "POST", path: `/api/v1/webhooks/${id}/rotate-secret`,
+        unchanged: async () => expect(((await (await call("GET", `/api/v1/webhooks/${id}`)).json()) as { previousSecretValidUntil: unknown }).previousSecretValidUntil).toBeNull() };
+    },
+  },
+  {
+    route: "GET /api/v1/webhooks/{id}/deliveries",
+    restricted: adminOnly("GET", "/api/v1/webhooks/wh_none/deliveries"),
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: `/api/v1/webhooks/${(await createTestWebhook()).id}/deliveries`, unchanged: async () => {} }),
+  },
+  {
+    route: "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/retry",
+    restricted: adminOnly("POST", "/api/v1/webhooks/wh_none/deliveries/d_none/retry"),
+    scope: "admin",
+    success: 202,
+    prepare: async () => {
+      const { id } = await createTestWebhook();
+      const deliveryId = await sendTestPing(id);
+      return { method: "POST", path: `/api/v1/webhooks/${id}/deliveries/${deliveryId}/retry`, unchanged: async () => {} };
+    },
+  },
+  {
+    route: "POST /api/v1/webhooks/qstash-callback",
+    restricted: adminOnly("POST", `/api/v1/webhooks/qstash-callback?delivery=msg_${"A".repeat(24)}&outcome=failure`),
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({
+      method: "POST", path: `/api/v1/webhooks/qstash-callback?delivery=msg_${"A".repeat(24)}&outcome=failure`, body: { status: 500, retried: 3 },
+      unchanged: async () => {},
+    }),
   },
 ];
 

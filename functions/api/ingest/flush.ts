@@ -8,6 +8,7 @@ import { adminOrQStash } from "./auth.ts";
 import { problemContent } from "../../shared/problem-schema.ts";
 import { FlushResult } from "./schemas.ts";
 import { problems, SECURITY_SCHEME } from "../openapi.ts";
+import { kickWebhooks } from "../../webhooks/kick.ts";
 
 /**
  * The body is read only to check a QStash signature over it (QStash sends the schedule's body, empty by
@@ -48,6 +49,7 @@ export function registerIngestFlush(app: OpenAPIHono<AppEnv>) {
       throw new ApiError(503, `Ingestion stopped after ${result.ingested} new clicks: ${(error as Error).message ?? error}. ` +
         "Entries not committed stay pending and are taken up by the next run.");
     }
+    kickWebhooks(c); // the clicks events this run committed
     const pending = await pendingCount(redis, db).catch((e) => {
       throw new ApiError(503, `Ingested ${result.ingested} clicks, but could not count what is pending: ${e.message}`);
     });

@@ -1,0 +1,249 @@
+/**
+ * The SQL of webhooks: endpoints, the outbox (written by a trigger on links and by the ingest commit, whose
+ * CTE is `outboxClicksSql`), and deliveries. Pure data access; functions/webhooks/ decides what it means.
+ */
+import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { webhookDeliveries, webhookEndpoints, webhookOutbox, type WebhookDeliveryRow, type WebhookEndpointRow } from "../schema.ts";
+
+export type NewEndpoint = typeof webhookEndpoints.$inferInsert;
+export type NewDelivery = typeof webhookDeliveries.$inferInsert;
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * The ingest commit's CTE body: one outbox row per click id of `ids` (a query of the ids really inserted),
+ * only while some enabled endpoint subscribes to clicks. Part of the commit's own statement or transaction.
+ */
+export function outboxClicksSql(ids: SQL): SQL {
+  return sql`
+    insert into webhook_outbox (type, click_id)
+    select 'clicks', i.id from (${ids}) i
+    where exists (select 1 from webhook_endpoints where enabled and 'clicks' = any(events))`;
+}
+
+export async function insertEndpoint(db: Db, row: NewEndpoint): Promise<WebhookEndpointRow> {
+  const [r] = await db.insert(webhookEndpoints).values(row).returning();
+  return r;
+}
+
+export async function selectEndpoint(db: Db | Tx, id: string): Promise<WebhookEndpointRow | undefined> {
+  const [r] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).limit(1);
+  return r;
+}
+
+/** Newest first; at most 1,000 (an admin's list, not a data set). */
+export function listEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
+  return db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(1000);
+}
+
+export async function updateEndpoint(db: Db, id: string, values: Partial<NewEndpoint>): Promise<WebhookEndpointRow | undefined> {
+  const [r] = await db.update(webhookEndpoints).set({ ...values, updatedAt: sql`now()` }).where(eq(webhookEndpoints.id, id)).returning();
+  return r;
+}
+
+export async function deleteEndpoint(db: Db, id: string): Promise<boolean> {
+  const r = await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id });
+  return r.length > 0;
+}
+
+/** Enabled endpoints (the dispatcher's fan-out targets). */
+export function enabledEndpoints(db: Db | Tx): Promise<WebhookEndpointRow[]> {
+  return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
+}
+
+export type OutboxRow = typeof webhookOutbox.$inferSelect;
+
+/** The oldest `limit` outbox rows no other dispatcher holds, locked until the transaction ends. */
+export async function lockOutbox(tx: Tx, limit: number): Promise<OutboxRow[]> {
+  return tx.select().from(webhookOutbox).orderBy(webhookOutbox.seq).limit(limit).for("update", { skipLocked: true });
+}
+
+export async function deleteOutbox(tx: Tx, seqs: number[]): Promise<void> {
+  if (seqs.length) await tx.delete(webhookOutbox).where(inArray(webhookOutbox.seq, seqs));
+}
+
+export type WebhookClickRow = {
+  id: string;
+  linkId: string;
+  ts: string;
+  kind: string;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  device: string | null;
+  browser: string | null;
+  os: string | null;
+  referrerHost: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  slug: string | null;
+  destination: string | null;
+};
+
+/**
+ * The clicks of `ids` with their link's slug and URL (null when the link is gone by now). The raw row keeps
+ * no destination: it is the link's URL (the redirect forwards the short URL's query string onto it).
+ */
+export async function selectWebhookClicks(tx: Tx, ids: string[]): Promise<WebhookClickRow[]> {
+  if (!ids.length) return [];
+  const r = await tx.execute<WebhookClickRow>(sql`
+    select c.id, c.link_id as "linkId", to_char(c.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts, c.kind,
+           c.country, c.region, c.city, c.device, c.browser, c.os, c.referrer_host as "referrerHost",
+           c.utm_source as "utmSource", c.utm_medium as "utmMedium", c.utm_campaign as "utmCampaign",
+           l.slug, l.url as destination
+    from clicks c left join links l on l.id = c.link_id
+    where c.id = any(${`{${ids.map((i) => `"${i.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`}::text[])
+    order by c.ts, c.id`);
+  return r.rows;
+}
+
+export async function insertDeliveries(db: Db | Tx, rows: NewDelivery[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insert(webhookDeliveries).values(rows.slice(i, i + 500));
+}
+
+export interface ClaimedDelivery {
+  delivery: WebhookDeliveryRow;
+  endpoint: WebhookEndpointRow;
+}
+
+/**
+ * Takes up to `limit` due deliveries of enabled endpoints: one more attempt counted, and either leased
+ * (pending, due again after `leaseMs`, so a run that dies mid-attempt leaves them to the next) or marked
+ * queued (handed to QStash). Skips rows another run holds.
+ */
+export async function claimDue(db: Db, limit: number, leaseMs: number, status: "pending" | "queued"): Promise<ClaimedDelivery[]> {
+  const r = await db.execute<{ id: string }>(sql`
+    update webhook_deliveries d
+    set attempts = d.attempts + 1, status = ${status}, updated_at = now(),
+        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+    where d.id in (
+      select d2.id from webhook_deliveries d2 join webhook_endpoints e on e.id = d2.endpoint_id
+      where d2.status = 'pending' and d2.next_attempt_at <= now() and e.enabled
+      order by d2.next_attempt_at
+      limit ${limit}
+      for update of d2 skip locked
+    )
+    returning d.id`);
+  const ids = r.rows.map((x) => x.id);
+  if (!ids.length) return [];
+  const rows = await db
+    .select()
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(inArray(webhookDeliveries.id, ids));
+  return rows.map((x) => ({ delivery: x.webhook_deliveries, endpoint: x.webhook_endpoints }));
+}
+
+export async function selectDelivery(db: Db, endpointId: string | null, id: string): Promise<ClaimedDelivery | undefined> {
+  const [x] = await db
+    .select()
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(and(eq(webhookDeliveries.id, id), endpointId ? eq(webhookDeliveries.endpointId, endpointId) : undefined))
+    .limit(1);
+  return x && { delivery: x.webhook_deliveries, endpoint: x.webhook_endpoints };
+}
+
+/** The outcome of an attempt for the delivery; for the endpoint, whether its run of failures ended or goes on. */
+export async function recordSuccess(db: Db, d: WebhookDeliveryRow, status: number | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(webhookDeliveries)
+      .set({ status: "succeeded", lastStatus: status, lastError: null, deliveredAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(webhookDeliveries.id, d.id));
+    await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, d.endpointId));
+  });
+}
+
+/**
+ * A failed attempt: retried at `retryAt` unless past its give-up time (then failed). The endpoint's run of
+ * failures starts now if none had; when it has gone on for `disableAfterMs`, or `gone` (a 410), the
+ * endpoint is disabled with that reason and its other open deliveries fail with it.
+ */
+export async function recordFailure(db: Db, d: WebhookDeliveryRow, f: {
+  status: number | null; error: string; retryAt: Date; gone: boolean; disableAfterMs: number;
+}): Promise<{ disabled: string | null }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`
+      update webhook_deliveries
+      set last_status = ${f.status}, last_error = ${f.error.slice(0, 1000)}, updated_at = now(),
+          status = case when ${f.gone} or give_up_at <= now() then 'failed' else 'pending' end,
+          next_attempt_at = ${f.retryAt.toISOString()}::timestamptz
+      where id = ${d.id} and status <> 'succeeded'`);
+    // A run of failures starts no later than the retry window of the delivery that failed first: so when a
+    // delivery is given up after its whole window, its endpoint has been failing for that long and is disabled.
+    const since = sql`coalesce(failing_since, least(now(), ${new Date(d.giveUpAt.getTime() - f.disableAfterMs).toISOString()}::timestamptz))`;
+    const [e] = await tx.execute<{ reason: string | null }>(sql`
+      update webhook_endpoints
+      set failing_since = ${since},
+          enabled = enabled and not (${f.gone} or ${since} <= now() - make_interval(secs => ${f.disableAfterMs / 1000})),
+          disabled_reason = case
+            when not enabled then disabled_reason
+            when ${f.gone} then 'gone'
+            when ${since} <= now() - make_interval(secs => ${f.disableAfterMs / 1000}) then 'failing'
+            else disabled_reason end
+      where id = ${d.endpointId}
+      returning case when enabled then null else disabled_reason end as reason`).then((r) => r.rows);
+    const disabled = e?.reason ?? null;
+    if (disabled) await failOpen(tx, d.endpointId, `endpoint disabled (${disabled})`);
+    return { disabled };
+  });
+}
+
+/** Every pending or queued delivery of the endpoint given up with `error` (it was disabled). */
+export async function failOpen(db: Db | Tx, endpointId: string, error: string): Promise<void> {
+  await db.update(webhookDeliveries)
+    .set({ status: "failed", lastError: error, updatedAt: sql`now()` })
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), or(eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.status, "queued"))));
+}
+
+/** A delivery due again now, retried for another `retryForMs` (the retry button). */
+export async function requeueDelivery(db: Db, id: string, retryForMs: number): Promise<void> {
+  await db.execute(sql`
+    update webhook_deliveries set status = 'pending', next_attempt_at = now(), updated_at = now(),
+      give_up_at = now() + make_interval(secs => ${retryForMs / 1000})
+    where id = ${id}`);
+}
+
+export interface DeliveryPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** One page of an endpoint's deliveries, newest first; `next` is where the following page starts. */
+export async function listDeliveries(db: Db, f: { endpointId: string; status?: string; limit: number; after?: DeliveryPosition }) {
+  const createdText = sql<string>`to_char(${webhookDeliveries.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const page = await db
+    .select({
+      id: webhookDeliveries.id, type: webhookDeliveries.type, status: webhookDeliveries.status, attempts: webhookDeliveries.attempts,
+      clickCount: webhookDeliveries.clickCount, lastStatus: webhookDeliveries.lastStatus, lastError: webhookDeliveries.lastError,
+      nextAttemptAt: webhookDeliveries.nextAttemptAt, deliveredAt: webhookDeliveries.deliveredAt, createdAt: webhookDeliveries.createdAt,
+      position: createdText,
+    })
+    .from(webhookDeliveries)
+    .where(and(
+      eq(webhookDeliveries.endpointId, f.endpointId),
+      f.status ? eq(webhookDeliveries.status, f.status) : undefined,
+      f.after ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${f.after.createdAt}::timestamptz, ${f.after.id})` : undefined,
+    ))
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(f.limit + 1);
+  const rows = page.slice(0, f.limit);
+  const last = rows.at(-1);
+  return { rows: rows.map(({ position: _p, ...r }) => r), next: page.length > f.limit && last ? { createdAt: last.position, id: last.id } : null };
+}
+
+/** Whether anything is waiting: outbox rows, or deliveries due now. */
+export async function webhookBacklog(db: Db): Promise<{ outbox: number; due: number }> {
+  const r = await db.execute<{ outbox: number; due: number }>(sql`
+    select (select count(*) from webhook_outbox)::int as outbox,
+           (select count(*) from webhook_deliveries where status = 'pending' and next_attempt_at <= now())::int as due`);
+  return r.rows[0];
+}
+
+
+/** Removes the endpoints whose URL starts with `prefix` (tests clean up their sinks this way). */
+export async function deleteEndpointsByUrlPrefix(db: Db, prefix: string): Promise<number> {
+  const r = await db.delete(webhookEndpoints).where(sql`starts_with(${webhookEndpoints.url}, ${prefix})`).returning({ id: webhookEndpoints.id });
+  return r.length;
+}

@@ -1,0 +1,57 @@
+/**
+ * One webhook run: the outbox dispatched into deliveries, then the due deliveries attempted (or published
+ * to QStash), a batch of at most WEBHOOK_MAX_IN_FLIGHT at a time, until none is due or WEBHOOK_BUDGET_MS is
+ * spent. The cron makes one every minute; a link write or an ingest commit starts one right after it
+ * commits (in waitUntil), so a receiver hears of a change within seconds. Runs may overlap: each row is
+ * taken by one of them (SKIP LOCKED).
+ */
+import type { Db } from "../../db/client.ts";
+import { claimDue } from "../../db/queries/webhooks.ts";
+import type { Env } from "../shared/env.ts";
+import { attempt, settle } from "./deliver.ts";
+import { dispatchAll } from "./dispatch.ts";
+import { publish } from "./qstash.ts";
+import { webhookSettings } from "./settings.ts";
+
+export interface WebhookRunResult {
+  events: number;
+  created: number;
+  attempted: number;
+  succeeded: number;
+}
+
+/**
+ * `base` is the origin of this deployment's API (for Link.shortUrl and QStash's callbacks): PUBLIC_BASE_URL,
+ * else the origin of the request that started the run. A cron run without either delivers by itself.
+ */
+export async function runWebhooks(db: Db, config: Env, requestOrigin?: string): Promise<WebhookRunResult> {
+  const s = webhookSettings(config);
+  const started = Date.now();
+  const until = started + s.budgetMs;
+  const base = (config.PUBLIC_BASE_URL ?? requestOrigin ?? "").replace(/\/+$/, "");
+  const viaQStash = Boolean(config.QSTASH_TOKEN) && base !== "";
+  const { events, deliveries } = await dispatchAll(db, { base, retryForMs: s.retryForMs, until });
+  const result: WebhookRunResult = { events, created: deliveries, attempted: 0, succeeded: 0 };
+  while (Date.now() < until) {
+    // A lease past the attempt's timeout: a run that dies mid-attempt leaves the delivery due again after it.
+    const claimed = await claimDue(db, s.maxInFlight, s.timeoutMs + 60_000, viaQStash ? "queued" : "pending");
+    if (!claimed.length) break;
+    await Promise.all(claimed.map(async (c) => {
+      try {
+        if (viaQStash) {
+          const failed = await publish(config, s, base, c);
+          if (failed) await settle(db, s, c.delivery, failed);
+        } else {
+          const outcome = await attempt(config, s, c);
+          await settle(db, s, c.delivery, outcome);
+          if (outcome.ok) result.succeeded++;
+        }
+        result.attempted++;
+      } catch (e) {
+        // Left leased: due again after the lease, counted as an attempt.
+        console.error(`webhook delivery ${c.delivery.id} failed:`, e instanceof Error ? e.message : e);
+      }
+    }));
+  }
+  return result;
+}
