@@ -15,6 +15,7 @@ import m4 from "../db/migrations/0004_link_version.sql?raw";
 import m5 from "../db/migrations/0005_link_totals.sql?raw";
 import m6 from "../db/migrations/0006_domains.sql?raw";
 import m7 from "../db/migrations/0007_link_routing.sql?raw";
+import m8 from "../db/migrations/0008_webhooks.sql?raw";
 import { createDb } from "../db/client.ts";
 import { invalidate, redisStore, type CachedLink } from "../functions/redirect/link-cache/index.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
@@ -69,7 +70,7 @@ describe("migration 0006 (domains) on existing links", () => {
 
     for (const s of statements(m6)) await pool.query(s);
     // The migrations after it, which the code under test needs too; none touches links' ids or slugs.
-    for (const m of [m7]) for (const s of statements(m)) await pool.query(s);
+    for (const m of [m7, m8]) for (const s of statements(m)) await pool.query(s);
 
     // Right after: from the entry written before the migration, then from the migrated row.
     expect(await go()).toEqual([302, "https://example.com/before"]);
