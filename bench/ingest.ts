@@ -129,7 +129,9 @@ try {
     const check = await db.execute<{ raw: number; rolled: number; dims: number }>(sql`
       select (select count(*) from clicks)::int as raw,
              (select coalesce(sum(clicks), 0) from clicks_hourly where link_id = '*')::int as rolled,
-             (select coalesce(sum(clicks), 0) from clicks_dims_daily where link_id = '*' and dim = 'country')::int as dims`);
+             -- Countries known plus clicks of no country (unknown values have no rows: the total less the known).
+             (select coalesce(sum(clicks), 0) from clicks_dims_daily where link_id = '*' and dim = 'country')::int
+               + (select count(*) from clicks where country is null or country = '')::int as dims`);
     const left = await ioredis.xlen(redisKeys.clickStream);
     const { raw, rolled, dims } = check.rows[0];
     const n = lines.length;
