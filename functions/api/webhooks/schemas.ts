@@ -90,9 +90,10 @@ export const DeliveriesQuery = z.strictObject({
 
 /** What QStash posts to a callback: the destination's answer and how many retries were made. */
 export const QStashCallbackBody = z.looseObject({
-  status: z.number().int().optional(),
-  retried: z.number().int().optional(),
-  maxRetries: z.number().int().optional(),
+  // Bounded: the status lands in a smallint column (a fuzzed -2147483649 reached Postgres as a 500).
+  status: z.number().int().min(0).max(999).optional(),
+  retried: z.number().int().min(0).max(1_000_000).optional(),
+  maxRetries: z.number().int().min(0).max(1_000_000).optional(),
   body: z.string().optional(),
   error: z.string().optional(),
 });
