@@ -4,7 +4,9 @@
  */
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { webhookDeliveries, webhookEndpoints, webhookOutbox, type WebhookDeliveryRow, type WebhookEndpointRow } from "../schema.ts";
+import {
+  clicks, links, webhookDeliveries, webhookEndpoints, webhookOutbox, type ClickRow, type WebhookDeliveryRow, type WebhookEndpointRow,
+} from "../schema.ts";
 
 export type NewEndpoint = typeof webhookEndpoints.$inferInsert;
 export type NewDelivery = typeof webhookDeliveries.$inferInsert;
@@ -62,40 +64,33 @@ export async function deleteOutbox(tx: Tx, seqs: number[]): Promise<void> {
   if (seqs.length) await tx.delete(webhookOutbox).where(inArray(webhookOutbox.seq, seqs));
 }
 
-export type WebhookClickRow = {
-  id: string;
-  linkId: string;
-  ts: string;
-  kind: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-  referrerHost: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  slug: string | null;
-  destination: string | null;
-};
+/** A click as a webhook shows it: the raw row's public columns (never the visitor hash) and its link's. */
+export type WebhookClickRow = Pick<
+  ClickRow,
+  | "id" | "linkId" | "ts" | "kind" | "country" | "region" | "city" | "device" | "browser" | "os"
+  | "referrerHost" | "utmSource" | "utmMedium" | "utmCampaign"
+> & { slug: string | null; domain: string | null; destination: string | null };
 
 /**
- * The clicks of `ids` with their link's slug and URL (null when the link is gone by now). The raw row keeps
- * no destination: it is the link's URL (the redirect forwards the short URL's query string onto it).
+ * The clicks of `ids` with their link's slug and domain (null when the link is gone by now). The destination
+ * is the URL routing chose for the visit; clicks captured before routing existed kept none, and theirs is
+ * the link's URL.
  */
 export async function selectWebhookClicks(tx: Tx, ids: string[]): Promise<WebhookClickRow[]> {
   if (!ids.length) return [];
-  const r = await tx.execute<WebhookClickRow>(sql`
-    select c.id, c.link_id as "linkId", to_char(c.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts, c.kind,
-           c.country, c.region, c.city, c.device, c.browser, c.os, c.referrer_host as "referrerHost",
-           c.utm_source as "utmSource", c.utm_medium as "utmMedium", c.utm_campaign as "utmCampaign",
-           l.slug, l.url as destination
-    from clicks c left join links l on l.id = c.link_id
-    where c.id = any(${`{${ids.map((i) => `"${i.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`}::text[])
-    order by c.ts, c.id`);
-  return r.rows;
+  return tx
+    .select({
+      id: clicks.id, linkId: clicks.linkId, ts: clicks.ts, kind: clicks.kind,
+      country: clicks.country, region: clicks.region, city: clicks.city,
+      device: clicks.device, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost,
+      utmSource: clicks.utmSource, utmMedium: clicks.utmMedium, utmCampaign: clicks.utmCampaign,
+      slug: links.slug, domain: links.domain,
+      destination: sql<string | null>`coalesce(${clicks.chosenUrl}, ${links.url})`,
+    })
+    .from(clicks)
+    .leftJoin(links, eq(links.id, clicks.linkId))
+    .where(inArray(clicks.id, ids))
+    .orderBy(clicks.ts, clicks.id);
 }
 
 export async function insertDeliveries(db: Db | Tx, rows: NewDelivery[]): Promise<void> {
@@ -145,9 +140,19 @@ export async function selectDelivery(db: Db, endpointId: string | null, id: stri
   return x && { delivery: x.webhook_deliveries, endpoint: x.webhook_endpoints };
 }
 
+/**
+ * Locks an endpoint's row before the transaction touches any of its deliveries. Deleting an endpoint (its
+ * deliveries go with it) or disabling one (its open deliveries fail) locks the endpoint first and then the
+ * deliveries; an outcome taking them the other way round deadlocked against it, and one of the two failed.
+ */
+async function lockEndpoint(tx: Tx, id: string): Promise<void> {
+  await tx.execute(sql`select 1 from webhook_endpoints where id = ${id} for no key update`);
+}
+
 /** The outcome of an attempt for the delivery; for the endpoint, whether its run of failures ended or goes on. */
 export async function recordSuccess(db: Db, d: WebhookDeliveryRow, status: number | null): Promise<void> {
   await db.transaction(async (tx) => {
+    await lockEndpoint(tx, d.endpointId);
     await tx.update(webhookDeliveries)
       .set({ status: "succeeded", lastStatus: status, lastError: null, deliveredAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(webhookDeliveries.id, d.id));
@@ -164,6 +169,7 @@ export async function recordFailure(db: Db, d: WebhookDeliveryRow, f: {
   status: number | null; error: string; retryAt: Date; gone: boolean; disableAfterMs: number;
 }): Promise<{ disabled: string | null }> {
   return db.transaction(async (tx) => {
+    await lockEndpoint(tx, d.endpointId);
     await tx.execute(sql`
       update webhook_deliveries
       set last_status = ${f.status}, last_error = ${f.error.slice(0, 1000)}, updated_at = now(),

@@ -131,6 +131,24 @@ describe("webhook events", () => {
     expect(() => new Webhook(`whsec_${Buffer.alloc(24, 1).toString("base64")}`).verify(ping.body, ping.headers)).toThrow();
   }, 120_000);
 
+  it("a click carries its link's domain and the destination routing chose for it", async () => {
+    const r = await receiver();
+    await createWebhook(r, ["clicks"]);
+    const hostname = `${uniqueSlug("d")}.example`.toLowerCase();
+    expect((await api("POST", "/api/v1/domains", { hostname })).status).toBe(201);
+    const slug = uniqueSlug("wr");
+    const created = await api("POST", "/api/v1/links", {
+      url: "https://example.com/default", slug, domain: hostname,
+      rules: [{ conditions: [{ type: "query-param", matchKey: "via", matchValue: "rule" }], url: "https://example.com/by-rule" }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { status } = await worker.dispatch(`https://${hostname}/${slug}?via=rule`, { redirect: "manual" });
+    expect(status).toBe(302);
+    await cronUntil(() => byType(r, "clicks").some((x) => x.verified!.data.clicks.some((c: { slug: string }) => c.slug === slug)));
+    const click = byType(r, "clicks").flatMap((x) => x.verified!.data.clicks).find((c: { slug: string }) => c.slug === slug);
+    expect(click).toMatchObject({ linkId: created.body.id, domain: hostname, destination: "https://example.com/by-rule" });
+  }, 60_000);
+
   it("signs with the old and the new secret for a day after a rotation", async () => {
     const r = await receiver();
     const hook = await createWebhook(r, ["link.created"]);
@@ -179,6 +197,37 @@ describe("retries", () => {
     } finally {
       await w.dispose();
     }
+  }, 60_000);
+
+  it("records an attempt's outcome while the endpoint is being deleted, without a deadlock", async () => {
+    // Nothing listens: every attempt fails fast, and its outcome is recorded by the failure path.
+    const hook = await createWebhook({ url: `http://127.0.0.1:${await freePort()}/hook` }, ["link.created"]);
+    const sent = await api("POST", `/api/v1/webhooks/${hook.id}/test`);
+    const attempts = async () => (await sql.query("select attempts from webhook_deliveries where id = $1", [sent.body.deliveryId])).rows[0].attempts;
+    await cronUntil(async () => (await attempts()) >= 1);
+    const before = await attempts();
+    await new Promise((r) => setTimeout(r, 150)); // past the fast retry delay: the next run attempts it
+
+    // What an endpoint's delete does, held open: the endpoint's row first, then its deliveries.
+    const deleting = new pg.Client({ connectionString: stackBindings.DIRECT_DATABASE_URL });
+    await deleting.connect();
+    try {
+      await deleting.query("begin");
+      await deleting.query("select 1 from webhook_endpoints where id = $1 for update", [hook.id]);
+      const run = worker.scheduled();
+      for (let i = 0; i < 200 && (await sql.query("select count(*)::int as n from pg_locks where not granted")).rows[0].n === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await deleting.query("update webhook_deliveries set last_error = 'held' where endpoint_id = $1", [hook.id]);
+      await deleting.query("commit");
+      await run;
+    } finally {
+      await deleting.end();
+    }
+    // The run's outcome was recorded after the delete's writes, not rolled back by a deadlock.
+    const [d] = (await sql.query("select attempts, last_error from webhook_deliveries where id = $1", [sent.body.deliveryId])).rows;
+    expect(d.attempts).toBe(before + 1);
+    expect(d.last_error).toMatch(/request failed|no answer/);
   }, 60_000);
 
   it("gives a receiver that was down for the whole run everything once it is back", async () => {
