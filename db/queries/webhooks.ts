@@ -2,7 +2,7 @@
  * The SQL of webhooks: endpoints, the outbox (written by a trigger on links and by the ingest commit, whose
  * CTE is `outboxClicksSql`), and deliveries. Pure data access; functions/webhooks/ decides what it means.
  */
-import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import {
   clicks, links, webhookDeliveries, webhookEndpoints, webhookOutbox, type ClickRow, type WebhookDeliveryRow, type WebhookEndpointRow,
@@ -11,6 +11,9 @@ import {
 export type NewEndpoint = typeof webhookEndpoints.$inferInsert;
 export type NewDelivery = typeof webhookDeliveries.$inferInsert;
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Deliveries not settled yet: due (pending), being sent by a run (sending), handed to QStash (queued). */
+const OPEN_STATUSES = ["pending", "sending", "queued"];
 
 /**
  * The ingest commit's CTE body: one outbox row per click id of `ids` (a query of the ids really inserted),
@@ -102,24 +105,35 @@ export interface ClaimedDelivery {
   endpoint: WebhookEndpointRow;
 }
 
+/** The advisory lock that makes claims take turns (any fixed number: no other code takes it). */
+const CLAIM_LOCK = 0x77656268; // "wehb"
+
 /**
- * Takes up to `limit` due deliveries of enabled endpoints: one more attempt counted, and either leased
- * (pending, due again after `leaseMs`, so a run that dies mid-attempt leaves them to the next) or marked
- * queued (handed to QStash). Skips rows another run holds.
+ * Takes up to `limit` due deliveries of enabled endpoints, one more attempt counted, for the Worker to send
+ * (`sending`) or to hand to QStash (`queued`), each held until `leaseMs` from now. A run that dies
+ * mid-attempt, or a QStash hand-over whose callback never comes, leaves the delivery due again when its lease
+ * ends. Attempts in flight are capped across every run (`limit` counts the other runs' too): runs overlap
+ * (the cron's, and one after each write), so claims take turns under an advisory lock, each statement seeing
+ * the claims committed before it. Skips rows another run holds.
  */
-export async function claimDue(db: Db, limit: number, leaseMs: number, status: "pending" | "queued"): Promise<ClaimedDelivery[]> {
-  const r = await db.execute<{ id: string }>(sql`
-    update webhook_deliveries d
-    set attempts = d.attempts + 1, status = ${status}, updated_at = now(),
-        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-    where d.id in (
-      select d2.id from webhook_deliveries d2 join webhook_endpoints e on e.id = d2.endpoint_id
-      where d2.status = 'pending' and d2.next_attempt_at <= now() and e.enabled
-      order by d2.next_attempt_at
-      limit ${limit}
-      for update of d2 skip locked
-    )
-    returning d.id`);
+export async function claimDue(db: Db, limit: number, leaseMs: number, status: "sending" | "queued"): Promise<ClaimedDelivery[]> {
+  const r = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    return tx.execute<{ id: string }>(sql`
+      update webhook_deliveries d
+      set attempts = d.attempts + 1, status = ${status}, updated_at = now(),
+          next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+      where d.id in (
+        select d2.id from webhook_deliveries d2 join webhook_endpoints e on e.id = d2.endpoint_id
+        where d2.status in ('pending', 'sending', 'queued') and d2.next_attempt_at <= now() and e.enabled
+        order by d2.next_attempt_at
+        limit greatest(0, ${limit} - (
+          select count(*) from webhook_deliveries
+          where status = 'sending' and next_attempt_at > now() and ${status} = 'sending'))
+        for update of d2 skip locked
+      )
+      returning d.id`);
+  });
   const ids = r.rows.map((x) => x.id);
   if (!ids.length) return [];
   const rows = await db
@@ -200,7 +214,7 @@ export async function recordFailure(db: Db, d: WebhookDeliveryRow, f: {
 export async function failOpen(db: Db | Tx, endpointId: string, error: string): Promise<void> {
   await db.update(webhookDeliveries)
     .set({ status: "failed", lastError: error, updatedAt: sql`now()` })
-    .where(and(eq(webhookDeliveries.endpointId, endpointId), or(eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.status, "queued"))));
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), inArray(webhookDeliveries.status, OPEN_STATUSES)));
 }
 
 /** A delivery due again now, retried for another `retryForMs` (the retry button). */
@@ -243,7 +257,7 @@ export async function listDeliveries(db: Db, f: { endpointId: string; status?: s
 export async function webhookBacklog(db: Db): Promise<{ outbox: number; due: number }> {
   const r = await db.execute<{ outbox: number; due: number }>(sql`
     select (select count(*) from webhook_outbox)::int as outbox,
-           (select count(*) from webhook_deliveries where status = 'pending' and next_attempt_at <= now())::int as due`);
+           (select count(*) from webhook_deliveries where status in ('pending', 'sending', 'queued') and next_attempt_at <= now())::int as due`);
   return r.rows[0];
 }
 

@@ -230,6 +230,25 @@ describe("retries", () => {
     expect(d.last_error).toMatch(/request failed|no answer/);
   }, 60_000);
 
+  it("keeps at most WEBHOOK_MAX_IN_FLIGHT attempts in flight across overlapping runs", async () => {
+    const w = await startWorker({ WEBHOOK_MAX_IN_FLIGHT: "2", WEBHOOK_TIMEOUT_MS: "3000" });
+    try {
+      const r = await receiver();
+      r.answer = () => null; // every attempt hangs until its timeout: all claimed ones are in flight together
+      const hook = await createWebhook(r, ["link.created"], {}, w.url);
+      // Six deliveries, each test send starting a run of its own, and two cron runs on top.
+      for (let i = 0; i < 6; i++) expect((await api("POST", `/api/v1/webhooks/${hook.id}/test`, undefined, w.url)).status).toBe(202);
+      const runs = [w.scheduled(), w.scheduled()];
+      for (let i = 0; i < 100 && r.received.length < 2; i++) await new Promise((ok) => setTimeout(ok, 20));
+      await new Promise((ok) => setTimeout(ok, 1000)); // well before the first attempt's timeout
+      expect(r.received).toHaveLength(2);
+      await r.close();
+      await Promise.allSettled(runs);
+    } finally {
+      await w.dispose();
+    }
+  }, 60_000);
+
   it("gives a receiver that was down for the whole run everything once it is back", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/hook`;
@@ -394,12 +413,20 @@ describe("through QStash", () => {
       expect(mine()[1].headers["upstash-deduplication-id"]).toBe(`${sent.body.deliveryId}.r2`);
       expect(mine()[1].headers["upstash-forward-webhook-timestamp"]).toMatch(/^\d+$/);
 
+      // A hand-over whose callback never comes is published again once QStash's tries and a margin are over.
+      expect(await log()).toMatchObject({ status: "queued", attempts: 2 });
+      const lease = (await sql.query("select extract(epoch from next_attempt_at - now()) as s from webhook_deliveries where id = $1", [sent.body.deliveryId])).rows[0].s;
+      expect(Number(lease)).toBeGreaterThan(600);
+      await sql.query("update webhook_deliveries set next_attempt_at = now() - interval '1 second' where id = $1", [sent.body.deliveryId]);
+      await cronUntil(() => mine().length > 2, 20, w);
+      expect(mine()[2].headers["upstash-deduplication-id"]).toBe(`${sent.body.deliveryId}.r3`);
+
       // QStash's success callback (signed with the next key: both are accepted) settles it.
       const successUrl = mine()[1].headers["upstash-callback"];
       const ok = JSON.stringify({ status: 200, retried: 0, body: btoa("ok") });
       const done = await fetch(successUrl, { method: "POST", headers: { "content-type": "application/json", "upstash-signature": await signQStash({ key: QSTASH_KEYS.QSTASH_NEXT_SIGNING_KEY, url: successUrl, body: ok }) }, body: ok });
       expect(done.status).toBe(200);
-      expect(await log()).toMatchObject({ status: "succeeded", attempts: 2, lastStatus: 200 });
+      expect(await log()).toMatchObject({ status: "succeeded", attempts: 3, lastStatus: 200 });
     } finally {
       await w.dispose();
       await new Promise<void>((ok) => { standIn.closeAllConnections(); standIn.close(() => ok()); });
