@@ -7,7 +7,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { CreatedWebhook, Delivery, DeliveryPage, Webhook, WebhookList } from "../../api/webhooks/schemas.ts";
 import { EVENT_TYPES } from "../../webhooks/payloads.ts";
-import { CopyButton } from "../components/copy.tsx";
+import { ShownOnce } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
@@ -33,15 +33,10 @@ async function listPage(c: Context<DashEnv>, opts: { created?: Created; errors?:
     <Layout title="Webhooks" session={c.var.session} nav="webhooks" notice={opts.notice}>
       <h1>Webhooks</h1>
       {opts.created && (
-        <section class="card minted" aria-labelledby="created-title">
-          <h2 id="created-title">Webhook created</h2>
-          <p><strong>Copy its signing secret now: it is shown only this once.</strong> Verify requests with it (docs/webhooks.md).</p>
-          <p class="short">
-            <label for="webhook-secret" class="sr-only">The signing secret</label>
-            <input id="webhook-secret" type="text" readonly value={opts.created.secret} />
-            <CopyButton text={opts.created.secret} label="Copy the signing secret" />
-          </p>
-        </section>
+        <ShownOnce
+          id="webhook-secret" title="Webhook created" label="The signing secret" value={opts.created.secret} copyLabel="Copy the signing secret"
+          note={<><strong>Copy its signing secret now: it is shown only this once.</strong> Verify requests with it (docs/webhooks.md).</>}
+        />
       )}
       {!res.ok ? <FormError message={res.problem.detail} /> : (
         <>
