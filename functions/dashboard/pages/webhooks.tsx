@@ -5,7 +5,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { CreatedWebhook, Delivery, DeliveryPage, Webhook, WebhookList } from "../../api/webhooks/schemas.ts";
+import type { CreatedWebhook, Delivery, DeliveryPage, RotatedSecret, Webhook, WebhookList } from "../../api/webhooks/schemas.ts";
 import { EVENT_TYPES } from "../../webhooks/payloads.ts";
 import { ShownOnce } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
@@ -85,7 +85,7 @@ async function listPage(c: Context<DashEnv>, opts: { created?: Created; errors?:
   ), status);
 }
 
-async function logPage(c: Context<DashEnv>, id: string, notice?: string) {
+async function logPage(c: Context<DashEnv>, id: string, notice?: string, rotated?: z.infer<typeof RotatedSecret>) {
   const tz = c.var.tz;
   const cursor = c.req.query("cursor");
   const [hook, log] = await Promise.all([
@@ -120,9 +120,16 @@ async function logPage(c: Context<DashEnv>, id: string, notice?: string) {
       <p><a href="/app/webhooks">← Webhooks</a></p>
       <h1>Deliveries to <code>{w.url}</code></h1>
       <p>{state(w)} · events: {w.events.join(", ")}</p>
+      {rotated && (
+        <ShownOnce
+          id="webhook-secret" title="Signing secret rotated" label="The new signing secret" value={rotated.secret} copyLabel="Copy the new signing secret"
+          note={<><strong>Copy it now: it is shown only this once.</strong> The old secret also signs until {formatInstant(rotated.previousSecretValidUntil, tz)}, so receivers can switch over.</>}
+        />
+      )}
       <div class="buttons">
         <form method="post" action={`${path(w.id)}/test`} class="inline"><button type="submit" disabled={!w.enabled}>Send test</button></form>
         <form method="post" action={`${path(w.id)}/${w.enabled ? "disable" : "enable"}`} class="inline"><button type="submit">{w.enabled ? "Disable" : "Enable"}</button></form>
+        <form method="post" action={`${path(w.id)}/rotate-secret`} class="inline"><button type="submit">Rotate secret</button></form>
         <a href={path(w.id)}>Refresh</a>
       </div>
       <div class="table-wrap">
@@ -167,6 +174,14 @@ export function registerWebhooksPage(dash: Dash) {
     const res = await c.var.api.call("POST", `/api/v1/webhooks/${encodeURIComponent(id)}/test`);
     if (!res.ok) return listPage(c, { errors: { "": res.problem.detail } });
     return c.redirect(`${path(id)}?sent=1`, 303);
+  });
+
+  dash.post("/webhooks/:id/rotate-secret", async (c) => {
+    const id = c.req.param("id");
+    const res = await c.var.api.call<z.infer<typeof RotatedSecret>>("POST", `/api/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`);
+    if (!res.ok) return logPage(c, id, res.problem.detail);
+    // Answered here, not redirected: the new secret is shown on this answer only.
+    return logPage(c, id, undefined, res.data);
   });
 
   dash.post("/webhooks/:id/deliveries/:deliveryId/retry", async (c) => {
