@@ -96,7 +96,9 @@ export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[]
     valid.push({ line: row.line, input: parsed.data, extras: mapped.extras });
   }
 
-  const domains = await lookupDomains({ ...ctx, var: { ...ctx.var, db: () => db } }, valid.map((v) => v.input.domain));
+  // Built anew, not spread: a Hono context keeps `req` on its prototype.
+  const onDb: LinkCtx = { var: { config: ctx.var.config, principal: ctx.var.principal, db: () => db }, req: { url: ctx.req.url } };
+  const domains = await lookupDomains(onDb, valid.map((v) => v.input.domain));
   let pending: Accepted[] = [];
   for (const v of valid) {
     const domain = domains.get(v.input.domain);

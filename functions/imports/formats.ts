@@ -97,7 +97,9 @@ export function parseInstant(v: unknown): string | null {
   if (typeof v !== "string") return null;
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})?$/i.exec(v.trim());
   if (!m) return null;
-  const [, day, time, frac = "", zone = "Z"] = m;
+  const [, day, time, frac = "", rawZone = "Z"] = m;
+  // +0000 (Bitly) as +00:00, which Date.parse reads everywhere.
+  const zone = rawZone.length === 5 ? `${rawZone.slice(0, 3)}:${rawZone.slice(3)}` : rawZone;
   const ms = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}${frac.slice(0, 4)}${zone.toUpperCase()}`);
   if (Number.isNaN(ms) || ms < Date.UTC(1, 0, 1) || ms >= YEAR_10000) return null;
   const iso = new Date(ms).toISOString();
