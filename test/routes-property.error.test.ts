@@ -315,6 +315,7 @@ const jsonBodyOf = (shaped: fc.Arbitrary<unknown>) =>
 
 const contentType = fc.oneof(
   { weight: 12, arbitrary: fc.constant("application/json") },
+  { weight: 2, arbitrary: fc.constantFrom("text/csv", "text/csv; charset=utf-8") },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -453,6 +454,23 @@ function targets(): Target[] {
     { weight: 1, arbitrary: deepJson.map((d) => `{"links":[${d}]}`) },
     { weight: 2, arbitrary: junkBody },
   );
+  // Files as each tool writes them, with hostile cells; JSON arrays of link-shaped objects; junk.
+  const csvCell = fc.oneof(fc.constantFrom("", "https://example.com/fz", "fz-imp", "a|b", '"', '""', "\r\n", "2024-01-01 00:00:00", "bit.ly/fz"), hostileText)
+    .map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v));
+  const header = fc.constantFrom(
+    "Long URL,Short code,Domain,Title,Tags", "id,link,long_url,title,created_at,tags", "keyword,url,title,timestamp,ip,clicks",
+    "Short Link,Destination URL,Title,Tags,Created At", "url,slug,expiresAt,maxClicks,rules,variants,password,hasPassword",
+    "id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,clicks,createdAt,updatedAt",
+    "visits", "",
+  );
+  const csvFile = fc.tuple(header, fc.array(fc.array(csvCell, { maxLength: 18 }).map((r) => r.join(",")), { maxLength: 5 }), fc.constantFrom("\n", "\r\n", "\r"))
+    .map(([h, rows, nl]) => [h, ...rows].join(nl));
+  const importBody = fc.oneof(
+    { weight: 4, arbitrary: csvFile },
+    { weight: 3, arbitrary: fc.array(fc.oneof(linkObject(true), fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 }).map(jsonText) },
+    { weight: 1, arbitrary: fc.array(linkObject(true), { maxLength: 3 }).map((data) => jsonText({ data })) },
+    { weight: 2, arbitrary: junkBody },
+  );
   const keyBody = jsonBodyOf(
     fc.record(
       {
@@ -500,6 +518,27 @@ function targets(): Target[] {
         domain: domainParam,
       })),
     },
+    {
+      route: "POST /api/v1/links/import",
+      mutates: true,
+      requests: req("POST", fixed(...links, "import"), queryString({
+        format: onTheWire(mostly(fc.constantFrom("auto", "bitly", "shlink", "kutt", "dub", "yourls", "csv", "json"), hostileText)),
+        onConflict: onTheWire(mostly(fc.constantFrom("skip", "update"), hostileText)),
+        dryRun: onTheWire(mostly(fc.constantFrom("true", "false"), hostileText)),
+        domain: domainParam,
+      }), importBody),
+    },
+    {
+      route: "GET /api/v1/links/export",
+      mutates: false,
+      requests: req("GET", fixed(...links, "export"), queryString({
+        format: onTheWire(mostly(fc.constantFrom("csv", "json"), hostileText)),
+        q: onTheWire(mostly(fc.constantFrom("fz", "%", "_"), hostileText)),
+        tag: onTheWire(mostly(fc.constantFrom("fz", "victim"), hostileText)),
+        domain: domainParam,
+      })),
+    },
+    { route: "GET /api/v1/imports/{id}", mutates: false, requests: req("GET", fc.oneof(fc.uuid(), onTheWire(hostileText)).map((s): Segment[] => ["api", "v1", "imports", s]), noQuery) },
     { route: "GET /api/v1/links/{slug}", mutates: false, requests: req("GET", linkSlug, linkQuery) },
     { route: "PATCH /api/v1/links/{slug}", mutates: true, requests: req("PATCH", linkSlug, linkQuery, jsonBodyOf(linkObject(false))) },
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },

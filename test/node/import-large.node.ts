@@ -39,20 +39,12 @@ const api = (method: string, p: string, init: RequestInit = {}) =>
 
 it(`imports ${ROWS.toLocaleString("en")} rows in the background and reports progress to 100%`, async () => {
   expect((await api("POST", "/api/v1/domains", { body: JSON.stringify({ hostname: HOST }), headers: { "content-type": "application/json" } })).status).toBe(201);
-  // Streamed from a generator: the file is never one string on this side either.
-  let i = 0;
-  const enc = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    pull(ctl) {
-      if (i === 0) ctl.enqueue(enc.encode("Long URL,Short code,Title,Tags\n"));
-      let text = "";
-      for (const end = Math.min(i + 2000, ROWS); i < end; i++) text += `https://example.com/big/${i}?utm_source=import,big-${i},Row ${i},bulk|import\n`;
-      ctl.enqueue(enc.encode(text));
-      if (i >= ROWS) ctl.close();
-    },
-  });
+  // With its length declared, as a browser or curl sends a file (a body without one is held to 4 MiB).
+  const lines = ["Long URL,Short code,Title,Tags"];
+  for (let i = 0; i < ROWS; i++) lines.push(`https://example.com/big/${i}?utm_source=import,big-${i},Row ${i},bulk|import`);
+  const body = Buffer.from(lines.join("\n") + "\n");
   const started = performance.now();
-  const res = await api("POST", `/api/v1/links/import?domain=${HOST}`, { body, headers: { "content-type": "text/csv" }, duplex: "half" } as RequestInit);
+  const res = await api("POST", `/api/v1/links/import?domain=${HOST}`, { body, headers: { "content-type": "text/csv" } });
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   const uploaded = performance.now();
@@ -72,7 +64,7 @@ it(`imports ${ROWS.toLocaleString("en")} rows in the background and reports prog
   const { rows: left } = await sql.query("select count(*)::int as n from import_chunks where job_id = $1", [id]);
   expect(left[0].n).toBe(0);
   console.log(
-    `import: ${ROWS} rows in ${seconds.toFixed(1)} s (upload stored in ${((uploaded - started) / 1000).toFixed(1)} s) = ${Math.round(ROWS / seconds)} rows/s; ` +
+    `import: ${ROWS} rows in ${seconds.toFixed(1)} s (the file: ${(body.length / 1e6).toFixed(1)} MB, stored in ${((uploaded - started) / 1000).toFixed(1)} s) = ${Math.round(ROWS / seconds)} rows/s; ` +
       `progress polled ${seen.length} times, from ${seen[0]} to ${seen.at(-1)}`,
   );
 }, 600_000);

@@ -1,26 +1,14 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import type { ImportJobRow } from "../../../db/schema.ts";
 import { applyRows, emptyTally, IMPORT_BATCH_ROWS, type ImportOptions, type SourceRow } from "../../imports/apply.ts";
 import { recordFinished, runImports, storeJob, SYNC_MAX_ROWS } from "../../imports/jobs.ts";
-import { MAX_IMPORT_CSV_BYTES, openCsv, openJson } from "../../imports/source.ts";
+import { openCsv, openJson } from "../../imports/source.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { resolveDomainRef, hostnameOf } from "../domains/resolve.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { ImportAccepted, ImportQuery, ImportReport } from "../imports/schemas.ts";
-
-/**
- * The import body is read as a stream, so the app-wide body limit (which buffers a body without
- * Content-Length) does not apply to it: a declared length is checked here, and the stream counts the rest
- * (functions/imports/source.ts).
- */
-export const declaredLengthLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_IMPORT_CSV_BYTES) throw new ApiError(413, `The request body is larger than ${MAX_IMPORT_CSV_BYTES} bytes.`);
-  await next();
-};
 
 export const importLinksRoute = createRoute({
   method: "post",
@@ -31,7 +19,7 @@ export const importLinksRoute = createRoute({
     `Each row is validated as the body of POST /api/v1/links; a bad row fails alone and is named by its line. ` +
     `Idempotent by domain and slug (onConflict). Up to ${SYNC_MAX_ROWS} rows: 200 with the report; more: 202 ` +
     "with the id of a background job, whose report GET /api/v1/imports/{id} answers as it progresses.",
-  ...secured("links:write", declaredLengthLimit),
+  ...secured("links:write"),
   request: {
     query: ImportQuery,
     body: {
