@@ -53,7 +53,7 @@ afterAll(async () => {
 
 const keys = new Map<string, string>();
 /** The link, the key, the domain and the webhook the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "" };
+const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -90,6 +90,8 @@ beforeAll(async () => {
   await newVictimKey();
   await newVictimDomain();
   await newVictimWebhook();
+  // An import's report, for GET /api/v1/imports/{id} to find.
+  victim.importId = ((await (await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/fz-import" }] })).json()) as { id: string }).id;
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
   for (const q of [undefined, "fz"]) {
     const res = await call("GET", `/api/v1/links?limit=1${q ? `&q=${q}` : ""}`);
@@ -102,7 +104,7 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // Requests: path segments (some naming the victims, resolved at send time), a query string, a body.
 
-type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" };
+type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" };
 type Caller = "admin" | "scoped" | "other-scope" | "none" | "unknown" | "revoked" | "basic" | "garbage";
 
 interface Req {
@@ -538,7 +540,11 @@ function targets(): Target[] {
         domain: domainParam,
       })),
     },
-    { route: "GET /api/v1/imports/{id}", mutates: false, requests: req("GET", fc.oneof(fc.uuid(), onTheWire(hostileText)).map((s): Segment[] => ["api", "v1", "imports", s]), noQuery) },
+    { route: "GET /api/v1/imports/{id}", mutates: false, requests: req("GET", fc.oneof(
+      { weight: 4, arbitrary: fc.constant<Segment>({ victim: "importId" }) },
+      { weight: 1, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: onTheWire(hostileText) },
+    ).map((s): Segment[] => ["api", "v1", "imports", s]), noQuery) },
     { route: "GET /api/v1/links/{slug}", mutates: false, requests: req("GET", linkSlug, linkQuery) },
     { route: "PATCH /api/v1/links/{slug}", mutates: true, requests: req("PATCH", linkSlug, linkQuery, jsonBodyOf(linkObject(false))) },
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },

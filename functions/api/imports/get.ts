@@ -11,7 +11,9 @@ export const getImportRoute = createRoute({
   path: "/api/v1/imports/{id}",
   tags: ["links"],
   summary: "An import's report: its status and progress (processed of total)",
-  description: "Only the key that sent the import (or an admin key) sees it; any other gets 404.",
+  description:
+    "As links are: a key restricted to some domains or to its own links sees only the imports it sent; any " +
+    "other gets 404.",
   ...secured("links:write"),
   request: { params: ImportIdParams },
   responses: {
@@ -25,8 +27,9 @@ export function registerGetImport(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     const p = c.var.principal;
     const job = /^[0-9a-f-]{36}$/.test(id) ? await selectImportJob(c.var.db(), id) : undefined;
-    const admin = p?.scopes.includes("admin") ?? false;
-    if (!job || (!admin && job.principal.keyId !== p?.keyId)) throw new ApiError(404, `No import ${id}.`);
+    // An import's report names slugs and URLs of its rows: a restricted key sees only its own, as with links.
+    const restricted = p !== undefined && (p.domains !== null || p.ownLinksOnly);
+    if (!job || (restricted && job.principal.keyId !== p.keyId)) throw new ApiError(404, `No import ${id}.`);
     return c.json(toReport(job), 200);
   });
 }
