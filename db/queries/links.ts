@@ -140,11 +140,18 @@ export async function listLinks(
   };
 }
 
-/** Links named by (domain, slug) pairs (domain null: the default), in one query. */
+/**
+ * Links named by (domain, slug) pairs (domain null: the default), in one query. Grouped by domain, so that
+ * each group is a lookup in the (domain, slug) unique index rather than a scan of every link.
+ */
 export async function selectLinksByKeys(db: Db, keys: readonly { domain: string | null; slug: string }[]): Promise<LinkRow[]> {
   if (!keys.length) return [];
-  const pairs = sql.join(keys.map((k) => sql`(${k.domain ?? ""}, ${k.slug})`), sql`, `);
-  return db.select().from(links).where(sql`(coalesce(${links.domain}, ''), ${links.slug}) in (${pairs})`);
+  const byDomain = new Map<string | null, string[]>();
+  for (const k of keys) byDomain.set(k.domain, [...(byDomain.get(k.domain) ?? []), k.slug]);
+  return db
+    .select()
+    .from(links)
+    .where(or(...[...byDomain].map(([domain, slugs]) => and(onDomain(domain), inArray(links.slug, slugs)))));
 }
 
 /** Which of `ids` are taken. */
