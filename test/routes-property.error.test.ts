@@ -469,6 +469,7 @@ function targets(): Target[] {
     .map(([h, rows, nl]) => [h, ...rows].join(nl));
   const importBody = fc.oneof(
     { weight: 4, arbitrary: csvFile },
+    { weight: 1, arbitrary: fc.constantFrom("", "\ufeff", "\n\n", "url") },
     { weight: 3, arbitrary: fc.array(fc.oneof(linkObject(true), fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 }).map(jsonText) },
     { weight: 1, arbitrary: fc.array(linkObject(true), { maxLength: 3 }).map((data) => jsonText({ data })) },
     { weight: 2, arbitrary: junkBody },

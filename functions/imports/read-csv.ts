@@ -30,11 +30,15 @@ export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<C
   });
   parser.on("error", (e: unknown) => (failure = e));
   // The parser emits synchronously inside write() and end(): drain after each.
+  let wrote = false;
   for await (const chunk of text) {
+    wrote = true;
     parser.write(chunk);
     if (failure) throw failure;
     yield* queue.splice(0);
   }
+  // Ending a parser that was given nothing makes its browser build call a destroy() its stream code lacks.
+  if (!wrote) return;
   parser.end();
   if (failure) throw failure;
   yield* queue.splice(0);
