@@ -1,5 +1,5 @@
 /** The SQL of background imports (functions/imports/jobs.ts). */
-import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { importChunks, importJobs, type ImportJobRow, type StoredImportRow } from "../schema.ts";
 
@@ -30,9 +30,12 @@ export async function selectImportJob(db: Db, id: string): Promise<ImportJobRow 
 
 /**
  * Takes the oldest running job whose lease is free (or `id`'s) for `leaseMs`: one run at a time per job.
- * An upload that never finished (its request died) is failed after an hour.
+ * An upload that never finished (its request died) is failed after an hour; reports are kept 30 days.
  */
 export async function claimImportJob(db: Db, leaseMs: number, id?: string): Promise<ImportJobRow | undefined> {
+  await db
+    .delete(importJobs)
+    .where(and(inArray(importJobs.status, ["done", "failed"]), lt(importJobs.updatedAt, sql`now() - interval '30 days'`)));
   await db
     .update(importJobs)
     .set({ status: "failed", message: "the upload did not finish", updatedAt: sql`now()` })
