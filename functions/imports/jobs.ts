@@ -97,20 +97,23 @@ export interface RunDeps {
   waitUntil(p: Promise<unknown>): void;
 }
 
-/** Runs background imports (the one named, or any that is due) until the budget is spent or none is left. */
-export async function runImports(deps: RunDeps, budgetMs = IMPORT_BUDGET_MS, id?: string): Promise<{ chunks: number }> {
+/**
+ * Runs background imports (the one named, or any that is due) until the budget is spent, `maxChunks` are
+ * applied, or none is left.
+ */
+export async function runImports(deps: RunDeps, budgetMs = IMPORT_BUDGET_MS, id?: string, maxChunks = Infinity): Promise<{ chunks: number }> {
   const deadline = Date.now() + budgetMs;
   let chunks = 0;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && chunks < maxChunks) {
     const job = await claimImportJob(deps.db, IMPORT_LEASE_MS, id);
     if (!job) break;
-    chunks += await runJob(deps, job, deadline);
+    chunks += await runJob(deps, job, deadline, maxChunks - chunks);
     if (id !== undefined) break;
   }
   return { chunks };
 }
 
-async function runJob(deps: RunDeps, claimed: ImportJobRow, deadline: number): Promise<number> {
+async function runJob(deps: RunDeps, claimed: ImportJobRow, deadline: number, maxChunks: number): Promise<number> {
   let job = claimed;
   let applied = 0;
   const ctx = {
@@ -120,7 +123,7 @@ async function runJob(deps: RunDeps, claimed: ImportJobRow, deadline: number): P
   // Passwords are bounded per run: each run's CPU, not the file's, is what a Worker limits.
   const passwords = { count: 0 };
   try {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && applied < maxChunks) {
       const stored = await selectImportChunk(deps.db, job.id, job.nextChunk);
       if (!stored) {
         await finishImportJob(deps.db, job.id);
