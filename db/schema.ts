@@ -5,3 +5,4 @@ export * from "./schema/domains.ts";
 export * from "./schema/links.ts";
 export * from "./schema/rollups.ts";
 export * from "./schema/webhooks.ts";
+export * from "./schema/imports.ts";

@@ -5,6 +5,8 @@ import { registerApi } from "./api/index.ts";
 import { MAX_BULK_BODY_BYTES } from "./api/links/bulk.ts";
 import { ingestFlushRoute, MAX_FLUSH_BODY_BYTES } from "./api/ingest/flush.ts";
 import { limitBody } from "./api/openapi.ts";
+import { importLinksRoute } from "./api/links/import.ts";
+import { MAX_IMPORT_CSV_BYTES } from "./imports/source.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
 import { registerRoot } from "./redirect/root.ts";
@@ -26,7 +28,16 @@ export function createApp() {
   // hono's limit reads a body without Content-Length eagerly up to its size, so a route whose limit must
   // hold for strangers (the QStash-signed flush: a few KiB) has it here, before the net, not behind it.
   app.use(ingestFlushRoute.path, limitBody(MAX_FLUSH_BODY_BYTES));
-  app.use("*", limitBody(MAX_ANY_BODY_BYTES));
+  // An import streams its body (a CSV of 100,000 links is larger than the net): one that declares its
+  // length may be up to MAX_IMPORT_CSV_BYTES, refused at once past that, and counted while read
+  // (functions/imports/source.ts); one without Content-Length gets the net like any other body.
+  const net = limitBody(MAX_ANY_BODY_BYTES);
+  app.use("*", (c, next) => {
+    const declared = c.req.header("content-length");
+    if (c.req.path !== importLinksRoute.path || c.req.method !== "POST" || declared === undefined) return net(c, next);
+    if (!(Number(declared) <= MAX_IMPORT_CSV_BYTES)) throw new ApiError(413, `The request body is larger than ${MAX_IMPORT_CSV_BYTES} bytes.`);
+    return next();
+  });
   app.use("*", services);
 
   registerHealthz(app);

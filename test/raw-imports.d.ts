@@ -1,5 +1,13 @@
-/** Vite's `?raw` imports (the text of a file, bundled into the test): the migration test reads SQL this way. */
+/** Vite's `?raw` imports (the text of a file, bundled into the test): the migration test reads SQL this way, the import tests their fixtures. */
 declare module "*.sql?raw" {
+  const text: string;
+  export default text;
+}
+declare module "*.csv?raw" {
+  const text: string;
+  export default text;
+}
+declare module "*.json?raw" {
   const text: string;
   export default text;
 }

@@ -53,7 +53,7 @@ afterAll(async () => {
 
 const keys = new Map<string, string>();
 /** The link, the key, the domain and the webhook the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "" };
+const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -90,6 +90,8 @@ beforeAll(async () => {
   await newVictimKey();
   await newVictimDomain();
   await newVictimWebhook();
+  // An import's report, for GET /api/v1/imports/{id} to find.
+  victim.importId = ((await (await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/fz-import" }] })).json()) as { id: string }).id;
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
   for (const q of [undefined, "fz"]) {
     const res = await call("GET", `/api/v1/links?limit=1${q ? `&q=${q}` : ""}`);
@@ -102,7 +104,7 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // Requests: path segments (some naming the victims, resolved at send time), a query string, a body.
 
-type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" };
+type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" };
 type Caller = "admin" | "scoped" | "other-scope" | "none" | "unknown" | "revoked" | "basic" | "garbage";
 
 interface Req {
@@ -315,6 +317,7 @@ const jsonBodyOf = (shaped: fc.Arbitrary<unknown>) =>
 
 const contentType = fc.oneof(
   { weight: 12, arbitrary: fc.constant("application/json") },
+  { weight: 2, arbitrary: fc.constantFrom("text/csv", "text/csv; charset=utf-8") },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -453,6 +456,24 @@ function targets(): Target[] {
     { weight: 1, arbitrary: deepJson.map((d) => `{"links":[${d}]}`) },
     { weight: 2, arbitrary: junkBody },
   );
+  // Files as each tool writes them, with hostile cells; JSON arrays of link-shaped objects; junk.
+  const csvCell = fc.oneof(fc.constantFrom("", "https://example.com/fz", "fz-imp", "a|b", '"', '""', "\r\n", "2024-01-01 00:00:00", "bit.ly/fz"), hostileText)
+    .map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v));
+  const header = fc.constantFrom(
+    "Long URL,Short code,Domain,Title,Tags", "id,link,long_url,title,created_at,tags", "keyword,url,title,timestamp,ip,clicks",
+    "Short Link,Destination URL,Title,Tags,Created At", "url,slug,expiresAt,maxClicks,rules,variants,password,hasPassword",
+    "id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,clicks,createdAt,updatedAt",
+    "visits", "",
+  );
+  const csvFile = fc.tuple(header, fc.array(fc.array(csvCell, { maxLength: 18 }).map((r) => r.join(",")), { maxLength: 5 }), fc.constantFrom("\n", "\r\n", "\r"))
+    .map(([h, rows, nl]) => [h, ...rows].join(nl));
+  const importBody = fc.oneof(
+    { weight: 4, arbitrary: csvFile },
+    { weight: 1, arbitrary: fc.constantFrom("", "\ufeff", "\n\n", "url") },
+    { weight: 3, arbitrary: fc.array(fc.oneof(linkObject(true), fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 }).map(jsonText) },
+    { weight: 1, arbitrary: fc.array(linkObject(true), { maxLength: 3 }).map((data) => jsonText({ data })) },
+    { weight: 2, arbitrary: junkBody },
+  );
   const keyBody = jsonBodyOf(
     fc.record(
       {
@@ -500,6 +521,31 @@ function targets(): Target[] {
         domain: domainParam,
       })),
     },
+    {
+      route: "POST /api/v1/links/import",
+      mutates: true,
+      requests: req("POST", fixed(...links, "import"), queryString({
+        format: onTheWire(mostly(fc.constantFrom("auto", "bitly", "shlink", "kutt", "dub", "yourls", "csv", "json"), hostileText)),
+        onConflict: onTheWire(mostly(fc.constantFrom("skip", "update"), hostileText)),
+        dryRun: onTheWire(mostly(fc.constantFrom("true", "false"), hostileText)),
+        domain: domainParam,
+      }), importBody),
+    },
+    {
+      route: "GET /api/v1/links/export",
+      mutates: false,
+      requests: req("GET", fixed(...links, "export"), queryString({
+        format: onTheWire(mostly(fc.constantFrom("csv", "json"), hostileText)),
+        q: onTheWire(mostly(fc.constantFrom("fz", "%", "_"), hostileText)),
+        tag: onTheWire(mostly(fc.constantFrom("fz", "victim"), hostileText)),
+        domain: domainParam,
+      })),
+    },
+    { route: "GET /api/v1/imports/{id}", mutates: false, requests: req("GET", fc.oneof(
+      { weight: 4, arbitrary: fc.constant<Segment>({ victim: "importId" }) },
+      { weight: 1, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: onTheWire(hostileText) },
+    ).map((s): Segment[] => ["api", "v1", "imports", s]), noQuery) },
     { route: "GET /api/v1/links/{slug}", mutates: false, requests: req("GET", linkSlug, linkQuery) },
     { route: "PATCH /api/v1/links/{slug}", mutates: true, requests: req("PATCH", linkSlug, linkQuery, jsonBodyOf(linkObject(false))) },
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },

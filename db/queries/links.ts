@@ -1,5 +1,5 @@
 /** The SQL of the links API. Pure data access: no HTTP, no cache; callers decide what a result means. */
-import { and, desc, eq, getTableColumns, ilike, isNull, or, sql, arrayContains, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, ilike, inArray, isNull, or, sql, arrayContains, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DEFAULT_DOMAIN_ROW, links, type LinkRow } from "../schema.ts";
 
@@ -109,11 +109,14 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, "\\$&");
  * One page, newest first, plus the position of the next page (null on the last). created_at is carried as
  * text to the microsecond: a JS Date keeps only milliseconds and would skip or repeat rows across pages.
  */
-export async function listLinks(db: Db, f: ListFilter): Promise<{ rows: LinkRow[]; next: ListPosition | null }> {
-  const createdText = sql<string>`to_char(${links.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export async function listLinks(
+  db: Db, f: ListFilter,
+): Promise<{ rows: LinkRow[]; next: ListPosition | null; micro: { createdAt: string; updatedAt: string }[] }> {
+  const microText = (col: typeof links.createdAt | typeof links.updatedAt) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const createdText = microText(links.createdAt);
   const pattern = f.q === undefined ? undefined : `%${likeEscape(f.q)}%`;
   const page = await db
-    .select({ ...getTableColumns(links), position: createdText })
+    .select({ ...getTableColumns(links), position: createdText, updatedText: microText(links.updatedAt) })
     .from(links)
     .where(
       and(
@@ -130,7 +133,50 @@ export async function listLinks(db: Db, f: ListFilter): Promise<{ rows: LinkRow[
   const rows = page.slice(0, f.limit);
   const last = rows.at(-1);
   return {
-    rows: rows.map(({ position: _p, ...row }) => row),
+    rows: rows.map(({ position: _p, updatedText: _u, ...row }) => row),
+    // The times to the microsecond, for export: a round trip through import keeps the order exactly.
+    micro: rows.map((r) => ({ createdAt: r.position, updatedAt: r.updatedText })),
     next: more && last ? { createdAt: last.position, id: last.id } : null,
   };
+}
+
+/**
+ * Links named by (domain, slug) pairs (domain null: the default), in one query. Grouped by domain, so that
+ * each group is a lookup in the (domain, slug) unique index rather than a scan of every link.
+ */
+export async function selectLinksByKeys(db: Db, keys: readonly { domain: string | null; slug: string }[]): Promise<LinkRow[]> {
+  if (!keys.length) return [];
+  const byDomain = new Map<string | null, string[]>();
+  for (const k of keys) byDomain.set(k.domain, [...(byDomain.get(k.domain) ?? []), k.slug]);
+  return db
+    .select()
+    .from(links)
+    .where(or(...[...byDomain].map(([domain, slugs]) => and(onDomain(domain), inArray(links.slug, slugs)))));
+}
+
+/** Which of `ids` are taken. */
+export async function takenLinkIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.select({ id: links.id }).from(links).where(inArray(links.id, [...ids]));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The columns an import with onConflict=update replaces on a link that exists (everything a row can say). */
+export const IMPORT_UPDATE_COLUMNS = [
+  "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "passwordHash", "rules", "variants",
+] as const;
+
+/**
+ * Rewrites existing links in one statement: each row is a whole link (its current values merged with the
+ * new ones), matched by (domain, slug); the version moves on as in updateLink.
+ */
+export function upsertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
+  if (!rows.length) return Promise.resolve([]);
+  const cols = getTableColumns(links);
+  const set = Object.fromEntries(IMPORT_UPDATE_COLUMNS.map((c) => [c, sql.raw(`excluded.${cols[c].name}`)]));
+  return db
+    .insert(links)
+    .values(rows)
+    .onConflictDoUpdate({ target: [links.domain, links.slug], set: { ...set, updatedAt: sql`now()`, version: sql`${links.version} + 1` } })
+    .returning();
 }

@@ -13,6 +13,9 @@ import { registerCreateKey } from "./keys/create.ts";
 import { registerListKeys } from "./keys/list.ts";
 import { registerRevokeKey } from "./keys/revoke.ts";
 import { registerBulkCreate } from "./links/bulk.ts";
+import { registerExportLinks } from "./links/export.ts";
+import { registerImportLinks } from "./links/import.ts";
+import { registerGetImport } from "./imports/get.ts";
 import { registerCreateLink } from "./links/create.ts";
 import { registerDeleteLink } from "./links/delete.ts";
 import { registerGetLink } from "./links/get.ts";
@@ -31,6 +34,9 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   app.use("/api/v1/links/*", webhooksAfterWrite);
   // Literal paths before parameterised ones: /links/bulk must not be read as the slug "bulk".
   registerBulkCreate(app);
+  registerImportLinks(app);
+  registerExportLinks(app);
+  registerGetImport(app);
   registerCreateLink(app);
   registerListLinks(app);
   registerGetLink(app);

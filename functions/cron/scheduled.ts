@@ -5,10 +5,12 @@ import { ingestOnce } from "../ingest/once.ts";
 import { runRetention } from "../ingest/retention.ts";
 import { createIngestRedis } from "../ingest/stream.ts";
 import { runWebhooks } from "../webhooks/run.ts";
+import { runImports } from "../imports/jobs.ts";
+import { createRedis } from "../shared/redis.ts";
 
 /**
  * The cron function, fired every minute by the Worker's cron trigger (and by `npm run dev` locally):
- * ingestion, then webhooks, then retention. The handler's promise is the run: the runtime keeps the invocation alive until
+ * ingestion, then webhooks, then background imports, then retention. The handler's promise is the run: the runtime keeps the invocation alive until
  * it settles, and a failure shows as a failed cron invocation (after being recorded for /ingest/status).
  */
 export async function runScheduled(controller: ScheduledController, raw: RawEnv, ctx: ExecutionContext): Promise<void> {
@@ -26,6 +28,14 @@ export async function runScheduled(controller: ScheduledController, raw: RawEnv,
       if (hooks.events || hooks.attempted) console.log(`webhooks: ${JSON.stringify(hooks)}`);
     } catch (e) {
       console.error("webhooks failed:", e);
+      failures.push(e);
+    }
+    try {
+      // Background imports (functions/imports/jobs.ts): a chunk per transaction until the budget is spent.
+      const imports = await runImports({ db, config: env, redis: createRedis(env), waitUntil: (p) => ctx.waitUntil(p) });
+      if (imports.chunks) console.log(`imports: ${JSON.stringify(imports)}`);
+    } catch (e) {
+      console.error("imports failed:", e);
       failures.push(e);
     }
     try {

@@ -14,6 +14,8 @@ export type ApiResult<T> =
 export interface ApiCallOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
+  /** A body sent as is (a file being imported), with its content type, instead of JSON. */
+  upload?: { body: BodyInit; type: string };
   accept?: string;
 }
 
@@ -49,7 +51,9 @@ export function apiClient(fetchApp: AppFetch, c: Context, key: string | null): A
     }
     if (key) headers.set("authorization", `Bearer ${key}`);
     if (opts.body !== undefined) headers.set("content-type", "application/json");
-    const req = new Request(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    if (opts.upload) headers.set("content-type", opts.upload.type);
+    const body = opts.upload ? opts.upload.body : opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = new Request(url, { method, headers, body });
     return fetchApp(req, c.env, c.executionCtx);
   };
   const call = async <T>(method: string, path: string, opts: ApiCallOptions = {}): Promise<ApiResult<T>> => {

@@ -25,6 +25,7 @@ import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
 import { registerLinkEdit } from "./pages/link-edit.tsx";
 import { registerLinkNew } from "./pages/link-new.tsx";
+import { registerImport } from "./pages/import.tsx";
 import { registerLinks } from "./pages/links.tsx";
 import { home, registerLogin } from "./pages/login.tsx";
 import { registerQr } from "./pages/qr.ts";
@@ -75,6 +76,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerLogin(dash);
   registerLinks(dash);
   registerLinkNew(dash);
+  registerImport(dash);
   registerQr(dash);
   registerStatsData(dash);
   registerStats(dash);

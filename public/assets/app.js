@@ -1,6 +1,6 @@
 // The dashboard's only script (served as a static file: the CSP allows no inline script). Every page works
-// without it; it adds the browser's time zone, copy buttons, the chart, the live counter and the custom
-// range toggle.
+// without it; it adds the browser's time zone, copy buttons, the chart, the live counter, the custom
+// range toggle, and on the import page keeps the picked file between the dry run and the import.
 // @ts-check
 (() => {
   "use strict";
@@ -85,5 +85,38 @@
     };
     poll();
     setInterval(poll, 3000);
+  }
+  // Import: send the form without leaving the page (the file stays picked), swap in the report the server
+  // rendered, and while a background job runs, poll its page and swap its report in again.
+  const importForm = document.getElementById("import-form");
+  if (importForm instanceof HTMLFormElement) {
+    const swap = (/** @type {Document} */ doc) => {
+      const fresh = doc.getElementById("import-report");
+      const old = document.getElementById("import-report");
+      const error = doc.getElementById("form-error");
+      document.getElementById("form-error")?.remove();
+      if (error) importForm.prepend(error);
+      if (fresh && old) old.replaceWith(fresh);
+      else if (fresh) importForm.after(fresh);
+      else old?.remove();
+      const poll = fresh?.dataset.importPoll;
+      if (poll) setTimeout(() => load(poll), 700);
+    };
+    const load = async (/** @type {string} */ href, /** @type {RequestInit} */ init = {}) => {
+      try {
+        const res = await fetch(href, { ...init, headers: { accept: "text/html" }, cache: "no-store" });
+        swap(new DOMParser().parseFromString(await res.text(), "text/html"));
+      } catch {
+        setTimeout(() => load(href, init), 2000);
+      }
+    };
+    importForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const submitter = /** @type {SubmitEvent} */ (event).submitter;
+      const body = new FormData(importForm, submitter instanceof HTMLButtonElement ? submitter : null);
+      const buttons = $$("button", importForm);
+      for (const b of buttons) b.setAttribute("disabled", "");
+      load(importForm.action, { method: "POST", body }).finally(() => { for (const b of buttons) b.removeAttribute("disabled"); });
+    });
   }
 })();

@@ -108,6 +108,53 @@ export const routeScopes: RouteCase[] = [
     },
   },
   {
+    route: "POST /api/v1/links/import",
+    scope: "links:write",
+    success: 200,
+    prepare: async () => {
+      const slug = uniqueSlug("sec");
+      return { method: "POST", path: "/api/v1/links/import", body: [{ url: "https://example.com/s", slug }],
+        unchanged: async () => expect(await status("GET", `/api/v1/links/${slug}`)).toBe(404) };
+    },
+    restricted: async (w) => {
+      // A row on the hidden link's own domain and slug: refused (domains) or a slug taken (ownLinksOnly), unchanged.
+      return { method: "POST", path: "/api/v1/links/import?onConflict=update",
+        body: [{ url: "https://example.com/taken-over", slug: w.hidden.slug, domain: w.hidden.domain }],
+        check: async (res) => {
+          await expectStatus(res, 200);
+          expect(await res.json()).toMatchObject({ created: 0, updated: 0, failed: 1 });
+          await hiddenIntact(w);
+        } };
+    },
+  },
+  {
+    route: "GET /api/v1/links/export",
+    scope: "links:read",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/links/export?q=fz-nothing-matches", unchanged: async () => {} }),
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/links/export?format=json&q=${w.hidden.slug}`,
+      check: async (res) => {
+        await expectStatus(res, 200);
+        expect(((await res.json()) as { id: string }[]).map((l) => l.id)).not.toContain(w.hidden.id);
+      } }),
+  },
+  {
+    route: "GET /api/v1/imports/{id}",
+    scope: "links:write",
+    success: 200,
+    prepare: async () => {
+      const res = await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/s" }] });
+      const { id } = (await res.json()) as { id: string };
+      return { method: "GET", path: `/api/v1/imports/${id}`, unchanged: async () => {} };
+    },
+    restricted: async () => {
+      // Another key's import (the admin's) is not there for it.
+      const res = await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/s" }] });
+      const { id } = (await res.json()) as { id: string };
+      return { method: "GET", path: `/api/v1/imports/${id}`, check: async (r) => expectStatus(r, 404) };
+    },
+  },
+  {
     route: "GET /api/v1/links",
     scope: "links:read",
     success: 200,

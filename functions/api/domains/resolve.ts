@@ -3,7 +3,6 @@
  * value), and an API key's restrictions to the links it may see. A domain that does not exist and a domain
  * the key may not use answer alike (404), so a restricted key learns nothing of the others.
  */
-import type { Context } from "hono";
 import { inArray } from "drizzle-orm";
 import type { LinkScope } from "../../../db/queries/links.ts";
 import { DEFAULT_DOMAIN_ROW, domains } from "../../../db/schema.ts";
@@ -12,7 +11,16 @@ import type { Principal } from "../../shared/auth/scopes.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { defaultHostname } from "../../shared/hostnames.ts";
 
-type C = Context<AppEnv>;
+/**
+ * What these helpers read of a request. A Hono context has it, and so does a background import, which acts
+ * for the key that sent the file (functions/imports/jobs.ts).
+ */
+export interface LinkCtx {
+  var: Pick<AppEnv["Variables"], "config" | "db" | "principal">;
+  req: { url: string };
+}
+
+type C = LinkCtx;
 
 /** The stored domain: null for the default domain, else the custom domain's hostname. */
 export type DomainRef = string | null;

@@ -2,9 +2,8 @@
  * The rules a well-formed link body must still pass (422), and its translation into column values.
  * Shared by create, bulk create and patch so the three can never disagree.
  */
-import type { Context } from "hono";
 import type { links } from "../../../db/schema.ts";
-import type { AppEnv } from "../../shared/app-env.ts";
+import type { LinkCtx } from "../domains/resolve.ts";
 import type { FieldError } from "../../shared/errors.ts";
 import { hashPassword } from "../../shared/password.ts";
 import { bareHost } from "../../shared/hostnames.ts";
@@ -19,7 +18,7 @@ export type LinkValues = Partial<typeof links.$inferInsert>;
  * The hosts short URLs live on: a link there would redirect to itself (or to another short link) forever.
  * `domain` adds the custom domain the link is on.
  */
-export function ownHosts(c: Context<AppEnv>, domain: string | null = null): Set<string> {
+export function ownHosts(c: LinkCtx, domain: string | null = null): Set<string> {
   const hosts = new Set([bareHost(new URL(c.req.url).hostname)]);
   const base = c.var.config.PUBLIC_BASE_URL;
   if (base) hosts.add(bareHost(new URL(base).hostname));
@@ -28,12 +27,12 @@ export function ownHosts(c: Context<AppEnv>, domain: string | null = null): Set<
 }
 
 /** Origin of short URLs on the default domain: PUBLIC_BASE_URL, or the origin this request came in on. */
-export function shortBase(c: Context<AppEnv>): string {
+export function shortBase(c: LinkCtx): string {
   return (c.var.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin).replace(/\/+$/, "");
 }
 
 /** Origin of short URLs on `domain` (null: the default): {scheme of PUBLIC_BASE_URL}://{domain}. */
-export function shortOrigin(c: Context<AppEnv>, domain: string | null): string {
+export function shortOrigin(c: LinkCtx, domain: string | null): string {
   const base = shortBase(c);
   return domain === null ? base : `${new URL(base).protocol}//${domain}`;
 }

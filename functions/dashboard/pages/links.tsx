@@ -28,7 +28,11 @@ export function registerLinks(dash: Dash) {
       <Layout title="Links" session={c.var.session} nav="links" notice={c.req.query("deleted") ? `Deleted ${c.req.query("deleted")}.` : undefined}>
         <div class="page-head">
           <h1>Links</h1>
-          {canWrite && <a class="button primary" href="/app/create">New link</a>}
+          <div class="filter-actions">
+            <a class="button" href={`/app/export${qs({ format: "csv" })}`} download>Export CSV</a>
+            {canWrite && <a class="button" href="/app/import">Import</a>}
+            {canWrite && <a class="button primary" href="/app/create">New link</a>}
+          </div>
         </div>
         <form method="get" action="/app/links" class="filters" role="search">
           <Field name="q" label="Search" type="search" value={q} placeholder="slug, URL or title" />
