@@ -4,11 +4,10 @@
  * with that Host header, as a visitor's browser would send once DNS points at the Worker).
  */
 import http from "node:http";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startWorker, type Browser } from "./harness.ts";
+import { launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
 
 let worker: WorkerServer;
 let browser: Browser;
@@ -21,13 +20,6 @@ afterAll(async () => {
   await browser?.close();
   await worker?.dispose();
 });
-
-async function signIn(page: Page) {
-  await page.goto(`${worker.url}/app/login`);
-  await page.getByLabel("API key").fill(ADMIN_KEY);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((u) => u.pathname !== "/app/login");
-}
 
 /** GET `path` on the Worker's port with another Host header (Node's fetch cannot set Host). */
 function getOnHost(host: string, path: string): Promise<{ status: number; location?: string }> {
@@ -45,7 +37,7 @@ function getOnHost(host: string, path: string): Promise<{ status: number; locati
 describe("Domains page", () => {
   it("adds a domain, creates a link on it, and lists the link under that domain", async () => {
     const page = await browser.newPage();
-    await signIn(page);
+    await signIn(page, worker.url);
     const hostname = `${uniqueSlug("go")}.example.test`;
     const slug = uniqueSlug("dl");
 

@@ -127,3 +127,11 @@ export async function openSuite(opts: { landing?: boolean } = {}) {
   };
 }
 export type Suite = Awaited<ReturnType<typeof openSuite>>;
+
+/** Signs `page` in to the dashboard at `base` with `key` (the admin key by default). */
+export async function signIn(page: Page, base: string, key = ADMIN_KEY): Promise<void> {
+  await page.goto(`${base}/app/login`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname !== "/app/login");
+}

@@ -3,10 +3,9 @@
  * report shown, nothing written), then imported; more rows than one request applies, so the progress bar
  * follows the background job to 100%, and the links are then on the links page. Export is a button there.
  */
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startWorker, type Browser } from "./harness.ts";
+import { launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
 
 let worker: WorkerServer;
 let browser: Browser;
@@ -20,13 +19,6 @@ afterAll(async () => {
   await worker?.dispose();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${worker.url}/app/login`);
-  await page.getByLabel("API key").fill(ADMIN_KEY);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((u) => u.pathname !== "/app/login");
-}
-
 const ROWS = 10_050;
 
 describe("import page", () => {
@@ -35,7 +27,7 @@ describe("import page", () => {
     const lines = ["Long URL,Short code,Domain,Title,Tags"];
     for (let i = 0; i < ROWS; i++) lines.push(`https://example.com/browser/${i},${prefix}-${i},,Browser row ${i},imported`);
     const page = await browser.newPage();
-    await signIn(page);
+    await signIn(page, worker.url);
     await page.goto(`${worker.url}/app/links`);
     await page.getByRole("link", { name: "Import" }).click();
     await page.getByLabel("File").setInputFiles({ name: "shlink.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n")) });

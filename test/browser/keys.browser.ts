@@ -2,10 +2,9 @@
  * API keys in the browser: an admin mints a key (shown once) and revokes it; a person signed in with a key
  * that lacks a scope sees the API's refusal in words, and their session ends the moment the key is revoked.
  */
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startWorker, type Browser } from "./harness.ts";
+import { ADMIN_KEY, launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
 
 let worker: WorkerServer;
@@ -22,17 +21,10 @@ afterAll(async () => {
   await worker?.dispose();
 });
 
-async function signIn(page: Page, key: string) {
-  await page.goto(`${worker.url}/app/login`);
-  await page.getByLabel("API key").fill(key);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((u) => u.pathname !== "/app/login");
-}
-
 describe("API keys page", () => {
   it("mints a key shown once, which signs in with only its scopes, and revoking it ends that session", async () => {
     const page = await admin.newPage();
-    await signIn(page, ADMIN_KEY);
+    await signIn(page, worker.url, ADMIN_KEY);
     await page.getByRole("link", { name: "API keys" }).click();
     const name = uniqueSlug("analyst");
 
@@ -55,7 +47,7 @@ describe("API keys page", () => {
 
     // The new key signs in; its missing scope is refused by the API, in words, and no admin page is offered.
     const limited = await other.newPage();
-    await signIn(limited, key);
+    await signIn(limited, worker.url, key);
     expect(new URL(limited.url()).pathname).toBe("/app/stats"); // the first page this key can use
     await limited.goto(`${worker.url}/app/links`);
     expect(await limited.locator(".error-summary").textContent()).toMatch(/links:read/);

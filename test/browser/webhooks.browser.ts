@@ -3,12 +3,11 @@
  * secret shown once), sends a test event, and sees it delivered in the log; the receiver verifies it with
  * the `standardwebhooks` package and the secret the page showed.
  */
-import type { Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { startReceiver, type Receiver } from "../helpers/webhook-receiver.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startWorker, type Browser } from "./harness.ts";
+import { launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
 
 let worker: WorkerServer;
 let browser: Browser;
@@ -24,17 +23,10 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${worker.url}/app/login`);
-  await page.getByLabel("API key").fill(ADMIN_KEY);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((u) => u.pathname !== "/app/login");
-}
-
 describe("webhooks page", () => {
   it("creates a webhook (secret shown once), sends a test event, and shows it delivered in the log", async () => {
     const page = await browser.newPage();
-    await signIn(page);
+    await signIn(page, worker.url);
     await page.getByRole("link", { name: "Webhooks" }).click();
 
     // The API's refusal, beside the field: not a receiver this deployment may call.
