@@ -7,6 +7,7 @@ import { ingestFlushRoute, MAX_FLUSH_BODY_BYTES } from "./api/ingest/flush.ts";
 import { limitBody } from "./api/openapi.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
+import { registerRobots } from "./redirect/robots.ts";
 import { registerRoot } from "./redirect/root.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
@@ -40,6 +41,7 @@ export function createApp() {
 
   // Last on purpose: /{slug} matches any single path segment, so every fixed route above must win over it.
   registerRoot(app);
+  registerRobots(app);
   registerRedirect(app);
   registerUnlock(app);
   return app;

@@ -134,3 +134,14 @@ export async function listLinks(db: Db, f: ListFilter): Promise<{ rows: LinkRow[
     next: more && last ? { createdAt: last.position, id: last.id } : null,
   };
 }
+
+/** Slugs of the crawlable links on `domain` (null: the default), for its robots.txt; at most `limit`, oldest first. */
+export async function selectCrawlableSlugs(db: Db, domain: string | null, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ slug: links.slug })
+    .from(links)
+    .where(and(onDomain(domain), eq(links.crawlable, true)))
+    .orderBy(links.createdAt)
+    .limit(limit);
+  return rows.map((r) => r.slug);
+}

@@ -1,0 +1,3 @@
+ALTER TABLE "links" ADD COLUMN "valid_since" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "links" ADD COLUMN "forward_query" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE "links" ADD COLUMN "crawlable" boolean DEFAULT false NOT NULL;
