@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
 import { registerApi } from "./api/index.ts";
+import { registerShlink, SHLINK_PATHS, shlinkCors } from "./api/shlink/index.ts";
 import { MAX_BULK_BODY_BYTES } from "./api/links/bulk.ts";
 import { ingestFlushRoute, MAX_FLUSH_BODY_BYTES } from "./api/ingest/flush.ts";
 import { limitBody } from "./api/openapi.ts";
@@ -26,12 +27,15 @@ export function createApp() {
   // is refused (413) at MAX_ANY_BODY_BYTES before more is read. Routes that read bodies set tighter limits.
   // hono's limit reads a body without Content-Length eagerly up to its size, so a route whose limit must
   // hold for strangers (the QStash-signed flush: a few KiB) has it here, before the net, not behind it.
+  // First, so every answer of /rest carries CORS headers, a refused body's too, and preflights end here.
+  app.use(SHLINK_PATHS, shlinkCors);
   app.use(ingestFlushRoute.path, limitBody(MAX_FLUSH_BODY_BYTES));
   app.use("*", limitBody(MAX_ANY_BODY_BYTES));
   app.use("*", services);
 
   registerHealthz(app);
   registerApi(app);
+  registerShlink(app);
   registerDashboard(app);
 
   app.doc31("/openapi.json", {

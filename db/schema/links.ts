@@ -64,6 +64,8 @@ export const links = pgTable(
     index("links_created_by_idx").on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index("links_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
     index("links_tags_idx").using("gin", t.tags),
+    // Shlink's findIfExists looks a link up by its destination; hash, as URLs can outgrow a btree entry.
+    index("links_url_idx").using("hash", t.url),
   ],
 );
 
