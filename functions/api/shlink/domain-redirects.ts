@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { updateDomain } from "../../../db/queries/domains.ts";
 import { DEFAULT_DOMAIN_ROW } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
+import { HostnameRef } from "../../shared/hostnames.ts";
 import { fieldErrors } from "../../shared/validation.ts";
 import { domainsChanged } from "../domains/present.ts";
 import { PatchDomainInput } from "../domains/schemas.ts";
@@ -15,7 +16,7 @@ import { DomainRedirects } from "./schemas.ts";
 
 const Input = z
   .object({
-    domain: z.string().max(254),
+    domain: HostnameRef,
     baseUrlRedirect: z.string().nullish(),
     regular404Redirect: z.string().nullish(),
     invalidShortUrlRedirect: z.string().nullish(),
@@ -45,7 +46,7 @@ export function registerEditDomainRedirects(app: OpenAPIHono<AppEnv>) {
       const names: Record<string, string> = { rootRedirect: "baseUrlRedirect", notFoundRedirect: "invalidShortUrlRedirect" };
       throw invalidData(fieldErrors(parsed.error.issues).map((e) => ({ ...e, path: names[e.path.split(".")[0]] ?? e.path })));
     }
-    const ref = await findDomain(c, body.domain.toLowerCase());
+    const ref = await findDomain(c, body.domain);
     if (ref === undefined) throw domainNotFound(body.domain);
     const row = await updateDomain(c.var.db(), ref ?? DEFAULT_DOMAIN_ROW, parsed.data);
     if (!row) throw domainNotFound(body.domain);

@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { ApiError, problemResponse, type FieldError } from "../../shared/errors.ts";
+import { ApiError, onError, problemResponse, type FieldError } from "../../shared/errors.ts";
 
 const SHLINK_TYPE = "https://shlink.io/api/error/";
 export const shlinkType = (code: string) => `${SHLINK_TYPE}${code}`;
@@ -80,8 +80,16 @@ export const mercureNotConfigured = () =>
  * named as Shlink names them; other statuses keep our type, which no Shlink client mistakes for one of its own.
  */
 export const shlinkErrors: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  const err = c.error;
+  let err: unknown;
+  try {
+    await next();
+    err = c.error;
+  } catch (e) {
+    // The not-found handler of an unmatched path throws past the middleware instead of into c.error.
+    if (!(e instanceof HTTPException)) throw e;
+    err = e;
+    c.res = onError(e, c);
+  }
   if (!err || !(err instanceof HTTPException)) return;
   if (err instanceof ApiError && err.options.type?.startsWith(SHLINK_TYPE)) return;
   const api = err instanceof ApiError ? err : new ApiError(err.status as 400, err.message || "Bad Request");

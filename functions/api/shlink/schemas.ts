@@ -6,11 +6,16 @@
 import { z } from "@hono/zod-openapi";
 import { linkOrderFields } from "../../../db/queries/link-pages.ts";
 import { HostnameRef } from "../../shared/hostnames.ts";
+import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
 /** Most visits or short URLs one page may hold: Shlink's web client asks for 5,000 visits a page. */
 export const MAX_ITEMS_PER_PAGE = 5_000;
 
 const YEAR_10000 = Date.UTC(10000, 0, 1);
+
+/** Text Postgres can compare with: its text type refuses NUL, UTF-8 has no lone surrogates. */
+export const PgText = (max: number) =>
+  z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain the NUL character").refine(isWellFormed, NOT_WELL_FORMED);
 
 /** A date in a query (ISO 8601, a zone optional: without one it is UTC, not the server's zone). */
 const QueryDate = z
@@ -35,7 +40,7 @@ const ItemsPerPage = z.coerce.number().int().min(-1).max(MAX_ITEMS_PER_PAGE).ref
 
 /** A repeated query parameter (`tags[]=a&tags[]=b`): one value arrives as a string, several as an array. */
 const TagList = z
-  .union([z.string().max(50), z.array(z.string().max(50)).max(50)])
+  .union([PgText(50), z.array(PgText(50)).max(50)])
   .transform((v) => (Array.isArray(v) ? v : [v]))
   .openapi({ type: "array", items: { type: "string" } });
 
@@ -83,7 +88,7 @@ export const CreateShortUrlInput = z
     longUrl: z.string(),
     customSlug: z.string().optional(),
     shortCodeLength: z.int().min(4).max(64).optional(),
-    domain: z.string().nullish(),
+    domain: HostnameRef.nullish(),
     findIfExists: z.boolean().optional(),
     ...editable,
   })
@@ -98,7 +103,7 @@ const orderBy = linkOrderFields.flatMap((f) => [`${f}-ASC`, `${f}-DESC`] as cons
 export const ShortUrlsQuery = z.object({
   page: Page,
   itemsPerPage: ItemsPerPage.optional(),
-  searchTerm: z.string().max(200).optional(),
+  searchTerm: PgText(200).optional(),
   "tags[]": TagList.optional(),
   tagsMode: z.enum(["any", "all"]).optional(),
   "excludeTags[]": TagList.optional(),

@@ -9,7 +9,7 @@ import { shlinkSecured } from "./auth.ts";
 import { tagNotFound } from "./errors.ts";
 import { requireDomain } from "./lookup.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
-import { VisitsList, VisitsQuery } from "./schemas.ts";
+import { PgText, VisitsList, VisitsQuery } from "./schemas.ts";
 import { visitsPage } from "./visits-page.ts";
 
 export const tagVisitsRoute = createRoute({
@@ -18,7 +18,7 @@ export const tagVisitsRoute = createRoute({
   tags: [SHLINK_TAG],
   summary: "Raw visits of the short URLs carrying a tag, newest first",
   ...shlinkSecured("analytics:read"),
-  request: { params: z.object({ tag: z.string().max(200).openapi({ param: { name: "tag", in: "path" } }) }), query: VisitsQuery },
+  request: { params: z.object({ tag: PgText(200).openapi({ param: { name: "tag", in: "path" } }) }), query: VisitsQuery },
   responses: { 200: shlinkJson(VisitsList, "A page of visits"), ...shlinkProblems(400, 404) },
 });
 

@@ -3,6 +3,7 @@ import { removeTags } from "../../../db/queries/tags.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { shlinkSecured } from "./auth.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
+import { PgText } from "./schemas.ts";
 import { requireUnrestricted } from "./tags-rename.ts";
 
 export const deleteTagsRoute = createRoute({
@@ -14,7 +15,7 @@ export const deleteTagsRoute = createRoute({
   request: {
     query: z.object({
       "tags[]": z
-        .union([z.string().max(200), z.array(z.string().max(200)).max(100)])
+        .union([PgText(200), z.array(PgText(200)).max(100)])
         .transform((v) => (Array.isArray(v) ? v : [v]))
         .openapi({ type: "array", items: { type: "string" } }),
     }),

@@ -5,7 +5,7 @@ import { linkScopeOf } from "../domains/resolve.ts";
 import { shlinkSecured } from "./auth.ts";
 import { pagination } from "./present.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
-import { Pagination } from "./schemas.ts";
+import { Pagination, PgText } from "./schemas.ts";
 
 export const listTagsRoute = createRoute({
   method: "get",
@@ -13,7 +13,7 @@ export const listTagsRoute = createRoute({
   tags: [SHLINK_TAG],
   summary: "The tags of the short URLs the key sees, sorted",
   ...shlinkSecured("links:read"),
-  request: { query: z.object({ searchTerm: z.string().max(200).optional() }) },
+  request: { query: z.object({ searchTerm: PgText(200).optional() }) },
   responses: { 200: shlinkJson(z.object({ tags: z.object({ data: z.array(z.string()), pagination: Pagination }) }), "Tags"), ...shlinkProblems(400) },
 });
 

@@ -8,6 +8,7 @@ import { shlinkSecured } from "./auth.ts";
 import { forbiddenTagOperation, invalidData, tagConflict, tagNotFound } from "./errors.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
 import type { Principal } from "../../shared/auth/scopes.ts";
+import { PgText } from "./schemas.ts";
 
 export const renameTagRoute = createRoute({
   method: "put",
@@ -15,7 +16,7 @@ export const renameTagRoute = createRoute({
   tags: [SHLINK_TAG],
   summary: "Rename a tag on every short URL (keys without restrictions only)",
   ...shlinkSecured("links:write"),
-  request: { body: { required: true, content: { "application/json": { schema: z.object({ oldName: z.string(), newName: z.string() }) } } } },
+  request: { body: { required: true, content: { "application/json": { schema: z.object({ oldName: PgText(200), newName: z.string() }) } } } },
   responses: { 204: { description: "Renamed" }, ...shlinkProblems(400, 404, 409) },
 });
 

@@ -5,7 +5,7 @@ import { linkScopeOf } from "../domains/resolve.ts";
 import { shlinkSecured } from "./auth.ts";
 import { pagination } from "./present.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
-import { Pagination, VisitsSummary } from "./schemas.ts";
+import { Pagination, PgText, VisitsSummary } from "./schemas.ts";
 
 const TagInfo = z.object({ tag: z.string(), shortUrlsCount: z.int(), visitsSummary: VisitsSummary }).openapi("ShlinkTagInfo");
 
@@ -15,7 +15,7 @@ export const tagsStatsRoute = createRoute({
   tags: [SHLINK_TAG],
   summary: "Per tag: its short URLs (that the key sees) and their all-time visits",
   ...shlinkSecured("analytics:read"),
-  request: { query: z.object({ searchTerm: z.string().max(200).optional() }) },
+  request: { query: z.object({ searchTerm: PgText(200).optional() }) },
   responses: { 200: shlinkJson(z.object({ tags: z.object({ data: z.array(TagInfo), pagination: Pagination }) }), "Tag stats"), ...shlinkProblems(400) },
 });
 
