@@ -7,7 +7,7 @@ import { selectCrawlableSlugs } from "../../db/queries/links.ts";
 import type { AppEnv } from "../shared/app-env.ts";
 import { problemContent } from "../shared/problem-schema.ts";
 import { resolveDomain } from "./find-link.ts";
-import { lookupServices, orUnavailable } from "./serve-link.ts";
+import { lookupServices, orUnavailable, storeUnavailable } from "./serve-link.ts";
 
 /** Beyond this many crawlable links on one domain, the oldest are listed (robots.txt files are read up to ~500 KiB). */
 const MAX_ALLOWED = 5_000;
@@ -41,7 +41,14 @@ export function registerRobots(app: OpenAPIHono<AppEnv>) {
     let hit = memo.get(key);
     if (!hit || Date.now() - hit.at > MEMO_MS) {
       if (memo.size >= 1_000) memo.clear();
-      hit = { at: Date.now(), body: robotsTxt(await selectCrawlableSlugs(c.var.db(), domain, MAX_ALLOWED)) };
+      let slugs: string[];
+      try {
+        slugs = await selectCrawlableSlugs(c.var.db(), domain, MAX_ALLOWED);
+      } catch (e) {
+        console.error("robots.txt: crawlable links unavailable:", e instanceof Error ? e.message : e);
+        throw storeUnavailable();
+      }
+      hit = { at: Date.now(), body: robotsTxt(slugs) };
       memo.set(key, hit);
     }
     return c.text(hit.body, 200, { "cache-control": "public, max-age=300" });
