@@ -2,7 +2,8 @@
  * CPU profile of the Worker under redirect load: where workerd's JavaScript time goes. Serves an unminified
  * build on workerd with the V8 inspector on, loads one case with wrk, and prints the functions with the most
  * self time (and writes a .cpuprofile that Chrome DevTools opens).
- *   npm run bench:profile -- [hot|redis|unknown] [--seconds 5] [--connections 8]
+ *   npm run bench:profile -- [hot|routed|redis|unknown] [--seconds 5] [--connections 8]
+ * "routed" is the hot link with 10 rules and 2 variants of bench/redirect.ts (bench/lib/routed-link.ts).
  * Not part of `npm run bench`: profiling slows the Worker down, its figures are not benchmark figures.
  */
 import fs from "node:fs";
@@ -13,9 +14,10 @@ import WebSocket from "ws";
 import { onShutdown, startStack } from "../dev/stack.ts";
 import { freePort } from "../dev/ports.ts";
 import { buildBundle, serveBundle } from "./lib/worker.ts";
+import { insertRoutedLink, ROUTED_RULES, ROUTED_VARIANTS } from "./lib/routed-link.ts";
 import { wrk } from "./lib/wrk.ts";
 
-const which = process.argv.find((a) => ["hot", "redis", "unknown"].includes(a)) ?? "hot";
+const which = process.argv.find((a) => ["hot", "routed", "redis", "unknown"].includes(a)) ?? "hot";
 const option = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : def;
@@ -33,6 +35,9 @@ interface ProfileNode {
   children?: number[];
 }
 
+const keyOf = ({ callFrame: f }: ProfileNode) =>
+  `${f.functionName || "(anonymous)"} ${f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : ""}`.trim();
+
 const stack = await startStack({});
 onShutdown(stack.stop); // Ctrl-C skips the finally below; the postmaster runs in a session of its own
 const db = new pg.Client({ connectionString: stack.databaseUrl });
@@ -43,6 +48,7 @@ try {
      from generate_series(1, $1::int) i`,
     [LINKS],
   );
+  await db.query(insertRoutedLink("r1"), ["bench-routed", JSON.stringify(ROUTED_RULES), JSON.stringify(ROUTED_VARIANTS)]);
   const bundle = buildBundle("wrangler.toml", { minify: false });
   const inspectorPort = await freePort();
   // Lookup budget off: the warm-up visits every link once from one address (see bench/redirect.ts).
@@ -54,10 +60,11 @@ try {
       which === "redis" ? Array.from({ length: LINKS }, (_, i) => `/b${i + 1}`)
       : which === "unknown" ? Array.from({ length: 1000 }, (_, i) => `/nope${i}`)
       : undefined;
-    const url = paths ? served.url : `${served.url}/b1`;
+    const one = which === "routed" ? "/r1" : "/b1";
+    const url = paths ? served.url : served.url + one;
     // Visit every path once first, as bench/redirect.ts does: the profile is of the cached paths, not of first
     // misses that go to Postgres.
-    for (const p of paths ?? ["/b1"]) await (await fetch(served.url + p, { redirect: "manual" })).arrayBuffer();
+    for (const p of paths ?? [one]) await (await fetch(served.url + p, { redirect: "manual" })).arrayBuffer();
     await wrk(url, { seconds: 1, paths, connections: CONNECTIONS }); // warm-up
 
     const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
@@ -85,12 +92,29 @@ try {
     for (const n of profile.nodes) {
       const hits = n.hitCount ?? 0;
       total += hits;
-      const f = n.callFrame;
-      const key = `${f.functionName || "(anonymous)"} ${f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : ""}`.trim();
+      const key = keyOf(n);
       self.set(key, (self.get(key) ?? 0) + hits);
     }
     console.log(`${which}: ${Math.round(result.rps)} req/s under the profiler; ${total} samples; profile in ${file}`);
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+      console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+    }
+    // Inclusive time: a function's own samples plus its callees', each sample counted once per function
+    // (recursion does not count it twice), which shows what a whole step of the request costs.
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const inclusive = new Map<string, number>();
+    for (const n of profile.nodes) {
+      if (!n.hitCount) continue;
+      const seen = new Set<string>();
+      for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
+        const k = keyOf(byId.get(id)!);
+        if (!seen.has(k)) { seen.add(k); inclusive.set(k, (inclusive.get(k) ?? 0) + n.hitCount); }
+      }
+    }
+    console.log("\ninclusive (self + callees):");
+    for (const [k, v] of [...inclusive].filter(([k]) => /worker|index|\.js:/.test(k) && !k.startsWith("(")).sort((a, b) => b[1] - a[1]).slice(0, 30)) {
       console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
     }
   } finally {

@@ -23,6 +23,7 @@ import { addCosts, costMeter, costText, per1000, trickle, type Cost } from "./ca
 import { emit, fmt, median, quick, type BenchRow } from "./lib/report.ts";
 import { buildBundle, serveBundle, type Served } from "./lib/worker.ts";
 import { wrk, WRK_CONNECTIONS, WRK_THREADS, type WrkResult } from "./lib/wrk.ts";
+import { insertRoutedLink, ROUTED_RULES, ROUTED_VARIANTS } from "./lib/routed-link.ts";
 
 const ROUNDS = quick ? 1 : 3;
 const SECONDS = quick ? 1 : 5;
@@ -104,20 +105,7 @@ try {
      from generate_series(1, $1::int) i`,
     [LINKS],
   );
-  // The routed link: 10 rules of every condition type that the bench's requests (wrk: no user agent, no
-  // Accept-Language, no geo, from 127.0.0.1, no query) never match, so all are tried, then 2 variants.
-  const never = (type: string, matchValue: string | null, matchKey: string | null = null) => ({ type, matchKey, matchValue });
-  const routingRules = [
-    [never("device", "ios")], [never("browser", "firefox"), never("device", "android")], [never("language", "de")],
-    [never("query-param", "beta", "ref")], [never("any-value-query-param", null, "campaign")], [never("valueless-query-param", null, "debug")],
-    [never("ip-address", "10.0.0.0/8")], [never("geolocation-country-code", "DE")], [never("geolocation-city-name", "berlin")],
-    [never("after-date", "2999-01-01T00:00:00Z"), never("device", "desktop")],
-  ].map((conditions, i) => ({ url: `https://example.com/rule/${i}`, conditions }));
-  const routingVariants = [{ url: "https://example.com/a", weight: 50 }, { url: "https://example.com/b", weight: 50 }];
-  await db.query(
-    `insert into links (id, slug, url, rules, variants) values ($1, 'r1', 'https://example.com/routed', $2::jsonb, $3::jsonb)`,
-    [`bench${ROUTED_ID}`, JSON.stringify(routingRules), JSON.stringify(routingVariants)],
-  );
+  await db.query(insertRoutedLink("r1"), [`bench${ROUTED_ID}`, JSON.stringify(ROUTED_RULES), JSON.stringify(ROUTED_VARIANTS)]);
 
   // The lookup budget is off: the bench deliberately sends 2,000 first visits (Postgres lookups) from one
   // address to warm the caches, which a scanner's budget would refuse.

@@ -9,6 +9,8 @@ import { freePort } from "./ports.ts";
 
 export interface WorkerServer {
   url: string;
+  /** Sends a request for `url` whatever its host (a custom domain's, say), as Cloudflare routes it to the Worker. */
+  dispatch(url: string, init?: RequestInit): Promise<Response>;
   /** Runs the Worker's scheduled handler once (the cron), as Cloudflare would. */
   scheduled(): Promise<void>;
   dispose(): Promise<void>;
@@ -54,6 +56,8 @@ export async function serveWorker(opts: {
   await mf.ready;
   return {
     url,
+    // Miniflare's own Response type: the same fetch API, typed by undici.
+    dispatch: (u, init) => mf.dispatchFetch(u, init as never) as unknown as Promise<Response>,
     scheduled: async () => {
       // Typed against workers-types, which this Node program does not load; the call is Miniflare's own.
       const worker = (await mf.getWorker()) as unknown as { scheduled(o: { cron: string; scheduledTime: Date }): Promise<unknown> };

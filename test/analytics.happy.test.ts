@@ -174,16 +174,16 @@ describe("GET /api/v1/stats", () => {
     expect(s.totals).toEqual({ clicks: 7, humans: 7, bots: 1, previews: 0, uniques: 6 }); // x on day 1 counts once across links
     expect(s.timeseries.map((p: any) => p.clicks)).toEqual([2, 3, 2]);
     expect(s.topLinks).toEqual([
-      { slug: a.slug, linkId: a.id, clicks: 4 },
-      { slug: b.slug, linkId: b.id, clicks: 2 },
-      { slug: null, linkId: gone, clicks: 1 },
+      { slug: a.slug, domain: null, linkId: a.id, clicks: 4 },
+      { slug: b.slug, domain: null, linkId: b.id, clicks: 2 },
+      { slug: null, domain: null, linkId: gone, clicks: 1 },
     ]);
     expect(s.countries).toEqual([{ value: "DE", clicks: 5 }, { value: "FR", clicks: 2 }]);
     expect(s.live).toBeNull();
 
     const withBots = await getJson(`/api/v1/stats?from=${day(0)}&to=${day(2)}&bots=only`);
-    expect(withBots.topLinks).toEqual([{ slug: b.slug, linkId: b.id, clicks: 1 }]);
+    expect(withBots.topLinks).toEqual([{ slug: b.slug, domain: null, linkId: b.id, clicks: 1 }]);
     const top1 = await getJson(`/api/v1/stats?from=${day(0)}&to=${day(2)}&limit=1`);
-    expect(top1.topLinks).toEqual([{ slug: a.slug, linkId: a.id, clicks: 4 }]);
+    expect(top1.topLinks).toEqual([{ slug: a.slug, domain: null, linkId: a.id, clicks: 4 }]);
   });
 });

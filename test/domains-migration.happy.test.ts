@@ -7,15 +7,6 @@
  */
 import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import m0 from "../db/migrations/0000_init.sql?raw";
-import m1 from "../db/migrations/0001_ingest_tuning.sql?raw";
-import m2 from "../db/migrations/0002_ingest_guard.sql?raw";
-import m3 from "../db/migrations/0003_visitor_key.sql?raw";
-import m4 from "../db/migrations/0004_link_version.sql?raw";
-import m5 from "../db/migrations/0005_link_totals.sql?raw";
-import m6 from "../db/migrations/0006_domains.sql?raw";
-import m7 from "../db/migrations/0007_link_routing.sql?raw";
-import m8 from "../db/migrations/0008_webhooks.sql?raw";
 import { createDb } from "../db/client.ts";
 import { invalidate, redisStore, type CachedLink } from "../functions/redirect/link-cache/index.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
@@ -24,6 +15,14 @@ import { human } from "./helpers/redirect.ts";
 import { redis } from "./helpers/redis.ts";
 import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
+
+// Every migration, in order; the test applies those before 0006, makes old data, then 0006 and every later one.
+const migrations = Object.entries(import.meta.glob<string>("../db/migrations/*.sql", { query: "?raw", import: "default", eager: true }))
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([file, text]) => ({ n: Number(file.match(/(\d{4})_[^/]*\.sql$/)![1]), text }));
+const before = migrations.filter((m) => m.n < 6).map((m) => m.text);
+const [m6] = migrations.filter((m) => m.n === 6).map((m) => m.text);
+const later = migrations.filter((m) => m.n > 6).map((m) => m.text);
 
 const name = `mig_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 const url = new URL(config.DATABASE_URL);
@@ -39,7 +38,7 @@ beforeAll(async () => {
   await a.query(`create database ${name}`);
   await a.end();
   pool = createDb({ ...config, DATABASE_URL: url.href }).pool;
-  for (const m of [m0, m1, m2, m3, m4, m5]) for (const s of statements(m)) await pool.query(s);
+  for (const m of before) for (const s of statements(m)) await pool.query(s);
 });
 
 afterAll(async () => {
@@ -70,7 +69,7 @@ describe("migration 0006 (domains) on existing links", () => {
 
     for (const s of statements(m6)) await pool.query(s);
     // The migrations after it, which the code under test needs too; none touches links' ids or slugs.
-    for (const m of [m7, m8]) for (const s of statements(m)) await pool.query(s);
+    for (const m of later) for (const s of statements(m)) await pool.query(s);
 
     // Right after: from the entry written before the migration, then from the migrated row.
     expect(await go()).toEqual([302, "https://example.com/before"]);

@@ -87,7 +87,7 @@ describe("a key restricted to one domain", () => {
     ]);
     const stats = await json(await as("GET", `/api/v1/stats?${query}`));
     expect(stats.totals).toMatchObject({ clicks: 1, humans: 1 });
-    expect(stats.topLinks).toEqual([{ slug, linkId: own.id, clicks: 1 }]);
+    expect(stats.topLinks).toEqual([{ slug, domain: mine.hostname, linkId: own.id, clicks: 1 }]);
     expect((await json(await call("GET", `/api/v1/stats?${query}`))).totals.clicks).toBe(4);
     expect((await json(await call("GET", `/api/v1/stats?${query}&domain=${theirs.hostname}`))).totals.clicks).toBe(2);
     expect((await json(await as("GET", `/api/v1/links/${slug}/stats?domain=${mine.hostname}&${query}`))).totals.clicks).toBe(1);

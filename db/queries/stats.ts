@@ -55,8 +55,9 @@ export interface DimRow {
   dim: Dimension;
   value: string;
   n: number;
-  /** Slug of the link, for dim "link" (null when the link is gone). */
+  /** Slug and domain (null: the default) of the link, for dim "link"; both null when the link is gone. */
   slug: string | null;
+  domain: string | null;
 }
 
 /** One A/B variant (by its URL) over the range; `clicks` as the bots mode counts them. */
@@ -148,9 +149,9 @@ export function statsQuery(opts: StatsRequest): SQL {
       ? sql`((extract(epoch from hour)::bigint - ${range.from / 1000}) / ${HOUR / 1000})::int`
       : sql`width_bucket(hour, ${`{${range.bounds.map((t) => new Date(t).toISOString()).join(",")}}`}::timestamptz[]) - 1`;
 
-  // Top links need their slugs: a primary-key lookup for each of the few rows kept, none for one link.
+  // Top links need their slugs and domains: a primary-key lookup for each of the few rows kept, none for one link.
   const slugOf = opts.dims.includes("link")
-    ? sql`case when r.dim = 'link' then (select slug from links where id = r.value) end`
+    ? sql`case when r.dim = 'link' then (select json_build_array(slug, domain) from links where id = r.value) end`
     : sql`null`;
 
   const spans = dimensionSpans(range.from, range.to);
@@ -265,8 +266,8 @@ export function toRawStats(result: unknown): RawStats {
       bucket, clicks: Number(clicks), humans: Number(humans), bots: Number(bots), previews: Number(previews), uniques: Number(uniques),
     }),
   );
-  const dims = parse<[Dimension, string, number, string | null][]>(row.dims).map(([dim, value, n, slug]) => ({
-    dim, value, n: Number(n), slug,
+  const dims = parse<[Dimension, string, number, [string, string | null] | null][]>(row.dims).map(([dim, value, n, link]) => ({
+    dim, value, n: Number(n), slug: link?.[0] ?? null, domain: link?.[1] ?? null,
   }));
   const variants = parse<[string, number, number, number][]>(row.variants).map(([value, clicks, humans, uniques]) => ({
     value, clicks: Number(clicks), humans: Number(humans), uniques: Number(uniques),

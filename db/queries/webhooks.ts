@@ -2,13 +2,18 @@
  * The SQL of webhooks: endpoints, the outbox (written by a trigger on links and by the ingest commit, whose
  * CTE is `outboxClicksSql`), and deliveries. Pure data access; functions/webhooks/ decides what it means.
  */
-import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { webhookDeliveries, webhookEndpoints, webhookOutbox, type WebhookDeliveryRow, type WebhookEndpointRow } from "../schema.ts";
+import {
+  clicks, links, webhookDeliveries, webhookEndpoints, webhookOutbox, type ClickRow, type WebhookDeliveryRow, type WebhookEndpointRow,
+} from "../schema.ts";
 
 export type NewEndpoint = typeof webhookEndpoints.$inferInsert;
 export type NewDelivery = typeof webhookDeliveries.$inferInsert;
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Deliveries not settled yet: due (pending), being sent by a run (sending), handed to QStash (queued). */
+const OPEN_STATUSES = ["pending", "sending", "queued"];
 
 /**
  * The ingest commit's CTE body: one outbox row per click id of `ids` (a query of the ids really inserted),
@@ -62,40 +67,33 @@ export async function deleteOutbox(tx: Tx, seqs: number[]): Promise<void> {
   if (seqs.length) await tx.delete(webhookOutbox).where(inArray(webhookOutbox.seq, seqs));
 }
 
-export type WebhookClickRow = {
-  id: string;
-  linkId: string;
-  ts: string;
-  kind: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-  referrerHost: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  slug: string | null;
-  destination: string | null;
-};
+/** A click as a webhook shows it: the raw row's public columns (never the visitor hash) and its link's. */
+export type WebhookClickRow = Pick<
+  ClickRow,
+  | "id" | "linkId" | "ts" | "kind" | "country" | "region" | "city" | "device" | "browser" | "os"
+  | "referrerHost" | "utmSource" | "utmMedium" | "utmCampaign"
+> & { slug: string | null; domain: string | null; destination: string | null };
 
 /**
- * The clicks of `ids` with their link's slug and URL (null when the link is gone by now). The raw row keeps
- * no destination: it is the link's URL (the redirect forwards the short URL's query string onto it).
+ * The clicks of `ids` with their link's slug and domain (null when the link is gone by now). The destination
+ * is the URL routing chose for the visit; clicks captured before routing existed kept none, and theirs is
+ * the link's URL.
  */
 export async function selectWebhookClicks(tx: Tx, ids: string[]): Promise<WebhookClickRow[]> {
   if (!ids.length) return [];
-  const r = await tx.execute<WebhookClickRow>(sql`
-    select c.id, c.link_id as "linkId", to_char(c.ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts, c.kind,
-           c.country, c.region, c.city, c.device, c.browser, c.os, c.referrer_host as "referrerHost",
-           c.utm_source as "utmSource", c.utm_medium as "utmMedium", c.utm_campaign as "utmCampaign",
-           l.slug, l.url as destination
-    from clicks c left join links l on l.id = c.link_id
-    where c.id = any(${`{${ids.map((i) => `"${i.replace(/[\\"]/g, "\\$&")}"`).join(",")}}`}::text[])
-    order by c.ts, c.id`);
-  return r.rows;
+  return tx
+    .select({
+      id: clicks.id, linkId: clicks.linkId, ts: clicks.ts, kind: clicks.kind,
+      country: clicks.country, region: clicks.region, city: clicks.city,
+      device: clicks.device, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost,
+      utmSource: clicks.utmSource, utmMedium: clicks.utmMedium, utmCampaign: clicks.utmCampaign,
+      slug: links.slug, domain: links.domain,
+      destination: sql<string | null>`coalesce(${clicks.chosenUrl}, ${links.url})`,
+    })
+    .from(clicks)
+    .leftJoin(links, eq(links.id, clicks.linkId))
+    .where(inArray(clicks.id, ids))
+    .orderBy(clicks.ts, clicks.id);
 }
 
 export async function insertDeliveries(db: Db | Tx, rows: NewDelivery[]): Promise<void> {
@@ -107,24 +105,35 @@ export interface ClaimedDelivery {
   endpoint: WebhookEndpointRow;
 }
 
+/** The advisory lock that makes claims take turns (any fixed number: no other code takes it). */
+const CLAIM_LOCK = 0x77656268; // "wehb"
+
 /**
- * Takes up to `limit` due deliveries of enabled endpoints: one more attempt counted, and either leased
- * (pending, due again after `leaseMs`, so a run that dies mid-attempt leaves them to the next) or marked
- * queued (handed to QStash). Skips rows another run holds.
+ * Takes up to `limit` due deliveries of enabled endpoints, one more attempt counted, for the Worker to send
+ * (`sending`) or to hand to QStash (`queued`), each held until `leaseMs` from now. A run that dies
+ * mid-attempt, or a QStash hand-over whose callback never comes, leaves the delivery due again when its lease
+ * ends. Attempts in flight are capped across every run (`limit` counts the other runs' too): runs overlap
+ * (the cron's, and one after each write), so claims take turns under an advisory lock, each statement seeing
+ * the claims committed before it. Skips rows another run holds.
  */
-export async function claimDue(db: Db, limit: number, leaseMs: number, status: "pending" | "queued"): Promise<ClaimedDelivery[]> {
-  const r = await db.execute<{ id: string }>(sql`
-    update webhook_deliveries d
-    set attempts = d.attempts + 1, status = ${status}, updated_at = now(),
-        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-    where d.id in (
-      select d2.id from webhook_deliveries d2 join webhook_endpoints e on e.id = d2.endpoint_id
-      where d2.status = 'pending' and d2.next_attempt_at <= now() and e.enabled
-      order by d2.next_attempt_at
-      limit ${limit}
-      for update of d2 skip locked
-    )
-    returning d.id`);
+export async function claimDue(db: Db, limit: number, leaseMs: number, status: "sending" | "queued"): Promise<ClaimedDelivery[]> {
+  const r = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    return tx.execute<{ id: string }>(sql`
+      update webhook_deliveries d
+      set attempts = d.attempts + 1, status = ${status}, updated_at = now(),
+          next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+      where d.id in (
+        select d2.id from webhook_deliveries d2 join webhook_endpoints e on e.id = d2.endpoint_id
+        where d2.status in ('pending', 'sending', 'queued') and d2.next_attempt_at <= now() and e.enabled
+        order by d2.next_attempt_at
+        limit greatest(0, ${limit} - (
+          select count(*) from webhook_deliveries
+          where status = 'sending' and next_attempt_at > now() and ${status} = 'sending'))
+        for update of d2 skip locked
+      )
+      returning d.id`);
+  });
   const ids = r.rows.map((x) => x.id);
   if (!ids.length) return [];
   const rows = await db
@@ -145,9 +154,19 @@ export async function selectDelivery(db: Db, endpointId: string | null, id: stri
   return x && { delivery: x.webhook_deliveries, endpoint: x.webhook_endpoints };
 }
 
+/**
+ * Locks an endpoint's row before the transaction touches any of its deliveries. Deleting an endpoint (its
+ * deliveries go with it) or disabling one (its open deliveries fail) locks the endpoint first and then the
+ * deliveries; an outcome taking them the other way round deadlocked against it, and one of the two failed.
+ */
+async function lockEndpoint(tx: Tx, id: string): Promise<void> {
+  await tx.execute(sql`select 1 from webhook_endpoints where id = ${id} for no key update`);
+}
+
 /** The outcome of an attempt for the delivery; for the endpoint, whether its run of failures ended or goes on. */
 export async function recordSuccess(db: Db, d: WebhookDeliveryRow, status: number | null): Promise<void> {
   await db.transaction(async (tx) => {
+    await lockEndpoint(tx, d.endpointId);
     await tx.update(webhookDeliveries)
       .set({ status: "succeeded", lastStatus: status, lastError: null, deliveredAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(webhookDeliveries.id, d.id));
@@ -164,6 +183,7 @@ export async function recordFailure(db: Db, d: WebhookDeliveryRow, f: {
   status: number | null; error: string; retryAt: Date; gone: boolean; disableAfterMs: number;
 }): Promise<{ disabled: string | null }> {
   return db.transaction(async (tx) => {
+    await lockEndpoint(tx, d.endpointId);
     await tx.execute(sql`
       update webhook_deliveries
       set last_status = ${f.status}, last_error = ${f.error.slice(0, 1000)}, updated_at = now(),
@@ -194,7 +214,7 @@ export async function recordFailure(db: Db, d: WebhookDeliveryRow, f: {
 export async function failOpen(db: Db | Tx, endpointId: string, error: string): Promise<void> {
   await db.update(webhookDeliveries)
     .set({ status: "failed", lastError: error, updatedAt: sql`now()` })
-    .where(and(eq(webhookDeliveries.endpointId, endpointId), or(eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.status, "queued"))));
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), inArray(webhookDeliveries.status, OPEN_STATUSES)));
 }
 
 /** A delivery due again now, retried for another `retryForMs` (the retry button). */
@@ -237,7 +257,7 @@ export async function listDeliveries(db: Db, f: { endpointId: string; status?: s
 export async function webhookBacklog(db: Db): Promise<{ outbox: number; due: number }> {
   const r = await db.execute<{ outbox: number; due: number }>(sql`
     select (select count(*) from webhook_outbox)::int as outbox,
-           (select count(*) from webhook_deliveries where status = 'pending' and next_attempt_at <= now())::int as due`);
+           (select count(*) from webhook_deliveries where status in ('pending', 'sending', 'queued') and next_attempt_at <= now())::int as due`);
   return r.rows[0];
 }
 

@@ -52,7 +52,11 @@ export const webhookDeliveries = pgTable(
     body: text("body").notNull(),
     /** Clicks carried, for a clicks event. */
     clickCount: integer("click_count").notNull().default(0),
-    /** pending (an attempt is due at next_attempt_at), queued (handed to QStash), succeeded, failed (given up). */
+    /**
+     * pending (an attempt is due at next_attempt_at), sending (a run is attempting it; due again at
+     * next_attempt_at if that run died), queued (handed to QStash; published again at next_attempt_at if no
+     * callback came), succeeded, failed (given up).
+     */
     status: text("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
@@ -65,7 +69,7 @@ export const webhookDeliveries = pgTable(
     ...timestamps,
   },
   (t) => [
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status in ('pending', 'sending', 'queued')`),
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt.desc(), t.id.desc()),
   ],
 );

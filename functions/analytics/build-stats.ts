@@ -56,7 +56,7 @@ export function buildStats(
   const byDim = new Map(fields);
   const topLinks: AllStats["topLinks"] = [];
   for (const d of raw.dims) {
-    if (d.dim === "link") topLinks.push({ slug: d.slug, linkId: d.value, clicks: d.n });
+    if (d.dim === "link") topLinks.push({ slug: d.slug, domain: d.domain, linkId: d.value, clicks: d.n });
     else lists[byDim.get(d.dim)!]?.push({ value: d.value === "" ? null : d.value, clicks: d.n });
   }
   const stats: Stats = {

@@ -1,8 +1,8 @@
 /**
  * Stats as one CSV table (RFC 4180): `section,key,clicks,humans,uniques`, one row per figure, so any
  * spreadsheet or CSV reader takes it whole. Sections: totals (empty key), timeseries (key = t), each
- * dimension under its JSON name (key = value, empty = unknown), topLinks (key = slug, or the id of a
- * deleted link), destinations, variants (key = the variant's URL, with humans and uniques). humans/uniques
+ * dimension under its JSON name (key = value, empty = unknown), topLinks (key = slug, domain/slug on a custom domain, or
+ * the id of a deleted link), destinations, variants (key = the variant's URL, with humans and uniques). humans/uniques
  * are empty where they do not apply.
  */
 import type { AllStats, Stats } from "./schema.ts";
@@ -32,7 +32,7 @@ export function statsToCsv(stats: Stats | AllStats): string {
   for (const v of stats.destinations) rows.push(["destinations", v.value, v.clicks, null, null]);
   for (const v of stats.variants) rows.push(["variants", v.value, v.clicks, v.humans, v.uniques]);
   if ("topLinks" in stats) {
-    for (const l of stats.topLinks) rows.push(["topLinks", l.slug ?? l.linkId, l.clicks, null, null]);
+    for (const l of stats.topLinks) rows.push(["topLinks", l.slug === null ? l.linkId : l.domain ? `${l.domain}/${l.slug}` : l.slug, l.clicks, null, null]);
   }
   return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
 }

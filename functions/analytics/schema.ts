@@ -107,7 +107,12 @@ export const AllStats = z
   .object({
     ...statsFields,
     topLinks: z.array(
-      z.object({ slug: z.string().nullable().openapi({ description: "null when the link was deleted." }), linkId: z.string(), clicks: Count }),
+      z.object({
+        slug: z.string().nullable().openapi({ description: "null when the link was deleted." }),
+        domain: z.string().nullable().openapi({ description: "The link's custom domain (a hostname); null on the default domain, or when the link was deleted." }),
+        linkId: z.string(),
+        clicks: Count,
+      }),
     ),
   })
   .openapi("AllLinksStats");

@@ -31,8 +31,9 @@ export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionC
   const slug = url.pathname.slice(1);
   if (!SLUG_PATTERN.test(slug) || isReservedSlug(slug)) return null;
   let key = slug;
+  let config: ReturnType<typeof parseEnv>;
   try {
-    const config = parseEnv(env);
+    config = parseEnv(env);
     const host = bareHost(url.hostname);
     const defaultHost = defaultHostname(config, url);
     if (host !== defaultHost) {
@@ -47,12 +48,7 @@ export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionC
   if (!link || !isLink(link)) return null;
   const visit = newVisit(request, url, slug);
   if (!servedDirectly(link, visit.ts)) return null;
-  let s: ReturnType<typeof requestServices>;
-  try {
-    s = requestServices(env, ctx);
-  } catch {
-    return null;
-  }
+  const s = requestServices(env, ctx, config);
   const response = sendToLink(s, visit, link, true, link.redirectType);
   s.settle();
   return response;

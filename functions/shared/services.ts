@@ -18,8 +18,11 @@ export type RequestServices = Pick<AppEnv["Variables"], "config" | "redis" | "db
  * db() (the redirect writes clicks to the Postgres inbox that way when Redis is down); ending it right after
  * the response would cut them off.
  */
-export function requestServices(env: RawEnv, ctx: Pick<ExecutionContext, "waitUntil">): RequestServices & { settle(): void } {
-  const config = parseEnv(env);
+export function requestServices(
+  env: RawEnv,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  config = parseEnv(env),
+): RequestServices & { settle(): void } {
   let opened: ReturnType<typeof createDb> | undefined;
   const deferred: Promise<void>[] = [];
   return {

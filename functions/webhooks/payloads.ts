@@ -15,24 +15,11 @@ export type EventType = (typeof EVENT_TYPES)[number] | "ping";
 /** Clicks one clicks delivery carries at most. */
 export const CLICKS_PER_DELIVERY = 100;
 
-export interface WebhookClick {
-  id: string;
-  linkId: string;
-  slug: string | null;
-  /** The short domain the click came in on; null for the deployment's default domain. */
-  domain: string | null;
+/** The enriched click of a clicks event: its columns in the API's camelCase, UTM grouped, time as ISO text. */
+export type WebhookClick = Omit<WebhookClickRow, "ts" | "utmSource" | "utmMedium" | "utmCampaign"> & {
   timestamp: string;
-  kind: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-  referrerHost: string | null;
   utm: { source: string | null; medium: string | null; campaign: string | null };
-  destination: string | null;
-}
+};
 
 export function body(type: EventType, timestamp: Date, data: unknown): string {
   return JSON.stringify({ type, timestamp: timestamp.toISOString(), data });
@@ -59,22 +46,6 @@ export function linkPayload(json: Record<string, unknown>, base: string): Link {
   return toLink(row, row.domain ? `${scheme}//${row.domain}` : base, domain, 0);
 }
 
-export function clickPayload(c: WebhookClickRow): WebhookClick {
-  return {
-    id: c.id,
-    linkId: c.linkId,
-    slug: c.slug,
-    domain: null,
-    timestamp: new Date(c.ts).toISOString(),
-    kind: c.kind,
-    country: c.country,
-    region: c.region,
-    city: c.city,
-    device: c.device,
-    browser: c.browser,
-    os: c.os,
-    referrerHost: c.referrerHost,
-    utm: { source: c.utmSource, medium: c.utmMedium, campaign: c.utmCampaign },
-    destination: c.destination,
-  };
+export function clickPayload({ ts, utmSource, utmMedium, utmCampaign, ...c }: WebhookClickRow): WebhookClick {
+  return { ...c, timestamp: ts.toISOString(), utm: { source: utmSource, medium: utmMedium, campaign: utmCampaign } };
 }

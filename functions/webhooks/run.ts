@@ -1,6 +1,6 @@
 /**
  * One webhook run: the outbox dispatched into deliveries, then the due deliveries attempted (or published
- * to QStash), a batch of at most WEBHOOK_MAX_IN_FLIGHT at a time, until none is due or WEBHOOK_BUDGET_MS is
+ * to QStash), at most WEBHOOK_MAX_IN_FLIGHT in flight across all runs, until none is due or WEBHOOK_BUDGET_MS is
  * spent. The cron makes one every minute; a link write or an ingest commit starts one right after it
  * commits (in waitUntil), so a receiver hears of a change within seconds. Runs may overlap: each row is
  * taken by one of them (SKIP LOCKED).
@@ -11,7 +11,7 @@ import type { Env } from "../shared/env.ts";
 import { attempt, settle } from "./deliver.ts";
 import { dispatchAll } from "./dispatch.ts";
 import { publish } from "./qstash.ts";
-import { webhookSettings } from "./settings.ts";
+import { qstashLeaseMs, webhookSettings } from "./settings.ts";
 
 export interface WebhookRunResult {
   events: number;
@@ -33,8 +33,10 @@ export async function runWebhooks(db: Db, config: Env, requestOrigin?: string): 
   const { events, deliveries } = await dispatchAll(db, { base, retryForMs: s.retryForMs, until });
   const result: WebhookRunResult = { events, created: deliveries, attempted: 0, succeeded: 0 };
   while (Date.now() < until) {
-    // A lease past the attempt's timeout: a run that dies mid-attempt leaves the delivery due again after it.
-    const claimed = await claimDue(db, s.maxInFlight, s.timeoutMs + 60_000, viaQStash ? "queued" : "pending");
+    const claimed = viaQStash
+      ? await claimDue(db, s.maxInFlight, qstashLeaseMs(s), "queued")
+      // A lease past the attempt's timeout: a run that dies mid-attempt leaves the delivery due again after it.
+      : await claimDue(db, s.maxInFlight, s.timeoutMs + 60_000, "sending");
     if (!claimed.length) break;
     await Promise.all(claimed.map(async (c) => {
       try {

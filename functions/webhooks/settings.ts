@@ -15,7 +15,7 @@ export const webhookEnv = {
   WEBHOOK_ALLOW_LOOPBACK: z.enum(["true", "false", "only"]).default("false"),
   /** Milliseconds one delivery attempt may take before it counts as failed (and is retried). */
   WEBHOOK_TIMEOUT_MS: intVar(10_000, 100, 60_000),
-  /** Attempts one delivery run makes at the same time. */
+  /** Attempts the Worker makes at the same time, across all its delivery runs (with QStash: publishes per batch). */
   WEBHOOK_MAX_IN_FLIGHT: intVar(10, 1, 100),
   /** Delay before the first retry; each further retry doubles it (with jitter), up to WEBHOOK_RETRY_MAX_MS. */
   WEBHOOK_RETRY_BASE_MS: intVar(10_000, 1),
@@ -65,3 +65,11 @@ export function retryDelayMs(s: WebhookSettings, attempts: number, random = Math
   const ceiling = Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** Math.min(attempts - 1, 40));
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
+
+/**
+ * How long a delivery handed to QStash waits for its callback before it is published again: QStash's own
+ * tries (each up to the timeout, `retryDelay` 1 s · 2^n apart) and 10 minutes for the callback to arrive. A
+ * second publish has a new deduplication id, so a receiver may see the webhook-id twice (docs/webhooks.md).
+ */
+export const qstashLeaseMs = (s: WebhookSettings) =>
+  (s.qstashRetries + 1) * s.timeoutMs + (2 ** s.qstashRetries - 1) * 1000 + 600_000;

@@ -107,3 +107,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
+
+export type Landing = Awaited<ReturnType<typeof startLanding>>;
+
+/**
+ * What most browser test files open first, together: the Worker, Chromium with one page, and (`landing`) the
+ * destinations' server. `close` stops what was opened.
+ */
+export async function openSuite(opts: { landing?: boolean } = {}) {
+  const [worker, browser, landing] = await Promise.all([startWorker(), launchBrowser(), opts.landing ? startLanding() : undefined]);
+  const page = await browser.newPage();
+  return {
+    worker, browser, page, landing: landing as Landing,
+    async close() {
+      await browser.close();
+      await landing?.close();
+      await worker.dispose();
+    },
+  };
+}
+export type Suite = Awaited<ReturnType<typeof openSuite>>;

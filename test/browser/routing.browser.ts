@@ -9,27 +9,22 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startLanding, startWorker, type Browser } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, type Browser, type Landing, type Suite } from "./harness.ts";
 
 const IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 
+let suite: Suite | undefined;
 let worker: WorkerServer;
-let landing: Awaited<ReturnType<typeof startLanding>>;
+let landing: Landing;
 let browser: Browser;
 let page: Page;
 const slug = uniqueSlug("ab");
 
 beforeAll(async () => {
-  [worker, landing, browser] = await Promise.all([startWorker(), startLanding(), launchBrowser()]);
-  page = await browser.newPage();
+  ({ worker, landing, browser, page } = suite = await openSuite({ landing: true }));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await landing?.close();
-  await worker?.dispose();
-});
+afterAll(() => suite?.close());
 
 const app = (path: string) => `${worker.url}${path}`;
 

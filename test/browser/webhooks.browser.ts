@@ -4,6 +4,7 @@
  * the `standardwebhooks` package and the secret the page showed.
  */
 import type { Page } from "playwright-core";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { startReceiver, type Receiver } from "../helpers/webhook-receiver.ts";
@@ -66,6 +67,15 @@ describe("webhooks page", () => {
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0].verified).toMatchObject({ type: "ping" });
     expect(receiver.received[0].id).toBe(await delivery.getAttribute("data-delivery"));
+
+    // Rotation: the new secret shown once; a test event then verifies with it (and, for 24 h, the old one).
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    const rotated = await page.locator("#webhook-secret").inputValue();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await page.getByRole("button", { name: "Send test" }).click();
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(2);
+    expect(new Webhook(rotated).verify(receiver.received[1].body, receiver.received[1].headers)).toMatchObject({ type: "ping" });
     expect(browser.problems).toEqual([]);
   });
 });

@@ -131,6 +131,24 @@ describe("webhook events", () => {
     expect(() => new Webhook(`whsec_${Buffer.alloc(24, 1).toString("base64")}`).verify(ping.body, ping.headers)).toThrow();
   }, 120_000);
 
+  it("a click carries its link's domain and the destination routing chose for it", async () => {
+    const r = await receiver();
+    await createWebhook(r, ["clicks"]);
+    const hostname = `${uniqueSlug("d")}.example`.toLowerCase();
+    expect((await api("POST", "/api/v1/domains", { hostname })).status).toBe(201);
+    const slug = uniqueSlug("wr");
+    const created = await api("POST", "/api/v1/links", {
+      url: "https://example.com/default", slug, domain: hostname,
+      rules: [{ conditions: [{ type: "query-param", matchKey: "via", matchValue: "rule" }], url: "https://example.com/by-rule" }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { status } = await worker.dispatch(`https://${hostname}/${slug}?via=rule`, { redirect: "manual" });
+    expect(status).toBe(302);
+    await cronUntil(() => byType(r, "clicks").some((x) => x.verified!.data.clicks.some((c: { slug: string }) => c.slug === slug)));
+    const click = byType(r, "clicks").flatMap((x) => x.verified!.data.clicks).find((c: { slug: string }) => c.slug === slug);
+    expect(click).toMatchObject({ linkId: created.body.id, domain: hostname, destination: "https://example.com/by-rule" });
+  }, 60_000);
+
   it("signs with the old and the new secret for a day after a rotation", async () => {
     const r = await receiver();
     const hook = await createWebhook(r, ["link.created"]);
@@ -176,6 +194,56 @@ describe("retries", () => {
       expect(r.received.map((x) => [x.id, x.answered])).toEqual([[sent.body.deliveryId, 0], [sent.body.deliveryId, 200]]);
       const [d] = (await api("GET", `/api/v1/webhooks/${hook.id}/deliveries`, undefined, w.url)).body.data;
       expect(d).toMatchObject({ status: "succeeded", attempts: 2 });
+    } finally {
+      await w.dispose();
+    }
+  }, 60_000);
+
+  it("records an attempt's outcome while the endpoint is being deleted, without a deadlock", async () => {
+    // Nothing listens: every attempt fails fast, and its outcome is recorded by the failure path.
+    const hook = await createWebhook({ url: `http://127.0.0.1:${await freePort()}/hook` }, ["link.created"]);
+    const sent = await api("POST", `/api/v1/webhooks/${hook.id}/test`);
+    const attempts = async () => (await sql.query("select attempts from webhook_deliveries where id = $1", [sent.body.deliveryId])).rows[0].attempts;
+    await cronUntil(async () => (await attempts()) >= 1);
+    const before = await attempts();
+    await new Promise((r) => setTimeout(r, 150)); // past the fast retry delay: the next run attempts it
+
+    // What an endpoint's delete does, held open: the endpoint's row first, then its deliveries.
+    const deleting = new pg.Client({ connectionString: stackBindings.DIRECT_DATABASE_URL });
+    await deleting.connect();
+    try {
+      await deleting.query("begin");
+      await deleting.query("select 1 from webhook_endpoints where id = $1 for update", [hook.id]);
+      const run = worker.scheduled();
+      for (let i = 0; i < 200 && (await sql.query("select count(*)::int as n from pg_locks where not granted")).rows[0].n === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await deleting.query("update webhook_deliveries set last_error = 'held' where endpoint_id = $1", [hook.id]);
+      await deleting.query("commit");
+      await run;
+    } finally {
+      await deleting.end();
+    }
+    // The run's outcome was recorded after the delete's writes, not rolled back by a deadlock.
+    const [d] = (await sql.query("select attempts, last_error from webhook_deliveries where id = $1", [sent.body.deliveryId])).rows;
+    expect(d.attempts).toBe(before + 1);
+    expect(d.last_error).toMatch(/request failed|no answer/);
+  }, 60_000);
+
+  it("keeps at most WEBHOOK_MAX_IN_FLIGHT attempts in flight across overlapping runs", async () => {
+    const w = await startWorker({ WEBHOOK_MAX_IN_FLIGHT: "2", WEBHOOK_TIMEOUT_MS: "3000" });
+    try {
+      const r = await receiver();
+      r.answer = () => null; // every attempt hangs until its timeout: all claimed ones are in flight together
+      const hook = await createWebhook(r, ["link.created"], {}, w.url);
+      // Six deliveries, each test send starting a run of its own, and two cron runs on top.
+      for (let i = 0; i < 6; i++) expect((await api("POST", `/api/v1/webhooks/${hook.id}/test`, undefined, w.url)).status).toBe(202);
+      const runs = [w.scheduled(), w.scheduled()];
+      for (let i = 0; i < 100 && r.received.length < 2; i++) await new Promise((ok) => setTimeout(ok, 20));
+      await new Promise((ok) => setTimeout(ok, 1000)); // well before the first attempt's timeout
+      expect(r.received).toHaveLength(2);
+      await r.close();
+      await Promise.allSettled(runs);
     } finally {
       await w.dispose();
     }
@@ -345,12 +413,20 @@ describe("through QStash", () => {
       expect(mine()[1].headers["upstash-deduplication-id"]).toBe(`${sent.body.deliveryId}.r2`);
       expect(mine()[1].headers["upstash-forward-webhook-timestamp"]).toMatch(/^\d+$/);
 
+      // A hand-over whose callback never comes is published again once QStash's tries and a margin are over.
+      expect(await log()).toMatchObject({ status: "queued", attempts: 2 });
+      const lease = (await sql.query("select extract(epoch from next_attempt_at - now()) as s from webhook_deliveries where id = $1", [sent.body.deliveryId])).rows[0].s;
+      expect(Number(lease)).toBeGreaterThan(600);
+      await sql.query("update webhook_deliveries set next_attempt_at = now() - interval '1 second' where id = $1", [sent.body.deliveryId]);
+      await cronUntil(() => mine().length > 2, 20, w);
+      expect(mine()[2].headers["upstash-deduplication-id"]).toBe(`${sent.body.deliveryId}.r3`);
+
       // QStash's success callback (signed with the next key: both are accepted) settles it.
       const successUrl = mine()[1].headers["upstash-callback"];
       const ok = JSON.stringify({ status: 200, retried: 0, body: btoa("ok") });
       const done = await fetch(successUrl, { method: "POST", headers: { "content-type": "application/json", "upstash-signature": await signQStash({ key: QSTASH_KEYS.QSTASH_NEXT_SIGNING_KEY, url: successUrl, body: ok }) }, body: ok });
       expect(done.status).toBe(200);
-      expect(await log()).toMatchObject({ status: "succeeded", attempts: 2, lastStatus: 200 });
+      expect(await log()).toMatchObject({ status: "succeeded", attempts: 3, lastStatus: 200 });
     } finally {
       await w.dispose();
       await new Promise<void>((ok) => { standIn.closeAllConnections(); standIn.close(() => ok()); });

@@ -56,13 +56,13 @@ export const RotatedSecret = z
 
 export const WebhookList = z.object({ data: z.array(Webhook) }).openapi("WebhookList");
 
-export const deliveryStatuses = ["pending", "queued", "succeeded", "failed"] as const;
+export const deliveryStatuses = ["pending", "sending", "queued", "succeeded", "failed"] as const;
 
 export const Delivery = z
   .object({
     id: z.string().openapi({ description: "The webhook-id header: the same on every attempt" }),
     type: z.string(),
-    status: z.enum(deliveryStatuses).openapi({ description: "pending (an attempt is due), queued (with QStash), succeeded, failed (given up)" }),
+    status: z.enum(deliveryStatuses).openapi({ description: "pending (an attempt is due), sending (an attempt is in flight), queued (with QStash), succeeded, failed (given up)" }),
     attempts: z.number().int(),
     clickCount: z.number().int(),
     lastStatus: z.number().int().nullable().openapi({ description: "HTTP status of the last attempt; null when it got no answer" }),

@@ -1,10 +1,11 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import type { AllStats, Stats } from "../../analytics/schema.ts";
+import { linkPage } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
 
-/** One row of a dimension; `value` null is unknown or none (for referrers: direct traffic). */
-type TopValue = Stats["referrers"][number];
+/** One row of a dimension; `value` null is unknown or none (for referrers: direct traffic); `href` links it. */
+type TopValue = Stats["referrers"][number] & { href?: string };
 
 const DIMENSIONS = [
   ["referrers", "Referrers"], ["countries", "Countries"], ["cities", "Cities"], ["devices", "Devices"],
@@ -23,7 +24,7 @@ export function liveClicks(stats: Pick<Stats, "live">): number | null {
 const liveText = (s: Stats | AllStats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
 
 /** One dimension as a table with a bar per row (<meter>: no inline style, so the CSP can forbid them). */
-const CountTable: FC<{ title: string; rows: TopValue[]; href?: (value: string) => string | undefined }> = ({ title, rows, href }) => {
+const CountTable: FC<{ title: string; rows: TopValue[] }> = ({ title, rows }) => {
   const max = Math.max(1, ...rows.map((r) => r.clicks));
   return (
     <section class="card dim">
@@ -34,7 +35,7 @@ const CountTable: FC<{ title: string; rows: TopValue[]; href?: (value: string) =
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td class="value">{r.value ? (href?.(r.value) ? <a href={href(r.value)}>{r.value}</a> : r.value) : <em>unknown</em>}</td>
+                <td class="value">{r.value ? (r.href ? <a href={r.href}>{r.value}</a> : r.value) : <em>unknown</em>}</td>
                 <td class="num">{n(r.clicks)}</td>
                 <td class="bar"><meter min={0} max={max} value={r.clicks} aria-hidden="true">{r.clicks}</meter></td>
               </tr>
@@ -80,11 +81,13 @@ const VariantTable: FC<{ rows: Stats["variants"] }> = ({ rows }) => {
   );
 };
 
-/** The top links of all-links stats, as rows of a dimension; a deleted link (slug null) by its id. */
+/** The top links of all-links stats, as rows of a dimension, each linking to its stats page; a deleted link (slug null) by its id. */
 function topLinkRows(rows: AllStats["topLinks"]): TopValue[] {
-  return rows.map((r) => ({ value: r.slug || `deleted link ${r.linkId}`, clicks: r.clicks }));
+  return rows.map((r) =>
+    r.slug === null
+      ? { value: `deleted link ${r.linkId}`, clicks: r.clicks }
+      : { value: r.domain ? `${r.domain}/${r.slug}` : r.slug, clicks: r.clicks, href: linkPage(r.slug, r.domain ?? undefined, "/stats") });
 }
-const topLinkHref = (value: string) => (value.startsWith("deleted link ") ? undefined : `/app/links/${encodeURIComponent(value)}/stats`);
 
 /** Chart data for the client script, as a JSON data block (never executed, so the CSP allows it). */
 function chartData(s: Stats | AllStats): string {
@@ -125,7 +128,7 @@ export const StatsView: FC<{ stats: Stats | AllStats; tz: string; live?: string 
     </section>
     {!("topLinks" in s) && s.variants.length > 0 && <VariantTable rows={s.variants} />}
     <div class="dims">
-      {"topLinks" in s && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} href={topLinkHref} />}
+      {"topLinks" in s && <CountTable title="Top links" rows={topLinkRows(s.topLinks)} />}
       {!("topLinks" in s) && <CountTable title="Destinations" rows={s.destinations} />}
       {DIMENSIONS.map(([key, title]) => <CountTable title={title} rows={s[key]} />)}
     </div>

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { listKeysRoute } from "../../api/keys/list.ts";
 import type { CreatedKey } from "../../api/keys/schemas.ts";
 import { scopes } from "../../shared/auth/scopes.ts";
-import { CopyButton } from "../components/copy.tsx";
+import { ShownOnce } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
@@ -36,15 +36,10 @@ async function keysPage(
     <Layout title="API keys" session={c.var.session} nav="keys" notice={opts.notice}>
       <h1>API keys</h1>
       {opts.minted && (
-        <section class="card minted" aria-labelledby="minted-title">
-          <h2 id="minted-title">Key "{opts.minted.name}" created</h2>
-          <p><strong>Copy it now: it is shown only this once.</strong> Only its hash is stored.</p>
-          <p class="short">
-            <label for="minted-key" class="sr-only">The new API key</label>
-            <input id="minted-key" type="text" readonly value={opts.minted.key} />
-            <CopyButton text={opts.minted.key} label="Copy the new key" />
-          </p>
-        </section>
+        <ShownOnce
+          id="minted-key" title={`Key "${opts.minted.name}" created`} label="The new API key" value={opts.minted.key} copyLabel="Copy the new key"
+          note={<><strong>Copy it now: it is shown only this once.</strong> Only its hash is stored.</>}
+        />
       )}
       {!res.ok ? <FormError message={res.problem.detail} /> : (
         <>

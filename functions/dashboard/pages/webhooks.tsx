@@ -5,9 +5,9 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { CreatedWebhook, Delivery, DeliveryPage, Webhook, WebhookList } from "../../api/webhooks/schemas.ts";
+import type { CreatedWebhook, Delivery, DeliveryPage, RotatedSecret, Webhook, WebhookList } from "../../api/webhooks/schemas.ts";
 import { EVENT_TYPES } from "../../webhooks/payloads.ts";
-import { CopyButton } from "../components/copy.tsx";
+import { ShownOnce } from "../components/copy.tsx";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
@@ -33,15 +33,10 @@ async function listPage(c: Context<DashEnv>, opts: { created?: Created; errors?:
     <Layout title="Webhooks" session={c.var.session} nav="webhooks" notice={opts.notice}>
       <h1>Webhooks</h1>
       {opts.created && (
-        <section class="card minted" aria-labelledby="created-title">
-          <h2 id="created-title">Webhook created</h2>
-          <p><strong>Copy its signing secret now: it is shown only this once.</strong> Verify requests with it (docs/webhooks.md).</p>
-          <p class="short">
-            <label for="webhook-secret" class="sr-only">The signing secret</label>
-            <input id="webhook-secret" type="text" readonly value={opts.created.secret} />
-            <CopyButton text={opts.created.secret} label="Copy the signing secret" />
-          </p>
-        </section>
+        <ShownOnce
+          id="webhook-secret" title="Webhook created" label="The signing secret" value={opts.created.secret} copyLabel="Copy the signing secret"
+          note={<><strong>Copy its signing secret now: it is shown only this once.</strong> Verify requests with it (docs/webhooks.md).</>}
+        />
       )}
       {!res.ok ? <FormError message={res.problem.detail} /> : (
         <>
@@ -90,7 +85,7 @@ async function listPage(c: Context<DashEnv>, opts: { created?: Created; errors?:
   ), status);
 }
 
-async function logPage(c: Context<DashEnv>, id: string, notice?: string) {
+async function logPage(c: Context<DashEnv>, id: string, notice?: string, rotated?: z.infer<typeof RotatedSecret>) {
   const tz = c.var.tz;
   const cursor = c.req.query("cursor");
   const [hook, log] = await Promise.all([
@@ -125,9 +120,16 @@ async function logPage(c: Context<DashEnv>, id: string, notice?: string) {
       <p><a href="/app/webhooks">← Webhooks</a></p>
       <h1>Deliveries to <code>{w.url}</code></h1>
       <p>{state(w)} · events: {w.events.join(", ")}</p>
+      {rotated && (
+        <ShownOnce
+          id="webhook-secret" title="Signing secret rotated" label="The new signing secret" value={rotated.secret} copyLabel="Copy the new signing secret"
+          note={<><strong>Copy it now: it is shown only this once.</strong> The old secret also signs until {formatInstant(rotated.previousSecretValidUntil, tz)}, so receivers can switch over.</>}
+        />
+      )}
       <div class="buttons">
         <form method="post" action={`${path(w.id)}/test`} class="inline"><button type="submit" disabled={!w.enabled}>Send test</button></form>
         <form method="post" action={`${path(w.id)}/${w.enabled ? "disable" : "enable"}`} class="inline"><button type="submit">{w.enabled ? "Disable" : "Enable"}</button></form>
+        <form method="post" action={`${path(w.id)}/rotate-secret`} class="inline"><button type="submit">Rotate secret</button></form>
         <a href={path(w.id)}>Refresh</a>
       </div>
       <div class="table-wrap">
@@ -172,6 +174,14 @@ export function registerWebhooksPage(dash: Dash) {
     const res = await c.var.api.call("POST", `/api/v1/webhooks/${encodeURIComponent(id)}/test`);
     if (!res.ok) return listPage(c, { errors: { "": res.problem.detail } });
     return c.redirect(`${path(id)}?sent=1`, 303);
+  });
+
+  dash.post("/webhooks/:id/rotate-secret", async (c) => {
+    const id = c.req.param("id");
+    const res = await c.var.api.call<z.infer<typeof RotatedSecret>>("POST", `/api/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`);
+    if (!res.ok) return logPage(c, id, res.problem.detail);
+    // Answered here, not redirected: the new secret is shown on this answer only.
+    return logPage(c, id, undefined, res.data);
   });
 
   dash.post("/webhooks/:id/deliveries/:deliveryId/retry", async (c) => {
