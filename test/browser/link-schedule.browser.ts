@@ -8,24 +8,19 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startLanding, startWorker, type Browser } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, type Browser, type Landing, type Suite } from "./harness.ts";
 
+let suite: Suite | undefined;
 let worker: WorkerServer;
-let landing: Awaited<ReturnType<typeof startLanding>>;
+let landing: Landing;
 let browser: Browser;
 let page: Page;
 const slug = uniqueSlug("sched");
 
 beforeAll(async () => {
-  [worker, landing, browser] = await Promise.all([startWorker(), startLanding(), launchBrowser()]);
-  page = await browser.newPage();
+  ({ worker, landing, browser, page } = suite = await openSuite({ landing: true }));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await landing?.close();
-  await worker?.dispose();
-});
+afterAll(() => suite?.close());
 
 const app = (path: string) => `${worker.url}${path}`;
 

@@ -13,8 +13,9 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, startWorker, type Browser } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, type Browser, type Suite } from "./harness.ts";
 
+let suite: Suite | undefined;
 let worker: WorkerServer;
 let browser: Browser;
 let page: Page;
@@ -58,16 +59,15 @@ async function serveClient(js: string, server: { baseUrl: string; apiKey: string
 }
 
 beforeAll(async () => {
-  const [w, b, js] = await Promise.all([startWorker(), launchBrowser(), bundleClient()]);
-  [worker, browser] = [w, b];
+  let js: string;
+  [suite, js] = await Promise.all([openSuite(), bundleClient()]);
+  ({ worker, browser, page } = suite);
   client = await serveClient(js, { baseUrl: worker.url, apiKey: ADMIN_KEY });
-  page = await browser.newPage();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
   await client?.close();
-  await worker?.dispose();
+  await suite?.close();
 });
 
 describe("Shlink's web component against the Worker", () => {
