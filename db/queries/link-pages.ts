@@ -5,7 +5,8 @@
 import { and, arrayContains, arrayOverlaps, asc, desc, getTableColumns, gte, isNull, lte, not, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { links, type LinkRow } from "../schema.ts";
-import { linkCondition, scopeCondition, type LinkScope } from "./links.ts";
+import { EVERY_LINK, linkCondition, scopeCondition, type LinkScope } from "./links.ts";
+import { textArray } from "./tags.ts";
 
 export const linkOrderFields = ["dateCreated", "shortCode", "longUrl", "title", "visits", "nonBotVisits"] as const;
 export type LinkOrderField = (typeof linkOrderFields)[number];
@@ -34,7 +35,6 @@ export interface LinkPageFilter {
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, "\\$&");
-const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`;
 
 /** All-time clicks and human clicks of the row's link, from the hourly rollup (a range of its primary key). */
 const totalClicks = sql<number>`(select coalesce(sum(h.clicks), 0) from clicks_hourly h where h.link_id = ${links.id})`;
@@ -45,7 +45,7 @@ function conditions(f: LinkPageFilter): SQL | undefined {
   const tags = f.tags?.length ? f.tags : undefined;
   const excluded = f.excludeTags?.length ? f.excludeTags : undefined;
   return and(
-    f.domain === undefined ? undefined : linkCondition(f.domain, null, { domains: null, createdBy: null }),
+    f.domain === undefined ? undefined : linkCondition(f.domain, null, EVERY_LINK),
     scopeCondition(f.scope),
     pattern
       ? or(

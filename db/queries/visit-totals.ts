@@ -3,7 +3,7 @@
  * Shlink's visitsSummary and visits overview show. Each link's read is a range of the primary key
  * (link_id, hour); every link at once is the ALL_LINKS row series.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { ALL_LINKS } from "../schema.ts";
 import { scopeCondition, type LinkScope } from "./links.ts";
@@ -34,18 +34,16 @@ export async function selectVisitTotals(db: Db, linkIds: readonly string[]): Pro
 }
 
 /**
- * Totals over the links `where` selects (a condition on links, e.g. a tag; undefined: all) that `scope` sees.
- * Unrestricted and unfiltered, that is the ALL_LINKS series: one key range, but it keeps the clicks of links
- * deleted since (docs/shlink.md); otherwise the series of each link selected, summed.
+ * Totals over the links `scope` sees. Unrestricted, that is the ALL_LINKS series: one key range, but it keeps
+ * the clicks of links deleted since (docs/shlink.md); restricted, the series of each of its links, summed.
  */
-export async function selectTotalsOver(db: Db, scope: LinkScope, where?: SQL): Promise<VisitTotals> {
-  const cond = sql.join([scopeCondition(scope), where].filter((x): x is SQL => !!x), sql` and `);
-  const everything = !scopeCondition(scope) && !where;
+export async function selectTotalsOver(db: Db, scope: LinkScope): Promise<VisitTotals> {
+  const cond = scopeCondition(scope);
   const r = await db.execute(
-    everything
-      ? sql`select sum(clicks) as total, sum(humans) as humans from clicks_hourly where link_id = ${ALL_LINKS}`
-      : sql`select sum(h.clicks) as total, sum(h.humans) as humans
-            from links join clicks_hourly h on h.link_id = links.id where ${cond}`,
+    cond
+      ? sql`select sum(h.clicks) as total, sum(h.humans) as humans
+            from links join clicks_hourly h on h.link_id = links.id where ${cond}`
+      : sql`select sum(clicks) as total, sum(humans) as humans from clicks_hourly where link_id = ${ALL_LINKS}`,
   );
   return toTotals((r.rows[0] ?? {}) as { total: unknown; humans: unknown });
 }

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../../shared/app-env.ts";
+import { webhooksAfterWrite } from "../../webhooks/kick.ts";
 import { SHLINK_SECURITY_SCHEME } from "./auth.ts";
 import { registerDomainVisits } from "./domain-visits.ts";
 import { registerEditDomainRedirects } from "./domain-redirects.ts";
@@ -54,6 +55,10 @@ export function registerShlink(app: OpenAPIHono<AppEnv>) {
     description: "Any API key of this service (or ADMIN_API_KEY), as Shlink's clients send it; its scopes and restrictions apply.",
   });
   app.use(SHLINK_PATHS, shlinkErrors);
+  // Link writes here put events in the webhook outbox as /api/v1's do; the same run delivers them at once.
+  app.use("/rest/v3/short-urls", webhooksAfterWrite);
+  app.use("/rest/v3/short-urls/*", webhooksAfterWrite);
+  app.use("/rest/v3/tags", webhooksAfterWrite);
   registerHealth(app);
   registerMercureInfo(app);
   registerListShortUrls(app);
