@@ -100,10 +100,6 @@ export const shlinkErrors: MiddlewareHandler<AppEnv> = async (c, next) => {
       : api.status === 404
         ? { ...base, type: shlinkType("not-found") }
         : base;
-  const headers: Record<string, string> = {};
-  c.res.headers.forEach((v, k) => {
-    if (k !== "content-type" && k !== "content-length") headers[k] = v;
-  });
-  c.res = undefined as unknown as Response;
-  c.res = problemResponse(body as typeof base, headers);
+  // Hono carries the replaced answer's headers over (CORS, rate limits, Retry-After), all but its content type.
+  c.res = problemResponse(body as typeof base);
 };
