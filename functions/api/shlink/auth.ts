@@ -2,7 +2,7 @@
  * The Shlink face's authentication: Shlink's clients send the key as `X-Api-Key`. Any key of ours is
  * accepted there, ADMIN_API_KEY included, with its scopes and restrictions, the failure budget and the
  * per-key rate limit of /api/v1 (requireScope); only the two 401s are spelled as Shlink spells them.
- * Authorization: Bearer is not read here, so a browser page's credentials never act on /rest.
+ * Authorization: Bearer is not read here: Shlink's clients never send it, and one way in is easier to reason about.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../shared/app-env.ts";
