@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerHealthz } from "./api/healthz.ts";
 import { registerApi } from "./api/index.ts";
+import { registerShlink, SHLINK_PATHS, shlinkCors } from "./api/shlink/index.ts";
 import { MAX_BULK_BODY_BYTES } from "./api/links/bulk.ts";
 import { ingestFlushRoute, MAX_FLUSH_BODY_BYTES } from "./api/ingest/flush.ts";
 import { limitBody } from "./api/openapi.ts";
@@ -9,6 +10,7 @@ import { importLinksRoute } from "./api/links/import.ts";
 import { MAX_IMPORT_CSV_BYTES } from "./imports/source.ts";
 import { registerDashboard } from "./dashboard/index.tsx";
 import { registerRedirect } from "./redirect/redirect.ts";
+import { registerRobots } from "./redirect/robots.ts";
 import { registerRoot } from "./redirect/root.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
 import type { AppEnv } from "./shared/app-env.ts";
@@ -27,6 +29,8 @@ export function createApp() {
   // is refused (413) at MAX_ANY_BODY_BYTES before more is read. Routes that read bodies set tighter limits.
   // hono's limit reads a body without Content-Length eagerly up to its size, so a route whose limit must
   // hold for strangers (the QStash-signed flush: a few KiB) has it here, before the net, not behind it.
+  // First, so every answer of /rest carries CORS headers, a refused body's too, and preflights end here.
+  app.use(SHLINK_PATHS, shlinkCors);
   app.use(ingestFlushRoute.path, limitBody(MAX_FLUSH_BODY_BYTES));
   // An import streams its body (a CSV of 100,000 links is larger than the net): one that declares its
   // length may be up to MAX_IMPORT_CSV_BYTES, refused at once past that, and counted while read
@@ -42,6 +46,7 @@ export function createApp() {
 
   registerHealthz(app);
   registerApi(app);
+  registerShlink(app);
   registerDashboard(app);
 
   app.doc31("/openapi.json", {
@@ -51,6 +56,7 @@ export function createApp() {
 
   // Last on purpose: /{slug} matches any single path segment, so every fixed route above must win over it.
   registerRoot(app);
+  registerRobots(app);
   registerRedirect(app);
   registerUnlock(app);
   return app;

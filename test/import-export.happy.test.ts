@@ -129,11 +129,14 @@ describe("export, then import into an empty domain, then export", () => {
       },
     });
     expect(bulk.status).toBe(200);
-    await call("POST", "/api/v1/links", { body: { url: "https://example.com/rt/4", slug: "rt-four", domain: hostname } });
+    await call("POST", "/api/v1/links", {
+      body: { url: "https://example.com/rt/4", slug: "rt-four", domain: hostname, validSince: inAnHour(), forwardQuery: false, crawlable: true },
+    });
     const csv = await exportOf(hostname);
     const json = await exportOf(hostname, "json");
-    expect(csv.split("\r\n")[0]).toBe("id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,clicks,createdAt,updatedAt");
+    expect(csv.split("\r\n")[0]).toBe("id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,validSince,forwardQuery,crawlable,clicks,createdAt,updatedAt");
     expect(JSON.parse(json)).toHaveLength(4);
+    expect(csv).toMatch(/,false,true,0,/); // rt-four: forwardQuery false, crawlable true
 
     for (const [format, file, type] of [["csv", csv, "text/csv"], ["json", json, "application/json"]] as const) {
       await withDb((db) => db.delete(links).where(eq(links.domain, hostname)));

@@ -14,7 +14,8 @@ import { call } from "./helpers/worker.ts";
 
 const linkKeys = [
   "domain",
-  "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl",
+  "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "validSince", "expiresAt", "maxClicks", "fallbackUrl",
+  "forwardQuery", "crawlable",
   "hasPassword", "rules", "variants", "clicks", "createdAt", "updatedAt",
 ];
 
@@ -34,9 +35,12 @@ describe("POST /api/v1/links", () => {
       redirectType: 302,
       title: null,
       tags: [],
+      validSince: null,
       expiresAt: null,
       maxClicks: null,
       fallbackUrl: null,
+      forwardQuery: true,
+      crawlable: false,
       hasPassword: false,
       rules: [],
       variants: null,

@@ -46,11 +46,13 @@ describe("unknown slugs", () => {
       UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
       DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:9/none",
     };
-    for (const path of ["/a.b", `/${"x".repeat(65)}`, "/%00", "/a%2Fb", "/%F0%9F%8C%AD", "/favicon.ico", "/robots.txt"]) {
+    for (const path of ["/a.b", `/${"x".repeat(65)}`, "/%00", "/a%2Fb", "/%F0%9F%8C%AD", "/favicon.ico"]) {
       await expectProblem(await call("GET", path, { ...human(), settings: unreachable }), 404);
     }
-    // The same bindings do fail a real slug (so the check above proves something).
+    // The same bindings do fail a real slug (so the check above proves something), and robots.txt, which
+    // lists the crawlable links (docs/shlink.md), says the store is unavailable rather than failing.
     await expectProblem(await call("GET", "/abc", { ...human(), settings: unreachable }), 503);
+    await expectProblem(await call("GET", "/robots.txt", { ...human(), settings: unreachable }), 503);
   });
 
   it("answer 404 for nested paths", async () => {

@@ -10,6 +10,7 @@ import { prepare } from "../functions/ingest/run.ts";
 import { createLink } from "./helpers/api.ts";
 import { makeClick, uid } from "./helpers/clicks.ts";
 import { openDb } from "./helpers/db.ts";
+import { ADMIN_KEY } from "./helpers/env.ts";
 import { createTestWebhook, removeTestWebhooks } from "./helpers/webhooks.ts";
 import { call } from "./helpers/worker.ts";
 
@@ -58,6 +59,19 @@ describe("link events", () => {
     expect(r.rows.map((x) => x.type)).toEqual(["link.created", "link.updated", "link.deleted"]);
     const left = await db.execute<{ n: number }>(sql`select count(*)::int as n from webhook_outbox where link_id = ${link.id}`);
     expect(left.rows[0].n).toBe(0);
+  });
+
+  it("are dispatched as promptly for writes through the Shlink face (/rest)", async () => {
+    await createTestWebhook({ events: ["link.created", "link.updated", "link.deleted"], linkIds: null });
+    const rest = (method: string, path: string, body?: unknown) =>
+      call(method, path, { key: null, headers: { "x-api-key": ADMIN_KEY }, body });
+    const created = await rest("POST", "/rest/v3/short-urls", { longUrl: "https://example.com/rest-outbox" });
+    const { shortCode } = (await created.json()) as { shortCode: string };
+    const id = ((await (await call("GET", `/api/v1/links/${shortCode}`)).json()) as { id: string }).id;
+    expect((await rest("PATCH", `/rest/v3/short-urls/${shortCode}`, { title: "t" })).status).toBe(200);
+    expect((await rest("DELETE", `/rest/v3/short-urls/${shortCode}`)).status).toBe(204);
+    const r = await db.execute<{ type: string }>(sql`select type from webhook_deliveries where body like ${`%${id}%`} order by created_at`);
+    expect(r.rows.map((x) => x.type)).toEqual(["link.created", "link.updated", "link.deleted"]);
   });
 
   it("are not written for a refused write", async () => {

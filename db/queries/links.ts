@@ -164,6 +164,7 @@ export async function takenLinkIds(db: Db, ids: readonly string[]): Promise<Set<
 /** The columns an import with onConflict=update replaces on a link that exists (everything a row can say). */
 export const IMPORT_UPDATE_COLUMNS = [
   "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "passwordHash", "rules", "variants",
+  "validSince", "forwardQuery", "crawlable",
 ] as const;
 
 /**
@@ -179,4 +180,15 @@ export function upsertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
     .values(rows)
     .onConflictDoUpdate({ target: [links.domain, links.slug], set: { ...set, updatedAt: sql`now()`, version: sql`${links.version} + 1` } })
     .returning();
+}
+
+/** Slugs of the crawlable links on `domain` (null: the default), for its robots.txt; at most `limit`, oldest first. */
+export async function selectCrawlableSlugs(db: Db, domain: string | null, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ slug: links.slug })
+    .from(links)
+    .where(and(onDomain(domain), eq(links.crawlable, true)))
+    .orderBy(links.createdAt)
+    .limit(limit);
+  return rows.map((r) => r.slug);
 }

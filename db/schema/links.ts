@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 import { domains } from "./domains.ts";
 
@@ -33,12 +33,18 @@ export const links = pgTable(
     redirectType: smallint("redirect_type").notNull().default(302),
     title: text("title"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /** Before this instant the link answers as if it did not exist (404, or the domain's notFoundRedirect); null = at once. */
+    validSince: timestamp("valid_since", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     /** Human clicks after which the link answers 410 (or its fallback); null = unlimited. */
     maxClicks: integer("max_clicks"),
     fallbackUrl: text("fallback_url"),
     /** "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"; null = no password. */
     passwordHash: text("password_hash"),
+    /** Whether the visitor's query string is appended to the destination (docs/routing.md); Shlink's forwardQuery. */
+    forwardQuery: boolean("forward_query").notNull().default(true),
+    /** Listed as `Allow: /{slug}` in its domain's robots.txt; everything else is disallowed. Shlink's crawlable. */
+    crawlable: boolean("crawlable").notNull().default(false),
     /** Routing rules, in order (docs/routing.md): the first whose conditions all match is served. */
     rules: jsonb("rules").$type<StoredRule[]>().notNull().default([]),
     /** A/B variants (2 to 10 URLs with weights adding up to 100) splitting the visits no rule took; null = none. */
@@ -58,6 +64,8 @@ export const links = pgTable(
     index("links_created_by_idx").on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index("links_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
     index("links_tags_idx").using("gin", t.tags),
+    // Shlink's findIfExists looks a link up by its destination; hash, as URLs can outgrow a btree entry.
+    index("links_url_idx").using("hash", t.url),
   ],
 );
 

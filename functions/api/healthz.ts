@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
 
 const Check = z.enum(["ok", "fail"]);
@@ -32,17 +33,22 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   ]);
 }
 
+/** Pings Redis and Postgres (each within CHECK_TIMEOUT_MS); also the Shlink face's health (functions/api/shlink/health.ts). */
+export async function checkBackends(c: Context<AppEnv>) {
+  const [redis, postgres] = await Promise.allSettled([
+    withTimeout(c.var.redis.ping(), "redis"),
+    withTimeout(c.var.db().execute(sql`select 1`), "postgres"),
+  ]);
+  const checks = { redis: redis.status === "fulfilled" ? "ok" : "fail", postgres: postgres.status === "fulfilled" ? "ok" : "fail" } as const;
+  const details: Record<string, string> = {};
+  if (redis.status === "rejected") details.redis = String(redis.reason?.message ?? redis.reason);
+  if (postgres.status === "rejected") details.postgres = String(postgres.reason?.message ?? postgres.reason);
+  return { ok: checks.redis === "ok" && checks.postgres === "ok", checks, details };
+}
+
 export function registerHealthz(app: OpenAPIHono<AppEnv>) {
   app.openapi(healthzRoute, async (c) => {
-    const [redis, postgres] = await Promise.allSettled([
-      withTimeout(c.var.redis.ping(), "redis"),
-      withTimeout(c.var.db().execute(sql`select 1`), "postgres"),
-    ]);
-    const checks = { redis: redis.status === "fulfilled" ? "ok" : "fail", postgres: postgres.status === "fulfilled" ? "ok" : "fail" } as const;
-    const details: Record<string, string> = {};
-    if (redis.status === "rejected") details.redis = String(redis.reason?.message ?? redis.reason);
-    if (postgres.status === "rejected") details.postgres = String(postgres.reason?.message ?? postgres.reason);
-    const ok = checks.redis === "ok" && checks.postgres === "ok";
+    const { ok, checks, details } = await checkBackends(c);
     c.header("cache-control", "no-store");
     if (ok) return c.json({ status: "ok" as const, checks }, 200);
     console.error("healthz failing:", JSON.stringify(details));

@@ -13,7 +13,11 @@ describe("forms", () => {
   it("clears emptied fields on edit, and touches the password only when asked", () => {
     const body = patchBody(readLinkForm({ url: "https://a.example", redirectType: "302" }), "UTC");
     expect(body).toEqual({
-      url: "https://a.example", title: null, tags: [], expiresAt: null, maxClicks: null, fallbackUrl: null, redirectType: 302, rules: [], variants: null,
+      url: "https://a.example", title: null, tags: [], validSince: null, expiresAt: null, maxClicks: null, fallbackUrl: null, redirectType: 302,
+      forwardQuery: true, crawlable: false, rules: [], variants: null,
+    });
+    expect(patchBody(readLinkForm({ url: "x", noForwardQuery: "on", crawlable: "on", validSince: "2030-01-01T10:00" }), "Europe/Paris")).toMatchObject({
+      forwardQuery: false, crawlable: true, validSince: "2030-01-01T09:00:00.000Z",
     });
     expect(patchBody(readLinkForm({ url: "x", removePassword: "on", password: "p" }), "UTC").password).toBeNull();
     expect(patchBody(readLinkForm({ url: "x", password: "new" }), "UTC").password).toBe("new");

@@ -34,11 +34,17 @@ export interface LinkFormValues {
   domain: string;
   title: string;
   tags: string;
+  /** Wall time in the form's zone before which the link answers 404; "" = at once. */
+  validSince: string;
   expiresAt: string;
   maxClicks: string;
   fallbackUrl: string;
   redirectType: string;
   password: string;
+  /** "on": the visitor's query string is not forwarded (a checkbox, so unchecked is the default: forwarded). */
+  noForwardQuery: string;
+  /** "on": robots.txt allows the link. */
+  crawlable: string;
   /** Edit only: "on" clears the password. */
   removePassword: string;
   /** The routing editor's rows (routing-form.ts). */
@@ -47,15 +53,16 @@ export interface LinkFormValues {
 }
 
 export const linkFields = [
-  "url", "slug", "domain", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password", "rules", "variants",
+  "url", "slug", "domain", "title", "tags", "validSince", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password", "rules", "variants",
 ] as const;
 
 export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
   const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
   return {
     url: s("url").trim(), slug: s("slug").trim(), domain: s("domain").trim(), title: s("title").trim(), tags: s("tags"),
-    expiresAt: s("expiresAt"), maxClicks: s("maxClicks").trim(), fallbackUrl: s("fallbackUrl").trim(),
+    validSince: s("validSince"), expiresAt: s("expiresAt"), maxClicks: s("maxClicks").trim(), fallbackUrl: s("fallbackUrl").trim(),
     redirectType: s("redirectType"), password: s("password"), removePassword: s("removePassword"),
+    noForwardQuery: s("noForwardQuery"), crawlable: s("crawlable"),
     ...readRoutingForm(body),
   };
 }
@@ -63,8 +70,9 @@ export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
 export function linkToForm(link: Link, tz: string): LinkFormValues {
   return {
     url: link.url, slug: link.slug, domain: link.domain, title: link.title ?? "", tags: link.tags.join(", "),
-    expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
+    validSince: toWallInput(link.validSince, tz), expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
     fallbackUrl: link.fallbackUrl ?? "", redirectType: String(link.redirectType), password: "", removePassword: "",
+    noForwardQuery: link.forwardQuery ? "" : "on", crawlable: link.crawlable ? "on" : "",
     ...routingToForm(link),
   };
 }
@@ -82,8 +90,11 @@ export function createBody(f: LinkFormValues, tz: string): Record<string, unknow
   if (f.domain) body.domain = f.domain;
   if (f.title) body.title = f.title;
   if (tagList(f.tags).length) body.tags = tagList(f.tags);
+  if (f.validSince) body.validSince = instant(f.validSince, tz);
   if (f.expiresAt) body.expiresAt = instant(f.expiresAt, tz);
   if (f.maxClicks) body.maxClicks = num(f.maxClicks);
+  if (f.noForwardQuery === "on") body.forwardQuery = false;
+  if (f.crawlable === "on") body.crawlable = true;
   if (f.fallbackUrl) body.fallbackUrl = f.fallbackUrl;
   if (f.redirectType) body.redirectType = num(f.redirectType);
   if (f.password) body.password = f.password;
@@ -99,8 +110,11 @@ export function patchBody(f: LinkFormValues, tz: string): Record<string, unknown
     url: f.url,
     title: f.title || null,
     tags: tagList(f.tags),
+    validSince: f.validSince ? instant(f.validSince, tz) : null,
     expiresAt: f.expiresAt ? instant(f.expiresAt, tz) : null,
     maxClicks: f.maxClicks ? num(f.maxClicks) : null,
+    forwardQuery: f.noForwardQuery !== "on",
+    crawlable: f.crawlable === "on",
     fallbackUrl: f.fallbackUrl || null,
     redirectType: num(f.redirectType || "302"),
     // An emptied editor clears them: [] and null.

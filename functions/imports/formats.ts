@@ -11,7 +11,8 @@ export type DetectedFormat = Exclude<ImportFormat, "auto">;
 export type Field =
   | "url" | "slug" | "shortUrl" | "domain" | "title" | "tags" | "createdAt"
   // Ours only (what export writes): the rest of the Link.
-  | "id" | "redirectType" | "expiresAt" | "maxClicks" | "fallbackUrl" | "rules" | "variants" | "password" | "updatedAt" | "hasPassword";
+  | "id" | "redirectType" | "expiresAt" | "maxClicks" | "fallbackUrl" | "rules" | "variants" | "password" | "updatedAt" | "hasPassword"
+  | "validSince" | "forwardQuery" | "crawlable";
 
 const ALIASES: Record<string, Field> = {
   longurl: "url", destinationurl: "url", url: "url", target: "url",
@@ -27,12 +28,13 @@ const ALIASES: Record<string, Field> = {
 const OURS: Record<string, Field> = {
   id: "id", redirecttype: "redirectType", expiresat: "expiresAt", maxclicks: "maxClicks", fallbackurl: "fallbackUrl",
   rules: "rules", variants: "variants", password: "password", updatedat: "updatedAt", haspassword: "hasPassword",
+  validsince: "validSince", forwardquery: "forwardQuery", crawlable: "crawlable",
 };
 
 /** The columns our CSV export writes, in order: the Link's fields. */
 export const OUR_COLUMNS = [
   "id", "slug", "domain", "shortUrl", "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl",
-  "hasPassword", "rules", "variants", "clicks", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "validSince", "forwardQuery", "crawlable", "clicks", "createdAt", "updatedAt",
 ] as const;
 
 export const normalizeHeader = (h: string) => h.toLowerCase().replace(/[\s_]/g, "");
@@ -140,6 +142,11 @@ function jsonCell(v: unknown, name: string): { ok: true; value: unknown } | { ok
 
 const asNumber = (v: unknown) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
 const asBoolean = (v: unknown) => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
+/** "true" and "false" (as export writes them) as booleans; anything else as it is, for the schema to refuse. */
+const asStrictBoolean = (v: unknown) => {
+  const t = typeof v === "string" ? v.trim().toLowerCase() : v;
+  return t === "true" ? true : t === "false" ? false : v;
+};
 
 /**
  * A row's values as the body of POST /api/v1/links (validated after this, with that route's own schema),
@@ -174,7 +181,8 @@ export function toLinkInput(values: Record<string, unknown>, format: DetectedFor
     }
     if (values.redirectType !== undefined) input.redirectType = asNumber(values.redirectType);
     if (values.maxClicks !== undefined) input.maxClicks = asNumber(values.maxClicks);
-    for (const f of ["expiresAt", "fallbackUrl", "password"] as const) if (values[f] !== undefined) input[f] = values[f];
+    for (const f of ["expiresAt", "fallbackUrl", "password", "validSince"] as const) if (values[f] !== undefined) input[f] = values[f];
+    for (const f of ["forwardQuery", "crawlable"] as const) if (values[f] !== undefined) input[f] = asStrictBoolean(values[f]);
     for (const f of ["rules", "variants"] as const) {
       if (values[f] === undefined) continue;
       const parsed = jsonCell(values[f], f);

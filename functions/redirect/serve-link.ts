@@ -74,6 +74,8 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   if (!isLink(entry)) return unknownSlug(c, domain, slug);
   const link = entry;
   const visit = newVisit(c.req.raw, url, slug);
+  // Not yet valid: it answers as if it did not exist, as Shlink does (validSince), and no click is recorded.
+  if (link.validSince !== undefined && link.validSince > visit.ts) return unknownSlug(c, domain, slug);
   const unlocking = password !== undefined;
 
   // One order for every protected link: the password first (an expired or exhausted link tells nothing,
@@ -121,10 +123,13 @@ export function newVisit(request: Request, url: URL, slug: string): Visit {
 
 /**
  * Whether serveLink would send a visit of this link straight to its url with nothing checked on the way:
- * no password, no click limit, not expired (the redirect's fast path, fast-path.ts, serves only those).
+ * no password, no click limit, not expired, already valid (the redirect's fast path, fast-path.ts, serves only those).
  */
 export function servedDirectly(link: CachedLink, ts: number): boolean {
-  return !link.passwordHash && link.maxClicks === null && (link.expiresAt === null || link.expiresAt > ts);
+  return (
+    !link.passwordHash && link.maxClicks === null && (link.expiresAt === null || link.expiresAt > ts) &&
+    (link.validSince === undefined || link.validSince <= ts)
+  );
 }
 
 const BY_URL: ChosenBy = Object.freeze({ kind: "url" });
@@ -137,21 +142,22 @@ const BY_URL: ChosenBy = Object.freeze({ kind: "url" });
  * variants builds no routing visit at all: its only cost is the two property reads below.
  */
 export function sendToLink(s: RequestServices, visit: Visit, link: CachedLink, countHuman: boolean, status: Parameters<typeof redirectTo>[0]): Response {
-  if (!link.rules?.length && !link.variants?.length) return sendTo(s, visit, link.id, link.url, BY_URL, countHuman, status);
+  if (!link.rules?.length && !link.variants?.length) return sendTo(s, visit, link, link.url, BY_URL, countHuman, status);
   const chosen = chooseDestination(link, routingVisit(visit.request, visit.url, visit.ts));
-  return sendTo(s, visit, link.id, chosen.url, chosen.chosenBy, countHuman, status);
+  return sendTo(s, visit, link, chosen.url, chosen.chosenBy, countHuman, status);
 }
 
 /**
- * Redirects to `destination` with the visit's query forwarded, and captures the click after the response.
- * `chosenBy` is what chose the destination, null when routing did not run (the fallback).
+ * Redirects to `destination` with the visit's query forwarded (unless the link turned that off), and captures
+ * the click after the response. `chosenBy` is what chose the destination, null when routing did not run (the
+ * fallback).
  */
 export function sendTo(
-  s: RequestServices, visit: Visit, linkId: string, destination: string, chosenBy: ChosenBy | null, countHuman: boolean,
+  s: RequestServices, visit: Visit, link: CachedLink, destination: string, chosenBy: ChosenBy | null, countHuman: boolean,
   status: Parameters<typeof redirectTo>[0],
 ): Response {
-  const dest = forwardQuery(destination, visit.url.search.slice(1));
-  capture(s, visit, linkId, { dest, url: destination, by: chosenBy }, countHuman);
+  const dest = link.forwardQuery === false ? destination : forwardQuery(destination, visit.url.search.slice(1));
+  capture(s, visit, link.id, { dest, url: destination, by: chosenBy }, countHuman);
   return redirectTo(status, dest);
 }
 
@@ -169,7 +175,7 @@ async function lookupBudget(c: C): Promise<void> {
 /** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
 function gone(s: RequestServices, link: CachedLink, visit: Visit, detail: string): Response {
   if (!link.fallbackUrl) throw new ApiError(410, detail, { headers: NO_STORE });
-  return sendTo(s, visit, link.id, link.fallbackUrl, null, true, visit.request.method === "POST" ? 303 : 302);
+  return sendTo(s, visit, link, link.fallbackUrl, null, true, visit.request.method === "POST" ? 303 : 302);
 }
 
 /**

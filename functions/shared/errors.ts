@@ -29,13 +29,22 @@ export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
     readonly detail: string,
-    readonly options: { errors?: FieldError[]; type?: string; headers?: Record<string, string> } = {},
+    readonly options: {
+      errors?: FieldError[];
+      type?: string;
+      headers?: Record<string, string>;
+      /** Its own title (Shlink's problems name theirs) instead of the status's. */
+      title?: string;
+      /** Members added to the body beside the standard ones (RFC 9457 extensions, e.g. Shlink's `shortCode`). */
+      extra?: Record<string, unknown>;
+    } = {},
   ) {
     super(status, { message: detail });
   }
 
   toProblem(): Problem {
-    return problem(this.status, this.detail, this.options.errors, this.options.type);
+    const p = problem(this.status, this.detail, this.options.errors, this.options.type);
+    return { ...p, ...(this.options.title ? { title: this.options.title } : {}), ...this.options.extra };
   }
 }
 

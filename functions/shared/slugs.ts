@@ -29,10 +29,10 @@ export function isValidSlug(slug: string): boolean {
   return SLUG_PATTERN.test(slug);
 }
 
-/** Seven base62 characters from crypto.getRandomValues (about 3.5e12 values); never a reserved word. */
-export function randomSlug(): string {
+/** `length` (by default seven: about 3.5e12 values) base62 characters from crypto.getRandomValues; never a reserved word. */
+export function randomSlug(length = RANDOM_SLUG_LENGTH): string {
   for (;;) {
-    const slug = randomBase62(RANDOM_SLUG_LENGTH);
+    const slug = randomBase62(length);
     if (!isReservedSlug(slug)) return slug;
   }
 }

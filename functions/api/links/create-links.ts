@@ -47,8 +47,11 @@ export async function insertDrafts(db: Db, drafts: Draft[], newSlug: () => strin
 /**
  * Validated bodies in, one outcome per body out (same order). Writes Postgres, then the link cache. A body
  * naming a domain that is not one of this service's, or one the key is restricted from, is a 404.
+ * `newSlug` makes the random slugs (Shlink's shortCodeLength asks for other lengths).
  */
-export async function createLinks(c: Context<AppEnv>, inputs: CreateLinkInput[]): Promise<CreateOutcome[]> {
+export async function createLinks(
+  c: Context<AppEnv>, inputs: CreateLinkInput[], newSlug: () => string = randomSlug,
+): Promise<CreateOutcome[]> {
   const domains = await lookupDomains(c, inputs.map((i) => i.domain));
   const keyId = c.var.principal?.keyId;
   const createdBy = keyId && keyId !== "admin" ? keyId : null;
@@ -79,14 +82,14 @@ export async function createLinks(c: Context<AppEnv>, inputs: CreateLinkInput[])
   const drafts = await Promise.all(
     accepted.map(async ({ index, input, domain }) => {
       const values = await toValues(input);
-      const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? randomSlug(), domain, createdBy };
+      const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? newSlug(), domain, createdBy };
       return { index, draft: { row, custom: input.slug !== undefined } };
     }),
   );
 
   let rows: (LinkRow | null)[];
   try {
-    rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft));
+    rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft), newSlug);
   } catch (e) {
     // A domain removed between the lookup above and the insert.
     if (isForeignKeyViolation(e)) throw new ApiError(404, "A domain named in the request was removed meanwhile; try again.");

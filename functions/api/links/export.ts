@@ -42,7 +42,8 @@ export function csvLine(l: Link): string {
     id: l.id, slug: l.slug, domain: l.domain, shortUrl: l.shortUrl, url: l.url, redirectType: String(l.redirectType),
     title: l.title ?? "", tags: l.tags.join("|"), expiresAt: l.expiresAt ?? "", maxClicks: l.maxClicks === null ? "" : String(l.maxClicks),
     fallbackUrl: l.fallbackUrl ?? "", hasPassword: String(l.hasPassword), rules: JSON.stringify(l.rules),
-    variants: l.variants === null ? "" : JSON.stringify(l.variants), clicks: String(l.clicks), createdAt: l.createdAt, updatedAt: l.updatedAt,
+    variants: l.variants === null ? "" : JSON.stringify(l.variants), validSince: l.validSince ?? "", forwardQuery: String(l.forwardQuery),
+    crawlable: String(l.crawlable), clicks: String(l.clicks), createdAt: l.createdAt, updatedAt: l.updatedAt,
   };
   return OUR_COLUMNS.map((c) => cell(values[c])).join(",") + "\r\n";
 }

@@ -18,8 +18,12 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     redirectType: row.redirectType as Link["redirectType"],
     title: row.title,
     tags: row.tags,
+    validSince: row.validSince?.toISOString() ?? null,
     expiresAt: row.expiresAt?.toISOString() ?? null,
     maxClicks: row.maxClicks,
+    // Rows from before these columns (an outbox event's to_jsonb) lack them: the columns' defaults.
+    forwardQuery: row.forwardQuery ?? true,
+    crawlable: row.crawlable ?? false,
     fallbackUrl: row.fallbackUrl,
     hasPassword: row.passwordHash !== null,
     // Stored only after the Rule and Variant schemas accepted them (rules.ts toValues).

@@ -52,6 +52,9 @@ export function policyErrors(input: PatchLinkInput, hosts: Set<string>, now = Da
   if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
     errors.push({ path: "expiresAt", message: "must be in the future" });
   }
+  if (input.validSince && input.expiresAt && Date.parse(input.validSince) >= Date.parse(input.expiresAt)) {
+    errors.push({ path: "validSince", message: "must be before expiresAt" });
+  }
   errors.push(...routingPolicyErrors(input, (url) => hosts.has(bareHost(new URL(url).hostname))));
   return errors;
 }
@@ -69,7 +72,10 @@ export async function toValues(input: PatchLinkInput | CreateLinkInput): Promise
   if (input.title !== undefined) v.title = input.title;
   if (input.tags !== undefined) v.tags = [...new Set(input.tags ?? [])];
   if (input.expiresAt !== undefined) v.expiresAt = input.expiresAt === null ? null : new Date(input.expiresAt);
+  if (input.validSince !== undefined) v.validSince = input.validSince === null ? null : new Date(input.validSince);
   if (input.maxClicks !== undefined) v.maxClicks = input.maxClicks;
+  if (input.forwardQuery !== undefined) v.forwardQuery = input.forwardQuery ?? true;
+  if (input.crawlable !== undefined) v.crawlable = input.crawlable ?? false;
   if (input.fallbackUrl !== undefined) v.fallbackUrl = input.fallbackUrl === null ? null : new URL(input.fallbackUrl).href;
   if (input.rules !== undefined) v.rules = input.rules === null ? [] : toStoredRules(input.rules);
   if (input.variants !== undefined) v.variants = input.variants === null ? null : toStoredVariants(input.variants);

@@ -55,6 +55,11 @@ const ExpiresAt = z.iso
   // 9999-12-31T23:59:59-23:59 passes the pattern but is an instant in the year 10000.
   .refine((s) => Date.parse(s) < YEAR_10000, "must be before the year 10000 (UTC)")
   .openapi({ description: "ISO 8601 with a zone, in the future; after it the link answers 410 or its fallback" });
+const ValidSince = ExpiresAt.openapi({
+  description: "ISO 8601 with a zone; before it the link answers as if it did not exist (404, or the domain's notFoundRedirect)",
+});
+const ForwardQuery = z.boolean().openapi({ description: "Append the visitor's query string to the destination (default true)" });
+const Crawlable = z.boolean().openapi({ description: "Allowed to crawlers in the domain's robots.txt (default false)" });
 const MaxClicks = z
   .int()
   .min(1)
@@ -66,7 +71,10 @@ const Password = text(256).min(1).openapi({ description: "Visitors must enter it
 const clearable = {
   title: Title.nullish(),
   tags: Tags.nullish(),
+  validSince: ValidSince.nullish(),
   expiresAt: ExpiresAt.nullish(),
+  forwardQuery: ForwardQuery.nullish(),
+  crawlable: Crawlable.nullish(),
   maxClicks: MaxClicks.nullish(),
   fallbackUrl: HttpUrl.nullish(),
   password: Password.nullish(),
@@ -105,8 +113,11 @@ export const Link = z
     redirectType: RedirectType,
     title: z.string().nullable(),
     tags: z.array(z.string()),
+    validSince: z.string().nullable().openapi({ description: "ISO 8601 UTC; before it the link answers 404" }),
     expiresAt: z.string().nullable().openapi({ description: "ISO 8601 UTC" }),
     maxClicks: z.int().nullable(),
+    forwardQuery: z.boolean(),
+    crawlable: z.boolean(),
     fallbackUrl: z.string().nullable(),
     hasPassword: z.boolean(),
     ...routingOutputFields,

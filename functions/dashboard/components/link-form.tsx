@@ -50,10 +50,20 @@ export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasP
     <Field name="title" label="Title" value={v.title} error={errors.title} />
     <Field name="tags" label="Tags" value={v.tags} error={errors.tags} hint="Separated by commas." />
     <div class="row">
+      <Field name="validSince" label="Valid from" type="datetime-local" value={v.validSince} error={errors.validSince}
+        hint={`Before it the link answers 404. Your time zone: ${tz}. Empty: at once.`} />
       <Field name="expiresAt" label="Expires at" type="datetime-local" value={v.expiresAt} error={errors.expiresAt}
         hint={`Your time zone: ${tz}. Empty: never.`} />
       <Field name="maxClicks" label="Click limit" type="number" inputmode="numeric" min="1" value={v.maxClicks}
         error={errors.maxClicks} hint="Human clicks; empty: unlimited." />
+    </div>
+    <div class="check">
+      <input type="checkbox" id="f-noForwardQuery" name="noForwardQuery" checked={v.noForwardQuery === "on"} />
+      <label for="f-noForwardQuery">Do not forward the visitor's query string to the destination</label>
+    </div>
+    <div class="check">
+      <input type="checkbox" id="f-crawlable" name="crawlable" checked={v.crawlable === "on"} />
+      <label for="f-crawlable">Let search engines crawl it (listed as allowed in robots.txt)</label>
     </div>
     <Field name="fallbackUrl" label="Fallback URL" type="url" inputmode="url" value={v.fallbackUrl} error={errors.fallbackUrl}
       hint="Where visitors go once the link has expired or reached its limit. Empty: they see 410 Gone." />

@@ -44,6 +44,9 @@ export function registerLinkDetail(dash: Dash) {
               <dd>{l.rules.length || l.variants ? `${l.rules.length} rule(s), ${l.variants?.length ?? 0} A/B variant(s)` : "none"}</dd>
               <dt>Clicks</dt><dd>{l.clicks}</dd>
               <dt>Tags</dt><dd>{l.tags.length ? l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>) : "none"}</dd>
+              <dt>Valid from</dt><dd>{l.validSince ? <time datetime={l.validSince}>{formatInstant(l.validSince, tz)} ({tz})</time> : "at once"}</dd>
+              <dt>Query string</dt><dd>{l.forwardQuery ? "forwarded" : "not forwarded"}</dd>
+              <dt>Crawlers</dt><dd>{l.crawlable ? "allowed (robots.txt)" : "disallowed"}</dd>
               <dt>Expires</dt><dd>{l.expiresAt ? <time datetime={l.expiresAt}>{formatInstant(l.expiresAt, tz)} ({tz})</time> : "never"}</dd>
               <dt>Click limit</dt><dd>{l.maxClicks ?? "none"}</dd>
               <dt>Fallback</dt><dd class="url">{l.fallbackUrl ?? "none (410 Gone)"}</dd>

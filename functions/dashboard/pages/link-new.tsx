@@ -9,7 +9,7 @@ import { routingErrors } from "../routing-form.ts";
 import { domainChoices } from "./domains.tsx";
 
 const empty: LinkFormValues = {
-  url: "", slug: "", domain: "", title: "", tags: "", expiresAt: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
+  url: "", slug: "", domain: "", title: "", tags: "", validSince: "", expiresAt: "", noForwardQuery: "", crawlable: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
   rules: [], variants: [],
 };
 

@@ -11,6 +11,10 @@ export interface CachedLink {
   redirectType: 301 | 302 | 307 | 308;
   /** Epoch ms, or null. */
   expiresAt: number | null;
+  /** Epoch ms before which the link answers as unknown; present only when set (older entries lack it). */
+  validSince?: number;
+  /** false when the visitor's query is not forwarded; present only then, so ordinary entries stay as they were. */
+  forwardQuery?: false;
   maxClicks: number | null;
   fallbackUrl: string | null;
   passwordHash: string | null;
@@ -40,6 +44,8 @@ export function toCachedLink(row: LinkRow): CachedLink {
     url: row.url,
     redirectType: row.redirectType as CachedLink["redirectType"],
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    ...(row.validSince ? { validSince: row.validSince.getTime() } : {}),
+    ...(row.forwardQuery === false ? { forwardQuery: false as const } : {}),
     maxClicks: row.maxClicks,
     fallbackUrl: row.fallbackUrl,
     passwordHash: row.passwordHash,

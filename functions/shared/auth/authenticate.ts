@@ -37,9 +37,11 @@ async function failure(c: Context<AppEnv>, who: string, unauthorized: ApiError):
   return tooMany(limit.reset, rateLimitHeaders(limit));
 }
 
-/** The caller from the Authorization header; 401 when absent, unknown or revoked; 429 past the failure budget. */
-export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
-  const key = bearerToken(c.req.header("authorization"));
+/**
+ * The caller from `key` (by default the Authorization header's; the Shlink face passes its X-Api-Key); 401
+ * when absent, unknown or revoked; 429 past the failure budget.
+ */
+export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.header("authorization"))): Promise<Principal> {
   if (!key) {
     throw new ApiError(401, "Send an API key as `Authorization: Bearer <key>`.", {
       headers: { "www-authenticate": 'Bearer realm="eatmyurl"' },

@@ -1,23 +1,27 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { ApiError } from "../errors.ts";
 import { checkRateLimit, rateLimitHeaders } from "../rate-limit.ts";
 import { authenticate } from "./authenticate.ts";
 import { touchLastUsed } from "./last-used.ts";
-import type { Scope } from "./scopes.ts";
+import type { Principal, Scope } from "./scopes.ts";
 
 /**
  * Route middleware of /api/v1: authenticates the caller (401), counts the request against the key's rate
  * limit (429), and requires `scope` (403; admin holds every scope). Every authenticated answer carries the
  * rate-limit headers, errors included.
  */
-export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+export function requireScope(
+  scope: Scope,
+  /** Who the caller is; the Shlink face (functions/api/shlink/auth.ts) reads X-Api-Key instead. */
+  identify: (c: Context<AppEnv>) => Promise<Principal> = authenticate,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let headers: Record<string, string> = {};
     let principal = c.var.principal;
     const authenticated = !principal;
     if (!principal) {
-      principal = await authenticate(c);
+      principal = await identify(c);
       c.set("principal", principal);
       const limit = await checkRateLimit(c, "apiKey", `key:${principal.keyId}`);
       if (limit) headers = rateLimitHeaders(limit);

@@ -1,0 +1,69 @@
+/**
+ * Tags: a text[] column of links, so a tag exists while a link carries it. Renames and removals rewrite the
+ * arrays in one statement; the link cache holds no tags, so it needs no write.
+ */
+import { and, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { links } from "../schema.ts";
+import { scopeCondition, type LinkScope } from "./links.ts";
+
+/** `xs` as a Postgres text[] parameter (one literal, quoted: any text, commas and braces included). */
+export const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`;
+const where = (...conds: (SQL | undefined)[]) => {
+  const c = and(...conds);
+  return c ? sql`where ${c}` : sql``;
+};
+
+/** The tags of the links `scope` sees, sorted. */
+export async function selectTags(db: Db, scope: LinkScope): Promise<string[]> {
+  const r = await db.execute(sql`
+    select distinct t.tag from ${links} cross join unnest(${links.tags}) as t(tag)
+    ${where(scopeCondition(scope))} order by 1`);
+  return (r.rows as { tag: string }[]).map((row) => row.tag);
+}
+
+export interface TagStats {
+  tag: string;
+  links: number;
+  total: number;
+  humans: number;
+}
+
+/** Per tag: the links `scope` sees that carry it, and their all-time ingested clicks (hourly rollup). */
+export async function selectTagStats(db: Db, scope: LinkScope): Promise<TagStats[]> {
+  const r = await db.execute(sql`
+    select t.tag, count(*)::int as links, coalesce(sum(v.total), 0) as total, coalesce(sum(v.humans), 0) as humans
+    from ${links} cross join unnest(${links.tags}) as t(tag)
+    left join lateral (
+      select sum(h.clicks) as total, sum(h.humans) as humans from clicks_hourly h where h.link_id = ${links.id}
+    ) v on true
+    ${where(scopeCondition(scope))}
+    group by t.tag order by t.tag`);
+  return (r.rows as Record<string, unknown>[]).map((row) => ({
+    tag: String(row.tag), links: Number(row.links), total: Number(row.total), humans: Number(row.humans),
+  }));
+}
+
+/** Whether any link `scope` sees carries `tag`. */
+export async function tagInUse(db: Db, tag: string, scope: LinkScope): Promise<boolean> {
+  const r = await db.execute(sql`
+    select exists (select 1 from ${links} ${where(sql`${links.tags} @> ${textArray([tag])}`, scopeCondition(scope))}) as used`);
+  return (r.rows[0] as { used: boolean }).used === true;
+}
+
+/** Renames `from` to `to` on every link; returns how many links changed. */
+export async function renameTag(db: Db, from: string, to: string): Promise<number> {
+  const r = await db.execute(sql`
+    update ${links} set tags = array_replace(tags, ${from}, ${to}), updated_at = now()
+    where tags @> ${textArray([from])}`);
+  return r.rowCount ?? 0;
+}
+
+/** Takes `tags` off every link; returns how many links changed. */
+export async function removeTags(db: Db, tags: readonly string[]): Promise<number> {
+  if (!tags.length) return 0;
+  const r = await db.execute(sql`
+    update ${links} set tags = coalesce((select array_agg(t order by o) from unnest(tags) with ordinality as u(t, o) where t <> all(${textArray(tags)})), '{}'), updated_at = now()
+    where tags && ${textArray(tags)}`);
+  return r.rowCount ?? 0;
+}

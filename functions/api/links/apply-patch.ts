@@ -1,0 +1,42 @@
+/**
+ * Changing one link: policy checks, the update, and the write-through to the link cache. The links API's
+ * PATCH and the Shlink face's edits (functions/api/shlink/) both come here, so they cannot disagree.
+ */
+import type { Context } from "hono";
+import { isForeignKeyViolation, isUniqueViolation, selectLinkBySlug, updateLink } from "../../../db/queries/links.ts";
+import type { LinkRow } from "../../../db/schema.ts";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { ApiError } from "../../shared/errors.ts";
+import { writeThrough } from "../../redirect/link-cache/index.ts";
+import { linkScopeOf, resolveDomainRef, type DomainRef } from "../domains/resolve.ts";
+import { ownHosts, policyErrors, toValues } from "./rules.ts";
+import type { PatchLinkInput } from "./schemas.ts";
+
+/**
+ * The link `slug` on `domain` after `input` (a body its schema accepted); 422 for a refused change, 404 when
+ * the key sees no such link (or the target domain), 409 when the new slug is taken there.
+ */
+export async function applyLinkPatch(c: Context<AppEnv>, domain: DomainRef, slug: string, input: PatchLinkInput): Promise<LinkRow> {
+  // Moving to a domain the key may not use is refused as if that domain did not exist.
+  const target = input.domain === undefined ? domain : await resolveDomainRef(c, input.domain);
+  const errors = policyErrors(input, ownHosts(c, target));
+  if (errors.length) throw new ApiError(422, "The change cannot be made: see errors.", { errors });
+
+  const values = await toValues(input);
+  if (input.domain !== undefined) values.domain = target;
+  const db = c.var.db();
+  const scope = linkScopeOf(c.var.principal);
+  let row;
+  try {
+    row = Object.keys(values).length ? await updateLink(db, domain, slug, values, scope) : await selectLinkBySlug(db, domain, slug, scope);
+  } catch (e) {
+    if (isForeignKeyViolation(e)) throw new ApiError(404, "The domain was removed meanwhile.", { errors: [{ path: "domain", message: "is not a domain of this service" }] });
+    if (!isUniqueViolation(e)) throw e;
+    throw new ApiError(409, `The slug "${input.slug ?? slug}" is taken on that domain.`, { errors: [{ path: "slug", message: "is taken" }] });
+  }
+  if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
+
+  const moved = row.slug !== slug || row.domain !== domain;
+  if (Object.keys(values).length) await writeThrough(c.var.redis, c.executionCtx, [row], moved ? [{ slug, domain, row }] : []);
+  return row;
+}
