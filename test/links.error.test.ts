@@ -119,6 +119,21 @@ describe("POST /api/v1/links with bad input", () => {
     expect(((await last.json()) as any).expiresAt).toBe("9999-12-31T23:59:59.999Z");
   });
 
+  it("refuses a validSince in year 0 (Postgres has none: it answered 500), on create, patch and Shlink's edit", async () => {
+    const slug = uniqueSlug();
+    const link = await createLink({ url: "https://example.com/since" });
+    // Passes the ISO pattern; the offset moves it to 0000-12-31T23:00Z. The first instant of year 1 is fine.
+    const validSince = "0001-01-01T00:00:00+01:00";
+    await expectProblem(await post({ url: "https://example.com", slug, validSince }), 400, ["validSince"]);
+    await expectProblem(await call("PATCH", `/api/v1/links/${link.slug}`, { body: { validSince } }), 400, ["validSince"]);
+    const shlink = await call("PATCH", `/rest/v3/short-urls/${link.slug}`, { body: { validSince }, headers: { "x-api-key": config.ADMIN_API_KEY } });
+    expect(shlink.status).toBe(400);
+    await expectAbsent(slug);
+    expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(link);
+    const first = await post({ url: "https://example.com", validSince: "0001-01-01T00:00:00Z" });
+    expect(first.status).toBe(201);
+  });
+
   it("refuses text with an unpaired surrogate (which would be stored as U+FFFD) in every text field", async () => {
     const slug = uniqueSlug();
     const lone = "a\ud800b";

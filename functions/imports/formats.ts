@@ -3,6 +3,8 @@
  * Headers (and JSON keys) match case-insensitively, ignoring spaces and "_"; a row's fields end up under our
  * names ("values"), which is also what a background import stores per row.
  */
+import { inStorableRange, YEAR_10000 } from "../shared/instants.ts";
+
 export const importFormats = ["auto", "bitly", "shlink", "kutt", "dub", "yourls", "csv", "json"] as const;
 export type ImportFormat = (typeof importFormats)[number];
 export type DetectedFormat = Exclude<ImportFormat, "auto">;
@@ -84,7 +86,6 @@ export interface RowExtras {
 export type MappedRow = { ok: true; input: Record<string, unknown>; extras: RowExtras } | { ok: false; message: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const YEAR_10000 = Date.UTC(10000, 0, 1);
 
 /**
  * An instant as ISO text: ISO 8601 (with or without zone: none means UTC), "YYYY-MM-DD HH:MM:SS" (YOURLS,
@@ -103,7 +104,7 @@ export function parseInstant(v: unknown): string | null {
   // +0000 (Bitly) as +00:00, which Date.parse reads everywhere.
   const zone = rawZone.length === 5 ? `${rawZone.slice(0, 3)}:${rawZone.slice(3)}` : rawZone;
   const ms = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}${frac.slice(0, 4)}${zone.toUpperCase()}`);
-  if (Number.isNaN(ms) || ms < Date.UTC(1, 0, 1) || ms >= YEAR_10000) return null;
+  if (Number.isNaN(ms) || !inStorableRange(ms)) return null;
   const iso = new Date(ms).toISOString();
   // Microseconds survive only in UTC text, where the digits can be carried over as written.
   return frac.length > 4 && (zone === "Z" || zone === "z") ? `${iso.slice(0, 19)}${frac}Z` : iso;

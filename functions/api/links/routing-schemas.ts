@@ -19,6 +19,7 @@ import {
 } from "../../shared/routing-conditions.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
+import { inStorableRange } from "../../shared/instants.ts";
 
 /** A missing field says so (zod's default names the JS type, "expected string, received undefined"). */
 const required = { error: (i: { input: unknown }) => (i.input === undefined ? "is required" : "must be a string") };
@@ -49,11 +50,10 @@ const unused = (type: string, field: string) =>
     .optional();
 
 /** Instants JS and Postgres both read; the zone is required, so the instant does not depend on the server. */
-const YEAR_10000 = Date.UTC(10000, 0, 1);
 const Instant = z.iso
   .datetime({ offset: true, error: "must be an ISO 8601 instant with a zone, e.g. 2026-12-24T18:00:00Z" })
   // Text that is no instant at all has its message already (NaN passes here).
-  .refine((s) => !(Date.parse(s) >= YEAR_10000), "must be before the year 10000 (UTC)");
+  .refine((s) => Number.isNaN(Date.parse(s)) || inStorableRange(Date.parse(s)), "must be in the years 1 to 9999 (UTC)");
 
 const condition = <T extends (typeof CONDITION_TYPES)[number], K extends z.ZodType, V extends z.ZodType>(
   type: T,

@@ -7,6 +7,7 @@ export { HostnameRef };
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
 import { routingInputFields, routingOutputFields } from "./routing-schemas.ts";
+import { inStorableRange } from "../../shared/instants.ts";
 
 export { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
 
@@ -17,7 +18,6 @@ const text = (max: number) =>
   z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain the NUL character").refine(isWellFormed, NOT_WELL_FORMED);
 
 /** Instants JS and Postgres both read: ISO text past 9999 (+010000-...) is neither zod's nor Postgres' format. */
-const YEAR_10000 = Date.UTC(10000, 0, 1);
 
 const HttpUrl = z
   .string()
@@ -52,8 +52,8 @@ const Tags = z
   .openapi({ description: "Up to 20 tags of at most 50 characters; duplicates are dropped" });
 const ExpiresAt = z.iso
   .datetime({ offset: true })
-  // 9999-12-31T23:59:59-23:59 passes the pattern but is an instant in the year 10000.
-  .refine((s) => Date.parse(s) < YEAR_10000, "must be before the year 10000 (UTC)")
+  // 9999-12-31T23:59:59-23:59 passes the pattern but is an instant in the year 10000, 0001-01-01T00:00+01:00 one in year 0.
+  .refine((s) => inStorableRange(Date.parse(s)), "must be in the years 1 to 9999 (UTC)")
   .openapi({ description: "ISO 8601 with a zone, in the future; after it the link answers 410 or its fallback" });
 const ValidSince = ExpiresAt.openapi({
   description: "ISO 8601 with a zone; before it the link answers as if it did not exist (404, or the domain's notFoundRedirect)",

@@ -7,11 +7,10 @@ import { z } from "@hono/zod-openapi";
 import { linkOrderFields } from "../../../db/queries/link-pages.ts";
 import { HostnameRef } from "../../shared/hostnames.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
+import { YEAR_10000 } from "../../shared/instants.ts";
 
 /** Most visits or short URLs one page may hold: Shlink's web client asks for 5,000 visits a page. */
 export const MAX_ITEMS_PER_PAGE = 5_000;
-
-const YEAR_10000 = Date.UTC(10000, 0, 1);
 
 /** Text Postgres can compare with: its text type refuses NUL, UTF-8 has no lone surrogates. */
 export const PgText = (max: number) =>
