@@ -9,7 +9,7 @@
  *
  * The stream has no MAXLEN: trimming could drop entries the ingest has not read yet.
  */
-import type { Classification } from "../shared/classify.ts";
+import { classifyClick, type Classification } from "../shared/classify.ts";
 import { encodeClickEntry, type ClickEvent } from "../shared/click-event.ts";
 import type { Env } from "../shared/env.ts";
 import type { Db } from "../../db/client.ts";
@@ -34,6 +34,26 @@ export interface Visit {
   /** Epoch ms when the redirect was served. */
   ts: number;
   classification: Classification;
+  /**
+   * What classification, routing and the click event all read, read once: each Headers.get and the first
+   * read of request.cf cross into the runtime, and a routed link used to read them twice.
+   */
+  ua: string;
+  ip: string;
+  geo: Geo | undefined;
+}
+
+/** request.cf's geolocation (absent locally). */
+export type Geo = { country?: unknown; region?: unknown; city?: unknown };
+
+/** A visit of /{slug}, as the request came. */
+export function newVisit(request: Request, url: URL, slug: string, ts = Date.now()): Visit {
+  const { headers } = request;
+  const ua = headers.get("user-agent") ?? "";
+  return {
+    request, url, slug, ts, classification: classifyClick(request.method, headers, ua),
+    ua, ip: clientIp(headers), geo: request.cf as Geo | undefined,
+  };
 }
 
 /**
@@ -48,9 +68,7 @@ export interface Sent {
 
 /** `sent` is null when the destination was withheld (a preview of a limited link). */
 export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: string, sent: Sent | null): Promise<ClickEvent> {
-  const { headers } = visit.request;
-  const ua = headers.get("user-agent") ?? "";
-  const cf = visit.request.cf as { country?: unknown; region?: unknown; city?: unknown } | undefined;
+  const { ua, geo: cf } = visit;
   const geo = (v: unknown) => (typeof v === "string" && v ? v : null);
   return {
     id: crypto.randomUUID(),
@@ -59,9 +77,9 @@ export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: str
     ts: visit.ts,
     kind: visit.classification.kind,
     reason: visit.classification.reason,
-    visitor: await visitorHash(redis, visit.ts, clientIp(headers), ua),
+    visitor: await visitorHash(redis, visit.ts, visit.ip, ua),
     ua: clip(ua, MAX_UA),
-    referrer: clip(headers.get("referer"), MAX_TEXT),
+    referrer: clip(visit.request.headers.get("referer"), MAX_TEXT),
     country: geo(cf?.country),
     region: geo(cf?.region),
     city: geo(cf?.city),

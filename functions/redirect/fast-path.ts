@@ -22,7 +22,8 @@ import { domainOfHost } from "./find-link.ts";
 import { requestServices } from "../shared/services.ts";
 import { isolateGet } from "./link-cache/isolate-tier.ts";
 import { isLink } from "./link-cache/entry.ts";
-import { newVisit, sendToLink, servedDirectly } from "./serve-link.ts";
+import { newVisit } from "./capture.ts";
+import { sendToLink, servedDirectly } from "./serve-link.ts";
 
 export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionContext, "waitUntil">): Response | null {
   // A body, even on a GET, is the app's to bound (413 past its limit, as on every path).

@@ -9,11 +9,10 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
-import { classifyClick } from "../shared/classify.ts";
 import { ApiError } from "../shared/errors.ts";
 import { checkRateLimit, peekRateLimit, rateLimitHeaders } from "../shared/rate-limit.ts";
 import { verifyPassword } from "../shared/password.ts";
-import { buildClickEvent, captureClick, type Sent, type Visit } from "./capture.ts";
+import { buildClickEvent, captureClick, newVisit, type Sent, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
 import { getDomainTable } from "./domain-cache.ts";
 import { findLink, type DomainOf } from "./find-link.ts";
@@ -116,10 +115,6 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   return sendToLink(s, visit, link, !counted, unlocking ? 303 : link.redirectType);
 }
 
-/** A visit of /{slug}, as the request came. */
-export function newVisit(request: Request, url: URL, slug: string): Visit {
-  return { request, url, slug, ts: Date.now(), classification: classifyClick(request.method, request.headers) };
-}
 
 /**
  * Whether serveLink would send a visit of this link straight to its url with nothing checked on the way:
@@ -143,7 +138,7 @@ const BY_URL: ChosenBy = Object.freeze({ kind: "url" });
  */
 export function sendToLink(s: RequestServices, visit: Visit, link: CachedLink, countHuman: boolean, status: Parameters<typeof redirectTo>[0]): Response {
   if (!link.rules?.length && !link.variants?.length) return sendTo(s, visit, link, link.url, BY_URL, countHuman, status);
-  const chosen = chooseDestination(link, routingVisit(visit.request, visit.url, visit.ts));
+  const chosen = chooseDestination(link, routingVisit(visit));
   return sendTo(s, visit, link, chosen.url, chosen.chosenBy, countHuman, status);
 }
 
@@ -196,7 +191,7 @@ function capture({ config, redis, db, defer }: RequestServices, visit: Visit, li
  * right. If Redis cannot be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing.
  */
 async function checkPassword(c: C, link: CachedLink, visit: Visit, password: string): Promise<Response | null> {
-  const who = `${link.id}:${await ipHash(c.var.redis, visit.ts, clientIp(visit.request.headers))}`;
+  const who = `${link.id}:${await ipHash(c.var.redis, visit.ts, visit.ip)}`;
   const [client, all] = await Promise.all([
     peekRateLimit(c, "passwordFailure", who),
     peekRateLimit(c, "passwordFailureLink", link.id),

@@ -40,12 +40,12 @@ function isPrefetch(headers: Headers): boolean {
   );
 }
 
-export function classifyClick(method: string, headers: Headers): Classification {
+/** `ua`: the User-Agent header, when the caller has read it already. */
+export function classifyClick(method: string, headers: Headers, ua = headers.get("user-agent") ?? ""): Classification {
   if (method.toUpperCase() === "HEAD") return { kind: "preview", reason: "head" };
   if (isPrefetch(headers)) return { kind: "preview", reason: "prefetch" };
-  const ua = (headers.get("user-agent") ?? "").trim();
   // Every browser sends a user agent; a request without one is a script.
-  if (!ua) return { kind: "bot", reason: "no-user-agent" };
+  if (!ua.trim()) return { kind: "bot", reason: "no-user-agent" };
   if (PREVIEW_FETCHERS.test(ua)) return { kind: "preview", reason: "preview-fetcher" };
   if (isbot(ua)) return { kind: "bot", reason: "isbot" };
   return { kind: "human", reason: null };

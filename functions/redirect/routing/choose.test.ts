@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Condition, Rule, Variant } from "../../api/links/routing-schemas.ts";
 import { variantBucket } from "./choose.ts";
 import { chooseDestination, formatChosenBy, parseChosenBy, routingVisit, type RoutedLink, type RoutingVisit } from "./index.ts";
+import { newVisit } from "../capture.ts";
 
 const UA = {
   iphone: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
@@ -266,13 +267,13 @@ describe("variants", () => {
   });
 });
 
-describe("routingVisit", () => {
+describe("routingVisit of the redirect's visit", () => {
   it("reads the headers, Cloudflare's geolocation and the query of the request", () => {
     const request = new Request("https://sho.rt/x?ref=beta", {
       headers: { "user-agent": UA.iphone, "accept-language": "de", "cf-connecting-ip": "203.0.113.9" },
       cf: { country: "DE", city: "Berlin" },
     });
-    const v = routingVisit(request, new URL(request.url), NOW, "h");
+    const v = routingVisit(newVisit(request, new URL(request.url), "x", NOW), "h");
     expect(v).toEqual({
       userAgent: UA.iphone, acceptLanguage: "de", ip: "203.0.113.9", country: "DE", city: "Berlin", query: "ref=beta", now: NOW, visitorHash: "h",
     });
@@ -282,7 +283,7 @@ describe("routingVisit", () => {
 
   it("gives null geolocation when request.cf is absent (local runs)", () => {
     const request = new Request("https://sho.rt/x");
-    const v = routingVisit(request, new URL(request.url), NOW);
+    const v = routingVisit(newVisit(request, new URL(request.url), "x", NOW));
     expect([v.country, v.city]).toEqual([null, null]);
   });
 });

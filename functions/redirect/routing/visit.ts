@@ -1,21 +1,28 @@
-/** A RoutingVisit from the redirect's request: headers, Cloudflare's geolocation and the short URL's query. */
-import { clientIp } from "../../shared/visitor.ts";
+/** A RoutingVisit from the redirect's visit: what it read of the request (once), and the short URL's query. */
 import type { RoutingVisit } from "./facts.ts";
 
 const text = (v: unknown) => (typeof v === "string" && v ? v : null);
 
-export function routingVisit(request: Request, url: URL, now: number, visitorHash?: string | null): RoutingVisit {
-  const h = request.headers;
-  const cf = request.cf as { country?: unknown; city?: unknown } | undefined;
+/** What the redirect read of a request (functions/redirect/capture.ts Visit). */
+export interface VisitRead {
+  request: Request;
+  url: URL;
+  ts: number;
+  ua: string;
+  ip: string;
+  geo: { country?: unknown; city?: unknown } | undefined;
+}
+
+export function routingVisit(v: VisitRead, visitorHash?: string | null): RoutingVisit {
   return {
-    userAgent: h.get("user-agent"),
-    acceptLanguage: h.get("accept-language"),
-    ip: clientIp(h),
-    country: text(cf?.country),
-    city: text(cf?.city),
+    userAgent: v.ua,
+    acceptLanguage: v.request.headers.get("accept-language"),
+    ip: v.ip,
+    country: text(v.geo?.country),
+    city: text(v.geo?.city),
     // The text, not url.searchParams: parsed only if a query condition asks.
-    query: url.search.slice(1),
-    now,
+    query: v.url.search.slice(1),
+    now: v.ts,
     visitorHash,
   };
 }
