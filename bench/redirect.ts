@@ -108,8 +108,11 @@ try {
   await db.query(insertRoutedLink("r1"), [`bench${ROUTED_ID}`, JSON.stringify(ROUTED_RULES), JSON.stringify(ROUTED_VARIANTS)]);
 
   // The lookup budget is off: the bench deliberately sends 2,000 first visits (Postgres lookups) from one
-  // address to warm the caches, which a scanner's budget would refuse.
-  const bindings = { ...stack.bindings, ADMIN_API_KEY: ADMIN, PUBLIC_BASE_URL: "http://sho.rt", POSTGRES_LOOKUPS_PER_MINUTE: "0" };
+  // address to warm the caches, which a scanner's budget would refuse. So is the per-key rate limit: draining
+  // a million clicks takes more than RATE_LIMIT_PER_MINUTE flush calls of the one admin key (a run got 429).
+  const bindings = {
+    ...stack.bindings, ADMIN_API_KEY: ADMIN, PUBLIC_BASE_URL: "http://sho.rt", POSTGRES_LOOKUPS_PER_MINUTE: "0", RATE_LIMIT_PER_MINUTE: "0",
+  };
   const start = async (s: Promise<Served>) => { const x = await s; served.push(x); return x; };
   const ours = await start(serveBundle(bundle, bindings));
   const oursNoCache = await start(serveBundle(bundle, { ...bindings, LINK_CACHE_SECONDS: "0" }));
