@@ -48,7 +48,7 @@ describe("rules schema", () => {
     ["country alpha-3", cond("geolocation-country-code", "DEU"), "must be an ISO 3166-1 alpha-2 country code such as US or DE"],
     ["date", cond("before-date", "next tuesday"), "must be an ISO 8601 instant with a zone, e.g. 2026-12-24T18:00:00Z"],
     ["date without zone", cond("after-date", "2026-12-24T18:00:00"), "must be an ISO 8601 instant with a zone, e.g. 2026-12-24T18:00:00Z"],
-    ["date past 9999", cond("after-date", "9999-12-31T23:59:59-23:59"), "must be before the year 10000 (UTC)"],
+    ["date past 9999", cond("after-date", "9999-12-31T23:59:59-23:59"), "must be in the years 1 to 9999 (UTC)"],
     ["empty city", cond("geolocation-city-name", ""), "must not be empty"],
   ])("refuses a bad %s, naming the field", (_name, c, message) => {
     expect(errors(Rules, [rule(cond("device", "ios"), c)])).toEqual([{ path: "0.conditions.1.matchValue", message }]);
