@@ -53,6 +53,15 @@ export const hostileNumber = fc.oneof(
 );
 
 /** Integers as query-string text: the same edges, plus what Number() coerces (hex, exponents, blanks). */
+/** A JSON field: mostly a valid value (so that some bodies pass), else a hostile one, null, another type, anything. */
+export const field = <T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    { weight: 8, arbitrary: valid },
+    { weight: 2, arbitrary: hostile },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostileNumber) },
+  );
+
 export const hostileIntText = fc.oneof(
   {
     weight: 3,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { CONDITION_TYPES } from "../functions/shared/routing-conditions.ts";
 import {
-  hostileDate, hostileIntText, hostileNumber, hostileText, jsonText, junkBody, mostly, onTheWire, queryString,
+  field, hostileDate, hostileIntText, hostileNumber, hostileText, jsonText, junkBody, mostly, onTheWire, queryString,
 } from "./fuzz-arbitraries.ts";
 import { createLink, mintKey } from "./helpers/api.ts";
 import { openDb } from "./helpers/db.ts";
@@ -84,13 +84,6 @@ function send(r: Req): Promise<Response> {
   return call(r.method, pathOf(r), { key: null, headers, raw: r.body === undefined ? undefined : fill(r.body) });
 }
 
-const field = <T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>) =>
-  fc.oneof(
-    { weight: 8, arbitrary: valid },
-    { weight: 2, arbitrary: hostile },
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostileNumber) },
-  );
 const drop = (o: Record<string, unknown>) => {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

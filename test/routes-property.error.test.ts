@@ -21,7 +21,7 @@ import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { CONDITION_TYPES } from "../functions/shared/routing-conditions.ts";
 import { isValidSlug } from "../functions/shared/slugs.ts";
 import {
-  deepJson, hostileDate, hostileIntText, hostileNumber, hostileRange, hostileText, hostileTimeZone, jsonText, junkBody, longString,
+  deepJson, field, hostileDate, hostileIntText, hostileNumber, hostileRange, hostileText, hostileTimeZone, jsonText, junkBody, longString,
   mostly, onTheWire, percentEncode, queryString, rawPercent,
 } from "./fuzz-arbitraries.ts";
 import { createLink, mintKey } from "./helpers/api.ts";
@@ -195,14 +195,6 @@ const deliveryIdSegment = fc.oneof(
   { weight: 2, arbitrary: onTheWire(hostileText) },
 );
 
-/** A JSON field: mostly a valid value (so that some bodies pass), else a hostile one, null, another type, anything. */
-const field = <T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>) =>
-  fc.oneof(
-    { weight: 8, arbitrary: valid },
-    { weight: 2, arbitrary: hostile },
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostileNumber) },
-  );
 
 const validUrl = fc.webUrl({ withQueryParameters: true, withFragments: true });
 const hostileUrl = fc.oneof(

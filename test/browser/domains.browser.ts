@@ -7,19 +7,16 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
+import { openSuite, screenshot, signIn, type Browser, type Suite } from "./harness.ts";
 
+let suite: Suite | undefined;
 let worker: WorkerServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
+  ({ worker, browser } = suite = await openSuite());
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await worker?.dispose();
-});
+afterAll(() => suite?.close());
 
 /** GET `path` on the Worker's port with another Host header (Node's fetch cannot set Host). */
 function getOnHost(host: string, path: string): Promise<{ status: number; location?: string }> {

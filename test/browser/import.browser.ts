@@ -5,19 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
+import { openSuite, screenshot, signIn, type Browser, type Suite } from "./harness.ts";
 
+let suite: Suite | undefined;
 let worker: WorkerServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [worker, browser] = await Promise.all([startWorker(), launchBrowser()]);
+  ({ worker, browser } = suite = await openSuite());
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await worker?.dispose();
-});
+afterAll(() => suite?.close());
 
 const ROWS = 10_050;
 

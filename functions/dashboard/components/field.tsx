@@ -58,3 +58,25 @@ export const Select: FC<PropsWithChildren<{ name: string; label: string; error?:
     </div>
   );
 };
+
+/** Checkboxes of one form field (`name`, one value per option), with the API's message about it tied to them. */
+export const CheckboxGroup: FC<{
+  name: string;
+  legend: string;
+  /** Each box's id is `{idPrefix}-{option}` (what tests and labels find). */
+  idPrefix: string;
+  options: readonly string[];
+  checked: readonly string[];
+  error?: string;
+}> = (p) => (
+  <fieldset aria-describedby={p.error ? `f-${p.name}-error` : undefined}>
+    <legend>{p.legend}</legend>
+    {p.options.map((o) => (
+      <div class="check">
+        <input type="checkbox" id={`${p.idPrefix}-${o}`} name={p.name} value={o} checked={p.checked.includes(o)} />
+        <label for={`${p.idPrefix}-${o}`}>{o}</label>
+      </div>
+    ))}
+    {p.error && <p class="field-error" id={`f-${p.name}-error`}>{p.error}</p>}
+  </fieldset>
+);

@@ -4,7 +4,7 @@ import type { listKeysRoute } from "../../api/keys/list.ts";
 import type { CreatedKey } from "../../api/keys/schemas.ts";
 import { scopes } from "../../shared/auth/scopes.ts";
 import { ShownOnce } from "../components/copy.tsx";
-import { Field } from "../components/field.tsx";
+import { CheckboxGroup, Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
@@ -47,16 +47,7 @@ async function keysPage(
             <h2>New key</h2>
             <FormError message={errors[""]} />
             <Field name="name" label="Name" value={opts.name ?? ""} required error={errors.name} hint="Who or what uses it, e.g. “CI pipeline”." />
-            <fieldset aria-describedby={errors.scopes ? "f-scopes-error" : undefined}>
-              <legend>Scopes</legend>
-              {scopes.map((s) => (
-                <div class="check">
-                  <input type="checkbox" id={`scope-${s}`} name="scopes" value={s} checked={checked.includes(s)} />
-                  <label for={`scope-${s}`}>{s}</label>
-                </div>
-              ))}
-              {errors.scopes && <p class="field-error" id="f-scopes-error">{errors.scopes}</p>}
-            </fieldset>
+            <CheckboxGroup name="scopes" legend="Scopes" idPrefix="scope" options={scopes} checked={checked} error={errors.scopes} />
             <fieldset aria-describedby={errors.domains || errors.ownLinksOnly ? "f-restrictions-error" : "f-restrictions-hint"}>
               <legend>Restrictions</legend>
               <p class="hint" id="f-restrictions-hint">

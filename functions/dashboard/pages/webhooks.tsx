@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import type { CreatedWebhook, Delivery, DeliveryPage, RotatedSecret, Webhook, WebhookList } from "../../api/webhooks/schemas.ts";
 import { EVENT_TYPES } from "../../webhooks/payloads.ts";
 import { ShownOnce } from "../components/copy.tsx";
-import { Field } from "../components/field.tsx";
+import { CheckboxGroup, Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
@@ -44,16 +44,7 @@ async function listPage(c: Context<DashEnv>, opts: { created?: Created; errors?:
             <h2>New webhook</h2>
             <FormError message={errors[""]} />
             <Field name="url" label="URL" type="url" value={opts.url ?? ""} required error={errors.url} hint="https on a public host; signed as Standard Webhooks." />
-            <fieldset aria-describedby={errors.events ? "f-events-error" : undefined}>
-              <legend>Events</legend>
-              {EVENT_TYPES.map((e) => (
-                <div class="check">
-                  <input type="checkbox" id={`event-${e}`} name="events" value={e} checked={events.includes(e)} />
-                  <label for={`event-${e}`}>{e}</label>
-                </div>
-              ))}
-              {errors.events && <p class="field-error" id="f-events-error">{errors.events}</p>}
-            </fieldset>
+            <CheckboxGroup name="events" legend="Events" idPrefix="event" options={EVENT_TYPES} checked={events} error={errors.events} />
             <Field name="linkIds" label="Only these links" value={opts.linkIds ?? ""} error={errors.linkIds} hint="Link ids, separated by commas or spaces; empty for every link." />
             <button type="submit" class="primary">Create webhook</button>
           </form>
