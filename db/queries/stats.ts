@@ -10,8 +10,9 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { ALL_LINKS, LINK_TOTAL_SPANS, type Dimension } from "../schema.ts";
+import { ALL_LINKS, type Dimension } from "../schema.ts";
 import { linkCondition, scopeCondition, type LinkScope } from "./links.ts";
+import { topLinksSql } from "./top-links.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -77,6 +78,11 @@ export interface RawStats {
   variants: VariantRow[];
   /** All-time ingested clicks and humans of the link (per-link reads only). */
   allTime: { clicks: number; humans: number } | null;
+  /**
+   * All links' top links over whole days: true when they came from the blocks' leaders, false when every
+   * link was summed (db/queries/top-links.ts); null when not read that way.
+   */
+  topLinksPruned: boolean | null;
 }
 
 /** The UTC dates and hours that serve the dimensions of [from, to): whole days daily, the rest hourly. */
@@ -86,22 +92,6 @@ export function dimensionSpans(from: number, to: number) {
   if (dayFrom >= dayTo) return { days: null, hours: [[from, to]] as [number, number][] };
   const hours = ([[from, dayFrom], [dayTo, to]] as [number, number][]).filter(([a, b]) => a < b);
   return { days: [dayFrom, dayTo] as [number, number], hours };
-}
-
-/**
- * The link_totals blocks that tile the whole UTC days [from, to) (epoch ms of midnights): from each day on,
- * the longest block that starts there and ends inside. At most 3 blocks of each shorter length at each end.
- */
-export function linkTotalBlocks(from: number, to: number): { days: number[]; start: string[] } {
-  const out = { days: [] as number[], start: [] as string[] };
-  const end = to / DAY;
-  for (let d = from / DAY; d < end; ) {
-    const span = LINK_TOTAL_SPANS.find((n) => d % n === 0 && d + n <= end) ?? 1;
-    out.days.push(span);
-    out.start.push(new Date(d * DAY).toISOString().slice(0, 10));
-    d += span;
-  }
-  return out;
 }
 
 const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
@@ -151,7 +141,7 @@ export function statsQuery(opts: StatsRequest): SQL {
 
   // Top links need their slugs and domains: a primary-key lookup for each of the few rows kept, none for one link.
   const slugOf = opts.dims.includes("link")
-    ? sql`case when r.dim = 'link' then (select json_build_array(slug, domain) from links where id = r.value) end`
+    ? sql`case when r.dim = 'link' then (select json_build_array(slug, domain) from links where id = r.value collate "default") end`
     : sql`null`;
 
   const spans = dimensionSpans(range.from, range.to);
@@ -159,7 +149,6 @@ export function statsQuery(opts: StatsRequest): SQL {
   // A subset has no "link" rows of its own (they exist under ALL_LINKS, and in link_totals for every link):
   // its top links come from its links' hourly rows instead.
   const rolled = subset ? opts.dims.filter((d) => d !== "link") : opts.dims;
-  const dimList = inList(rolled);
   /** Dimensions read from clicks_dims_daily ("link" days are in link_totals). */
   const valueDims = opts.dims.filter((d) => d !== "link");
   /**
@@ -175,21 +164,16 @@ export function statsQuery(opts: StatsRequest): SQL {
       where ${members} and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
         and dim in (${inList(valueDims)}) and value <> '' group by dim, value`);
   }
-  // The whole days of the top links: the link_totals blocks that tile them, each a range of its primary key.
-  if (spans.days && rolled.includes("link")) {
-    const blocks = linkTotalBlocks(spans.days[0], spans.days[1]);
-    // One index range scan per block: LATERAL with OFFSET 0 is not flattened into a join, which the planner
-    // may otherwise run as one scan of the whole table against the handful of blocks.
-    parts.push(sql`select 'link' as dim, t.link_id as value, sum(t.n) as n
-      from unnest(${`{${blocks.days.join(",")}}`}::smallint[], ${`{${blocks.start.join(",")}}`}::date[]) as b(days, start)
-      cross join lateral (
-        select link_id, ${metric} as n from link_totals where days = b.days and start = b.start offset 0
-      ) t
-      group by t.link_id`);
-  }
+  // All links' top links over whole days: from each link_totals block's leaders (db/queries/top-links.ts),
+  // which also reads the edge hours of the "link" dimension.
+  const top = spans.days && rolled.includes("link")
+    ? topLinksSql({ days: spans.days, hours: spans.hours, allLinks: sql`(select id from link)`, metric, limit })
+    : null;
+  if (top) parts.push(...top.parts);
+  const hourlyDims = inList(top ? rolled.filter((d) => d !== "link") : rolled);
   for (const [a, b] of spans.hours) {
     parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_hourly
-      where ${members} and hour >= ${ts(a)} and hour < ${ts(b)} and dim in (${dimList})
+      where ${members} and hour >= ${ts(a)} and hour < ${ts(b)} and dim in (${hourlyDims})
         and value <> '' group by dim, value`);
   }
   if (subset && opts.dims.includes("link")) {
@@ -222,6 +206,7 @@ export function statsQuery(opts: StatsRequest): SQL {
 
   return sql`
     with link as (select ${link} as id),
+    ${top?.ctes ?? sql``}
     series as (
       select ${bucket} as b, sum(clicks) as c, sum(humans) as h, sum(bots) as bo, sum(previews) as p, sum(uniques) as u
       from clicks_hourly
@@ -255,11 +240,14 @@ export function statsQuery(opts: StatsRequest): SQL {
         ? sql`null`
         : sql`(select json_build_array(coalesce(sum(clicks), 0), coalesce(sum(humans), 0))
                  from clicks_hourly
-                 where link_id = (select id from link) and (hour < ${ts(range.from)} or hour >= ${ts(range.to)}))`} as outside`;
+                 where link_id = (select id from link) and (hour < ${ts(range.from)} or hour >= ${ts(range.to)}))`} as outside,
+      ${top?.pruned ?? sql`null`} as top_links_pruned`;
 }
 
 export function toRawStats(result: unknown): RawStats {
-  const row = result as { link_id: string | null; series: unknown; dims: unknown; variants: unknown; outside: unknown };
+  const row = result as {
+    link_id: string | null; series: unknown; dims: unknown; variants: unknown; outside: unknown; top_links_pruned: boolean | null;
+  };
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
   const series = parse<[number, number, number, number, number, number][]>(row.series).map(
     ([bucket, clicks, humans, bots, previews, uniques]) => ({
@@ -278,5 +266,5 @@ export function toRawStats(result: unknown): RawStats {
     clicks: Number(outside[0]) + series.reduce((n, r) => n + r.clicks, 0),
     humans: Number(outside[1]) + series.reduce((n, r) => n + r.humans, 0),
   };
-  return { linkId: row.link_id, series, dims, variants, allTime };
+  return { linkId: row.link_id, series, dims, variants, allTime, topLinksPruned: row.top_links_pruned };
 }

@@ -3,7 +3,7 @@
  * and the rows of the pseudo-link ALL_LINKS ("*"), so all-links views cost the same as one link's.
  * Counters: clicks = every click, humans / bots / previews its kinds (clicks = humans + bots + previews).
  */
-import { bigint, date, integer, smallint, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, smallint, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** link_id of the rows that aggregate every link. */
 export const ALL_LINKS = "*";
@@ -94,7 +94,11 @@ export const linkTotals = pgTable(
     linkId: text("link_id").notNull(),
     ...counters,
   },
-  (t) => [primaryKey({ columns: [t.days, t.start, t.linkId] })],
+  (t) => [
+    primaryKey({ columns: [t.days, t.start, t.linkId] }),
+    // Each block's links by clicks: its leaders, for the all-links top links (db/queries/top-links.ts).
+    index("link_totals_rank_idx").on(t.days, t.start, t.clicks.desc(), t.linkId),
+  ],
 );
 
 /**

@@ -1,7 +1,7 @@
 /** The link_totals blocks a range of whole days is read from: they tile it exactly, aligned, and few. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { linkTotalBlocks } from "../../db/queries/stats.ts";
+import { linkTotalBlocks } from "../../db/queries/top-links.ts";
 import { LINK_TOTAL_SPANS } from "../../db/schema/rollups.ts";
 
 const DAY = 86_400_000;

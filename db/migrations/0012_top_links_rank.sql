@@ -1,0 +1,1 @@
+CREATE INDEX "link_totals_rank_idx" ON "link_totals" USING btree ("days","start","clicks" DESC NULLS LAST,"link_id");
