@@ -6,10 +6,19 @@
  * a handshake that carries an `Origin` header is refused (403). Browsers send one on every WebSocket, the Neon
  * driver (in workerd or Node) never does, so a web page in the developer's browser can neither reach Postgres
  * nor use the proxy to talk to any other local port (Redis, say).
+ *
+ * It pools server connections, as Neon's pooled endpoint (the `-pooler` host) does in production: a Worker
+ * opens a connection per request, and a new Postgres backend costs a fork and cold catalog caches (about 25 ms
+ * of a stats call on a slow day). A client's startup is answered with what its server said at its own startup;
+ * when the client leaves with its server idle (no transaction, nothing in flight) the server gets DISCARD ALL
+ * (session settings, prepared statements, advisory locks, temporary tables) and waits for the next client with
+ * the same startup message. Only servers that asked for no credential are pooled (the stack's trust auth);
+ * anything else, and cancel requests, is relayed byte for byte.
  */
 import net from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { freePort } from "./ports.ts";
+import { authCode, CANCEL_REQUEST, GSS_REQUEST, MessageReader, queryMessage, readyStatus, SSL_REQUEST, untypedMessage, type Message } from "./pg-wire.ts";
 
 export interface NeonProxy {
   port: number;
@@ -42,30 +51,35 @@ export async function startNeonProxy(opts: { allowPorts: number[]; port?: number
     },
   });
   const sockets = new Set<net.Socket>();
-  wss.on("connection", (ws: WebSocket, req) => {
-    const target = parseTarget(req.url ?? "", allowed);
-    if (!target) return ws.close(1008, "address must be this stack's Postgres");
+  const idle = new Map<string, Server[]>();
+  const connectServer = (target: { host: string; port: number }) => {
     const tcp = net.connect(target);
     sockets.add(tcp);
     tcp.setNoDelay(true);
-    const pending: Buffer[] = [];
-    let open = false;
-    tcp.on("connect", () => {
-      open = true;
-      for (const b of pending) tcp.write(b);
-      pending.length = 0;
-    });
-    ws.on("message", (data: Buffer) => (open ? tcp.write(data) : pending.push(data)));
-    tcp.on("data", (d) => ws.readyState === ws.OPEN && ws.send(d));
-    const end = () => {
-      sockets.delete(tcp);
-      tcp.destroy();
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+    tcp.on("close", () => sockets.delete(tcp));
+    return tcp;
+  };
+  wss.on("connection", (ws: WebSocket, req) => {
+    const target = parseTarget(req.url ?? "", allowed);
+    if (!target) return ws.close(1008, "address must be this stack's Postgres");
+    let head: Buffer = Buffer.alloc(0);
+    const first = (data: Buffer) => {
+      head = Buffer.concat([head, data]);
+      const m = untypedMessage(head);
+      if (!m) return;
+      head = head.subarray(m.bytes.length);
+      // No TLS between the driver and this proxy (useSecureWebSocket is off): refuse it, the driver goes on in clear.
+      if (m.code === SSL_REQUEST || m.code === GSS_REQUEST) {
+        ws.send(Buffer.from("N"));
+        if (head.length) first(Buffer.alloc(0));
+        return;
+      }
+      ws.off("message", first);
+      if (m.code === CANCEL_REQUEST || m.code !== 3 << 16) return relay(ws, connectServer(target), [m.bytes, head]);
+      pooledSession(ws, `${target.host}:${target.port}\n${m.bytes.toString("base64")}`, () => connectServer(target), m.bytes, head, idle);
     };
-    tcp.on("close", end);
-    tcp.on("error", end);
-    ws.on("close", end);
-    ws.on("error", end);
+    ws.on("message", first);
+    ws.on("error", () => ws.terminate());
   });
   await new Promise<void>((resolve, reject) => {
     wss.once("listening", resolve);
@@ -75,9 +89,136 @@ export async function startNeonProxy(opts: { allowPorts: number[]; port?: number
     port,
     wsProxy: `127.0.0.1:${port}/v1`,
     async close() {
+      idle.clear();
       for (const s of sockets) s.destroy();
       for (const c of wss.clients) c.terminate();
       await new Promise((r) => wss.close(r));
     },
   };
+}
+
+/** Idle servers kept per startup message; more are closed when their client leaves. */
+const MAX_IDLE = 16;
+
+/** A server connection this proxy started, with what it answered to the startup message. */
+interface Server {
+  tcp: net.Socket;
+  reader: MessageReader;
+  /** AuthenticationOk through the first ReadyForQuery: replayed to every client that gets this server. */
+  hello: Buffer;
+  /** Who reads the server's messages, and who hears of its end, now. */
+  onMessages: (messages: Message[], chunk: Buffer) => void;
+  onEnd: () => void;
+}
+
+/** Plain relay of a WebSocket to a TCP socket, after sending `initial` to the server. */
+function relay(ws: WebSocket, tcp: net.Socket, initial: Buffer[], toClient: Buffer[] = []) {
+  for (const b of initial) if (b.length) tcp.write(b);
+  for (const b of toClient) ws.send(b);
+  ws.on("message", (data: Buffer) => tcp.write(data));
+  tcp.on("data", (d) => ws.readyState === ws.OPEN && ws.send(d));
+  const end = () => {
+    tcp.destroy();
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+  };
+  tcp.on("close", end);
+  tcp.on("error", end);
+  ws.on("close", end);
+}
+
+/** A client session on a pooled server (an idle one with the same startup, or a new one). */
+function pooledSession(
+  ws: WebSocket, key: string, connect: () => net.Socket, startup: Buffer, early: Buffer, idle: Map<string, Server[]>,
+) {
+  const queued: Buffer[] = early.length ? [early] : [];
+  const buffer = (data: Buffer) => queued.push(data);
+  ws.on("message", buffer);
+  const closeClient = () => ws.readyState === ws.OPEN && ws.close();
+  const spare = idle.get(key)?.pop();
+  if (spare) return attach(spare);
+
+  const tcp = connect();
+  const collected: Buffer[] = [];
+  const server: Server = {
+    tcp, reader: new MessageReader(), hello: Buffer.alloc(0), onEnd: closeClient,
+    onMessages: (messages, chunk) => {
+      collected.push(chunk);
+      for (const m of messages) {
+        // A server that wants a credential (or refuses the startup) is not pooled: the client deals with it.
+        if ((m.type === "R" && authCode(m) !== 0) || m.type === "E") {
+          tcp.removeAllListeners("data");
+          server.onEnd = () => {};
+          ws.off("message", buffer);
+          return relay(ws, tcp, queued.splice(0), collected);
+        }
+        if (m.type === "Z") {
+          server.hello = Buffer.concat(collected);
+          return attach(server);
+        }
+      }
+    },
+  };
+  tcp.on("data", (chunk: Buffer) => server.onMessages(server.reader.push(chunk), chunk));
+  tcp.on("close", () => server.onEnd());
+  tcp.on("error", () => tcp.destroy());
+  tcp.write(startup);
+
+  function attach(s: Server) {
+    ws.off("message", buffer);
+    if (ws.readyState !== ws.OPEN) return park(s, key, idle); // the client left during the server's startup
+    ws.send(s.hello);
+    const client = new MessageReader();
+    // Replies owed: one ReadyForQuery per simple query, Sync or function call.
+    let owed = 0;
+    let status = "I";
+    const fromClient = (data: Buffer) => {
+      for (const m of client.push(data)) {
+        if (m.type === "X") continue; // Terminate: the server stays for the next client
+        if (m.type === "Q" || m.type === "S" || m.type === "F") owed++;
+        s.tcp.write(m.bytes);
+      }
+    };
+    s.onMessages = (messages, chunk) => {
+      for (const m of messages) {
+        if (m.type !== "Z") continue;
+        owed--;
+        status = readyStatus(m);
+      }
+      if (ws.readyState === ws.OPEN) ws.send(chunk);
+    };
+    s.onEnd = closeClient;
+    ws.on("message", fromClient);
+    for (const b of queued.splice(0)) fromClient(b);
+    ws.once("close", () => {
+      const clean = owed === 0 && status === "I" && !client.partial && !s.reader.partial && !s.tcp.destroyed;
+      if (clean) park(s, key, idle);
+      else s.tcp.destroy();
+    });
+  }
+}
+
+/** Resets a server's session and keeps it for the next client with the same startup. */
+function park(s: Server, key: string, idle: Map<string, Server[]>) {
+  const drop = () => {
+    s.onEnd = () => {};
+    s.tcp.destroy();
+    const list = idle.get(key);
+    const i = list?.indexOf(s) ?? -1;
+    if (i >= 0) list!.splice(i, 1);
+  };
+  s.onEnd = drop;
+  s.onMessages = (messages) => {
+    for (const m of messages) {
+      if (m.type === "E") return drop();
+      if (m.type !== "Z") continue;
+      const list = idle.get(key) ?? [];
+      if (readyStatus(m) !== "I" || list.length >= MAX_IDLE) return drop();
+      idle.set(key, list);
+      list.push(s);
+      // Anything an idle server says (an administrator's shutdown notice, say) ends it.
+      s.onMessages = drop;
+      return;
+    }
+  };
+  s.tcp.write(queryMessage("DISCARD ALL"));
 }
