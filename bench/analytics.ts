@@ -176,9 +176,9 @@ try {
     plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
   }
 
-  // All links over the 90 whole days: the top links of 10,000 active links, from the link_totals blocks.
-  // Baselines in the same run: the same statement reading one row per link and day (90 one-day blocks,
-  // the shape before link_totals), and the hot link's call above (the goal: as fast as one link's stats).
+  // All links over the 90 whole days: the top links of 10,000 active links, from the link_totals blocks'
+  // leaders (db/queries/top-links.ts). Baselines in the same run: every link's blocks summed and ranked (what
+  // the statement did before the leaders), and the hot link's call above (the goal: as fast as one link's).
   {
     const v = variants[0];
     const qs = new URLSearchParams({ from: v.from, to: v.to, interval: "day", tz: "UTC", limit: "10" });
@@ -189,23 +189,19 @@ try {
     const q = new PgDialect().sqlToQuery(statsQuery(opts));
     const spans = dimensionSpans(range.from, range.to);
     const blocks = linkTotalBlocks(spans.days![0], spans.days![1]);
-    const daily = { days: [] as number[], start: [] as string[] };
-    for (let t = spans.days![0]; t < spans.days![1]; t += 86_400_000) {
-      daily.days.push(1);
-      daily.start.push(new Date(t).toISOString().slice(0, 10));
-    }
     const literal = (xs: (number | string)[]) => `{${xs.join(",")}}`;
-    const swap = new Map([[literal(blocks.days), literal(daily.days)], [literal(blocks.start), literal(daily.start)]]);
-    const perDay = { sql: q.sql, params: q.params.map((p) => (typeof p === "string" && swap.has(p) ? swap.get(p)! : p)) };
-    if (perDay.params.every((p, i) => p === q.params[i])) throw new Error("the link_totals blocks were not found among the statement's parameters");
-    const [newSql, perDaySql] = [await sqlMedian(raw, q), await sqlMedian(raw, perDay)];
+    const everyLink = {
+      sql: `select t.link_id, sum(t.humans) as n
+            from unnest($1::smallint[], $2::date[]) as b(days, start)
+            cross join lateral (select link_id, humans from link_totals where days = b.days and start = b.start offset 0) t
+            group by t.link_id order by n desc, t.link_id collate "C" limit 10`,
+      params: [literal(blocks.days), literal(blocks.start)],
+    };
+    const [newSql, everySql] = [await sqlMedian(raw, q), await sqlMedian(raw, everyLink)];
+    const { rows: [{ top_links_pruned: pruned }] } = await raw.query(q.sql, q.params);
     const { rows: rowsRead } = await raw.query(
       "select count(*) as n from unnest($1::smallint[], $2::date[]) b(days, start) join link_totals t using (days, start)",
-      [literal(blocks.days), literal(blocks.start)],
-    );
-    const { rows: dayRows } = await raw.query(
-      "select count(*) as n from link_totals where days = 1 and start >= $1::date and start < $2::date",
-      [daily.start[0], new Date(spans.days![1]).toISOString().slice(0, 10)],
+      everyLink.params,
     );
     const { rows: rawTop } = await raw.query(
       `select link_id, count(*) filter (where kind = 'human')::int as n from clicks where ts >= $1 and ts < $2
@@ -219,13 +215,13 @@ try {
     const [p50, p95] = [pct(times, 50), pct(times, 95)];
     const mark = (ok: boolean) => (ok ? "✔" : "✘");
     log(`
-All links, 90 whole days: p50 ${ms(p50)} ms, p95 ${ms(p95)} ms; its SQL ${ms(newSql)} ms warm, ${fmt(Number(rowsRead[0].n))} link_totals rows in ${blocks.days.length} blocks; one row per link and day: ${ms(perDaySql)} ms, ${fmt(Number(dayRows[0].n))} rows.`);
+All links, 90 whole days: p50 ${ms(p50)} ms, p95 ${ms(p95)} ms; its SQL ${ms(newSql)} ms warm (${pruned ? "from the blocks' leaders" : "every link summed"}); every link's ${fmt(Number(rowsRead[0].n))} block rows summed: ${ms(everySql)} ms.`);
     benchRows.push({
       bench: "analytics",
       case: `stats of all links, ${v.name}, top links of ${fmt(SEED_LINKS)} links (${fmt(answer.totals.clicks)} of ${fmt(TOTAL)} clicks)`,
-      value: `p50 ${ms(p50)} ms, p95 ${ms(p95)} ms (${CALLS} calls through the Worker); its SQL ${ms(newSql)} ms reading ${fmt(Number(rowsRead[0].n))} rows of link_totals (${blocks.days.length} blocks)`,
-      baseline: `the same SQL over one row per link and day (${fmt(Number(dayRows[0].n))} rows): ${ms(perDaySql)} ms; the hot link's call: p95 ${ms(hotP95)} ms`,
-      ratio: `${fmt(perDaySql / newSql)}× faster SQL; p95 ${fmt(p95 / hotP95)}× the hot link's`,
+      value: `p50 ${ms(p50)} ms, p95 ${ms(p95)} ms (${CALLS} calls through the Worker); its SQL ${ms(newSql)} ms, top links ${pruned ? "from the leaders of" : "summed over every link in"} ${blocks.days.length} link_totals blocks`,
+      baseline: `the top links alone, every link's ${fmt(Number(rowsRead[0].n))} block rows summed: ${ms(everySql)} ms; the hot link's call: p95 ${ms(hotP95)} ms`,
+      ratio: `whole statement ${fmt(everySql / newSql)}× faster than the top links alone by summing every link; p95 ${fmt(p95 / hotP95)}× the hot link's`,
       goal: `p95 < 50 ms ${mark(p95 < 50)}, same top links as raw ${mark(same)}`,
     });
     if (!same) process.exitCode = 1;

@@ -171,14 +171,28 @@ function pooledSession(
     // Replies owed: one ReadyForQuery per simple query, Sync or function call.
     let owed = 0;
     let status = "I";
+    let ended = false;
+    const leave = () => {
+      if (ended) return;
+      ended = true;
+      ws.off("message", fromClient);
+      const clean = owed === 0 && status === "I" && !client.partial && !s.reader.partial && !s.tcp.destroyed;
+      if (clean) park(s, key, idle);
+      else s.tcp.destroy();
+    };
     const fromClient = (data: Buffer) => {
       for (const m of client.push(data)) {
-        if (m.type === "X") continue; // Terminate: the server stays for the next client
+        // Terminate: the server stays for the next client; the driver waits for the connection to close.
+        if (m.type === "X") {
+          leave();
+          return ws.close();
+        }
         if (m.type === "Q" || m.type === "S" || m.type === "F") owed++;
         s.tcp.write(m.bytes);
       }
     };
     s.onMessages = (messages, chunk) => {
+      if (ended) return;
       for (const m of messages) {
         if (m.type !== "Z") continue;
         owed--;
@@ -188,12 +202,8 @@ function pooledSession(
     };
     s.onEnd = closeClient;
     ws.on("message", fromClient);
+    ws.once("close", leave);
     for (const b of queued.splice(0)) fromClient(b);
-    ws.once("close", () => {
-      const clean = owed === 0 && status === "I" && !client.partial && !s.reader.partial && !s.tcp.destroyed;
-      if (clean) park(s, key, idle);
-      else s.tcp.destroy();
-    });
   }
 }
 

@@ -119,4 +119,56 @@ describe("Neon WebSocket proxy", () => {
       await pool.end();
     }
   });
+
+  // A startup message of its own (application_name) per test, so no other client can take its backend.
+  const ownStartup = () => {
+    const url = new URL(config.DATABASE_URL);
+    url.searchParams.set("application_name", `pool-test-${crypto.randomUUID()}`);
+    return { ...config, DATABASE_URL: url.toString() };
+  };
+
+  it("hands a backend whose client left idle to the next client, its session reset", async () => {
+    const settings = ownStartup();
+    const first = createDb(settings);
+    const client = await first.pool.connect();
+    const { rows: [a] } = await client.query("select pg_backend_pid() as pid, current_setting('application_name') as name");
+    await client.query("set application_name = 'changed'");
+    await client.query("set statement_timeout = '1234ms'");
+    await client.query("create temporary table leftover (v int)");
+    await client.query("select pg_advisory_lock(4242)");
+    await client.query("prepare leftover_stmt as select 1");
+    client.release();
+    await first.pool.end();
+
+    const second = createDb(settings);
+    try {
+      const { rows: [b] } = await second.pool.query(`select pg_backend_pid() as pid, current_setting('application_name') as name,
+        current_setting('statement_timeout') as timeout, to_regclass('pg_temp.leftover') as temp,
+        (select count(*)::int from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()) as locks,
+        (select count(*)::int from pg_prepared_statements) as prepared`);
+      expect(b).toEqual({ pid: a.pid, name: a.name, timeout: "0", temp: null, locks: 0, prepared: 0 });
+    } finally {
+      await second.pool.end();
+    }
+  });
+
+  it("never hands on a backend whose client left inside a transaction", async () => {
+    const settings = ownStartup();
+    const first = createDb(settings);
+    const client = await first.pool.connect();
+    const { rows: [a] } = await client.query("select pg_backend_pid() as pid");
+    await client.query("begin");
+    await client.query("select 1");
+    client.release(true); // drops the connection mid-transaction
+    await first.pool.end();
+
+    const second = createDb(settings);
+    try {
+      const { rows: [b] } = await second.pool.query("select pg_backend_pid() as pid, now() = statement_timestamp() as fresh");
+      expect(b.pid).not.toBe(a.pid);
+      expect(b.fresh).toBe(true); // not inside anyone's transaction
+    } finally {
+      await second.pool.end();
+    }
+  });
 });
