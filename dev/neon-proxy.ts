@@ -99,6 +99,8 @@ export async function startNeonProxy(opts: { allowPorts: number[]; port?: number
 
 /** Idle servers kept per startup message; more are closed when their client leaves. */
 const MAX_IDLE = 16;
+/** An idle server unused this long is closed, so a stack left running holds no backends it does not use. */
+const IDLE_MS = 5 * 60_000;
 
 /** A server connection this proxy started, with what it answered to the startup message. */
 interface Server {
@@ -109,6 +111,8 @@ interface Server {
   /** Who reads the server's messages, and who hears of its end, now. */
   onMessages: (messages: Message[], chunk: Buffer) => void;
   onEnd: () => void;
+  /** Set while idle: closes it after IDLE_MS. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** Plain relay of a WebSocket to a TCP socket, after sending `initial` to the server. */
@@ -135,7 +139,10 @@ function pooledSession(
   ws.on("message", buffer);
   const closeClient = () => ws.readyState === ws.OPEN && ws.close();
   const spare = idle.get(key)?.pop();
-  if (spare) return attach(spare);
+  if (spare) {
+    clearTimeout(spare.idleTimer);
+    return attach(spare);
+  }
 
   const tcp = connect();
   const collected: Buffer[] = [];
@@ -210,6 +217,7 @@ function pooledSession(
 /** Resets a server's session and keeps it for the next client with the same startup. */
 function park(s: Server, key: string, idle: Map<string, Server[]>) {
   const drop = () => {
+    clearTimeout(s.idleTimer);
     s.onEnd = () => {};
     s.tcp.destroy();
     const list = idle.get(key);
@@ -225,6 +233,7 @@ function park(s: Server, key: string, idle: Map<string, Server[]>) {
       if (readyStatus(m) !== "I" || list.length >= MAX_IDLE) return drop();
       idle.set(key, list);
       list.push(s);
+      s.idleTimer = setTimeout(drop, IDLE_MS).unref();
       // Anything an idle server says (an administrator's shutdown notice, say) ends it.
       s.onMessages = drop;
       return;
