@@ -70,7 +70,8 @@ export function topLinksSql(opts: {
         group by value`
     : sql`select null::text as value, 0::bigint as n where false`;
   // LATERAL with OFFSET 0 is not flattened into a join: one index range scan per block, not one scan of
-  // the whole table against the handful of blocks.
+  // the whole table against the handful of blocks. The leaders are read in the index's own order (desc nulls
+  // last: with plain desc, which puts nulls first, Postgres sorts the whole block instead).
   const ctes = sql`
     link_blocks as (
       select * from unnest(${`{${blocks.days.join(",")}}`}::smallint[], ${`{${blocks.start.join(",")}}`}::date[]) as b(days, start)
