@@ -166,8 +166,11 @@ export function statsQuery(opts: StatsRequest): SQL {
   }
   // All links' top links over whole days: from each link_totals block's leaders (db/queries/top-links.ts),
   // which also reads the edge hours of the "link" dimension.
+  const edgeHours = spans.hours.length
+    ? sql.join(spans.hours.map(([a, b]) => sql`(hour >= ${ts(a)} and hour < ${ts(b)})`), sql` or `)
+    : null;
   const top = spans.days && rolled.includes("link")
-    ? topLinksSql({ days: spans.days, hours: spans.hours, allLinks: sql`(select id from link)`, metric, limit })
+    ? topLinksSql({ days: spans.days, edgeHours, allLinks: sql`(select id from link)`, metric, limit })
     : null;
   if (top) parts.push(...top.parts);
   const hourlyDims = inList(top ? rolled.filter((d) => d !== "link") : rolled);

@@ -48,9 +48,10 @@ export interface TopLinksSql {
 }
 
 export function topLinksSql(opts: {
-  /** Whole UTC days (epoch ms of midnights) and the edge hours of the range. */
+  /** Whole UTC days (epoch ms of midnights) of the range. */
   days: [number, number];
-  hours: [number, number][];
+  /** The condition on `hour` of the range's edge hours (its partial days), or null when it has none. */
+  edgeHours: SQL | null;
   /** The ALL_LINKS id expression whose "link" dimension holds the edge hours. */
   allLinks: SQL;
   /** What a click counts as under the bots mode (a link_totals / rollup column expression). */
@@ -60,13 +61,11 @@ export function topLinksSql(opts: {
   const { metric, limit } = opts;
   const leaders = leadersPerBlock(limit);
   const blocks = linkTotalBlocks(opts.days[0], opts.days[1]);
-  const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
-  const edgeHours = opts.hours.map(([a, b]) => sql`(hour >= ${ts(a)} and hour < ${ts(b)})`);
   // value is collated "C" (a rollup column); link ids compare in the default collation of link_totals and
   // links, whose indexes are only used by a comparison in that collation.
-  const edges = edgeHours.length
+  const edges = opts.edgeHours
     ? sql`select value collate "default" as value, sum(${metric}) as n from clicks_dims_hourly
-        where link_id = ${opts.allLinks} and dim = 'link' and (${sql.join(edgeHours, sql` or `)}) and value <> ''
+        where link_id = ${opts.allLinks} and dim = 'link' and (${opts.edgeHours}) and value <> ''
         group by value`
     : sql`select null::text as value, 0::bigint as n where false`;
   // LATERAL with OFFSET 0 is not flattened into a join: one index range scan per block, not one scan of
