@@ -113,6 +113,8 @@ interface Server {
   onEnd: () => void;
   /** Set while idle: closes it after IDLE_MS. */
   idleTimer?: NodeJS.Timeout;
+  /** While its DISCARD ALL runs: the client that took it meanwhile, told whether it came back clean. */
+  resetting?: { claimant?: (ok: boolean) => void };
 }
 
 /** Plain relay of a WebSocket to a TCP socket, after sending `initial` to the server. */
@@ -139,36 +141,40 @@ function pooledSession(
   ws.on("message", buffer);
   const closeClient = () => ws.readyState === ws.OPEN && ws.close();
   const spare = idle.get(key)?.pop();
-  if (spare) {
-    clearTimeout(spare.idleTimer);
-    return attach(spare);
-  }
+  if (!spare) return startServer();
+  clearTimeout(spare.idleTimer);
+  // A server still being reset is the one the previous client of this startup left: wait for it, so
+  // clients one after another get the same backend rather than a new one each.
+  if (spare.resetting) spare.resetting.claimant = (ok) => (ok ? attach(spare) : startServer());
+  else attach(spare);
 
-  const tcp = connect();
-  const collected: Buffer[] = [];
-  const server: Server = {
-    tcp, reader: new MessageReader(), hello: Buffer.alloc(0), onEnd: closeClient,
-    onMessages: (messages, chunk) => {
-      collected.push(chunk);
-      for (const m of messages) {
-        // A server that wants a credential (or refuses the startup) is not pooled: the client deals with it.
-        if ((m.type === "R" && authCode(m) !== 0) || m.type === "E") {
-          tcp.removeAllListeners("data");
-          server.onEnd = () => {};
-          ws.off("message", buffer);
-          return relay(ws, tcp, queued.splice(0), collected);
+  function startServer() {
+    const tcp = connect();
+    const collected: Buffer[] = [];
+    const server: Server = {
+      tcp, reader: new MessageReader(), hello: Buffer.alloc(0), onEnd: closeClient,
+      onMessages: (messages, chunk) => {
+        collected.push(chunk);
+        for (const m of messages) {
+          // A server that wants a credential (or refuses the startup) is not pooled: the client deals with it.
+          if ((m.type === "R" && authCode(m) !== 0) || m.type === "E") {
+            tcp.removeAllListeners("data");
+            server.onEnd = () => {};
+            ws.off("message", buffer);
+            return relay(ws, tcp, queued.splice(0), collected);
+          }
+          if (m.type === "Z") {
+            server.hello = Buffer.concat(collected);
+            return attach(server);
+          }
         }
-        if (m.type === "Z") {
-          server.hello = Buffer.concat(collected);
-          return attach(server);
-        }
-      }
-    },
-  };
-  tcp.on("data", (chunk: Buffer) => server.onMessages(server.reader.push(chunk), chunk));
-  tcp.on("close", () => server.onEnd());
-  tcp.on("error", () => tcp.destroy());
-  tcp.write(startup);
+      },
+    };
+    tcp.on("data", (chunk: Buffer) => server.onMessages(server.reader.push(chunk), chunk));
+    tcp.on("close", () => server.onEnd());
+    tcp.on("error", () => tcp.destroy());
+    tcp.write(startup);
+  }
 
   function attach(s: Server) {
     ws.off("message", buffer);
@@ -214,25 +220,35 @@ function pooledSession(
   }
 }
 
-/** Resets a server's session and keeps it for the next client with the same startup. */
+/**
+ * Resets a server's session and keeps it for the next client with the same startup. It is listed at once, so
+ * a client that comes during the reset takes it when the reset is done.
+ */
 function park(s: Server, key: string, idle: Map<string, Server[]>) {
+  const list = idle.get(key) ?? [];
+  idle.set(key, list);
   const drop = () => {
     clearTimeout(s.idleTimer);
     s.onEnd = () => {};
     s.tcp.destroy();
-    const list = idle.get(key);
-    const i = list?.indexOf(s) ?? -1;
-    if (i >= 0) list!.splice(i, 1);
+    const i = list.indexOf(s);
+    if (i >= 0) list.splice(i, 1);
+    const claimant = s.resetting?.claimant;
+    s.resetting = undefined;
+    claimant?.(false);
   };
+  if (list.length >= MAX_IDLE) return drop();
+  list.push(s);
+  s.resetting = {};
   s.onEnd = drop;
   s.onMessages = (messages) => {
     for (const m of messages) {
       if (m.type === "E") return drop();
       if (m.type !== "Z") continue;
-      const list = idle.get(key) ?? [];
-      if (readyStatus(m) !== "I" || list.length >= MAX_IDLE) return drop();
-      idle.set(key, list);
-      list.push(s);
+      if (readyStatus(m) !== "I") return drop();
+      const claimant = s.resetting?.claimant;
+      s.resetting = undefined;
+      if (claimant) return claimant(true);
       s.idleTimer = setTimeout(drop, IDLE_MS).unref();
       // Anything an idle server says (an administrator's shutdown notice, say) ends it.
       s.onMessages = drop;
