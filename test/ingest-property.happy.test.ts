@@ -6,6 +6,8 @@
  * aggregate recomputed from the raw clicks with GROUP BY: per link and for all links. Clicks carry any
  * routing outcome (none: an event from before routing; the url, a rule, one of two variants, a fallback, a
  * withheld answer), and some share an instant, so the variant a unique goes to is tested on ties too.
+ * Between the rounds the sealed days may move (1 to 70 days past the run's start, some of those folds during
+ * a flush), so clicks reach the dimension blocks through the fold and as late clicks of sealed days.
  */
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
@@ -15,19 +17,29 @@ import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { insertInbox, makeClick, UA, uid, xadd, xaddBatch } from "./helpers/clicks.ts";
 import { flush, ingestClients } from "./helpers/ingest.ts";
 import { rollupDiff } from "./helpers/rollup-oracle.ts";
+import { foldDimBlocks } from "../db/queries/dim-blocks.ts";
+import { resetDimBlocks } from "./helpers/rollups.ts";
 
 const DAY = 86_400_000;
 // Each run writes into its own four days, long ago, so the all-links rows of that window are its alone.
-// A random stretch of the past per run (away from other files' clicks in the all-links rollups), ending
-// well before now: the pipeline dead-letters clicks from the future, and the runs below step 4 days each.
+// A random stretch of the past per file (away from other files' clicks in the all-links rollups), ending
+// well before now: the pipeline dead-letters clicks from the future. Runs start RUN_STEP days apart, past
+// the farthest seal a run moves to (70 days after its start), so every run starts on unsealed days.
+const RUN_STEP = 80 * DAY;
 const EPOCH = Date.UTC(2001, 0, 1);
-const FILE_BASE = EPOCH + Math.floor(Math.random() * Math.floor((Date.now() - 200 * DAY - EPOCH) / (5 * DAY))) * 5 * DAY;
+const FILE_BASE = EPOCH + Math.floor(Math.random() * Math.floor((Date.now() - 30 * RUN_STEP - EPOCH) / (5 * DAY))) * 5 * DAY;
 let run = 0;
 
 let s: ReturnType<typeof ingestClients>;
 beforeEach(() => { s = ingestClients(); });
 afterEach(() => s.close());
-beforeAll(async () => { expect((await flush()).status).toBe(200); });
+beforeAll(async () => {
+  expect((await flush()).status).toBe(200);
+  // Nothing sealed (a state the fold may always start from), so the folds below move the seal through the runs.
+  const c = ingestClients();
+  await resetDimBlocks(c.db);
+  await c.close();
+});
 
 const clickArb = fc.record({
   link: fc.nat(3),
@@ -53,9 +65,13 @@ const clickArb = fc.record({
 it("raw clicks equal clicks enqueued, and every rollup equals GROUP BY over the raw clicks", async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.record({ batch: fc.integer({ min: 1, max: 25 }), clicks: fc.array(clickArb, { minLength: 1, maxLength: 60 }) }),
-      async ({ batch, clicks }) => {
-        const base = FILE_BASE + run++ * 4 * DAY;
+      fc.record({
+        batch: fc.integer({ min: 1, max: 25 }),
+        clicks: fc.array(clickArb, { minLength: 1, maxLength: 60 }),
+        folds: fc.array(fc.option(fc.record({ days: fc.constantFrom(1, 2, 3, 4, 20, 70), duringFlush: fc.boolean() })), { minLength: 3, maxLength: 3 }),
+      }),
+      async ({ batch, clicks, folds }) => {
+        const base = FILE_BASE + run++ * RUN_STEP;
         const links = Array.from({ length: 4 }, () => uid("lnk_"));
         const visitors = Array.from({ length: 5 }, () => uid("v").padEnd(64, "0"));
         const events = clicks.map((c) => ({
@@ -75,7 +91,10 @@ it("raw clicks equal clicks enqueued, and every rollup equals GROUP BY over the 
           const batched = now.filter((x) => x.c.via === "batch").flatMap((x) => (x.c.twice ? [x.e, x.e] : [x.e]));
           for (let i = 0; i < batched.length; i += 7) await xaddBatch(s.redis, batched.slice(i, i + 7));
           await insertInbox(s.db, now.filter((x) => x.c.via === "inbox" || x.c.via === "both").map((x) => x.e));
-          const res = await flush({ INGEST_BATCH_SIZE: String(batch) });
+          const f = folds[round];
+          const fold = () => foldDimBlocks(s.db, new Date(base + f!.days * DAY).toISOString().slice(0, 10));
+          const [res] = await Promise.all([flush({ INGEST_BATCH_SIZE: String(batch) }), f?.duringFlush ? fold() : null]);
+          if (f && !f.duringFlush) await fold();
           expect(res.status).toBe(200);
           expect(res.body.pending).toBe(0);
         }

@@ -1,8 +1,8 @@
 /**
  * Reads one stats answer from the rollups in a single SQL statement (each round trip through the Neon
  * proxy costs more than the work): the link by slug, the time series and totals from clicks_hourly, the
- * top values of every dimension from clicks_dims_daily (whole UTC days) plus clicks_dims_hourly (the
- * partial days at the edges; a dimension's unknown value is what the total leaves over), ranked per dimension
+ * top values of every dimension from clicks_dims_blocks and clicks_dims_daily (whole UTC days: sealed blocks
+ * of days, and single days where none applies) plus clicks_dims_hourly (the partial days at the edges; a dimension's unknown value is what the total leaves over), ranked per dimension
  * with a window, and the link's ingested clicks outside the range (with the range's own, its all-time total,
  * for the live counter), and for one link its A/B variants (clicks and humans from the "variant" dimension,
  * uniques from variant_uniques_hourly). Raw clicks are never read. Every lookup is a range scan of a primary key
@@ -13,6 +13,7 @@ import type { Db } from "../client.ts";
 import { ALL_LINKS, type Dimension } from "../schema.ts";
 import { linkCondition, scopeCondition, type LinkScope } from "./links.ts";
 import { topLinksSql } from "./top-links.ts";
+import { wholeDayParts } from "./dim-blocks.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -95,7 +96,6 @@ export function dimensionSpans(from: number, to: number) {
 }
 
 const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
-const date = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`;
 
 export interface StatsRequest {
   /** One link by slug (on `domain`), or null: many links. */
@@ -159,10 +159,10 @@ export function statsQuery(opts: StatsRequest): SQL {
   // Each part is summed on its own before the parts are merged: fewer rows cross the union (~20% faster).
   const parts: SQL[] = [];
   // value <> '': rows of unknown values are no longer written (each is derived below), but older ones remain.
+  // Whole days from the sealed blocks that tile them and the daily rows of the rest (db/queries/dim-blocks.ts).
   if (spans.days && valueDims.length) {
-    parts.push(sql`select dim, value, sum(${metric}) as n from clicks_dims_daily
-      where ${members} and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
-        and dim in (${inList(valueDims)}) and value <> '' group by dim, value`);
+    parts.push(...wholeDayParts(spans.days[0], spans.days[1], sql`dim, value, sum(${metric}) as n`,
+      sql`${members} and dim in (${inList(valueDims)}) and value <> ''`, sql`dim, value`));
   }
   // All links' top links over whole days: from each link_totals block's leaders (db/queries/top-links.ts),
   // which also reads the edge hours of the "link" dimension.
@@ -189,9 +189,8 @@ export function statsQuery(opts: StatsRequest): SQL {
   const variantParts: SQL[] = [];
   if (opts.slug !== null) {
     if (spans.days) {
-      variantParts.push(sql`select value, sum(${metric}) as c, sum(humans) as h, 0 as u from clicks_dims_daily
-        where link_id = (select id from link) and day >= ${date(spans.days[0])} and day < ${date(spans.days[1])}
-          and dim = 'variant' group by value`);
+      variantParts.push(...wholeDayParts(spans.days[0], spans.days[1], sql`value, sum(${metric}) as c, sum(humans) as h, 0 as u`,
+        sql`link_id = (select id from link) and dim = 'variant'`, sql`value`));
     }
     for (const [a, b] of spans.hours) {
       variantParts.push(sql`select value, sum(${metric}) as c, sum(humans) as h, 0 as u from clicks_dims_hourly

@@ -6,12 +6,14 @@ import { runRetention } from "../ingest/retention.ts";
 import { createIngestRedis } from "../ingest/stream.ts";
 import { runWebhooks } from "../webhooks/run.ts";
 import { runImports } from "../imports/jobs.ts";
+import { foldDimBlocks, sealTarget } from "../../db/queries/dim-blocks.ts";
 import { createRedis } from "../shared/redis.ts";
 
 /**
  * The cron function, fired every minute by the Worker's cron trigger (and by `npm run dev` locally):
- * ingestion, then webhooks, then background imports, then retention. The handler's promise is the run: the runtime keeps the invocation alive until
- * it settles, and a failure shows as a failed cron invocation (after being recorded for /ingest/status).
+ * ingestion, then webhooks, then background imports, then the fold of sealed days into dimension blocks,
+ * then retention. The handler's promise is the run: the runtime keeps the invocation alive until it settles,
+ * and a failure shows as a failed cron invocation (after being recorded for /ingest/status).
  */
 export async function runScheduled(controller: ScheduledController, raw: RawEnv, ctx: ExecutionContext): Promise<void> {
   const env = parseEnv(raw);
@@ -36,6 +38,14 @@ export async function runScheduled(controller: ScheduledController, raw: RawEnv,
       if (imports.chunks) console.log(`imports: ${JSON.stringify(imports)}`);
     } catch (e) {
       console.error("imports failed:", e);
+      failures.push(e);
+    }
+    try {
+      // Once a day has been sealed: its dimensions folded into blocks of days (db/queries/dim-blocks.ts).
+      const fold = await foldDimBlocks(db, sealTarget(Date.now()));
+      if (fold.rows) console.log(`dimension blocks: ${JSON.stringify(fold)}`);
+    } catch (e) {
+      console.error("dimension blocks failed:", e);
       failures.push(e);
     }
     try {

@@ -27,6 +27,7 @@ import { inboxDeleteSql } from "../../db/queries/click-inbox.ts";
 import { outboxClicksSql } from "../../db/queries/webhooks.ts";
 import type { ClickRecord } from "./enrich.ts";
 import { aggregate, type DimRows, type Rollups } from "./rollup.ts";
+import { DIM_BLOCK_SPANS } from "../../db/schema/rollups.ts";
 
 /** SQLSTATE raised by eatmyurl_ingest_all_new() when a batch holds clicks already stored. */
 const ALREADY_STORED = "EMU01";
@@ -182,10 +183,30 @@ function rollupCtes(r: Rollups, when: SQL): SQL | null {
       ${dims(r.dimsHourly, "timestamptz")}
       on conflict (link_id, hour, dim, value) do update set ${COUNTER_SET}
     ),
+    daily_in as (
+      ${dims(r.dimsDaily, "date")}
+    ),
     dims_daily as (
       insert into clicks_dims_daily as r (link_id, day, dim, value, clicks, humans, bots, previews)
-      ${dims(r.dimsDaily, "date")}
+      select * from daily_in
       on conflict (link_id, day, dim, value) do update set ${COUNTER_SET}
+    ),
+    -- Late clicks of sealed days go to those days' blocks too. FOR SHARE reads the seal's latest version,
+    -- whatever the statement's snapshot, and holds it until commit: a fold waits for this commit, or this
+    -- commit for the fold (db/queries/dim-blocks.ts).
+    seal as (
+      select sealed_before from dims_seal for share
+    ),
+    dims_blocks as (
+      insert into clicks_dims_blocks as r (link_id, days, start, dim, value, clicks, humans, bots, previews)
+      select d.link_id, s.days, d.day - ((d.day - date '1970-01-01') % s.days), d.dim, d.value,
+             sum(d.clicks), sum(d.humans), sum(d.bots), sum(d.previews)
+      from daily_in as d(link_id, day, dim, value, clicks, humans, bots, previews)
+      cross join seal cross join unnest(${integers(DIM_BLOCK_SPANS, "smallint")}) as s(days)
+      where d.day < seal.sealed_before and d.day - ((d.day - date '1970-01-01') % s.days) + s.days <= seal.sealed_before
+      group by 1, 2, 3, 4, 5
+      order by d.link_id = '*', 1, 2, 3, 4, 5
+      on conflict (link_id, days, start, dim, value) do update set ${COUNTER_SET}
     ),
     link_totals as (
       insert into link_totals as r (days, start, link_id, clicks, humans, bots, previews)

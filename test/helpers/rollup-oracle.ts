@@ -55,6 +55,29 @@ function linkTotals(scope: RollupScope): [SQL, SQL] {
   ];
 }
 
+/**
+ * clicks_dims_blocks: per link, dimension and value, the clicks of every aligned block of 4, 16 and 64 UTC
+ * days that ends by the seal (a sealed block exists whether the fold or the ingest wrote it). For an
+ * all-links window, the blocks inside it (longer ones reach days other tests write).
+ */
+function dimBlocks(scope: RollupScope, dims: SQL): [SQL, SQL] {
+  const start = sql`date '1970-01-01' + (((s.ts at time zone 'UTC')::date - date '1970-01-01') / b.days) * b.days`;
+  const sealed = sql`(select sealed_before from dims_seal)`;
+  const inWindow = "links" in scope
+    ? sql`true`
+    : sql`start >= ${scope.allLinks.from.toISOString().slice(0, 10)}::date and start + days <= ${scope.allLinks.to.toISOString().slice(0, 10)}::date`;
+  return [
+    sql`select * from (
+          select s.link_id, b.days::smallint as days, ${start} as start, d.dim, d.value, ${COUNTS}
+          from (${source(scope)}) s cross join (values (4), (16), (64)) b(days) ${dims} and d.dim <> 'link'
+            and ${start} + b.days <= ${sealed}
+          group by 1, 2, 3, 4, 5) x
+        where ${inWindow}`,
+    sql`select link_id, days, start, dim, value, clicks, humans, bots, previews from clicks_dims_blocks
+        where ${"links" in scope ? sql`link_id = any(${arrayLiteral(scope.links)}::text[])` : sql`link_id = '*'`} and ${inWindow}`,
+  ];
+}
+
 /** Rows that differ between the maintained rollups and the recomputation, per table (empty = equal). */
 export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<string, unknown[]>> {
   const src = source(scope);
@@ -92,6 +115,7 @@ export async function rollupDiff(db: Db, scope: RollupScope): Promise<Record<str
           where ${actualFilter(scope, sql`(day::timestamp at time zone 'UTC')`)}`,
     ],
     link_totals: linkTotals(scope),
+    dims_blocks: dimBlocks(scope, dims),
     // A visitor-day's unique goes to the variant of its first human click: earliest, then the smallest variant
     // text (null first) among clicks of the same instant, as the ingest's upsert orders them.
     variant_uniques: [

@@ -7,6 +7,7 @@ import type { ClickRow } from "../../db/schema.ts";
 import type { ClickRecord } from "../../functions/ingest/enrich.ts";
 import { commitBatch, sqlBatch } from "../../functions/ingest/commit.ts";
 import type { Db } from "../../db/client.ts";
+import { sql } from "drizzle-orm";
 
 export type ClickSpec = Pick<ClickRow, "linkId" | "visitor"> & {
   ts: Date | string;
@@ -15,7 +16,8 @@ export type ClickSpec = Pick<ClickRow, "linkId" | "visitor"> & {
     Pick<ClickRow, "referrerHost" | "country" | "city" | "device" | "browser" | "os" | "utmSource" | "utmMedium" | "utmCampaign" | "chosenUrl" | "chosenBy">
   >;
 
-function toRecord(c: ClickSpec): ClickRecord {
+/** The enriched record the pipeline would commit for `c` (a new random id). */
+export function toRecord(c: ClickSpec): ClickRecord {
   const kind = c.kind ?? "human";
   return {
     id: crypto.randomUUID(),
@@ -46,4 +48,13 @@ function toRecord(c: ClickSpec): ClickRecord {
 export async function rollUpClicks(db: Db, clicks: ClickSpec[]): Promise<void> {
   const records = clicks.map(toRecord);
   for (let i = 0; i < records.length; i += 1000) await commitBatch(db, sqlBatch(records.slice(i, i + 1000)));
+}
+
+/**
+ * Back to nothing sealed, no dimension block (the state after the migration; the fold may always start
+ * from it): a test that moves the seal to dates of its own starts here.
+ */
+export async function resetDimBlocks(db: Db): Promise<void> {
+  await db.execute(sql`truncate clicks_dims_blocks`);
+  await db.execute(sql`update dims_seal set sealed_before = '1970-01-01'`);
 }
