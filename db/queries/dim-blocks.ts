@@ -3,8 +3,9 @@
  * days, so a long range reads a few rows per value instead of one per day.
  *
  * Why no click is lost or counted twice, though the ingest keeps adding late clicks to old days:
- * - every ingest commit reads dims_seal FOR SHARE and adds its clicks of days before `sealed_before` to those
- *   days' blocks that end by then, besides the days themselves (functions/ingest/commit.ts);
+ * - every ingest commit with clicks of a day that may be sealed (mayBeSealed) reads dims_seal FOR SHARE and
+ *   adds its clicks of days before `sealed_before` to those days' blocks that end by then, besides the days
+ *   themselves (functions/ingest/commit.ts);
  * - the fold first moves `sealed_before` under FOR UPDATE, which waits for every commit holding the row, and
  *   then, in later statements of its transaction (new snapshots), sums the daily rows of the blocks that end
  *   by the new date. A commit that read the old date has committed before that: its days are in the sums,
@@ -25,6 +26,16 @@ export const SEAL_LAG_DAYS = 1;
 /** The seal date the fold moves to at `now`: UTC midnight SEAL_LAG_DAYS before today's, as YYYY-MM-DD. */
 export function sealTarget(now: number): string {
   return new Date((Math.floor(now / DAY) - SEAL_LAG_DAYS) * DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * Whether day `day` (YYYY-MM-DD) may be sealed, for an ingest commit at `now`: any day before today. The fold
+ * seals only days before yesterday by its own clock, so a day of today can be sealed only if the cron's clock
+ * ran a whole day ahead of the ingest's; a commit whose clicks are all of today (the usual one) leaves the
+ * blocks and the seal alone.
+ */
+export function mayBeSealed(day: string, now: number): boolean {
+  return day < new Date(Math.floor(now / DAY) * DAY).toISOString().slice(0, 10);
 }
 
 const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
