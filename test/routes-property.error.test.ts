@@ -788,6 +788,7 @@ describe("a 90 MB body answers 413 problem+json on every route, read no further 
     ["POST", "/app/login"], ["POST", "/app/logout"], ["POST", "/app/create"], ["POST", "/app/links/fz-nope/edit"],
     ["POST", "/app/links/fz-nope/delete"], ["POST", "/app/keys"], ["POST", `/app/keys/${crypto.randomUUID()}/revoke`],
     ["POST", "/app/domains"], ["POST", "/app/domains/fz-nope.example.test/edit"], ["POST", "/app/domains/fz-nope.example.test/remove"],
+    ["POST", "/app/tags/rename"], ["POST", "/app/tags/delete"],
     // A protected link's password form.
     ["POST", "/fz-nope"],
   ];
