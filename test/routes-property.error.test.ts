@@ -32,6 +32,7 @@ import { routeScopes } from "./helpers/route-scopes.ts";
 import { BASE, call } from "./helpers/worker.ts";
 import { createTestWebhook, removeTestWebhooks, sendTestPing, SINK } from "./helpers/webhooks.ts";
 import { EVENT_TYPES } from "../functions/webhooks/payloads.ts";
+import { Tag } from "../functions/api/links/schemas.ts";
 
 /**
  * Measured on 2 shared cores: a refused call costs about 1 ms, one that reaches Postgres 5-8 ms, a write with
@@ -53,7 +54,7 @@ afterAll(async () => {
 
 const keys = new Map<string, string>();
 /** The link, the key, the domain and the webhook the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "" };
+const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "", tag: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -63,6 +64,12 @@ async function newVictimLink() {
     expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), fallbackUrl: "https://example.com/fallback",
   });
   victim.slug = link.slug;
+}
+
+/** A tag of the campaign's own on a link of its own: the tag routes rename and delete it. */
+async function newVictimTag() {
+  victim.tag = `fz-tag-${crypto.randomUUID().slice(0, 8)}`;
+  await createLink({ url: "https://example.com/fz-tagged", tags: [victim.tag] });
 }
 
 async function newVictimKey() {
@@ -90,6 +97,7 @@ beforeAll(async () => {
   await newVictimKey();
   await newVictimDomain();
   await newVictimWebhook();
+  await newVictimTag();
   // An import's report, for GET /api/v1/imports/{id} to find.
   victim.importId = ((await (await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/fz-import" }] })).json()) as { id: string }).id;
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
@@ -104,7 +112,7 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 // Requests: path segments (some naming the victims, resolved at send time), a query string, a body.
 
-type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" };
+type Segment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" | "tag" };
 type Caller = "admin" | "scoped" | "other-scope" | "none" | "unknown" | "revoked" | "basic" | "garbage";
 
 interface Req {
@@ -122,6 +130,7 @@ const victimKey: Segment = { victim: "keyId" };
 const victimDomain: Segment = { victim: "domain" };
 const victimWebhook: Segment = { victim: "webhookId" };
 const victimDelivery: Segment = { victim: "deliveryId" };
+const victimTag: Segment = { victim: "tag" };
 
 function otherScope(scope: Scope): Scope {
   return scope === "links:read" ? "analytics:read" : "links:read";
@@ -195,6 +204,26 @@ const deliveryIdSegment = fc.oneof(
   { weight: 2, arbitrary: onTheWire(hostileText) },
 );
 
+/**
+ * A tag rename or removal reaches every link of every test file running beside this one: a text that is a
+ * valid tag becomes one of the campaign's own (fz-...), so the campaign never renames, removes or takes the
+ * name of another test's tag. Invalid text stays as it is, for the route to refuse.
+ */
+const ownTag = (s: string) => (Tag.safeParse(s).success ? `fz-${s}` : s);
+const tagSegment = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(victimTag) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9 _-]{1,40}$/).map((s) => percentEncode(`fz-none-${s}`)) },
+  { weight: 1, arbitrary: fc.constantFrom("x".repeat(51), "x".repeat(10_000), "%00", "a%07b", "%20", ".", "..", "%2e%2e") },
+  { weight: 2, arbitrary: onTheWire(hostileText.map(ownTag)) },
+  { weight: 1, arbitrary: rawPercent },
+);
+/** New names: the campaign's own, tags in use by the campaign's links (a conflict), anything else made its own. */
+const tagName = fc.oneof(
+  { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9 _-]{1,40}$/).map((s) => `fz-${s}`) },
+  { weight: 1, arbitrary: fc.constantFrom("fz", "victim", ` fz-${"x".repeat(47)} `, `fz-${"x".repeat(48)}`) },
+  { weight: 2, arbitrary: hostileText.map(ownTag) },
+  { weight: 1, arbitrary: fc.oneof(fc.constant(null), hostileNumber, fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== "string")) },
+);
 
 const validUrl = fc.webUrl({ withQueryParameters: true, withFragments: true });
 const hostileUrl = fc.oneof(
@@ -505,6 +534,10 @@ function targets(): Target[] {
     { weight: 1, arbitrary: onTheWire(hostileText) },
   );
   const domainPath = domainSegment.map((s): Segment[] => ["api", "v1", "domains", s]);
+  const tagPath = tagSegment.map((s): Segment[] => ["api", "v1", "tags", s]);
+  const renameBody = jsonBodyOf(
+    fc.record({ name: tagName, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(dropUndefined),
+  );
 
   return [
     { route: "POST /api/v1/links", mutates: true, requests: req("POST", fixed(...links), noQuery, jsonBodyOf(linkObject(true))) },
@@ -558,6 +591,9 @@ function targets(): Target[] {
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
     { route: "GET /api/v1/links/{slug}/stats", mutates: false, requests: req("GET", slugSegment.map((s): Segment[] => [...links, s, "stats"]), statsQuery) },
     { route: "GET /api/v1/stats", mutates: false, requests: req("GET", fixed("api", "v1", "stats"), statsQuery) },
+    { route: "GET /api/v1/tags", mutates: false, requests: req("GET", fixed("api", "v1", "tags"), noQuery) },
+    { route: "PATCH /api/v1/tags/{tag}", mutates: true, requests: req("PATCH", tagPath, noQuery, renameBody) },
+    { route: "DELETE /api/v1/tags/{tag}", mutates: true, requests: req("DELETE", tagPath, noQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
     { route: "POST /api/v1/ingest/flush", mutates: true, requests: req("POST", fixed("api", "v1", "ingest", "flush"), noQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
     { route: "GET /api/v1/ingest/status", mutates: false, requests: req("GET", fixed("api", "v1", "ingest", "status"), noQuery) },
     {
@@ -692,6 +728,8 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
           if (aimed && res.status === 204 && route === "DELETE /api/v1/keys/{id}") await newVictimKey();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/domains/{hostname}") await newVictimDomain();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/webhooks/{id}") await newVictimWebhook();
+          if (aimed && res.status === 204 && route === "DELETE /api/v1/tags/{tag}") await newVictimTag();
+          if (aimed && res.status === 200 && route === "PATCH /api/v1/tags/{tag}") victim.tag = ((await res.json()) as { tag: string }).tag;
           // A disabled victim refuses tests and retries: enable it again so those routes keep reaching success.
           if (aimed && res.status === 200 && route === "PATCH /api/v1/webhooks/{id}") await call("PATCH", `/api/v1/webhooks/${victim.webhookId}`, { body: { enabled: true } });
           if (aimed && res.status === 200 && req.method === "PATCH" && route === "PATCH /api/v1/links/{slug}") {
@@ -741,7 +779,7 @@ describe("a 90 MB body answers 413 problem+json on every route, read no further 
   const form = "application/x-www-form-urlencoded";
   const writes = routeScopes.map((r) => r.route).filter((r) => !r.startsWith("GET "));
   const api: [string, string, string, Record<string, string>][] = [
-    ...writes.map((r): [string, string, string, Record<string, string>] => [r.split(" ")[0], r.split(" ")[1].replace("{slug}", "fz-nope").replace("{id}", crypto.randomUUID()).replace("{hostname}", "fz-nope.example.test"), "application/json", {}]),
+    ...writes.map((r): [string, string, string, Record<string, string>] => [r.split(" ")[0], r.split(" ")[1].replace("{slug}", "fz-nope").replace("{id}", crypto.randomUUID()).replace("{hostname}", "fz-nope.example.test").replace("{tag}", "fz-nope"), "application/json", {}]),
     // QStash's way in reads the body to check its signature.
     ["POST", "/api/v1/ingest/flush", "application/json", { "upstash-signature": "x.y.z" }],
     ["POST", "/api/v1/nothing-here", "application/json", {}],
@@ -750,6 +788,7 @@ describe("a 90 MB body answers 413 problem+json on every route, read no further 
     ["POST", "/app/login"], ["POST", "/app/logout"], ["POST", "/app/create"], ["POST", "/app/links/fz-nope/edit"],
     ["POST", "/app/links/fz-nope/delete"], ["POST", "/app/keys"], ["POST", `/app/keys/${crypto.randomUUID()}/revoke`],
     ["POST", "/app/domains"], ["POST", "/app/domains/fz-nope.example.test/edit"], ["POST", "/app/domains/fz-nope.example.test/remove"],
+    ["POST", "/app/tags/rename"], ["POST", "/app/tags/delete"],
     // A protected link's password form.
     ["POST", "/fz-nope"],
   ];

@@ -51,12 +51,25 @@ export async function tagInUse(db: Db, tag: string, scope: LinkScope): Promise<b
   return (r.rows[0] as { used: boolean }).used === true;
 }
 
-/** Renames `from` to `to` on every link; returns how many links changed. */
-export async function renameTag(db: Db, from: string, to: string): Promise<number> {
+/** What a rename found: the links that carried `from` (0: no such tag), and whether `to` was another tag already in use. */
+export type RenameOutcome = { links: number; taken: boolean };
+
+/**
+ * Renames `from` to `to` on every link, unless `to` is another tag in use (both faces refuse to merge: a link
+ * carrying both would hold the name twice). The checks and the write are one statement: one round trip and one
+ * snapshot, though a concurrent write that adds `to` meanwhile is not seen. Renaming a tag to itself writes nothing.
+ */
+export async function renameTag(db: Db, from: string, to: string): Promise<RenameOutcome> {
   const r = await db.execute(sql`
-    update ${links} set tags = array_replace(tags, ${from}, ${to}), updated_at = now()
-    where tags @> ${textArray([from])}`);
-  return r.rowCount ?? 0;
+    with carrying as (select count(*)::int as n from ${links} where tags @> ${textArray([from])}),
+    taken as (select ${from}::text <> ${to}::text and exists (select 1 from ${links} where tags @> ${textArray([to])}) as t),
+    renamed as (
+      update ${links} set tags = array_replace(tags, ${from}, ${to}), updated_at = now()
+      where tags @> ${textArray([from])} and ${from}::text <> ${to}::text and not (select t from taken)
+    )
+    select (select n from carrying) as links, (select t from taken) as taken`);
+  const row = r.rows[0] as { links: number; taken: boolean };
+  return { links: Number(row.links), taken: row.taken === true };
 }
 
 /** Takes `tags` off every link; returns how many links changed. */

@@ -24,6 +24,7 @@ import { registerPatchLink } from "./links/patch.ts";
 import { registerSecurityScheme } from "./openapi.ts";
 import { registerAllStats } from "./stats/all.ts";
 import { registerLinkStats } from "./stats/link.ts";
+import { registerTags } from "./tags/index.ts";
 import { registerWebhooks } from "./webhooks/index.ts";
 import { webhooksAfterWrite } from "../webhooks/kick.ts";
 
@@ -44,6 +45,7 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerDeleteLink(app);
   registerLinkStats(app);
   registerAllStats(app);
+  registerTags(app);
   registerCreateKey(app);
   registerListKeys(app);
   registerRevokeKey(app);

@@ -31,6 +31,7 @@ import { home, registerLogin } from "./pages/login.tsx";
 import { registerQr } from "./pages/qr.ts";
 import { registerStatsData } from "./pages/stats-data.ts";
 import { registerStats } from "./pages/stats.tsx";
+import { registerTagsPage } from "./pages/tags.tsx";
 import { endSession, readSession } from "./session.ts";
 
 /** Paths reachable without a session. */
@@ -83,6 +84,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerLinkEdit(dash);
   registerLinkDelete(dash);
   registerLinkDetail(dash);
+  registerTagsPage(dash);
   registerKeys(dash);
   registerDomains(dash);
   registerWebhooksPage(dash);

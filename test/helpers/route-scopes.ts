@@ -10,6 +10,7 @@ import { createLink, mintKey } from "./api.ts";
 import { uniqueHost } from "./domains.ts";
 import type { RestrictedWorld } from "./restrictions.ts";
 import { uniqueSlug } from "./unique.ts";
+import { tagPath, tagsOf, uniqueTag } from "./tags.ts";
 import { createTestWebhook, SINK, sendTestPing } from "./webhooks.ts";
 import { call } from "./worker.ts";
 
@@ -43,6 +44,11 @@ export interface RouteCase {
    * (a link on another domain, or made by another key). Admin routes refuse such a key (403).
    */
   restricted: (w: RestrictedWorld) => Promise<RestrictedCall>;
+  /**
+   * The route rewrites every link that matches, seen by the key or not (a tag's rename or removal): a
+   * restricted key is refused with 403 whatever it names, as admin routes refuse it.
+   */
+  spansEveryLink?: true;
 }
 
 const status = async (method: string, path: string) => (await call(method, path)).status;
@@ -232,6 +238,60 @@ export const routeScopes: RouteCase[] = [
         const all = (await (await call("GET", `/api/v1/stats?${w.statsRange}`)).json()) as typeof body;
         expect(all.topLinks.map((t) => t.linkId)).toContain(w.hidden.id);
       } }),
+  },
+  {
+    route: "GET /api/v1/tags",
+    scope: "links:read",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/tags", unchanged: async () => {} }),
+    restricted: async (w) => {
+      // A tag only a link the key may not see carries: the admin lists it, the key does not.
+      const tag = uniqueTag("rs");
+      await createLink({ url: "https://example.com/tagged", domain: w.hidden.domain, tags: [tag] });
+      return { method: "GET", path: "/api/v1/tags",
+        check: async (res) => {
+          await expectStatus(res, 200);
+          const tags = (r: unknown) => (r as { data: { tag: string }[] }).data.map((t) => t.tag);
+          expect(tags(await res.json())).not.toContain(tag);
+          expect(tags(await (await call("GET", "/api/v1/tags")).json())).toContain(tag);
+        } };
+    },
+  },
+  {
+    route: "PATCH /api/v1/tags/{tag}",
+    scope: "links:write",
+    success: 200,
+    spansEveryLink: true,
+    prepare: async () => {
+      const { tag, unchanged } = await taggedLink();
+      return { method: "PATCH", path: tagPath(tag), body: { name: uniqueTag() }, unchanged };
+    },
+    restricted: async () => {
+      const { tag, unchanged } = await taggedLink();
+      return { method: "PATCH", path: tagPath(tag), body: { name: uniqueTag() },
+        check: async (res) => {
+          await expectStatus(res, 403);
+          await unchanged();
+        } };
+    },
+  },
+  {
+    route: "DELETE /api/v1/tags/{tag}",
+    scope: "links:write",
+    success: 204,
+    spansEveryLink: true,
+    prepare: async () => {
+      const { tag, unchanged } = await taggedLink();
+      return { method: "DELETE", path: tagPath(tag), unchanged };
+    },
+    restricted: async () => {
+      const { tag, unchanged } = await taggedLink();
+      return { method: "DELETE", path: tagPath(tag),
+        check: async (res) => {
+          await expectStatus(res, 403);
+          await unchanged();
+        } };
+    },
   },
   {
     route: "POST /api/v1/ingest/flush",
@@ -436,6 +496,13 @@ export const routeScopes: RouteCase[] = [
     }),
   },
 ];
+
+/** A link (the admin's) with a tag of its own, and a check that the tag is still on it. */
+async function taggedLink() {
+  const tag = uniqueTag("sec");
+  const link = await createLink({ url: "https://example.com/tag", tags: [tag] });
+  return { tag, unchanged: async () => expect(await tagsOf(link.slug)).toEqual([tag]) };
+}
 
 /** A domain without links, added with ADMIN_API_KEY; it stays (test domains are unique and harmless). */
 async function newDomain(): Promise<string> {

@@ -38,16 +38,16 @@ const RedirectType = z
   .literal(redirectTypes)
   .openapi({ type: "integer", enum: [...redirectTypes], description: "HTTP status of the redirect" });
 const Title = text(500);
+/** One tag, as links carry it: the tags routes name and rename tags with the same rule. */
+export const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+  .refine(isWellFormed, NOT_WELL_FORMED);
 const Tags = z
-  .array(
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(50)
-      .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
-      .refine(isWellFormed, NOT_WELL_FORMED),
-  )
+  .array(Tag)
   .max(20)
   .openapi({ description: "Up to 20 tags of at most 50 characters; duplicates are dropped" });
 const ExpiresAt = z.iso
@@ -140,7 +140,7 @@ export const ListQuery = z
     limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ type: "integer", description: "Page size, 1 to 100" }),
     cursor: z.string().max(500).optional().openapi({ description: "nextCursor of the previous page" }),
     q: text(200).min(1).optional().openapi({ description: "Case-insensitive search in slug, URL and title" }),
-    tag: Tags.element.optional().openapi({ description: "Only links carrying this tag" }),
+    tag: Tag.optional().openapi({ description: "Only links carrying this tag" }),
     domain: HostnameRef.optional().openapi({ description: "Only links on this domain (a hostname); every domain the key sees when absent" }),
   });
 

@@ -4,7 +4,8 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { shlinkSecured } from "./auth.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
 import { PgText } from "./schemas.ts";
-import { requireUnrestricted } from "./tags-rename.ts";
+import { requireUnrestricted } from "../tags/guard.ts";
+import { forbiddenTagOperation } from "./errors.ts";
 
 export const deleteTagsRoute = createRoute({
   method: "delete",
@@ -25,7 +26,7 @@ export const deleteTagsRoute = createRoute({
 
 export function registerDeleteTags(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteTagsRoute, async (c) => {
-    requireUnrestricted(c.var.principal, "delete");
+    requireUnrestricted(c.var.principal, "delete", forbiddenTagOperation);
     await removeTags(c.var.db(), c.req.valid("query")["tags[]"]);
     return c.body(null, 204);
   });

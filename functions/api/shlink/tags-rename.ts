@@ -1,13 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { EVERY_LINK } from "../../../db/queries/links.ts";
-import { renameTag, tagInUse } from "../../../db/queries/tags.ts";
+import { renameTag } from "../../../db/queries/tags.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { fieldErrors } from "../../shared/validation.ts";
 import { CreateLinkInput } from "../links/schemas.ts";
+import { requireUnrestricted } from "../tags/guard.ts";
 import { shlinkSecured } from "./auth.ts";
 import { forbiddenTagOperation, invalidData, tagConflict, tagNotFound } from "./errors.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
-import type { Principal } from "../../shared/auth/scopes.ts";
 import { PgText } from "./schemas.ts";
 
 export const renameTagRoute = createRoute({
@@ -20,25 +19,17 @@ export const renameTagRoute = createRoute({
   responses: { 204: { description: "Renamed" }, ...shlinkProblems(400, 404, 409) },
 });
 
-/** A tag is every link's: a key that sees only some links may not rewrite it for the others. */
-export function requireUnrestricted(p: Principal | undefined, what: string) {
-  if (p?.domains || p?.ownLinksOnly) throw forbiddenTagOperation(`You are not allowed to ${what} tags`);
-}
-
 export function registerRenameTag(app: OpenAPIHono<AppEnv>) {
   app.openapi(renameTagRoute, async (c) => {
     const { oldName, newName } = c.req.valid("json");
-    requireUnrestricted(c.var.principal, "rename");
+    requireUnrestricted(c.var.principal, "rename", forbiddenTagOperation);
     // The new name must be a tag the links API would accept.
     const checked = CreateLinkInput.shape.tags.safeParse([newName]);
     if (!checked.success) throw invalidData(fieldErrors(checked.error.issues).map((e) => ({ ...e, path: "newName" })));
     const name = checked.data![0];
-    const db = c.var.db();
-    if (!(await tagInUse(db, oldName, EVERY_LINK))) throw tagNotFound(oldName);
-    if (name !== oldName) {
-      if (await tagInUse(db, name, EVERY_LINK)) throw tagConflict(oldName, name);
-      await renameTag(db, oldName, name);
-    }
+    const outcome = await renameTag(c.var.db(), oldName, name);
+    if (!outcome.links) throw tagNotFound(oldName);
+    if (outcome.taken) throw tagConflict(oldName, name);
     return c.body(null, 204);
   });
 }

@@ -4,7 +4,7 @@ import { createContext, useContext, type Child, type FC, type PropsWithChildren 
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Session } from "../session.ts";
 
-type Nav = "links" | "stats" | "keys" | "domains" | "webhooks" | "";
+type Nav = "links" | "tags" | "stats" | "keys" | "domains" | "webhooks" | "";
 
 interface LayoutProps {
   title: string;
@@ -18,6 +18,7 @@ interface LayoutProps {
 }
 
 const isAdmin = (s?: Session) => !!s?.scopes.includes("admin");
+const readsLinks = (s?: Session) => !!s?.scopes.some((x) => x === "links:read" || x === "admin");
 
 /** The time zone the page was rendered in; the client script compares it with the browser's. */
 const ZoneContext = createContext("UTC");
@@ -42,6 +43,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, session, nav
         {session && (
           <nav aria-label="Main">
             <a href="/app/links" aria-current={nav === "links" ? "page" : undefined}>Links</a>
+            {readsLinks(session) && <a href="/app/tags" aria-current={nav === "tags" ? "page" : undefined}>Tags</a>}
             <a href="/app/stats" aria-current={nav === "stats" ? "page" : undefined}>Analytics</a>
             {isAdmin(session) && <a href="/app/domains" aria-current={nav === "domains" ? "page" : undefined}>Domains</a>}
             {isAdmin(session) && <a href="/app/keys" aria-current={nav === "keys" ? "page" : undefined}>API keys</a>}

@@ -1,0 +1,3 @@
+import { ApiError } from "../../shared/errors.ts";
+
+export const noTag = (tag: string) => new ApiError(404, `No link carries the tag "${tag}".`);
