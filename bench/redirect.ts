@@ -149,7 +149,9 @@ try {
       ours: oursNoCache,
       paths: manyLinks,
       expect: "redirect",
-      goal: (r) => `≥ 0.3× req/s ${r >= 0.3 ? "✔" : "✘"}`,
+      // Issue 13's goal: the lookup is one fetch on the request path, so this case is bound near the
+      // per-request floor (the first row); only the click's second fetch could go.
+      goal: (r) => `≥ 0.25× req/s ${r >= 0.25 ? "✔" : "✘"}`,
     },
     {
       name: "unknown slugs (negative cache, 1,000 slugs)",

@@ -1,9 +1,12 @@
 /**
  * Dimension blocks (db/queries/dim-blocks.ts): the stats of sealed days read from clicks_dims_blocks answer
  * exactly what the daily rows answer, late clicks of sealed days included, and a fold waits for an ingest
- * commit in flight instead of summing the days without it.
+ * commit in flight instead of summing the days without it. And a property: for any range of whole hours (a
+ * partial day read daily when all its clicks fall inside, hourly otherwise; sealed blocks; today), the
+ * dimensions and variants equal a count of the clicks themselves.
  */
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { afterAll, beforeEach, expect, it } from "vitest";
 import { foldDimBlocks, sealTarget } from "../db/queries/dim-blocks.ts";
 import { sqlBatch } from "../functions/ingest/commit.ts";
@@ -109,4 +112,60 @@ it("a fold waits for an ingest commit in flight that read the seal before it mov
     await otherPool.end();
     await watcherPool.end();
   }
+});
+
+it("counts every dimension and variant of any range of whole hours exactly, partial days and blocks included (property)", async () => {
+  const link = await makeLink(db);
+  // Clicks in two or three hours of each of the last 20 days (today's before now), so that a partial day
+  // often holds all of its day's clicks; the sealed days are folded, then late clicks of them arrive.
+  let x = 5;
+  const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+  const nowHour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const specs: ClickSpec[] = [];
+  for (let d = 0; d < 20; d++) {
+    const hours = [rand(24), rand(24), rand(24)].slice(0, 2 + rand(2));
+    for (const h of hours) {
+      for (let i = 0; i < 1 + rand(6); i++) {
+        const ts = today - d * DAY + h * 3_600_000 + rand(3_600_000);
+        if (ts >= Date.now()) continue;
+        const variant = [0, 1, null][rand(3)];
+        specs.push({
+          linkId: link.id, ts: new Date(ts), visitor: `v${rand(5)}`, kind: (["human", "human", "bot", "preview"] as const)[rand(4)],
+          country: ["DE", "US", null][rand(3)], referrerHost: ["t.co", null][rand(2)],
+          chosenUrl: variant === null ? "https://example.com/" : `https://example.com/${variant}`,
+          chosenBy: variant === null ? "url" : `variant:${variant}`,
+        });
+      }
+    }
+  }
+  const late = specs.filter((_, i) => i % 5 === 0);
+  await rollUpClicks(db, specs.filter((_, i) => i % 5 !== 0));
+  await foldDimBlocks(db, sealTarget(Date.now()));
+  await rollUpClicks(db, late);
+
+  const hourOf = (c: ClickSpec) => Math.floor(new Date(c.ts).getTime() / 3_600_000) * 3_600_000;
+  const tally = (cs: ClickSpec[], key: (c: ClickSpec) => string | null) => {
+    const m = new Map<string | null, number>();
+    for (const c of cs) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
+    return m;
+  };
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 21 * 24 }), fc.integer({ min: 1, max: 12 * 24 }), fc.constantFrom("exclude", "include", "only"),
+      async (back, hours, bots) => {
+        const from = nowHour - back * 3_600_000;
+        const to = from + hours * 3_600_000;
+        const s = await getJson(`/api/v1/links/${link.slug}/stats?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&interval=day&bots=${bots}&limit=100`);
+        const counted = specs.filter((c) => hourOf(c) >= from && hourOf(c) < to)
+          .filter((c) => (bots === "exclude" ? c.kind === "human" : bots === "only" ? c.kind !== "human" : true));
+        const got = (list: { value: string | null; clicks: number }[]) => new Map(list.map((v) => [v.value, v.clicks]));
+        expect(got(s.countries)).toEqual(tally(counted, (c) => c.country ?? null));
+        expect(got(s.referrers)).toEqual(tally(counted, (c) => c.referrerHost ?? null));
+        expect(got(s.destinations)).toEqual(tally(counted, (c) => c.chosenUrl ?? null));
+        const variants = counted.filter((c) => c.chosenBy?.startsWith("variant:"));
+        expect(new Map(s.variants.filter((v: any) => v.clicks > 0).map((v: any) => [v.value, v.clicks]))).toEqual(tally(variants, (c) => c.chosenUrl ?? null));
+      },
+    ),
+    { numRuns: 60 },
+  );
 });

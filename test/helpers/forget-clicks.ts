@@ -18,7 +18,7 @@ export async function forgetClicks(linkIds: string[]): Promise<void> {
     await db.execute(sql`delete from visitor_days where link_id = any(${ids}::text[])`);
     await db.execute(sql`delete from link_totals where link_id = any(${ids}::text[])`);
     await db.execute(sql`delete from variant_uniques_hourly where link_id = any(${ids}::text[])`);
-    for (const table of [sql`clicks_dims_hourly`, sql`clicks_dims_daily`]) {
+    for (const table of [sql`clicks_dims_hourly`, sql`clicks_dims_daily`, sql`clicks_dims_blocks`]) {
       await db.execute(sql`delete from ${table} where link_id = any(${ids}::text[])`);
       await db.execute(sql`delete from ${table} where link_id = '*' and dim = 'link' and value = any(${ids}::text[])`);
     }
