@@ -114,6 +114,39 @@ it("a fold waits for an ingest commit in flight that read the seal before it mov
   }
 });
 
+it("an ingest commit that comes while a fold moves the seal waits, then adds its late clicks to the blocks", async () => {
+  const link = await makeLink(db);
+  const { db: other, pool: otherPool } = openDb();
+  const { db: watcher, pool: watcherPool } = openDb();
+  try {
+    const late = toRecord({ linkId: link.id, ts: new Date(today - 200 * DAY), visitor: "v1", country: "FR" });
+    let committing: Promise<unknown> | undefined;
+    // The fold's first step, held open: the seal moved under FOR UPDATE, not yet committed.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select sealed_before from dims_seal for update`);
+      await tx.execute(sql`update dims_seal set sealed_before = ${sealTarget(Date.now())}::date`);
+      // then() starts it now: a drizzle query runs only once it is awaited.
+      committing = other.execute(sqlBatch([late]).statement).then(() => {});
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await watcher.execute<{ n: number }>(sql`
+          select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%dims_seal for share%'`);
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    });
+    await committing;
+    // The commit saw the new seal: its click is in the blocks of its day (nothing else of this link to fold).
+    expect(await rollupDiff(db, { links: [link.id] })).toEqual({});
+    const blocks = await db.execute(sql`select days, clicks from clicks_dims_blocks where link_id = ${link.id} and dim = 'country' order by days`);
+    expect(blocks.rows.map((r) => [Number(r.days), Number(r.clicks)])).toEqual([[4, 1], [16, 1], [64, 1]]);
+  } finally {
+    // The seal moved without a fold of the other files' days: back to nothing sealed, a state that is whole.
+    await resetDimBlocks(db);
+    await otherPool.end();
+    await watcherPool.end();
+  }
+});
+
 it("counts every dimension and variant of any range of whole hours exactly, partial days and blocks included (property)", async () => {
   const link = await makeLink(db);
   // Clicks in two or three hours of each of the last 20 days (today's before now), so that a partial day
