@@ -3,11 +3,11 @@
  * proxy costs more than the work): the link by slug, the time series and totals from clicks_hourly, the
  * top values of every dimension from clicks_dims_blocks and clicks_dims_daily (whole UTC days: sealed blocks
  * of days, and single days where none applies) plus the partial days at the edges (daily when all of the
- * day's clicks fall inside the range, else clicks_dims_hourly; a dimension's unknown value is what the total leaves over), ranked per dimension
- * with a window, and the link's ingested clicks outside the range (with the range's own, its all-time total,
- * for the live counter), and for one link its A/B variants (clicks and humans from the "variant" dimension,
- * uniques from variant_uniques_hourly). Raw clicks are never read. Every lookup is a range scan of a primary key
- * (docs/analytics.md has the plans).
+ * day's clicks fall inside the range, else clicks_dims_hourly; a dimension's unknown value is what the total
+ * leaves over), ranked per dimension with a window, and the link's ingested clicks outside the range (with
+ * the range's own, its all-time total, for the live counter), and for one link its A/B variants (clicks and
+ * humans from the "variant" dimension, uniques from variant_uniques_hourly). Raw clicks are never read. Every
+ * lookup is a range scan of a primary key (docs/analytics.md has the plans).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
