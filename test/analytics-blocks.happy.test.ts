@@ -65,6 +65,19 @@ async function answers(slug: string) {
   return out;
 }
 
+/**
+ * Returns once a backend whose query contains `text` waits for a lock (or after 3 s: a statement that takes
+ * no lock never waits, and the test's own checks then fail).
+ */
+async function lockWaitOf(watcher: typeof db, text: string) {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await watcher.execute<{ n: number }>(sql`
+      select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like ${`%${text}%`}`);
+    if (rows[0].n > 0) return;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
 it("answers the same from sealed blocks as from days, late clicks of sealed days included", async () => {
   const link = await makeLink(db);
   await rollUpClicks(db, clicks(link.id, 900, 140, 7));
@@ -97,12 +110,7 @@ it("a fold waits for an ingest commit in flight that read the seal before it mov
       await tx.execute(sqlBatch([late]).statement);
       folding = foldDimBlocks(other, sealTarget(Date.now()));
       // Commit only once the fold waits for the seal (a fold that does not wait would sum the days now).
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await watcher.execute<{ n: number }>(sql`
-          select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%dims_seal for update%'`);
-        if (rows[0].n > 0) break;
-        await new Promise((r) => setTimeout(r, 30));
-      }
+      await lockWaitOf(watcher, "dims_seal for update");
     });
     expect((await folding!).rows).toBeGreaterThan(0);
     expect(await rollupDiff(db, { links: [link.id] })).toEqual({});
@@ -127,12 +135,7 @@ it("an ingest commit that comes while a fold moves the seal waits, then adds its
       await tx.execute(sql`update dims_seal set sealed_before = ${sealTarget(Date.now())}::date`);
       // then() starts it now: a drizzle query runs only once it is awaited.
       committing = other.execute(sqlBatch([late]).statement).then(() => {});
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await watcher.execute<{ n: number }>(sql`
-          select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%dims_seal for share%'`);
-        if (rows[0].n > 0) break;
-        await new Promise((r) => setTimeout(r, 30));
-      }
+      await lockWaitOf(watcher, "dims_seal for share");
     });
     await committing;
     // The commit saw the new seal: its click is in the blocks of its day (nothing else of this link to fold).

@@ -16,9 +16,18 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DIM_BLOCK_SPANS } from "../schema.ts";
-import { linkTotalBlocks } from "./top-links.ts";
+import { linkTotalBlocks, tilesTable } from "./top-links.ts";
 
 const DAY = 86_400_000;
+
+/** Epoch ms (a midnight) as a Postgres date. */
+export const sqlDay = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`;
+
+/**
+ * The first day of the `span`-day block that holds date `day`, in SQL: blocks start on day numbers (from
+ * 1970-01-01) that `span` divides, as blockStart below and linkTotalBlocks tile them.
+ */
+export const blockStartSql = (day: SQL, span: SQL) => sql`${day} - ((${day} - date '1970-01-01') % ${span})`;
 
 /** Days stay unsealed until the day after next: a click of today or yesterday never touches a block. */
 export const SEAL_LAG_DAYS = 1;
@@ -29,13 +38,13 @@ export function sealTarget(now: number): string {
 }
 
 /**
- * Whether day `day` (YYYY-MM-DD) may be sealed, for an ingest commit at `now`: any day before today. The fold
- * seals only days before yesterday by its own clock, so a day of today can be sealed only if the cron's clock
- * ran a whole day ahead of the ingest's; a commit whose clicks are all of today (the usual one) leaves the
- * blocks and the seal alone.
+ * Whether day `day` (YYYY-MM-DD) may be sealed, for an ingest commit at `now`: any day before the seal
+ * target plus one day (with SEAL_LAG_DAYS 1, any day before today). A later day can be sealed only if the
+ * cron's clock ran a whole day ahead of the ingest's; a commit whose clicks are all of today (the usual one)
+ * leaves the blocks and the seal alone.
  */
 export function mayBeSealed(day: string, now: number): boolean {
-  return day < new Date(Math.floor(now / DAY) * DAY).toISOString().slice(0, 10);
+  return day < sealTarget(now + DAY);
 }
 
 const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
@@ -59,7 +68,7 @@ const LINKS_WITH_DAYS = sql`
  * blocks one length shorter, already folded or folded by an earlier statement of the same transaction.
  */
 function foldSpan(span: number, from: string, to: string): SQL {
-  const shorter = DIM_BLOCK_SPANS[DIM_BLOCK_SPANS.indexOf(span as (typeof DIM_BLOCK_SPANS)[number]) + 1];
+  const shorter = DIM_BLOCK_SPANS[DIM_BLOCK_SPANS.indexOf(span) + 1];
   const source = shorter === undefined
     ? sql`select dim, value, day, clicks, humans, bots, previews from clicks_dims_daily d
           where d.link_id = l.id and d.day >= ${from}::date and d.day < ${to}::date and d.value <> ''`
@@ -68,7 +77,7 @@ function foldSpan(span: number, from: string, to: string): SQL {
   const n = sql.raw(String(span)); // a literal: a parameter here would be typed text
   return sql`
     insert into clicks_dims_blocks (link_id, days, start, dim, value, clicks, humans, bots, previews)
-    select l.id, ${n}, s.day - ((s.day - date '1970-01-01') % ${n}), s.dim, s.value,
+    select l.id, ${n}, ${blockStartSql(sql`s.day`, n)}, s.dim, s.value,
            sum(s.clicks), sum(s.humans), sum(s.bots), sum(s.previews)
     from (${LINKS_WITH_DAYS}) l cross join lateral (${source}) s
     group by 1, 3, 4, 5`;
@@ -120,20 +129,18 @@ export async function foldDimBlocks(db: Db, target: string): Promise<FoldResult>
  * they cover are one run [first tile's start, `covered`), with `covered` read in the statement.
  */
 export function wholeDayParts(from: number, to: number, cols: SQL, where: SQL, groupBy: SQL): SQL[] {
-  const dateOf = (t: number) => sql`${new Date(t).toISOString().slice(0, 10)}::date`;
   const tiles = linkTotalBlocks(from, to);
-  const multi = tiles.days.map((d, i) => [d, tiles.start[i]] as const).filter(([d]) => d > 1);
+  const at = tiles.days.flatMap((d, i) => (d > 1 ? [i] : []));
   const daily = (a: SQL, b: SQL) => sql`select ${cols} from clicks_dims_daily where ${where} and day >= ${a} and day < ${b} group by ${groupBy}`;
-  if (!multi.length) return [daily(dateOf(from), dateOf(to))];
-  const literal = (xs: readonly (number | string)[], type: string) => sql`${`{${xs.join(",")}}`}::${sql.raw(type)}[]`;
-  const tileList = sql`unnest(${literal(multi.map(([d]) => d), "smallint")}, ${literal(multi.map(([, s]) => s), "date")}) as t(days, start)`;
+  if (!at.length) return [daily(sqlDay(from), sqlDay(to))];
+  const multi = tilesTable({ days: at.map((i) => tiles.days[i]), start: at.map((i) => tiles.start[i]) }, "t");
   const sealed = sql`(select sealed_before from dims_seal)`;
-  const first = Date.parse(`${multi[0][1]}T00:00:00Z`);
-  const covered = sql`(select coalesce(max(t.start + t.days), ${dateOf(first)}) from ${tileList} where t.start + t.days <= ${sealed})`;
+  const first = Date.parse(`${tiles.start[at[0]]}T00:00:00Z`);
+  const covered = sql`(select coalesce(max(t.start + t.days), ${sqlDay(first)}) from ${multi} where t.start + t.days <= ${sealed})`;
   return [
-    ...(from < first ? [daily(dateOf(from), dateOf(first))] : []),
-    sql`select ${cols} from ${tileList} join clicks_dims_blocks b on b.days = t.days and b.start = t.start
+    ...(from < first ? [daily(sqlDay(from), sqlDay(first))] : []),
+    sql`select ${cols} from ${multi} join clicks_dims_blocks b on b.days = t.days and b.start = t.start
         where ${where} and t.start + t.days <= ${sealed} group by ${groupBy}`,
-    daily(covered, dateOf(to)),
+    daily(covered, sqlDay(to)),
   ];
 }

@@ -14,7 +14,7 @@ import type { Db } from "../client.ts";
 import { ALL_LINKS, type Dimension } from "../schema.ts";
 import { linkCondition, scopeCondition, type LinkScope } from "./links.ts";
 import { topLinksSql } from "./top-links.ts";
-import { wholeDayParts } from "./dim-blocks.ts";
+import { sqlDay, wholeDayParts } from "./dim-blocks.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -116,7 +116,7 @@ function partialDayParts(a: number, b: number, members: SQL, cols: SQL, where: S
   ].map((cond) => sql`exists (select 1 from clicks_hourly where ${members} and ${cond})`);
   const wholeDay = sql`(not (${sql.join(outside, sql` or `)}))`;
   return [
-    sql`select ${cols} from clicks_dims_daily where ${where} and day = ${new Date(day).toISOString().slice(0, 10)}::date and ${wholeDay} group by ${groupBy}`,
+    sql`select ${cols} from clicks_dims_daily where ${where} and day = ${sqlDay(day)} and ${wholeDay} group by ${groupBy}`,
     sql`select ${cols} from clicks_dims_hourly where ${where} and hour >= ${ts(a)} and hour < ${ts(b)} and not ${wholeDay} group by ${groupBy}`,
   ];
 }

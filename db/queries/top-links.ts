@@ -35,6 +35,11 @@ export function linkTotalBlocks(from: number, to: number): { days: number[]; sta
   return out;
 }
 
+/** Tiles from linkTotalBlocks as a FROM item `alias(days, start)`: two array parameters, one row per tile. */
+export function tilesTable(tiles: { days: readonly number[]; start: readonly string[] }, alias: string): SQL {
+  return sql`unnest(${`{${tiles.days.join(",")}}`}::smallint[], ${`{${tiles.start.join(",")}}`}::date[]) as ${sql.raw(alias)}(days, start)`;
+}
+
 /** Leaders read per block: a few times the limit, so the bound usually falls below the limit-th link. */
 export const leadersPerBlock = (limit: number) => Math.max(30, 3 * limit);
 
@@ -73,7 +78,7 @@ export function topLinksSql(opts: {
   // last: with plain desc, which puts nulls first, Postgres sorts the whole block instead).
   const ctes = sql`
     link_blocks as (
-      select * from unnest(${`{${blocks.days.join(",")}}`}::smallint[], ${`{${blocks.start.join(",")}}`}::date[]) as b(days, start)
+      select * from ${tilesTable(blocks, "b")}
     ),
     link_leaders as (
       select b.days, b.start, t.link_id, t.clicks from link_blocks b cross join lateral (

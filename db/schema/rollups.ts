@@ -74,9 +74,6 @@ export const clicksDimsDaily = pgTable(
   (t) => [primaryKey({ columns: [t.linkId, t.day, t.dim, t.value] })],
 );
 
-/** The lengths of clicks_dims_blocks' blocks, in days, longest first (a day is clicks_dims_daily's). */
-export const DIM_BLOCK_SPANS = [64, 16, 4] as const;
-
 /**
  * Per link, dimension and value, the counters of aligned blocks of 4, 16 and 64 UTC days (aligned as
  * link_totals' are): the whole days of a long range read a few blocks instead of one row per day (90 days of
@@ -112,6 +109,12 @@ export const dimsSeal = pgTable("dims_seal", {
 
 /** The lengths of link_totals' blocks, in days, longest first. */
 export const LINK_TOTAL_SPANS = [64, 16, 4, 1] as const;
+
+/**
+ * The lengths of clicks_dims_blocks' blocks, longest first: link_totals' but the single day (that is
+ * clicks_dims_daily), since a range's whole days are read through the same tiling (db/queries/dim-blocks.ts).
+ */
+export const DIM_BLOCK_SPANS: readonly number[] = LINK_TOTAL_SPANS.filter((n) => n > 1);
 
 /**
  * Per link, the counters of aligned blocks of UTC days (1, 4, 16 and 64 days; a block of n days starts on

@@ -28,7 +28,7 @@ import { outboxClicksSql } from "../../db/queries/webhooks.ts";
 import type { ClickRecord } from "./enrich.ts";
 import { aggregate, type DimRows, type Rollups } from "./rollup.ts";
 import { DIM_BLOCK_SPANS } from "../../db/schema/rollups.ts";
-import { mayBeSealed } from "../../db/queries/dim-blocks.ts";
+import { blockStartSql, mayBeSealed } from "../../db/queries/dim-blocks.ts";
 
 /** SQLSTATE raised by eatmyurl_ingest_all_new() when a batch holds clicks already stored. */
 const ALREADY_STORED = "EMU01";
@@ -190,13 +190,13 @@ function blockCtes(d: DimRows, when: SQL): SQL {
     ),
     dims_blocks as (
       insert into clicks_dims_blocks as r (link_id, days, start, dim, value, clicks, humans, bots, previews)
-      select d.link_id, s.days, d.day - ((d.day - date '1970-01-01') % s.days), d.dim, d.value,
+      select d.link_id, s.days, ${blockStartSql(sql`d.day`, sql`s.days`)}, d.dim, d.value,
              sum(d.clicks), sum(d.humans), sum(d.bots), sum(d.previews)
       from unnest(${text(d.link)}, ${typed(d.at, "date")}, ${text(d.dim)}, ${text(d.value)}, ${counters(d.counts)})
         as d(link_id, day, dim, value, clicks, humans, bots, previews)
       cross join seal cross join unnest(${integers(DIM_BLOCK_SPANS, "smallint")}) as s(days)
       where ${when} and d.day < seal.sealed_before
-        and d.day - ((d.day - date '1970-01-01') % s.days) + s.days <= seal.sealed_before
+        and ${blockStartSql(sql`d.day`, sql`s.days`)} + s.days <= seal.sealed_before
       group by 1, 2, 3, 4, 5
       order by d.link_id = '*', 1, 2, 3, 4, 5
       on conflict (link_id, days, start, dim, value) do update set ${COUNTER_SET}

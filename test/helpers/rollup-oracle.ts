@@ -27,6 +27,9 @@ function actualFilter(scope: RollupScope, time: SQL): SQL {
     : sql`link_id = '*' and ${time} >= ${scope.allLinks.from.toISOString()}::timestamptz and ${time} < ${scope.allLinks.to.toISOString()}::timestamptz`;
 }
 
+/** The first day of the aligned block of `days` days that holds `day` (counted from 1970-01-01). */
+const blockOf = (day: SQL, days: SQL) => sql`date '1970-01-01' + ((${day} - date '1970-01-01') / ${days}) * ${days}`;
+
 const COUNTS = sql`count(*)::int, (count(*) filter (where kind = 'human'))::int,
   (count(*) filter (where kind = 'bot'))::int, (count(*) filter (where kind = 'preview'))::int`;
 
@@ -37,7 +40,7 @@ const COUNTS = sql`count(*)::int, (count(*) filter (where kind = 'human'))::int,
  */
 function linkTotals(scope: RollupScope): [SQL, SQL] {
   const day = sql`(c.ts at time zone 'UTC')::date`;
-  const start = sql`date '1970-01-01' + ((${day} - date '1970-01-01') / s.days) * s.days`;
+  const start = blockOf(day, sql`s.days`);
   if ("links" in scope) {
     const links = sql`${arrayLiteral(scope.links)}::text[]`;
     return [
@@ -61,7 +64,7 @@ function linkTotals(scope: RollupScope): [SQL, SQL] {
  * all-links window, the blocks inside it (longer ones reach days other tests write).
  */
 function dimBlocks(scope: RollupScope, dims: SQL): [SQL, SQL] {
-  const start = sql`date '1970-01-01' + (((s.ts at time zone 'UTC')::date - date '1970-01-01') / b.days) * b.days`;
+  const start = blockOf(sql`(s.ts at time zone 'UTC')::date`, sql`b.days`);
   const sealed = sql`(select sealed_before from dims_seal)`;
   const inWindow = "links" in scope
     ? sql`true`
