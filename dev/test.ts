@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
 import { orExit } from "./startup-error.ts";
+import { duplicateExports } from "./export-names.ts";
 import { staleVendored } from "./vendor-assets.ts";
 
 const ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
@@ -36,6 +37,12 @@ if ((await run("npx", ["tsc", "-p", "tsconfig.json"])) || (await run("npx", ["ts
 const stale = staleVendored();
 if (stale.length) {
   console.error(`vendored browser assets differ from node_modules: ${stale.join(", ")}; run \`npm run vendor\``);
+  process.exit(1);
+}
+
+const twice = duplicateExports();
+if (twice.size) {
+  for (const [name, files] of twice) console.error(`exported name ${name} is defined in ${files.join(" and ")}: give each its own name`);
   process.exit(1);
 }
 

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clicks, clicksDimsHourly, clicksHourly, links } from "../db/schema.ts";
-import { visitorKey } from "../functions/ingest/rollup.ts";
+import { visitorKey } from "../functions/ingest/visitor-key.ts";
 import { arrayLiteral } from "../functions/ingest/commit.ts";
 import { runRetention } from "../functions/ingest/retention.ts";
 import worker from "../workers/index.ts";

@@ -64,7 +64,7 @@ export interface DimRow {
 }
 
 /** One A/B variant (by its URL) over the range; `clicks` as the bots mode counts them. */
-export interface VariantRow {
+export interface VariantStatsRow {
   value: string;
   clicks: number;
   humans: number;
@@ -77,7 +77,7 @@ export interface RawStats {
   series: SeriesRow[];
   dims: DimRow[];
   /** Per-link reads only (empty for all links): every variant with clicks or uniques in the range. */
-  variants: VariantRow[];
+  variants: VariantStatsRow[];
   /** All-time ingested clicks and humans of the link (per-link reads only). */
   allTime: { clicks: number; humans: number } | null;
   /**

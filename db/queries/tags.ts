@@ -22,7 +22,7 @@ export async function selectTags(db: Db, scope: LinkScope): Promise<string[]> {
   return (r.rows as { tag: string }[]).map((row) => row.tag);
 }
 
-export interface TagStats {
+export interface TagStatsRow {
   tag: string;
   links: number;
   total: number;
@@ -30,7 +30,7 @@ export interface TagStats {
 }
 
 /** Per tag: the links `scope` sees that carry it, and their all-time ingested clicks (hourly rollup). */
-export async function selectTagStats(db: Db, scope: LinkScope): Promise<TagStats[]> {
+export async function selectTagStats(db: Db, scope: LinkScope): Promise<TagStatsRow[]> {
   const r = await db.execute(sql`
     select t.tag, count(*)::int as links, coalesce(sum(v.total), 0) as total, coalesce(sum(v.humans), 0) as humans
     from ${links} cross join unnest(${links.tags}) as t(tag)

@@ -10,13 +10,13 @@ export type ImportFormat = (typeof importFormats)[number];
 export type DetectedFormat = Exclude<ImportFormat, "auto">;
 
 /** Our names of the fields a row can carry. */
-export type Field =
+export type ImportField =
   | "url" | "slug" | "shortUrl" | "domain" | "title" | "tags" | "createdAt"
   // Ours only (what export writes): the rest of the Link.
   | "id" | "redirectType" | "expiresAt" | "maxClicks" | "fallbackUrl" | "rules" | "variants" | "password" | "updatedAt" | "hasPassword"
   | "validSince" | "forwardQuery" | "crawlable";
 
-const ALIASES: Record<string, Field> = {
+const ALIASES: Record<string, ImportField> = {
   longurl: "url", destinationurl: "url", url: "url", target: "url",
   shortcode: "slug", key: "slug", keyword: "slug", address: "slug", slug: "slug",
   shorturl: "shortUrl", link: "shortUrl", customlink: "shortUrl", bitlink: "shortUrl", shortlink: "shortUrl",
@@ -27,7 +27,7 @@ const ALIASES: Record<string, Field> = {
 };
 
 /** Columns only our own export writes; another tool's `id` (Bitly's "bit.ly/abc") is not our id. */
-const OURS: Record<string, Field> = {
+const OURS: Record<string, ImportField> = {
   id: "id", redirecttype: "redirectType", expiresat: "expiresAt", maxclicks: "maxClicks", fallbackurl: "fallbackUrl",
   rules: "rules", variants: "variants", password: "password", updatedat: "updatedAt", haspassword: "hasPassword",
   validsince: "validSince", forwardquery: "forwardQuery", crawlable: "crawlable",
@@ -57,7 +57,7 @@ export function sniff(headers: readonly string[], json: boolean): DetectedFormat
 }
 
 /** For each header, the field it fills (undefined: a column we do not read, such as visits). */
-export function headerFields(headers: readonly string[], format: DetectedFormat): (Field | undefined)[] {
+export function headerFields(headers: readonly string[], format: DetectedFormat): (ImportField | undefined)[] {
   return headers.map((raw) => {
     const h = normalizeHeader(raw);
     return ALIASES[h] ?? (isOurs(format) ? OURS[h] : undefined);
@@ -65,7 +65,7 @@ export function headerFields(headers: readonly string[], format: DetectedFormat)
 }
 
 /** A row's fields under our names; empty cells are left out; for two columns of one field, the first filled wins. */
-export function rowValues(fields: readonly (Field | undefined)[], cells: readonly unknown[]): Record<string, unknown> {
+export function rowValues(fields: readonly (ImportField | undefined)[], cells: readonly unknown[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   fields.forEach((f, i) => {
     const v = cells[i];

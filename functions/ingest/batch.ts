@@ -3,7 +3,7 @@
  * as they are read, and a batch takes them until INGEST_BATCH_SIZE or INGEST_COMMIT_BYTES is reached (the
  * rest waits for the next batch, already parsed). The commit of a batch is one statement either way.
  */
-import { parseEntry, type ClickRecord } from "./enrich.ts";
+import { parseStreamEntry, type ClickRecord } from "./enrich.ts";
 import { sqlBatch, type SqlBatch } from "./commit.ts";
 import { recordBytes } from "./limits.ts";
 import type { DeadLetter, StreamEntry } from "./stream.ts";
@@ -31,7 +31,7 @@ export function parseItem(from: string, e: unknown, now: number): ParsedItem {
   const records: ClickRecord[] = [];
   const dead: DeadLetter[] = [];
   let bytes = 0;
-  for (const { parsed, text } of parseEntry(e, now)) {
+  for (const { parsed, text } of parseStreamEntry(e, now)) {
     if (parsed.ok) {
       records.push(parsed.record);
       bytes += recordBytes(parsed.record);

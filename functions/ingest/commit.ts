@@ -26,7 +26,8 @@ import type { Db } from "../../db/client.ts";
 import { inboxDeleteSql } from "../../db/queries/click-inbox.ts";
 import { outboxClicksSql } from "../../db/queries/webhooks.ts";
 import type { ClickRecord } from "./enrich.ts";
-import { aggregate, type DimRows, type Rollups } from "./rollup.ts";
+import { aggregate } from "./rollup.ts";
+import type { DimRows, Rollups } from "./rollup-shape.ts";
 import { DIM_BLOCK_SPANS } from "../../db/schema/rollups.ts";
 import { blockStartSql, mayBeSealed } from "../../db/queries/dim-blocks.ts";
 

@@ -246,7 +246,7 @@ const textOf = (raw: unknown) => (typeof raw === "string" ? raw : raw == null ? 
  * each invalid one is a dead letter of its own, holding that click's JSON only, so replaying it puts back
  * that one click as a one-click entry and never the batch's valid clicks a second time.
  */
-export function parseEntry(raw: unknown, now = Date.now()): EntryClick[] {
+export function parseStreamEntry(raw: unknown, now = Date.now()): EntryClick[] {
   if (typeof raw !== "string") {
     const batch = entryClicks(raw);
     if ("reason" in batch) return [{ parsed: { ok: false, reason: batch.reason }, text: textOf(raw) }];

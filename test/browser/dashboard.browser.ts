@@ -10,13 +10,13 @@ import { decode } from "fast-png";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { ADMIN_KEY, openSuite, screenshot, type Browser, type Landing, type Suite } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, type BrowserSession, type Landing, type Suite } from "./harness.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
 
 let suite: Suite | undefined;
 let worker: WorkerServer;
 let landing: Landing;
-let browser: Browser;
+let browser: BrowserSession;
 let page: Page;
 const slug = uniqueSlug("ui");
 let shortUrl = "";

@@ -7,11 +7,11 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { openSuite, screenshot, signIn, type Browser, type Suite } from "./harness.ts";
+import { openSuite, screenshot, signIn, type BrowserSession, type Suite } from "./harness.ts";
 
 let suite: Suite | undefined;
 let worker: WorkerServer;
-let browser: Browser;
+let browser: BrowserSession;
 
 beforeAll(async () => {
   ({ worker, browser } = suite = await openSuite());

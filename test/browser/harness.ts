@@ -45,7 +45,7 @@ export function startWorker(): Promise<WorkerServer> {
   });
 }
 
-export interface Browser {
+export interface BrowserSession {
   context: BrowserContext;
   /** Uncaught page errors and Content-Security-Policy violations seen so far. */
   problems: string[];
@@ -53,7 +53,7 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<BrowserSession> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { ADMIN_KEY, launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
+import { ADMIN_KEY, launchBrowser, screenshot, signIn, startWorker, type BrowserSession } from "./harness.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
 
 let worker: WorkerServer;
-let admin: Browser;
-let other: Browser;
+let admin: BrowserSession;
+let other: BrowserSession;
 
 beforeAll(async () => {
   [worker, admin, other] = await Promise.all([startWorker(), launchBrowser(), launchBrowser()]);

@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, openSuite, screenshot, type Browser, type Landing, type Suite } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, type BrowserSession, type Landing, type Suite } from "./harness.ts";
 
 const IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
@@ -17,7 +17,7 @@ const IPHONE =
 let suite: Suite | undefined;
 let worker: WorkerServer;
 let landing: Landing;
-let browser: Browser;
+let browser: BrowserSession;
 let page: Page;
 const slug = uniqueSlug("ab");
 

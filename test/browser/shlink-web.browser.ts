@@ -13,11 +13,11 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, openSuite, screenshot, type Browser, type Suite } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, type BrowserSession, type Suite } from "./harness.ts";
 
 let suite: Suite | undefined;
 let worker: WorkerServer;
-let browser: Browser;
+let browser: BrowserSession;
 let page: Page;
 let client: { url: string; close(): Promise<void> };
 const slug = uniqueSlug("shlinkweb");

@@ -7,10 +7,10 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { startReceiver, type Receiver } from "../helpers/webhook-receiver.ts";
-import { launchBrowser, screenshot, signIn, startWorker, type Browser } from "./harness.ts";
+import { launchBrowser, screenshot, signIn, startWorker, type BrowserSession } from "./harness.ts";
 
 let worker: WorkerServer;
-let browser: Browser;
+let browser: BrowserSession;
 let receiver: Receiver;
 
 beforeAll(async () => {

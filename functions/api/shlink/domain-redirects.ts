@@ -12,7 +12,7 @@ import { toRedirects } from "./domains-list.ts";
 import { domainNotFound, invalidData } from "./errors.ts";
 import { findDomain } from "./lookup.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
-import { DomainRedirects } from "./schemas.ts";
+import { ShlinkDomainRedirects } from "./schemas.ts";
 
 const Input = z
   .object({
@@ -23,7 +23,7 @@ const Input = z
   })
   .openapi("ShlinkEditDomainRedirects");
 
-export const editDomainRedirectsRoute = createRoute({
+export const shlinkEditDomainRedirectsRoute = createRoute({
   method: "patch",
   path: "/rest/v3/domains/redirects",
   tags: [SHLINK_TAG],
@@ -31,11 +31,11 @@ export const editDomainRedirectsRoute = createRoute({
   description: "regular404Redirect has no counterpart (a path that is not a short code answers 404) and is ignored.",
   ...shlinkSecured("admin", limitBody(16 * 1024)),
   request: { body: { required: true, content: { "application/json": { schema: Input } } } },
-  responses: { 200: shlinkJson(DomainRedirects, "The redirects as they are now"), ...shlinkProblems(400, 404) },
+  responses: { 200: shlinkJson(ShlinkDomainRedirects, "The redirects as they are now"), ...shlinkProblems(400, 404) },
 });
 
-export function registerEditDomainRedirects(app: OpenAPIHono<AppEnv>) {
-  app.openapi(editDomainRedirectsRoute, async (c) => {
+export function registerShlinkEditDomainRedirects(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkEditDomainRedirectsRoute, async (c) => {
     const body = c.req.valid("json");
     const parsed = PatchDomainInput.safeParse(
       Object.fromEntries(

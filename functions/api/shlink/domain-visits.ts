@@ -9,7 +9,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { VisitsList, VisitsQuery } from "./schemas.ts";
 import { visitsPage } from "./visits-page.ts";
 
-export const domainVisitsRoute = createRoute({
+export const shlinkDomainVisitsRoute = createRoute({
   method: "get",
   path: "/rest/v3/domains/{domain}/visits",
   tags: [SHLINK_TAG],
@@ -19,8 +19,8 @@ export const domainVisitsRoute = createRoute({
   responses: { 200: shlinkJson(VisitsList, "A page of visits"), ...shlinkProblems(400, 404) },
 });
 
-export function registerDomainVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(domainVisitsRoute, async (c) => {
+export function registerShlinkDomainVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkDomainVisitsRoute, async (c) => {
     const domain = await requireDomain(c, c.req.valid("param").domain);
     return c.json(await visitsPage(c, linkCondition(domain, null, linkScopeOf(c.var.principal)), c.req.valid("query")), 200);
   });

@@ -5,7 +5,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { hostnameOf, mayUseDomain } from "../domains/resolve.ts";
 import { shlinkSecured } from "./auth.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
-import { DomainRedirects } from "./schemas.ts";
+import { ShlinkDomainRedirects } from "./schemas.ts";
 
 /** Our two redirects in Shlink's three: it tells a 404 of a path from a 404 of a short code; we do not. */
 export const toRedirects = (row: DomainRow | undefined) => ({
@@ -14,7 +14,7 @@ export const toRedirects = (row: DomainRow | undefined) => ({
   invalidShortUrlRedirect: row?.notFoundRedirect ?? null,
 });
 
-export const listDomainsRoute = createRoute({
+export const shlinkListDomainsRoute = createRoute({
   method: "get",
   path: "/rest/v3/domains",
   tags: [SHLINK_TAG],
@@ -24,8 +24,8 @@ export const listDomainsRoute = createRoute({
     200: shlinkJson(
       z.object({
         domains: z.object({
-          data: z.array(z.object({ domain: z.string(), isDefault: z.boolean(), redirects: DomainRedirects })),
-          defaultRedirects: DomainRedirects,
+          data: z.array(z.object({ domain: z.string(), isDefault: z.boolean(), redirects: ShlinkDomainRedirects })),
+          defaultRedirects: ShlinkDomainRedirects,
         }),
       }),
       "Domains",
@@ -34,8 +34,8 @@ export const listDomainsRoute = createRoute({
   },
 });
 
-export function registerListDomains(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listDomainsRoute, async (c) => {
+export function registerShlinkListDomains(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkListDomainsRoute, async (c) => {
     const rows = await selectDomains(c.var.db());
     const principal = c.var.principal;
     const defaultRow = rows.find((r) => r.hostname === DEFAULT_DOMAIN_ROW);

@@ -25,7 +25,7 @@ const healthRoute = (path: string) =>
     },
   });
 
-export function registerHealth(app: OpenAPIHono<AppEnv>) {
+export function registerShlinkHealth(app: OpenAPIHono<AppEnv>) {
   for (const path of ["/rest/health", "/rest/v3/health"]) {
     app.openapi(healthRoute(path), async (c) => {
       const { ok, details } = await checkBackends(c);

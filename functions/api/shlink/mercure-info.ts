@@ -4,7 +4,7 @@ import { shlinkSecured } from "./auth.ts";
 import { mercureNotConfigured } from "./errors.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
 
-export const mercureInfoRoute = createRoute({
+export const shlinkMercureInfoRoute = createRoute({
   method: "get",
   path: "/rest/v3/mercure-info",
   tags: [SHLINK_TAG],
@@ -13,8 +13,8 @@ export const mercureInfoRoute = createRoute({
   responses: { ...shlinkProblems(501) },
 });
 
-export function registerMercureInfo(app: OpenAPIHono<AppEnv>) {
-  app.openapi(mercureInfoRoute, () => {
+export function registerShlinkMercureInfo(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkMercureInfoRoute, () => {
     throw mercureNotConfigured();
   });
 }

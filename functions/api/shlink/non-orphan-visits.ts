@@ -8,7 +8,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { VisitsList, VisitsQuery } from "./schemas.ts";
 import { visitsPage } from "./visits-page.ts";
 
-export const nonOrphanVisitsRoute = createRoute({
+export const shlinkNonOrphanVisitsRoute = createRoute({
   method: "get",
   path: "/rest/v3/visits/non-orphan",
   tags: [SHLINK_TAG],
@@ -18,8 +18,8 @@ export const nonOrphanVisitsRoute = createRoute({
   responses: { 200: shlinkJson(VisitsList, "A page of visits"), ...shlinkProblems(400, 404) },
 });
 
-export function registerNonOrphanVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(nonOrphanVisitsRoute, async (c) => {
+export function registerShlinkNonOrphanVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkNonOrphanVisitsRoute, async (c) => {
     const q = c.req.valid("query");
     const domain = q.domain === undefined ? undefined : await requireDomain(c, q.domain);
     return c.json(await visitsPage(c, linkCondition(domain, null, linkScopeOf(c.var.principal)), q), 200);

@@ -3,7 +3,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { shlinkSecured } from "./auth.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 
-export const deleteOrphanVisitsRoute = createRoute({
+export const shlinkDeleteOrphanVisitsRoute = createRoute({
   method: "delete",
   path: "/rest/v3/visits/orphan",
   tags: [SHLINK_TAG],
@@ -12,6 +12,6 @@ export const deleteOrphanVisitsRoute = createRoute({
   responses: { 200: shlinkJson(z.object({ deletedVisits: z.int() }), "How many were deleted: 0"), ...shlinkProblems() },
 });
 
-export function registerDeleteOrphanVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(deleteOrphanVisitsRoute, (c) => c.json({ deletedVisits: 0 }, 200));
+export function registerShlinkDeleteOrphanVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkDeleteOrphanVisitsRoute, (c) => c.json({ deletedVisits: 0 }, 200));
 }

@@ -5,7 +5,7 @@ import { pagination } from "./present.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { VisitsList, VisitsQuery } from "./schemas.ts";
 
-export const orphanVisitsRoute = createRoute({
+export const shlinkOrphanVisitsRoute = createRoute({
   method: "get",
   path: "/rest/v3/visits/orphan",
   tags: [SHLINK_TAG],
@@ -16,8 +16,8 @@ export const orphanVisitsRoute = createRoute({
   responses: { 200: shlinkJson(VisitsList, "An empty page"), ...shlinkProblems(400) },
 });
 
-export function registerOrphanVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(orphanVisitsRoute, (c) => {
+export function registerShlinkOrphanVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkOrphanVisitsRoute, (c) => {
     const q = c.req.valid("query");
     const perPage = q.itemsPerPage === undefined || q.itemsPerPage === -1 ? null : q.itemsPerPage;
     return c.json({ visits: { data: [], pagination: pagination(q.page, perPage, 0, 0) } }, 200);

@@ -5,7 +5,7 @@ import { NO_VISITS, selectVisitTotals, type VisitTotals } from "../../../db/quer
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { shortOrigin } from "../links/rules.ts";
-import type { Pagination, ShortUrl, Visit } from "./schemas.ts";
+import type { Pagination, ShortUrl, ShlinkVisit } from "./schemas.ts";
 
 /** 2026-01-31T10:00:00+00:00: Shlink's date format (seconds, numeric zone). */
 export const atom = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "+00:00");
@@ -55,7 +55,7 @@ function countryName(code: string): string {
 }
 
 /** A raw click as a Shlink visit; `base` is the origin of short URLs on its link's domain. */
-export function toVisit(click: ClickWithLink, base: string): Visit {
+export function toVisit(click: ClickWithLink, base: string): ShlinkVisit {
   const located = click.country || click.region || click.city;
   return {
     referer: click.referrer ?? "",

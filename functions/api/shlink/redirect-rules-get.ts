@@ -6,7 +6,7 @@ import { findShortUrl } from "./lookup.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { DomainQuery, RedirectRulesList, ShortCodeParams } from "./schemas.ts";
 
-export const getRedirectRulesRoute = createRoute({
+export const shlinkGetRedirectRulesRoute = createRoute({
   method: "get",
   path: "/rest/v3/short-urls/{shortCode}/redirect-rules",
   tags: [SHLINK_TAG],
@@ -28,8 +28,8 @@ export function toRedirectRules(row: LinkRow) {
   };
 }
 
-export function registerGetRedirectRules(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getRedirectRulesRoute, async (c) => {
+export function registerShlinkGetRedirectRules(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkGetRedirectRulesRoute, async (c) => {
     const { row } = await findShortUrl(c, c.req.valid("param").shortCode, c.req.valid("query").domain);
     return c.json(toRedirectRules(row), 200);
   });

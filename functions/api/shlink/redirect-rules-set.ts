@@ -11,7 +11,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { DomainQuery, RedirectRulesList, SetRedirectRulesInput, ShortCodeParams } from "./schemas.ts";
 import { editShortUrl } from "./short-urls-edit.ts";
 
-export const setRedirectRulesRoute = createRoute({
+export const shlinkSetRedirectRulesRoute = createRoute({
   method: "post",
   path: "/rest/v3/short-urls/{shortCode}/redirect-rules",
   tags: [SHLINK_TAG],
@@ -25,8 +25,8 @@ export const setRedirectRulesRoute = createRoute({
   responses: { 200: shlinkJson(RedirectRulesList, "The rules as they are now"), ...shlinkProblems(400, 404) },
 });
 
-export function registerSetRedirectRules(app: OpenAPIHono<AppEnv>) {
-  app.openapi(setRedirectRulesRoute, async (c) => {
+export function registerShlinkSetRedirectRules(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkSetRedirectRulesRoute, async (c) => {
     const { redirectRules } = c.req.valid("json");
     // The links API's Rule schema checks each condition by type, as on PATCH /api/v1/links.
     const parsed = PatchLinkInput.safeParse({ rules: redirectRules.map((r) => ({ url: r.longUrl, conditions: r.conditions })) });

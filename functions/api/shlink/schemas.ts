@@ -143,7 +143,7 @@ export const VisitLocation = z
   })
   .openapi("ShlinkVisitLocation");
 
-export const Visit = z
+export const ShlinkVisit = z
   .object({
     referer: z.string(),
     date: z.string(),
@@ -154,9 +154,9 @@ export const Visit = z
     redirectUrl: z.string().nullable(),
   })
   .openapi("ShlinkVisit");
-export type Visit = z.infer<typeof Visit>;
+export type ShlinkVisit = z.infer<typeof ShlinkVisit>;
 
-export const VisitsList = z.object({ visits: z.object({ data: z.array(Visit), pagination: Pagination }) }).openapi("ShlinkVisitsList");
+export const VisitsList = z.object({ visits: z.object({ data: z.array(ShlinkVisit), pagination: Pagination }) }).openapi("ShlinkVisitsList");
 
 export const RedirectCondition = z.object({ type: z.string(), matchKey: z.string().nullable(), matchValue: z.string().nullable() });
 export const RedirectRulesList = z
@@ -171,6 +171,6 @@ export const SetRedirectRulesInput = z
   })
   .openapi("ShlinkSetRedirectRules");
 
-export const DomainRedirects = z
+export const ShlinkDomainRedirects = z
   .object({ baseUrlRedirect: z.string().nullable(), regular404Redirect: z.string().nullable(), invalidShortUrlRedirect: z.string().nullable() })
   .openapi("ShlinkDomainRedirects");

@@ -6,7 +6,7 @@ import { findShortUrl } from "./lookup.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
 import { DomainQuery, ShortCodeParams } from "./schemas.ts";
 
-export const deleteShortUrlVisitsRoute = createRoute({
+export const shlinkDeleteShortUrlVisitsRoute = createRoute({
   method: "delete",
   path: "/rest/v3/short-urls/{shortCode}/visits",
   tags: [SHLINK_TAG],
@@ -17,8 +17,8 @@ export const deleteShortUrlVisitsRoute = createRoute({
   responses: { ...shlinkProblems(404, 501) },
 });
 
-export function registerDeleteShortUrlVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(deleteShortUrlVisitsRoute, async (c) => {
+export function registerShlinkDeleteShortUrlVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkDeleteShortUrlVisitsRoute, async (c) => {
     await findShortUrl(c, c.req.valid("param").shortCode, c.req.valid("query").domain);
     throw new ApiError(501, "Deleting visits is not offered: clicks are the analytics of record, and leave by retention only.", {
       type: "https://eatmyurl.dev/problems/visits-deletion-not-offered",

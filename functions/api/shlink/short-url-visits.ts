@@ -8,7 +8,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { ShortCodeParams, VisitsList, VisitsQuery } from "./schemas.ts";
 import { visitsPage } from "./visits-page.ts";
 
-export const shortUrlVisitsRoute = createRoute({
+export const shlinkShortUrlVisitsRoute = createRoute({
   method: "get",
   path: "/rest/v3/short-urls/{shortCode}/visits",
   tags: [SHLINK_TAG],
@@ -18,8 +18,8 @@ export const shortUrlVisitsRoute = createRoute({
   responses: { 200: shlinkJson(VisitsList, "A page of visits"), ...shlinkProblems(400, 404) },
 });
 
-export function registerShortUrlVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(shortUrlVisitsRoute, async (c) => {
+export function registerShlinkShortUrlVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkShortUrlVisitsRoute, async (c) => {
     const q = c.req.valid("query");
     const { row } = await findShortUrl(c, c.req.valid("param").shortCode, q.domain);
     return c.json(await visitsPage(c, eq(links.id, row.id), q), 200);

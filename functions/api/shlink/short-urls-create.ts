@@ -17,7 +17,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { CreateShortUrlInput, ShortUrl } from "./schemas.ts";
 import { toCreateLinkInput } from "./short-url-input.ts";
 
-export const createShortUrlRoute = createRoute({
+export const shlinkCreateShortUrlRoute = createRoute({
   method: "post",
   path: "/rest/v3/short-urls",
   tags: [SHLINK_TAG],
@@ -48,8 +48,8 @@ async function findExisting(c: Context<AppEnv>, domain: string | null, input: Cr
   return rows.find((r) => matches(r, input));
 }
 
-export function registerCreateShortUrl(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createShortUrlRoute, async (c) => {
+export function registerShlinkCreateShortUrl(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkCreateShortUrlRoute, async (c) => {
     const body = c.req.valid("json");
     const domain = await findDomain(c, body.domain);
     if (domain === undefined) throw domainNotFound(body.domain ?? "");

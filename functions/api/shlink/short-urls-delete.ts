@@ -9,7 +9,7 @@ import { findShortUrl } from "./lookup.ts";
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
 import { DomainQuery, ShortCodeParams } from "./schemas.ts";
 
-export const deleteShortUrlRoute = createRoute({
+export const shlinkDeleteShortUrlRoute = createRoute({
   method: "delete",
   path: "/rest/v3/short-urls/{shortCode}",
   tags: [SHLINK_TAG],
@@ -19,8 +19,8 @@ export const deleteShortUrlRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...shlinkProblems(400, 404) },
 });
 
-export function registerDeleteShortUrl(app: OpenAPIHono<AppEnv>) {
-  app.openapi(deleteShortUrlRoute, async (c) => {
+export function registerShlinkDeleteShortUrl(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkDeleteShortUrlRoute, async (c) => {
     const { shortCode } = c.req.valid("param");
     const { domain } = c.req.valid("query");
     const { ref } = await findShortUrl(c, shortCode, domain);

@@ -12,7 +12,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { DomainQuery, EditShortUrlInput, ShortCodeParams, ShortUrl } from "./schemas.ts";
 import { toPatchLinkInput } from "./short-url-input.ts";
 
-export const editShortUrlRoute = createRoute({
+export const shlinkEditShortUrlRoute = createRoute({
   method: "patch",
   path: "/rest/v3/short-urls/{shortCode}",
   tags: [SHLINK_TAG],
@@ -34,8 +34,8 @@ export async function editShortUrl(c: Parameters<typeof applyLinkPatch>[0], shor
   }
 }
 
-export function registerEditShortUrl(app: OpenAPIHono<AppEnv>) {
-  app.openapi(editShortUrlRoute, async (c) => {
+export function registerShlinkEditShortUrl(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkEditShortUrlRoute, async (c) => {
     const { shortCode } = c.req.valid("param");
     const row = await editShortUrl(c, shortCode, c.req.valid("query").domain, toPatchLinkInput(c.req.valid("json")));
     const [shortUrl] = await presentShortUrls(c, [row]);

@@ -6,7 +6,7 @@ import { presentShortUrls } from "./present.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { DomainQuery, ShortCodeParams, ShortUrl } from "./schemas.ts";
 
-export const getShortUrlRoute = createRoute({
+export const shlinkGetShortUrlRoute = createRoute({
   method: "get",
   path: "/rest/v3/short-urls/{shortCode}",
   tags: [SHLINK_TAG],
@@ -16,8 +16,8 @@ export const getShortUrlRoute = createRoute({
   responses: { 200: shlinkJson(ShortUrl, "The short URL"), ...shlinkProblems(400, 404) },
 });
 
-export function registerGetShortUrl(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getShortUrlRoute, async (c) => {
+export function registerShlinkGetShortUrl(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkGetShortUrlRoute, async (c) => {
     const { row } = await findShortUrl(c, c.req.valid("param").shortCode, c.req.valid("query").domain);
     const [shortUrl] = await presentShortUrls(c, [row]);
     return c.json(shortUrl, 200);

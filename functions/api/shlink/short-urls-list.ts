@@ -11,7 +11,7 @@ import { MAX_ITEMS_PER_PAGE, Pagination, ShortUrl, ShortUrlsQuery } from "./sche
 /** Shlink's default page size. */
 const DEFAULT_PER_PAGE = 10;
 
-export const listShortUrlsRoute = createRoute({
+export const shlinkListShortUrlsRoute = createRoute({
   method: "get",
   path: "/rest/v3/short-urls",
   tags: [SHLINK_TAG],
@@ -24,8 +24,8 @@ export const listShortUrlsRoute = createRoute({
   },
 });
 
-export function registerListShortUrls(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listShortUrlsRoute, async (c) => {
+export function registerShlinkListShortUrls(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkListShortUrlsRoute, async (c) => {
     const q = c.req.valid("query");
     const perPage = q.itemsPerPage === -1 ? MAX_ITEMS_PER_PAGE : (q.itemsPerPage ?? DEFAULT_PER_PAGE);
     const [field, dir] = (q.orderBy ?? "dateCreated-DESC").split("-") as [LinkOrderField, "ASC" | "DESC"];

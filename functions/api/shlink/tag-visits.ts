@@ -12,7 +12,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { PgText, VisitsList, VisitsQuery } from "./schemas.ts";
 import { visitsPage } from "./visits-page.ts";
 
-export const tagVisitsRoute = createRoute({
+export const shlinkTagVisitsRoute = createRoute({
   method: "get",
   path: "/rest/v3/tags/{tag}/visits",
   tags: [SHLINK_TAG],
@@ -22,8 +22,8 @@ export const tagVisitsRoute = createRoute({
   responses: { 200: shlinkJson(VisitsList, "A page of visits"), ...shlinkProblems(400, 404) },
 });
 
-export function registerTagVisits(app: OpenAPIHono<AppEnv>) {
-  app.openapi(tagVisitsRoute, async (c) => {
+export function registerShlinkTagVisits(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkTagVisitsRoute, async (c) => {
     const { tag } = c.req.valid("param");
     const q = c.req.valid("query");
     const scope = linkScopeOf(c.var.principal);

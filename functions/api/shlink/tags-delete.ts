@@ -7,7 +7,7 @@ import { PgText } from "./schemas.ts";
 import { requireUnrestricted } from "../tags/guard.ts";
 import { forbiddenTagOperation } from "./errors.ts";
 
-export const deleteTagsRoute = createRoute({
+export const shlinkDeleteTagsRoute = createRoute({
   method: "delete",
   path: "/rest/v3/tags",
   tags: [SHLINK_TAG],
@@ -24,8 +24,8 @@ export const deleteTagsRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...shlinkProblems(400) },
 });
 
-export function registerDeleteTags(app: OpenAPIHono<AppEnv>) {
-  app.openapi(deleteTagsRoute, async (c) => {
+export function registerShlinkDeleteTags(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkDeleteTagsRoute, async (c) => {
     requireUnrestricted(c.var.principal, "delete", forbiddenTagOperation);
     await removeTags(c.var.db(), c.req.valid("query")["tags[]"]);
     return c.body(null, 204);

@@ -7,7 +7,7 @@ import { pagination } from "./present.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { Pagination, PgText } from "./schemas.ts";
 
-export const listTagsRoute = createRoute({
+export const shlinkListTagsRoute = createRoute({
   method: "get",
   path: "/rest/v3/tags",
   tags: [SHLINK_TAG],
@@ -17,8 +17,8 @@ export const listTagsRoute = createRoute({
   responses: { 200: shlinkJson(z.object({ tags: z.object({ data: z.array(z.string()), pagination: Pagination }) }), "Tags"), ...shlinkProblems(400) },
 });
 
-export function registerListTags(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listTagsRoute, async (c) => {
+export function registerShlinkListTags(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkListTagsRoute, async (c) => {
     const term = c.req.valid("query").searchTerm?.toLowerCase();
     const tags = (await selectTags(c.var.db(), linkScopeOf(c.var.principal))).filter((t) => !term || t.toLowerCase().includes(term));
     return c.json({ tags: { data: tags, pagination: pagination(1, null, tags.length, tags.length) } }, 200);

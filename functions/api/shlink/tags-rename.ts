@@ -9,7 +9,7 @@ import { forbiddenTagOperation, invalidData, tagConflict, tagNotFound } from "./
 import { SHLINK_TAG, shlinkProblems } from "./route-docs.ts";
 import { PgText } from "./schemas.ts";
 
-export const renameTagRoute = createRoute({
+export const shlinkRenameTagRoute = createRoute({
   method: "put",
   path: "/rest/v3/tags",
   tags: [SHLINK_TAG],
@@ -19,8 +19,8 @@ export const renameTagRoute = createRoute({
   responses: { 204: { description: "Renamed" }, ...shlinkProblems(400, 404, 409) },
 });
 
-export function registerRenameTag(app: OpenAPIHono<AppEnv>) {
-  app.openapi(renameTagRoute, async (c) => {
+export function registerShlinkRenameTag(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkRenameTagRoute, async (c) => {
     const { oldName, newName } = c.req.valid("json");
     requireUnrestricted(c.var.principal, "rename", forbiddenTagOperation);
     // The new name must be a tag the links API would accept.

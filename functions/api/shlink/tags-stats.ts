@@ -9,7 +9,7 @@ import { Pagination, PgText, VisitsSummary } from "./schemas.ts";
 
 const TagInfo = z.object({ tag: z.string(), shortUrlsCount: z.int(), visitsSummary: VisitsSummary }).openapi("ShlinkTagInfo");
 
-export const tagsStatsRoute = createRoute({
+export const shlinkTagsStatsRoute = createRoute({
   method: "get",
   path: "/rest/v3/tags/stats",
   tags: [SHLINK_TAG],
@@ -19,8 +19,8 @@ export const tagsStatsRoute = createRoute({
   responses: { 200: shlinkJson(z.object({ tags: z.object({ data: z.array(TagInfo), pagination: Pagination }) }), "Tag stats"), ...shlinkProblems(400) },
 });
 
-export function registerTagsStats(app: OpenAPIHono<AppEnv>) {
-  app.openapi(tagsStatsRoute, async (c) => {
+export function registerShlinkTagsStats(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkTagsStatsRoute, async (c) => {
     const term = c.req.valid("query").searchTerm?.toLowerCase();
     const data = (await selectTagStats(c.var.db(), linkScopeOf(c.var.principal)))
       .filter((t) => !term || t.tag.toLowerCase().includes(term))

@@ -6,7 +6,7 @@ import { shlinkSecured } from "./auth.ts";
 import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { VisitsSummary } from "./schemas.ts";
 
-export const visitsOverviewRoute = createRoute({
+export const shlinkVisitsOverviewRoute = createRoute({
   method: "get",
   path: "/rest/v3/visits",
   tags: [SHLINK_TAG],
@@ -18,8 +18,8 @@ export const visitsOverviewRoute = createRoute({
   },
 });
 
-export function registerVisitsOverview(app: OpenAPIHono<AppEnv>) {
-  app.openapi(visitsOverviewRoute, async (c) => {
+export function registerShlinkVisitsOverview(app: OpenAPIHono<AppEnv>) {
+  app.openapi(shlinkVisitsOverviewRoute, async (c) => {
     const totals = await selectTotalsOver(c.var.db(), linkScopeOf(c.var.principal));
     return c.json({ visits: { nonOrphanVisits: totals, orphanVisits: { ...NO_VISITS } } }, 200);
   });

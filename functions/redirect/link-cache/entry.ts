@@ -58,7 +58,7 @@ export function toCachedLink(row: LinkRow): CachedLink {
 }
 
 /** A value read back from Redis as a cache entry; null when absent or not one of ours. */
-export function parseEntry(value: unknown): CacheEntry | null {
+export function parseCacheEntry(value: unknown): CacheEntry | null {
   if (!value || typeof value !== "object") return null;
   const v = value as Record<string, unknown>;
   if (v.missing === true) return MISSING;

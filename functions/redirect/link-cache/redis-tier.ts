@@ -11,7 +11,7 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import { LINK_TTL_SECONDS, redisKeys } from "../../shared/redis-keys.ts";
-import { parseEntry, type CacheEntry, type CachedLink } from "./entry.ts";
+import { parseCacheEntry, type CacheEntry, type CachedLink } from "./entry.ts";
 
 /** How long a deleted link's tombstone outlives it: far longer than any write still in flight. */
 export const TOMBSTONE_TTL_SECONDS = 3600;
@@ -63,7 +63,7 @@ export async function redisGet(redis: Redis, domain: string | null, slug: string
 }
 
 /** A value Redis held for a link key, as a read. */
-export const readOf = (raw: unknown): RedisRead => ({ entry: parseEntry(raw), raw });
+export const readOf = (raw: unknown): RedisRead => ({ entry: parseCacheEntry(raw), raw });
 
 const writeArgs = (e: CachedLink | Tombstone, ttl: number) => [
   JSON.stringify(e), e.id, String(e.version), String(e.updatedAt), "tombstone" in e ? "1" : "0", String(ttl),
