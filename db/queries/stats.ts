@@ -14,10 +14,11 @@ import type { Db } from "../client.ts";
 import { ALL_LINKS, type Dimension } from "../schema.ts";
 import { linkCondition, scopeCondition, type LinkScope } from "./links.ts";
 import { topLinksSql } from "./top-links.ts";
-import { sqlDay, wholeDayParts } from "./dim-blocks.ts";
+import { wholeDayParts } from "./dim-blocks.ts";
+import { dimensionSpans, partialDayParts, ts } from "./stats-spans.ts";
+import { toRawStats, type RawStats } from "./stats-result.ts";
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** The range a stats answer covers, as functions/analytics/range.ts resolves it. */
 export interface StatsRange {
@@ -44,84 +45,6 @@ const SERIES_METRIC: Record<BotMode, SQL> = {
   include: sql.raw("c"),
   only: sql.raw("bo + p"),
 };
-
-export interface SeriesRow {
-  bucket: number;
-  clicks: number;
-  humans: number;
-  bots: number;
-  previews: number;
-  uniques: number;
-}
-
-export interface DimRow {
-  dim: Dimension;
-  value: string;
-  n: number;
-  /** Slug and domain (null: the default) of the link, for dim "link"; both null when the link is gone. */
-  slug: string | null;
-  domain: string | null;
-}
-
-/** One A/B variant (by its URL) over the range; `clicks` as the bots mode counts them. */
-export interface VariantStatsRow {
-  value: string;
-  clicks: number;
-  humans: number;
-  uniques: number;
-}
-
-export interface RawStats {
-  /** null: no link has this slug. */
-  linkId: string | null;
-  series: SeriesRow[];
-  dims: DimRow[];
-  /** Per-link reads only (empty for all links): every variant with clicks or uniques in the range. */
-  variants: VariantStatsRow[];
-  /** All-time ingested clicks and humans of the link (per-link reads only). */
-  allTime: { clicks: number; humans: number } | null;
-  /**
-   * All links' top links over whole days: true when they came from the blocks' leaders, false when every
-   * link was summed (db/queries/top-links.ts); null when not read that way.
-   */
-  topLinksPruned: boolean | null;
-}
-
-/**
- * The UTC dates and hours that serve the dimensions of [from, to): whole days daily, the rest hourly, as
- * partial days (each inside one UTC day).
- */
-export function dimensionSpans(from: number, to: number) {
-  const dayFrom = Math.ceil(from / DAY) * DAY;
-  const dayTo = Math.floor(to / DAY) * DAY;
-  if (dayFrom > dayTo) return { days: null, hours: [[from, to]] as [number, number][] };
-  const hours = ([[from, dayFrom], [dayTo, to]] as [number, number][]).filter(([a, b]) => a < b);
-  return { days: dayFrom < dayTo ? ([dayFrom, dayTo] as [number, number]) : null, hours };
-}
-
-/**
- * The dimension rows of the partial UTC day [a, b), as `select` parts to union: its day's daily rows when the
- * clicks of `members` in that day all fall inside [a, b) (no clicks_hourly row of that day outside it: the
- * daily rows are then the sum of the hourly ones, which the same commits write), else its hourly rows. One
- * index probe decides, and only the part chosen runs (a one-time filter). A rolling range ends in the current
- * hour, so its last day is read from about 400 daily rows instead of one set per hour (8,876 rows at 22:00 for
- * the benchmark's hot link).
- */
-function partialDayParts(a: number, b: number, members: SQL, cols: SQL, where: SQL, groupBy: SQL): SQL[] {
-  const day = Math.floor(a / DAY) * DAY;
-  // The day's end computed by Postgres: the last day of year 9999 ends in a year an ISO string cannot give it.
-  const outside = [
-    ...(day < a ? [sql`hour >= ${ts(day)} and hour < ${ts(a)}`] : []),
-    ...(b < day + DAY ? [sql`hour >= ${ts(b)} and hour < ${ts(day)} + interval '1 day'`] : []),
-  ].map((cond) => sql`exists (select 1 from clicks_hourly where ${members} and ${cond})`);
-  const wholeDay = sql`(not (${sql.join(outside, sql` or `)}))`;
-  return [
-    sql`select ${cols} from clicks_dims_daily where ${where} and day = ${sqlDay(day)} and ${wholeDay} group by ${groupBy}`,
-    sql`select ${cols} from clicks_dims_hourly where ${where} and hour >= ${ts(a)} and hour < ${ts(b)} and not ${wholeDay} group by ${groupBy}`,
-  ];
-}
-
-const ts = (t: number) => sql`${new Date(t).toISOString()}::timestamptz`;
 
 export interface StatsRequest {
   /** One link by slug (on `domain`), or null: many links. */
@@ -217,27 +140,7 @@ export function statsQuery(opts: StatsRequest): SQL {
       where ${members} and hour >= ${ts(range.from)} and hour < ${ts(range.to)} group by link_id`);
   }
 
-  // A/B variants of one link: all of them (a link has at most 10 at a time), clicks and humans from the
-  // "variant" dimension (whole days and partial ones as above), uniques from variant_uniques_hourly.
-  const variantParts: SQL[] = [];
-  if (opts.slug !== null) {
-    if (spans.days) {
-      variantParts.push(...wholeDayParts(spans.days[0], spans.days[1], sql`value, sum(${metric}) as c, sum(humans) as h, 0 as u`,
-        sql`link_id = (select id from link) and dim = 'variant'`, sql`value`));
-    }
-    for (const [a, b] of spans.hours) {
-      variantParts.push(...partialDayParts(a, b, sql`link_id = (select id from link)`, sql`value, sum(${metric}) as c, sum(humans) as h, 0 as u`,
-        sql`link_id = (select id from link) and dim = 'variant'`, sql`value`));
-    }
-    variantParts.push(sql`select variant as value, 0 as c, 0 as h, sum(uniques) as u from variant_uniques_hourly
-      where link_id = (select id from link) and hour >= ${ts(range.from)} and hour < ${ts(range.to)} group by variant`);
-  }
-  const variants = variantParts.length
-    ? sql`(select coalesce(json_agg(json_build_array(value, c, h, u) order by c desc, value collate "C"), '[]')
-          from (select value, sum(c) as c, sum(h) as h, sum(u) as u from (${sql.join(variantParts, sql` union all `)}) v
-                group by value) g
-          where c > 0 or h > 0 or u > 0)`
-    : sql`'[]'::json`;
+  const variants = opts.slug !== null ? variantsSql(spans, range, metric) : sql`'[]'::json`;
 
   return sql`
     with link as (select ${link} as id),
@@ -279,27 +182,25 @@ export function statsQuery(opts: StatsRequest): SQL {
       ${top?.pruned ?? sql`null`} as top_links_pruned`;
 }
 
-export function toRawStats(result: unknown): RawStats {
-  const row = result as {
-    link_id: string | null; series: unknown; dims: unknown; variants: unknown; outside: unknown; top_links_pruned: boolean | null;
-  };
-  const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
-  const series = parse<[number, number, number, number, number, number][]>(row.series).map(
-    ([bucket, clicks, humans, bots, previews, uniques]) => ({
-      bucket, clicks: Number(clicks), humans: Number(humans), bots: Number(bots), previews: Number(previews), uniques: Number(uniques),
-    }),
-  );
-  const dims = parse<[Dimension, string, number, [string, string | null] | null][]>(row.dims).map(([dim, value, n, link]) => ({
-    dim, value, n: Number(n), slug: link?.[0] ?? null, domain: link?.[1] ?? null,
-  }));
-  const variants = parse<[string, number, number, number][]>(row.variants).map(([value, clicks, humans, uniques]) => ({
-    value, clicks: Number(clicks), humans: Number(humans), uniques: Number(uniques),
-  }));
-  // All time = the range (already summed in the series) + the hours outside it, so the range is read once.
-  const outside = parse<[number, number] | null>(row.outside);
-  const allTime = outside && {
-    clicks: Number(outside[0]) + series.reduce((n, r) => n + r.clicks, 0),
-    humans: Number(outside[1]) + series.reduce((n, r) => n + r.humans, 0),
-  };
-  return { linkId: row.link_id, series, dims, variants, allTime, topLinksPruned: row.top_links_pruned };
+/**
+ * The A/B variants of the link (the `link` CTE): all of them (a link has at most 10 at a time), clicks and
+ * humans from the "variant" dimension (whole days and partial ones as the other dimensions), uniques from
+ * variant_uniques_hourly.
+ */
+function variantsSql(spans: ReturnType<typeof dimensionSpans>, range: StatsRange, metric: SQL): SQL {
+  const variantParts: SQL[] = [];
+  if (spans.days) {
+    variantParts.push(...wholeDayParts(spans.days[0], spans.days[1], sql`value, sum(${metric}) as c, sum(humans) as h, 0 as u`,
+      sql`link_id = (select id from link) and dim = 'variant'`, sql`value`));
+  }
+  for (const [a, b] of spans.hours) {
+    variantParts.push(...partialDayParts(a, b, sql`link_id = (select id from link)`, sql`value, sum(${metric}) as c, sum(humans) as h, 0 as u`,
+      sql`link_id = (select id from link) and dim = 'variant'`, sql`value`));
+  }
+  variantParts.push(sql`select variant as value, 0 as c, 0 as h, sum(uniques) as u from variant_uniques_hourly
+    where link_id = (select id from link) and hour >= ${ts(range.from)} and hour < ${ts(range.to)} group by variant`);
+  return sql`(select coalesce(json_agg(json_build_array(value, c, h, u) order by c desc, value collate "C"), '[]')
+          from (select value, sum(c) as c, sum(h) as h, sum(u) as u from (${sql.join(variantParts, sql` union all `)}) v
+                group by value) g
+          where c > 0 or h > 0 or u > 0)`;
 }

@@ -1,7 +1,8 @@
 /** Shapes the rows read from the rollups into the Stats of the HTTP contract. */
 import type { Dimension } from "../../db/schema.ts";
 import type { ResolvedRange } from "./range.ts";
-import type { BotMode, RawStats } from "../../db/queries/stats.ts";
+import type { BotMode } from "../../db/queries/stats.ts";
+import type { RawStats } from "../../db/queries/stats-result.ts";
 import type { AllStats, Stats } from "./schema.ts";
 
 type DimField =
