@@ -3,6 +3,8 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema.ts";
 
 export type Db = NeonDatabase<typeof schema> & { $client: Pool };
+/** The handle a `db.transaction` callback gets. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 let proxyConfigured: string | undefined;
 

@@ -7,7 +7,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeEach, expect, it } from "vitest";
-import { arrayLiteral } from "../functions/ingest/sql-arrays.ts";
+import { arrayLiteral } from "../db/sql-arrays.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { withSettings } from "./helpers/env.ts";
 import { forgetClicks } from "./helpers/forget-clicks.ts";

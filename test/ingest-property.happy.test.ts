@@ -12,7 +12,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { arrayLiteral } from "../functions/ingest/sql-arrays.ts";
+import { arrayLiteral } from "../db/sql-arrays.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { insertInbox, makeClick, UA, uid, xadd, xaddBatch } from "./helpers/clicks.ts";
 import { flush, ingestClients } from "./helpers/ingest.ts";

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clicks, clicksDimsHourly, clicksHourly, links } from "../db/schema.ts";
 import { visitorKey } from "../functions/ingest/visitor-key.ts";
-import { arrayLiteral } from "../functions/ingest/sql-arrays.ts";
+import { arrayLiteral } from "../db/sql-arrays.ts";
 import { runRetention } from "../functions/ingest/retention.ts";
 import worker from "../workers/index.ts";
 import { enqueue, insertInbox, makeClick, UA, uid } from "./helpers/clicks.ts";

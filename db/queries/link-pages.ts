@@ -6,7 +6,7 @@ import { and, arrayContains, arrayOverlaps, asc, desc, getTableColumns, gte, isN
 import type { Db } from "../client.ts";
 import { links, type LinkRow } from "../schema.ts";
 import { EVERY_LINK, linkCondition, scopeCondition, type LinkScope } from "./links.ts";
-import { textArray } from "./tags.ts";
+import { textArray } from "../sql-arrays.ts";
 
 export const linkOrderFields = ["dateCreated", "shortCode", "longUrl", "title", "visits", "nonBotVisits"] as const;
 export type LinkOrderField = (typeof linkOrderFields)[number];

@@ -5,10 +5,9 @@
 import { and, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { links } from "../schema.ts";
+import { textArray } from "../sql-arrays.ts";
 import { scopeCondition, type LinkScope } from "./links.ts";
 
-/** `xs` as a Postgres text[] parameter (one literal, quoted: any text, commas and braces included). */
-export const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/["\\]/g, "\\$&")}"`).join(",")}}`}::text[]`;
 const where = (...conds: (SQL | undefined)[]) => {
   const c = and(...conds);
   return c ? sql`where ${c}` : sql``;

@@ -7,7 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { blockStartSql, mayBeSealed } from "../../db/queries/dim-blocks.ts";
 import { DIM_BLOCK_SPANS } from "../../db/schema/rollups.ts";
 import type { DimRows, Rollups } from "./rollup-shape.ts";
-import { counterArrays, intArray, textArray, typedArray } from "./sql-arrays.ts";
+import { counterArrays, intArray, textArray, typedArray } from "../../db/sql-arrays.ts";
 
 const COUNTER_SET = sql.raw(
   ["clicks", "humans", "bots", "previews"].map((c) => `${c} = r.${c} + excluded.${c}`).join(", "),

@@ -24,11 +24,11 @@ import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Db } from "../../db/client.ts";
 import { inboxDeleteSql } from "../../db/queries/click-inbox.ts";
-import { outboxClicksSql } from "../../db/queries/webhooks.ts";
+import { outboxClicksSql } from "../../db/queries/webhook-outbox.ts";
 import type { ClickRecord } from "./enrich.ts";
 import { rollupCtes } from "./commit-rollups.ts";
 import { aggregate } from "./rollup.ts";
-import { textArray, typedArray } from "./sql-arrays.ts";
+import { textArray, typedArray } from "../../db/sql-arrays.ts";
 
 /** SQLSTATE raised by eatmyurl_ingest_all_new() when a batch holds clicks already stored. */
 const ALREADY_STORED = "EMU01";
@@ -112,7 +112,7 @@ export function sqlState(e: unknown): string | undefined {
  * CTEs `durable`, `src`, `ins` (the ids inserted), `inbox` and `webhook_clicks`: a durable commit whatever
  * the server's default (the clicks are deleted from Redis right after it), the raw insert, by id, the inbox
  * delete (its SQL is in db/queries/click-inbox.ts with the inbox's other queries), and the webhook outbox
- * rows of exactly the clicks inserted (db/queries/webhooks.ts): in the commit, so a clicks event exists iff
+ * rows of exactly the clicks inserted (db/queries/webhook-outbox.ts): in the commit, so a clicks event exists iff
  * its click committed, on the one-statement path and the careful one alike.
  */
 function insertCtes(batch: ClickRecord[], inboxIds: string[]) {

@@ -6,7 +6,7 @@
  * answer, is retried with jittered doubling delays until the delivery's give-up time (about a day).
  */
 import type { Db } from "../../db/client.ts";
-import { recordFailure, recordSuccess, type ClaimedDelivery } from "../../db/queries/webhooks.ts";
+import { type ClaimedDelivery, recordFailure, recordSuccess } from "../../db/queries/webhook-deliveries.ts";
 import type { WebhookDeliveryRow, WebhookEndpointRow } from "../../db/schema.ts";
 import type { Env } from "../shared/env.ts";
 import { destinationProblem } from "./destination.ts";

@@ -6,9 +6,9 @@
  * neither place, nor in both.
  */
 import type { Db } from "../../db/client.ts";
-import {
-  deleteOutbox, enabledEndpoints, insertDeliveries, lockOutbox, selectWebhookClicks, type NewDelivery,
-} from "../../db/queries/webhooks.ts";
+import { insertDeliveries, type NewDelivery } from "../../db/queries/webhook-deliveries.ts";
+import { enabledEndpoints } from "../../db/queries/webhook-endpoints.ts";
+import { deleteOutbox, lockOutbox, selectWebhookClicks } from "../../db/queries/webhook-outbox.ts";
 import type { WebhookEndpointRow } from "../../db/schema.ts";
 import { randomBase62 } from "../shared/crypto.ts";
 import { body, clickPayload, CLICKS_PER_DELIVERY, linkPayload, type EventType } from "./payloads.ts";

@@ -4,7 +4,7 @@
  * One cheap query decides whether there is anything to do, so writes cost nothing while no webhooks exist.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { webhookBacklog } from "../../db/queries/webhooks.ts";
+import { webhookBacklog } from "../../db/queries/webhook-deliveries.ts";
 import type { AppEnv } from "../shared/app-env.ts";
 import { runWebhooks } from "./run.ts";
 

@@ -4,7 +4,7 @@
  */
 import { getTableColumns } from "drizzle-orm";
 import { links, type LinkRow } from "../../db/schema.ts";
-import type { WebhookClickRow } from "../../db/queries/webhooks.ts";
+import type { WebhookClickRow } from "../../db/queries/webhook-outbox.ts";
 import { toLink } from "../api/links/present.ts";
 import type { Link } from "../api/links/schemas.ts";
 

@@ -7,7 +7,7 @@
  * are kept seconds apart for that reason (retryDelay); the day-long backoff is ours, between publishes.
  */
 import { Client } from "@upstash/qstash";
-import type { ClaimedDelivery } from "../../db/queries/webhooks.ts";
+import type { ClaimedDelivery } from "../../db/queries/webhook-deliveries.ts";
 import type { Env } from "../shared/env.ts";
 import { judge, signingSecrets, type Outcome } from "./deliver.ts";
 import { destinationProblem } from "./destination.ts";

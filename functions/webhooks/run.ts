@@ -6,7 +6,7 @@
  * taken by one of them (SKIP LOCKED).
  */
 import type { Db } from "../../db/client.ts";
-import { claimDue } from "../../db/queries/webhooks.ts";
+import { claimDue } from "../../db/queries/webhook-deliveries.ts";
 import type { Env } from "../shared/env.ts";
 import { attempt, settle } from "./deliver.ts";
 import { dispatchAll } from "./dispatch.ts";

@@ -6,7 +6,7 @@
  * recent "*" totals exactly).
  */
 import { sql } from "drizzle-orm";
-import { arrayLiteral } from "../../functions/ingest/sql-arrays.ts";
+import { arrayLiteral } from "../../db/sql-arrays.ts";
 import { withDb } from "./db.ts";
 
 export async function forgetClicks(linkIds: string[]): Promise<void> {

@@ -4,7 +4,7 @@
  * only the calling test writes clicks into.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { arrayLiteral } from "../../functions/ingest/sql-arrays.ts";
+import { arrayLiteral } from "../../db/sql-arrays.ts";
 import type { Db } from "../../db/client.ts";
 
 /** Which rollup rows to check: those of given links, or the all-links ("*") rows of a time window. */

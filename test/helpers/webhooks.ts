@@ -4,7 +4,7 @@
  * WEBHOOK_ALLOW_LOOPBACK=only). `removeTestWebhooks` removes every endpoint (the test files run one after
  * another, and each cleans up): one left behind would be sent the events of later files.
  */
-import { deleteEndpointsByUrlPrefix } from "../../db/queries/webhooks.ts";
+import { deleteEndpointsByUrlPrefix } from "../../db/queries/webhook-endpoints.ts";
 import { withDb } from "./db.ts";
 import { call } from "./worker.ts";
 

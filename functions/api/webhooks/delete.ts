@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { deleteEndpoint } from "../../../db/queries/webhooks.ts";
+import { deleteEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { problems, rateLimitHeaderDocs, secured } from "../openapi.ts";
 import { noWebhook } from "./get.ts";

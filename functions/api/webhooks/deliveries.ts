@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { listDeliveries, selectEndpoint } from "../../../db/queries/webhooks.ts";
+import { listDeliveries } from "../../../db/queries/webhook-deliveries.ts";
+import { selectEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../links/cursor.ts";

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { listEndpoints } from "../../../db/queries/webhooks.ts";
+import { listEndpoints } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { toWebhook } from "./present.ts";

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { updateEndpoint, type NewEndpoint } from "../../../db/queries/webhooks.ts";
+import { type NewEndpoint, updateEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { checkDestination, MAX_WEBHOOK_BODY_BYTES } from "./create.ts";

@@ -1,6 +1,6 @@
 /** Endpoint and delivery rows as the API shows them (never a secret). */
 import type { WebhookEndpointRow } from "../../../db/schema.ts";
-import type { listDeliveries } from "../../../db/queries/webhooks.ts";
+import type { listDeliveries } from "../../../db/queries/webhook-deliveries.ts";
 import type { Delivery, Webhook } from "./schemas.ts";
 
 export function toWebhook(r: WebhookEndpointRow, now = Date.now()): Webhook {

@@ -7,7 +7,7 @@
  * delivery's give-up time.
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { recordSuccess, selectDelivery } from "../../../db/queries/webhooks.ts";
+import { recordSuccess, selectDelivery } from "../../../db/queries/webhook-deliveries.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { adminOrQStash } from "../ingest/auth.ts";
 import { judge, settle } from "../../webhooks/deliver.ts";

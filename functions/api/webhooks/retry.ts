@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { requeueDelivery, selectDelivery } from "../../../db/queries/webhooks.ts";
+import { requeueDelivery, selectDelivery } from "../../../db/queries/webhook-deliveries.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { kickWebhooks } from "../../webhooks/kick.ts";

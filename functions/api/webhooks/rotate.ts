@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { selectEndpoint, updateEndpoint } from "../../../db/queries/webhooks.ts";
+import { selectEndpoint, updateEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { newSecret, sealSecret } from "../../webhooks/signing.ts";
 import { json, problems, secured } from "../openapi.ts";

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { insertDeliveries, selectEndpoint } from "../../../db/queries/webhooks.ts";
+import { insertDeliveries } from "../../../db/queries/webhook-deliveries.ts";
+import { selectEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { newDelivery } from "../../webhooks/dispatch.ts";

@@ -1,100 +1,16 @@
 /**
- * The SQL of webhooks: endpoints, the outbox (written by a trigger on links and by the ingest commit, whose
- * CTE is `outboxClicksSql`), and deliveries. Pure data access; functions/webhooks/ decides what it means.
+ * The SQL of webhook deliveries: claimed by runs, their outcomes, the retry button, the list. Pure data
+ * access; functions/webhooks/ decides what it means. Endpoints and the outbox have files of their own
+ * (webhook-endpoints.ts, webhook-outbox.ts).
  */
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../client.ts";
-import {
-  clicks, links, webhookDeliveries, webhookEndpoints, webhookOutbox, type ClickRow, type WebhookDeliveryRow, type WebhookEndpointRow,
-} from "../schema.ts";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db, Tx } from "../client.ts";
+import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from "../schema.ts";
 
-export type NewEndpoint = typeof webhookEndpoints.$inferInsert;
 export type NewDelivery = typeof webhookDeliveries.$inferInsert;
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** Deliveries not settled yet: due (pending), being sent by a run (sending), handed to QStash (queued). */
 const OPEN_STATUSES = ["pending", "sending", "queued"];
-
-/**
- * The ingest commit's CTE body: one outbox row per click id of `ids` (a query of the ids really inserted),
- * only while some enabled endpoint subscribes to clicks. Part of the commit's own statement or transaction.
- */
-export function outboxClicksSql(ids: SQL): SQL {
-  return sql`
-    insert into webhook_outbox (type, click_id)
-    select 'clicks', i.id from (${ids}) i
-    where exists (select 1 from webhook_endpoints where enabled and 'clicks' = any(events))`;
-}
-
-export async function insertEndpoint(db: Db, row: NewEndpoint): Promise<WebhookEndpointRow> {
-  const [r] = await db.insert(webhookEndpoints).values(row).returning();
-  return r;
-}
-
-export async function selectEndpoint(db: Db | Tx, id: string): Promise<WebhookEndpointRow | undefined> {
-  const [r] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).limit(1);
-  return r;
-}
-
-/** Newest first; at most 1,000 (an admin's list, not a data set). */
-export function listEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
-  return db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(1000);
-}
-
-export async function updateEndpoint(db: Db, id: string, values: Partial<NewEndpoint>): Promise<WebhookEndpointRow | undefined> {
-  const [r] = await db.update(webhookEndpoints).set({ ...values, updatedAt: sql`now()` }).where(eq(webhookEndpoints.id, id)).returning();
-  return r;
-}
-
-export async function deleteEndpoint(db: Db, id: string): Promise<boolean> {
-  const r = await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id });
-  return r.length > 0;
-}
-
-/** Enabled endpoints (the dispatcher's fan-out targets). */
-export function enabledEndpoints(db: Db | Tx): Promise<WebhookEndpointRow[]> {
-  return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
-}
-
-export type OutboxRow = typeof webhookOutbox.$inferSelect;
-
-/** The oldest `limit` outbox rows no other dispatcher holds, locked until the transaction ends. */
-export async function lockOutbox(tx: Tx, limit: number): Promise<OutboxRow[]> {
-  return tx.select().from(webhookOutbox).orderBy(webhookOutbox.seq).limit(limit).for("update", { skipLocked: true });
-}
-
-export async function deleteOutbox(tx: Tx, seqs: number[]): Promise<void> {
-  if (seqs.length) await tx.delete(webhookOutbox).where(inArray(webhookOutbox.seq, seqs));
-}
-
-/** A click as a webhook shows it: the raw row's public columns (never the visitor hash) and its link's. */
-export type WebhookClickRow = Pick<
-  ClickRow,
-  | "id" | "linkId" | "ts" | "kind" | "country" | "region" | "city" | "device" | "browser" | "os"
-  | "referrerHost" | "utmSource" | "utmMedium" | "utmCampaign"
-> & { slug: string | null; domain: string | null; destination: string | null };
-
-/**
- * The clicks of `ids` with their link's slug and domain (null when the link is gone by now). The destination
- * is the URL routing chose for the visit; clicks captured before routing existed kept none, and theirs is
- * the link's URL.
- */
-export async function selectWebhookClicks(tx: Tx, ids: string[]): Promise<WebhookClickRow[]> {
-  if (!ids.length) return [];
-  return tx
-    .select({
-      id: clicks.id, linkId: clicks.linkId, ts: clicks.ts, kind: clicks.kind,
-      country: clicks.country, region: clicks.region, city: clicks.city,
-      device: clicks.device, browser: clicks.browser, os: clicks.os, referrerHost: clicks.referrerHost,
-      utmSource: clicks.utmSource, utmMedium: clicks.utmMedium, utmCampaign: clicks.utmCampaign,
-      slug: links.slug, domain: links.domain,
-      destination: sql<string | null>`coalesce(${clicks.chosenUrl}, ${links.url})`,
-    })
-    .from(clicks)
-    .leftJoin(links, eq(links.id, clicks.linkId))
-    .where(inArray(clicks.id, ids))
-    .orderBy(clicks.ts, clicks.id);
-}
 
 export async function insertDeliveries(db: Db | Tx, rows: NewDelivery[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) await db.insert(webhookDeliveries).values(rows.slice(i, i + 500));
@@ -259,11 +175,4 @@ export async function webhookBacklog(db: Db): Promise<{ outbox: number; due: num
     select (select count(*) from webhook_outbox)::int as outbox,
            (select count(*) from webhook_deliveries where status in ('pending', 'sending', 'queued') and next_attempt_at <= now())::int as due`);
   return r.rows[0];
-}
-
-
-/** Removes the endpoints whose URL starts with `prefix` (tests clean up their sinks this way). */
-export async function deleteEndpointsByUrlPrefix(db: Db, prefix: string): Promise<number> {
-  const r = await db.delete(webhookEndpoints).where(sql`starts_with(${webhookEndpoints.url}, ${prefix})`).returning({ id: webhookEndpoints.id });
-  return r.length;
 }
