@@ -3,7 +3,8 @@
  * as they are read, and a batch takes them until INGEST_BATCH_SIZE or INGEST_COMMIT_BYTES is reached (the
  * rest waits for the next batch, already parsed). The commit of a batch is one statement either way.
  */
-import { parseStreamEntry, type ClickRecord } from "./enrich.ts";
+import type { ClickRecord } from "./enrich.ts";
+import { parseStreamEntry } from "./parse-click.ts";
 import { sqlBatch, type SqlBatch } from "./commit.ts";
 import { recordBytes } from "./limits.ts";
 import type { DeadLetter, StreamEntry } from "./stream.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClickEvent } from "../shared/click-event.ts";
-import { parseClick, parseUserAgent, referrerHost, utmTags } from "./enrich.ts";
+import { parseUserAgent, referrerHost, utmTags } from "./enrich.ts";
+import { parseClick } from "./parse-click.ts";
 import { arrayLiteral } from "../../db/sql-arrays.ts";
 import { visitorKey } from "./visitor-key.ts";
 import { visitorDaysKeepFrom } from "./retention.ts";

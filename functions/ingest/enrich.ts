@@ -2,10 +2,11 @@
  * Turns a ClickEvent captured at the edge into the row the clicks table stores: device, browser and OS from
  * the user agent, the referrer's host, UTM tags, geo. Pure and synchronous, so it runs the same in the
  * Worker and in the benchmark, and cannot fail a batch: whatever Postgres could refuse (NUL, lone
- * surrogates, index-breaking lengths, impossible dates) is cleaned or rejected here, one event at a time.
+ * surrogates, index-breaking lengths) is cleaned here, one event at a time; parse-click.ts refuses what
+ * cannot be a click.
  */
 import UAParser from "ua-parser-js";
-import { clickEventSchema, entryClicks, type ClickEvent } from "../shared/click-event.ts";
+import type { ClickEvent } from "../shared/click-event.ts";
 import { formatChosenBy, parseChosenBy } from "../redirect/routing/chosen-by.ts";
 
 /** A row of the clicks table as sent to Postgres (snake_case: its keys are the column names, commit.ts). */
@@ -39,7 +40,7 @@ export interface ClickRecord {
 /** Free text kept whole in the raw row (a user agent, a referrer) is cut here: nothing legitimate is longer. */
 const MAX_TEXT = 2048;
 /** Values that become rollup keys sit in a btree primary key (about 2.7 kB max per entry): keep them short. */
-const MAX_DIM = 200;
+export const MAX_DIM = 200;
 
 // NUL cannot be stored in Postgres text, and a lone surrogate makes JSON that Postgres refuses.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -48,7 +49,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 /** UNSTORABLE for test(): without the g flag, which would make test() resume where the last match ended. */
 const HAS_UNSTORABLE = new RegExp(UNSTORABLE.source);
-const storable = (s: string) => !SUSPECT.test(s) || !HAS_UNSTORABLE.test(s);
+export const storable = (s: string) => !SUSPECT.test(s) || !HAS_UNSTORABLE.test(s);
 
 function clean(s: string | null | undefined, max: number): string | null {
   if (s === null || s === undefined) return null;
@@ -162,10 +163,6 @@ function chosenBy(s: string | null | undefined): string | null {
   return c ? formatChosenBy(c) : null;
 }
 
-/** Oldest and newest click time accepted: anything else is a corrupt event, not a click. */
-const MIN_TS = Date.UTC(2000, 0, 1);
-const MAX_FUTURE_MS = 24 * 3600_000;
-
 export function enrich(e: ClickEvent): ClickRecord {
   const ua = clean(e.ua, MAX_TEXT);
   const referrer = clean(e.referrer, MAX_TEXT);
@@ -192,75 +189,4 @@ export function enrich(e: ClickEvent): ClickRecord {
     chosen_url: chosenUrl(e.chosenUrl),
     chosen_by: chosenBy(e.chosenBy),
   };
-}
-
-export type Parsed = { ok: true; record: ClickRecord } | { ok: false; reason: string };
-
-/**
- * Validates and enriches one queued value (the stream's field "e", or an inbox row's event). Every way it
- * can be unusable gives a reason for the dead-letter stream instead of an exception.
- */
-export function parseClick(raw: unknown, now = Date.now()): Parsed {
-  let value = raw;
-  if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return { ok: false, reason: "not JSON" };
-    }
-  } else if (raw === undefined || raw === null) {
-    return { ok: false, reason: 'no field "e"' };
-  }
-  return checkClick(value, now);
-}
-
-/** Validates and enriches one click already decoded from JSON. */
-function checkClick(value: unknown, now: number): Parsed {
-  const r = clickEventSchema.safeParse(value);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    return { ok: false, reason: `not a ClickEvent: ${first.path.join(".") || "(root)"}: ${first.message}` };
-  }
-  const e = r.data;
-  if (e.ts < MIN_TS || e.ts > now + MAX_FUTURE_MS) return { ok: false, reason: `ts ${e.ts} is out of range` };
-  // Identifiers are keys of the raw table and the rollups: they are refused, never silently altered.
-  for (const [name, v] of [["id", e.id], ["linkId", e.linkId], ["visitor", e.visitor]] as const) {
-    if (v.length > MAX_DIM || !storable(v)) return { ok: false, reason: `${name} is too long or not storable` };
-  }
-  return { ok: true, record: enrich(e) };
-}
-
-/** One click of a queued value, parsed, with the text its dead letter keeps if it is unusable. */
-export interface EntryClick {
-  parsed: Parsed;
-  text: string;
-}
-
-const textOf = (raw: unknown) => (typeof raw === "string" ? raw : raw == null ? "" : JSON.stringify(raw));
-
-/**
- * Parses one queued value: a stream entry's field "e" (one ClickEvent, or a batch of them: the formats are in
- * functions/shared/click-event.ts) or an inbox row's event. One result per click. An entry that is not JSON,
- * or a batch with an unknown version or no clicks, is one unusable result holding the whole entry (one dead
- * letter, as a bad one-click entry). In a good batch each click stands alone: the valid ones are ingested and
- * each invalid one is a dead letter of its own, holding that click's JSON only, so replaying it puts back
- * that one click as a one-click entry and never the batch's valid clicks a second time.
- */
-export function parseStreamEntry(raw: unknown, now = Date.now()): EntryClick[] {
-  if (typeof raw !== "string") {
-    const batch = entryClicks(raw);
-    if ("reason" in batch) return [{ parsed: { ok: false, reason: batch.reason }, text: textOf(raw) }];
-    if (batch.clicks.length === 1 && batch.clicks[0] === raw) return [{ parsed: parseClick(raw, now), text: textOf(raw) }];
-    return batch.clicks.map((c) => ({ parsed: checkClick(c, now), text: textOf(c) }));
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return [{ parsed: { ok: false, reason: "not JSON" }, text: raw }];
-  }
-  const batch = entryClicks(value);
-  if ("reason" in batch) return [{ parsed: { ok: false, reason: batch.reason }, text: raw }];
-  if (batch.clicks.length === 1 && batch.clicks[0] === value) return [{ parsed: checkClick(value, now), text: raw }];
-  return batch.clicks.map((c) => ({ parsed: checkClick(c, now), text: textOf(c) }));
 }
