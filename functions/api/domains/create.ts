@@ -11,7 +11,7 @@ export const createDomainRoute = createRoute({
   method: "post",
   path: "/api/v1/domains",
   tags: ["domains"],
-  summary: "Add a custom domain; point its DNS at the Worker (README, custom domains) for it to serve links",
+  summary: "Add a custom domain; point its DNS at the Worker (docs/domains.md) for it to serve links",
   ...secured("admin", limitBody(16 * 1024)),
   request: jsonBody(CreateDomainInput),
   responses: {

@@ -66,7 +66,7 @@ async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; val
           </div>
           <form method="post" action="/app/domains" class="card form" novalidate>
             <h2>Add a domain</h2>
-            <p class="hint">Point the domain at this Worker first (README: custom domains); links can be made on it at once.</p>
+            <p class="hint">Point the domain at this Worker first (docs/domains.md in the repository); links can be made on it at once.</p>
             <FormError message={errors[""]} />
             <Field name="hostname" label="Hostname" value={opts.values?.hostname ?? ""} required error={errors.hostname} placeholder="go.example.com" />
             <RedirectFields values={opts.values ?? {}} errors={errors} />
