@@ -57,9 +57,12 @@ export function registerLinks(dash: Dash) {
         ) : (
           <>
             <div class="table-wrap">
-              <table class="stack">
+              <table class="stack links">
+                <colgroup>
+                  <col class="link" /><col class="domain" /><col class="tags" /><col class="clicks" /><col class="created" /><col class="actions" />
+                </colgroup>
                 <thead>
-                  <tr><th scope="col">Short link</th><th scope="col">Domain</th><th scope="col">Destination</th><th scope="col">Tags</th><th scope="col" class="num">Clicks</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+                  <tr><th scope="col">Short link</th><th scope="col">Domain</th><th scope="col">Tags</th><th scope="col" class="num">Clicks</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
                 </thead>
                 <tbody>
                   {res.data.data.map((l) => {
@@ -67,17 +70,22 @@ export function registerLinks(dash: Dash) {
                     return (
                     <tr>
                       <td data-label="Short link" class="slug">
-                        <div><a href={linkPage(l.slug, d)}>{l.slug}</a>{l.title && <span class="sub">{l.title}</span>}</div>
+                        <div>
+                          <a href={linkPage(l.slug, d)}>{l.slug}</a>
+                          {l.title && <span class="sub" title={l.title}>{l.title}</span>}
+                          <span class="dest" title={l.url}><span class="sr-only">Destination: </span>{l.url}</span>
+                        </div>
                       </td>
-                      <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(l.domain)}`}>{l.domain}</a></td>
-                      <td data-label="Destination" class="url"><span title={l.url}>{l.url}</span></td>
-                      <td data-label="Tags"><div>{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`}>{t}</a>)}</div></td>
+                      <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(l.domain)}`} title={l.domain}>{l.domain}</a></td>
+                      <td data-label="Tags" class="tags"><div>{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`} title={t}>{t}</a>)}</div></td>
                       <td data-label="Clicks" class="num">{l.clicks}</td>
-                      <td data-label="Created"><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></td>
+                      <td data-label="Created" class="created"><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></td>
                       <td class="actions">
-                        <CopyButton text={l.shortUrl} label={`Copy ${l.shortUrl}`} />
-                        <a href={linkPage(l.slug, d, "/stats")}>Analytics</a>
-                        {canWrite && <a href={linkPage(l.slug, d, "/edit")}>Edit</a>}
+                        <div>
+                          <CopyButton text={l.shortUrl} label={`Copy ${l.shortUrl}`} />
+                          <a href={linkPage(l.slug, d, "/stats")}>Analytics</a>
+                          {canWrite && <a href={linkPage(l.slug, d, "/edit")}>Edit</a>}
+                        </div>
                       </td>
                     </tr>
                     );
