@@ -9,11 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
-import { ADMIN_KEY, openSuite, screenshot, signIn, type Browser, type Suite } from "./harness.ts";
+import { ADMIN_KEY, openSuite, screenshot, signIn, type BrowserSession, type Suite } from "./harness.ts";
 
 let suite: Suite | undefined;
 let worker: WorkerServer;
-let browser: Browser;
+let browser: BrowserSession;
 
 beforeAll(async () => {
   ({ worker, browser } = suite = await openSuite());
