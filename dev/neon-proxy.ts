@@ -13,12 +13,14 @@
  * when the client leaves with its server idle (no transaction, nothing in flight) the server gets DISCARD ALL
  * (session settings, prepared statements, advisory locks, temporary tables) and waits for the next client with
  * the same startup message. Only servers that asked for no credential are pooled (the stack's trust auth);
- * anything else, and cancel requests, is relayed byte for byte.
+ * anything else, and cancel requests, is relayed byte for byte. The idle servers and their reset are in
+ * neon-pool.ts; this file holds the handshake and the client sessions.
  */
 import net from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { park, type Server } from "./neon-pool.ts";
 import { freePort } from "./ports.ts";
-import { authCode, CANCEL_REQUEST, GSS_REQUEST, MessageReader, queryMessage, readyStatus, SSL_REQUEST, untypedMessage, type Message } from "./pg-wire.ts";
+import { authCode, CANCEL_REQUEST, GSS_REQUEST, MessageReader, readyStatus, SSL_REQUEST, untypedMessage } from "./pg-wire.ts";
 
 export interface NeonProxy {
   port: number;
@@ -95,26 +97,6 @@ export async function startNeonProxy(opts: { allowPorts: number[]; port?: number
       await new Promise((r) => wss.close(r));
     },
   };
-}
-
-/** Idle servers kept per startup message; more are closed when their client leaves. */
-const MAX_IDLE = 16;
-/** An idle server unused this long is closed, so a stack left running holds no backends it does not use. */
-const IDLE_MS = 5 * 60_000;
-
-/** A server connection this proxy started, with what it answered to the startup message. */
-interface Server {
-  tcp: net.Socket;
-  reader: MessageReader;
-  /** AuthenticationOk through the first ReadyForQuery: replayed to every client that gets this server. */
-  hello: Buffer;
-  /** Who reads the server's messages, and who hears of its end, now. */
-  onMessages: (messages: Message[], chunk: Buffer) => void;
-  onEnd: () => void;
-  /** Set while idle: closes it after IDLE_MS. */
-  idleTimer?: NodeJS.Timeout;
-  /** While its DISCARD ALL runs: the client that took it meanwhile, told whether it came back clean. */
-  resetting?: { claimant?: (ok: boolean) => void };
 }
 
 /** Plain relay of a WebSocket to a TCP socket, after sending `initial` to the server. */
@@ -218,42 +200,4 @@ function pooledSession(
     ws.once("close", leave);
     for (const b of queued.splice(0)) fromClient(b);
   }
-}
-
-/**
- * Resets a server's session and keeps it for the next client with the same startup. It is listed at once, so
- * a client that comes during the reset takes it when the reset is done.
- */
-function park(s: Server, key: string, idle: Map<string, Server[]>) {
-  const list = idle.get(key) ?? [];
-  idle.set(key, list);
-  const drop = () => {
-    clearTimeout(s.idleTimer);
-    s.onEnd = () => {};
-    s.tcp.destroy();
-    const i = list.indexOf(s);
-    if (i >= 0) list.splice(i, 1);
-    const claimant = s.resetting?.claimant;
-    s.resetting = undefined;
-    claimant?.(false);
-  };
-  if (list.length >= MAX_IDLE) return drop();
-  list.push(s);
-  s.resetting = {};
-  s.onEnd = drop;
-  s.onMessages = (messages) => {
-    for (const m of messages) {
-      if (m.type === "E") return drop();
-      if (m.type !== "Z") continue;
-      if (readyStatus(m) !== "I") return drop();
-      const claimant = s.resetting?.claimant;
-      s.resetting = undefined;
-      if (claimant) return claimant(true);
-      s.idleTimer = setTimeout(drop, IDLE_MS).unref();
-      // Anything an idle server says (an administrator's shutdown notice, say) ends it.
-      s.onMessages = drop;
-      return;
-    }
-  };
-  s.tcp.write(queryMessage("DISCARD ALL"));
 }
