@@ -43,7 +43,7 @@ export function chaosReport(o: ChaosOutcome): { rows: BenchRow[]; servedClicks: 
   const is30x = (s: number) => s >= 300 && s < 400;
   const servedClicks = count(all, is30x);
   const fivexx = [...all.statuses].filter(([s]) => s >= 500).sort();
-  const documented503 = 0; // one service down at a time, no maxClicks link: README says none
+  const documented503 = 0; // one service down at a time, no maxClicks link: docs/routing.md says none
   const undocumented5xx = fivexx.reduce((n, [, k]) => n + k, 0) - documented503;
   const other = [...all.statuses].filter(([s]) => !is30x(s) && s < 500);
   const inboxed = o.log.reduce((k, l) => k + Number(/XADD of (\d+) click\(s\) failed/.exec(l)?.[1] ?? 0), 0);
