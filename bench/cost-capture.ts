@@ -7,7 +7,7 @@
 import { byPart, perUnit, type Usage } from "./lib/meter.ts";
 import { fmt } from "./lib/report.ts";
 import { wrk } from "./lib/wrk.ts";
-import { BROWSER_UA, sleep, visit, type Rig } from "./cost-rig.ts";
+import { CLICK_UA, sleep, visit, type Rig } from "./cost-rig.ts";
 
 export interface CaptureResult {
   name: string;
@@ -15,7 +15,7 @@ export interface CaptureResult {
   usage: Usage;
 }
 
-export async function trickle(rig: Rig, clicks: number, spacingMs: number): Promise<CaptureResult> {
+export async function trickleClicks(rig: Rig, clicks: number, spacingMs: number): Promise<CaptureResult> {
   const before = await rig.meter.snapshot();
   let redirects = 0;
   for (let i = 0; i < clicks; i++) {
@@ -35,7 +35,7 @@ export async function trickle(rig: Rig, clicks: number, spacingMs: number): Prom
 
 export async function underLoad(rig: Rig, seconds: number): Promise<CaptureResult> {
   const before = await rig.meter.snapshot();
-  const r = await wrk(`${rig.main.url}/hot`, { seconds, headers: { "user-agent": BROWSER_UA } });
+  const r = await wrk(`${rig.main.url}/hot`, { seconds, headers: { "user-agent": CLICK_UA } });
   await rig.settle(rig.main, 10_000);
   const clicks = r.requests - r.non2xx3xx;
   if (r.errors || r.non2xx3xx) throw new Error(`under load: ${r.errors} socket errors, ${r.non2xx3xx} answers that were not redirects`);

@@ -86,25 +86,30 @@ export function cpuVerdict(ms: number): string {
 
 const subrequests = (u: Usage) => u.requests + u.sessions + u.outbound;
 
-export function cpuTable(results: KindResult[]): string {
+/**
+ * `floorMs`: the bare Hono request's median CPU in the same run, when measured: each row's ratio to it carries
+ * across runs better than milliseconds do on a shared machine (CPU time swells with the neighbours' load).
+ */
+export function cpuTable(results: KindResult[], floorMs?: number): string {
   const lines = [
-    "| invocation | n | CPU here ms, median (max) | vs Workers Free 10 ms (margin: ≤ 5 ms here) | subrequests, mean (max) | of which Upstash / Postgres / other | vs Free 50, Paid 10,000 | Upstash commands | Postgres statements |",
-    "| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |",
+    "| invocation | n | CPU here ms, median (max) | × the bare request | vs Workers Free 10 ms (margin: ≤ 5 ms here) | subrequests, mean (max) | of which Upstash / Postgres / other | vs Free 50, Paid 10,000 | Upstash commands | Postgres statements |",
+    "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |",
   ];
+  const times = (ms: number) => (floorMs ? `${fmt(ms / floorMs, 1)}×` : "");
   for (const { kind, cpuMs, usage } of results) {
     const mean = (f: (u: Usage) => number) => usage.reduce((a, u) => a + f(u), 0) / Math.max(1, usage.length);
     const maxSub = Math.max(...usage.map(subrequests));
     const med = median(cpuMs);
     const sub = maxSub <= FREE_SUBREQUESTS ? "within Free ✔" : maxSub <= PAID_SUBREQUESTS ? "over Free: needs Paid ✘" : "over Paid ✘";
     lines.push(
-      `| ${kind.name} | ${usage.length} | ${fmt(med, 2)} (${fmt(Math.max(...cpuMs), 2)}) | ${cpuVerdict(med)} | ` +
+      `| ${kind.name} | ${usage.length} | ${fmt(med, 2)} (${fmt(Math.max(...cpuMs), 2)}) | ${times(med)} | ${cpuVerdict(med)} | ` +
         `${fmt(mean(subrequests), 1)} (${fmt(maxSub)}) | ${fmt(mean((u) => u.requests), 1)} / ${fmt(mean((u) => u.sessions), 1)} / ${fmt(mean((u) => u.outbound), 1)} | ` +
         `${sub} | ${fmt(mean((u) => u.billed), 1)} | ${fmt(mean((u) => u.statements), 1)} |`,
     );
     if (kind.per) {
       const p = kind.per.units;
       lines.push(
-        `| … per ${kind.per.label} (${fmt(p)} a run) | | ${fmt(med / p, 2)} | ${cpuVerdict(med / p)} | ${fmt(mean(subrequests) / p, 1)} | | | ` +
+        `| … per ${kind.per.label} (${fmt(p)} a run) | | ${fmt(med / p, 2)} | ${times(med / p)} | ${cpuVerdict(med / p)} | ${fmt(mean(subrequests) / p, 1)} | | | ` +
           `${fmt(mean((u) => u.billed) / p, 1)} | ${fmt(mean((u) => u.statements) / p, 1)} |`,
       );
     }

@@ -17,7 +17,7 @@ import { buildBundle, serveBundle, type Served } from "./lib/worker.ts";
 export const ADMIN = "bench-admin-key-0123456789abcdef";
 export const PASSWORD = "correct horse battery";
 /** A browser's user agent: the click is a human's, as most are (a bot's skips the humans counter). */
-export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
+export const CLICK_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
 
 export interface Rig {
   stack: Stack;
@@ -131,7 +131,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One GET as a browser sends it; resolves with the status once the body is read. */
 export async function visit(w: Served, path: string, init: RequestInit = {}): Promise<number> {
-  const res = await fetch(`${w.url}${path}`, { redirect: "manual", ...init, headers: { "user-agent": BROWSER_UA, ...init.headers } });
+  const res = await fetch(`${w.url}${path}`, { redirect: "manual", ...init, headers: { "user-agent": CLICK_UA, ...init.headers } });
   await res.arrayBuffer();
   return res.status;
 }

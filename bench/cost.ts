@@ -13,10 +13,11 @@
  * `--quick` (part of `npm test` through bench/run.ts): small sizes; it checks only that the counters saw what
  * the benchmark sent, never a figure. Ends with the BENCH_ROWS line that bench/run.ts gathers.
  */
+import os from "node:os";
 import { onShutdown } from "../dev/stack.ts";
 import { bytesTable, storageBytes } from "./cost-bytes.ts";
 import { billTables, cheapest, inputsText, measuredInputs, usageTable } from "./cost-bill.ts";
-import { captureTable, trickle, underLoad } from "./cost-capture.ts";
+import { captureTable, trickleClicks, underLoad } from "./cost-capture.ts";
 import { cpuTable, idleRate, measureKind, type KindResult } from "./cost-cpu.ts";
 import { idleHour, idleTable } from "./cost-idle.ts";
 import { invocationKinds } from "./cost-invocations.ts";
@@ -38,6 +39,7 @@ const CPU_NOTE = "CPU here is the workerd process's CPU time from the request (o
   "request), and this machine's core is not Cloudflare's. Hence the margin: a row is within Free only at ≤ 5 ms here, " +
   "half of the 10 ms limit. A WebSocket to Neon is counted as a subrequest (no Cloudflare page says either way).";
 const started = Date.now();
+const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(" ");
 let rig: Rig | undefined;
 onShutdown(async () => { await rig?.dispose(); });
 
@@ -55,7 +57,7 @@ try {
   sections.push(`### Idle\n\n${idleTable(idle)}`);
 
   log("== capture: a trickle, then load");
-  const t = await trickle(rig, SIZES.trickle, SIZES.spacing);
+  const t = await trickleClicks(rig, SIZES.trickle, SIZES.spacing);
   const load = await underLoad(rig, SIZES.loadSeconds);
   // Each trickled click is a batch of its own: one XADD each, as the bridge must have seen.
   check((t.usage.byCommand["XADD clicks:stream"] ?? 0) === t.clicks, "the bridge saw one XADD per trickled click");
@@ -70,10 +72,12 @@ try {
     kinds.push(await measureKind(rig, k, rate));
   }
   check(kinds.every((k) => k.usage.length > 0 && k.cpuMs.every((c) => Number.isFinite(c))), "every invocation kind was measured");
+  const bare = kinds.find((k) => k.kind.name.startsWith("floor: a bare Hono"));
+  const floor = bare ? [...bare.cpuMs].sort((a, b) => a - b)[Math.floor(bare.cpuMs.length / 2)] : undefined;
   const pgCold = kinds.find((k) => k.kind.name.includes("from Postgres"));
   check(pgCold?.usage.every((u) => u.sessions >= 1) ?? false, "the proxy saw a session for every redirect that read Postgres");
   sections.push(`### CPU and subrequests per invocation\n\n${CPU_NOTE} workerd used ${fmt(rate / 1000, 3)} µs of CPU per ms ` +
-    `idle, subtracted.\n\n${cpuTable(kinds)}`);
+    `idle, subtracted.\n\n${cpuTable(kinds, floor)}`);
 
   log("== Postgres bytes");
   const bytes = await storageBytes(rig, SIZES.bytes);
@@ -83,8 +87,12 @@ try {
   const m = measuredInputs({ trickle: t, idle, kinds, bytes, backlog: SIZES.backlog });
   sections.push(`### Monthly bill\n\n${inputsText(m)}\n\n${usageTable(m)}\n\n${billTables(m)}`);
 
+  const cpu = os.cpus();
   console.log(`\n## Cost (npm run bench:cost${quick ? " -- --quick: small sizes, figures not representative" : ""}; ` +
-    `${new Date().toISOString().slice(0, 10)}; ${Math.round((Date.now() - started) / 1000)} s)\n\n${sections.join("\n\n")}\n`);
+    `${new Date().toISOString().slice(0, 10)}; ${Math.round((Date.now() - started) / 1000)} s)\n\n` +
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? "?"}, Node ${process.version}; load average at the start ${loadBefore}, ` +
+    `at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on the machine inflates CPU figures).\n\n` +
+    `${sections.join("\n\n")}\n`);
 
   const perClick = (u: { billed: number; requests: number }, n: number) =>
     `${fmt(u.billed / n, 2)} commands, ${fmt(u.requests / n, 3)} HTTP requests a click`;

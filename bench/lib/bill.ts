@@ -11,6 +11,8 @@ export const PRICES = {
   workers: {
     freeRequestsPerDay: 100_000, freeCpuMs: 10,
     paidBase: 5, paidRequests: 10e6, paidPerMRequests: 0.3, paidCpuMs: 30e6, paidPerMCpuMs: 0.02,
+    /** Paid's default CPU limit per invocation (a cron every minute gets the same 30 s). */
+    paidCpuPerInvocationMs: 30_000,
   },
   upstash: {
     freeCommands: 500_000, freeBandwidthGB: 10,
@@ -135,6 +137,7 @@ export function bill(u: MonthUsage, p: Plans, cpuMargin = 0.5): Bill {
     else if (u.maxInvocationCpuMs > P.workers.freeCpuMs * cpuMargin) warn = `CPU ${u.maxInvocationCpuMs.toFixed(1)} ms here, over half of 10 ms`;
     parts.workers = 0;
   } else {
+    if (u.maxInvocationCpuMs > P.workers.paidCpuPerInvocationMs) over.push(`Workers CPU ${u.maxInvocationCpuMs.toFixed(0)} ms`);
     parts.workers = P.workers.paidBase + (Math.max(0, u.requests - P.workers.paidRequests) / 1e6) * P.workers.paidPerMRequests +
       (Math.max(0, u.cpuMs - P.workers.paidCpuMs) / 1e6) * P.workers.paidPerMCpuMs;
   }
