@@ -4,7 +4,7 @@
  * counted by the local Upstash bridge in this process) per 1,000 clicks, measured around one load.
  */
 import { Redis } from "ioredis";
-import { bridgeStats } from "../dev/upstash-bridge.ts";
+import { bridgeStats } from "../dev/upstash-meter.ts";
 import { fmt } from "./lib/report.ts";
 
 export interface Cost {
@@ -13,16 +13,22 @@ export interface Cost {
   requests: number;
 }
 
+/**
+ * Commands redis-server has run so far, as Upstash bills them: INFO commandstats counts an EVAL and each
+ * redis.call of its script, and a transaction's MULTI and EXEC. Meters' own INFO calls are left out.
+ */
+export async function commandsRun(redis: Redis): Promise<number> {
+  const info = await redis.info("commandstats");
+  let n = 0;
+  // Lines like "cmdstat_xadd:calls=12,usec=...".
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== "info") n += Number(m[2]);
+  return n;
+}
+
 /** Snapshots of the command and request counters; `since` gives what happened after a snapshot. */
 export function costMeter(redisUrl: string) {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  const commands = async () => {
-    const info = await redis.info("commandstats");
-    let n = 0;
-    // Lines like "cmdstat_xadd:calls=12,usec=...". The meter's own INFO calls are left out.
-    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== "info") n += Number(m[2]);
-    return n;
-  };
+  const commands = () => commandsRun(redis);
   return {
     async snapshot() {
       return { commands: await commands(), requests: bridgeStats.requests };

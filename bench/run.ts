@@ -9,7 +9,7 @@ import os from "node:os";
 import { table, type BenchRow } from "./lib/report.ts";
 
 /** Every benchmark; each ends with a BENCH_ROWS line (bench/lib/report.ts emit()). */
-const BENCHES = ["bench/redirect.ts", "bench/ingest.ts", "bench/analytics.ts"];
+const BENCHES = ["bench/redirect.ts", "bench/ingest.ts", "bench/analytics.ts", "bench/cost.ts"];
 
 const args = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -29,6 +29,16 @@ export interface NeonProxy {
   close(): Promise<void>;
 }
 
+/**
+ * What this process's proxies have served, counted the way Neon is used up (read in-process by the benchmarks,
+ * bench/cost.ts): `sessions` are client WebSockets, each one Neon connection (the pool behind keeps backends
+ * warm, so backends would undercount them); `statements` are simple Query messages plus extended-protocol
+ * sequences that ran an Execute, one per Sync (a pipelined batch of Parse/Bind/Execute ... Sync counts once
+ * per Sync); `transactions` are ReadyForQuery replies back to idle (an implicit one per lone statement, one per
+ * COMMIT or ROLLBACK); `sessionMs` adds up how long each client session was open (what keeps a compute awake).
+ */
+export const proxyStats = { sessions: 0, statements: 0, transactions: 0, sessionMs: 0, maxSessionMs: 0 };
+
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
 /** The relay target a handshake URL names, if it is a loopback host and one of the `allowed` ports. */
@@ -62,6 +72,13 @@ export async function startNeonProxy(opts: { allowPorts: number[]; port?: number
     return tcp;
   };
   wss.on("connection", (ws: WebSocket, req) => {
+    proxyStats.sessions++;
+    const opened = performance.now();
+    ws.once("close", () => {
+      const ms = performance.now() - opened;
+      proxyStats.sessionMs += ms;
+      proxyStats.maxSessionMs = Math.max(proxyStats.maxSessionMs, ms);
+    });
     const target = parseTarget(req.url ?? "", allowed);
     if (!target) return ws.close(1008, "address must be this stack's Postgres");
     let head: Buffer = Buffer.alloc(0);
@@ -166,6 +183,7 @@ function pooledSession(
     // Replies owed: one ReadyForQuery per simple query, Sync or function call.
     let owed = 0;
     let status = "I";
+    let executed = false; // an Execute since the last Sync: that Sync ends a statement (proxyStats)
     let ended = false;
     const leave = () => {
       if (ended) return;
@@ -183,6 +201,9 @@ function pooledSession(
           return ws.close();
         }
         if (m.type === "Q" || m.type === "S" || m.type === "F") owed++;
+        if (m.type === "E") executed = true;
+        if (m.type === "Q" || (m.type === "S" && executed)) proxyStats.statements++;
+        if (m.type === "S") executed = false;
         s.tcp.write(m.bytes);
       }
     };
@@ -192,6 +213,7 @@ function pooledSession(
         if (m.type !== "Z") continue;
         owed--;
         status = readyStatus(m);
+        if (status === "I") proxyStats.transactions++;
       }
       if (ws.readyState === ws.OPEN) ws.send(chunk);
     };

@@ -17,12 +17,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import { Redis } from "ioredis";
 import { freePort } from "./ports.ts";
-
-/**
- * Requests and commands this process's bridges have served: read in-process by bench/redirect.ts for its cost
- * table (Upstash bills per command, and each request is a round trip). Not reachable over HTTP.
- */
-export const bridgeStats = { requests: 0, commands: 0 };
+import { meterReply, meterRequest } from "./upstash-meter.ts";
 
 export interface UpstashBridge {
   url: string;
@@ -158,12 +153,15 @@ export async function startUpstashBridge(opts: BridgeOptions): Promise<UpstashBr
   };
 
   const server = http.createServer(async (req, res) => {
+    // Requests the bridge accepted are counted (upstash-meter.ts: what the benchmarks bill); refusals are not.
+    let metered = false;
     const send = (status: number, body: unknown) => {
       let text = JSON.stringify(body);
       if (status === 200 && opts.maxReplyBytes !== undefined && Buffer.byteLength(text) > opts.maxReplyBytes) {
         status = 400;
         text = JSON.stringify({ error: TOO_LARGE });
       }
+      if (metered) meterReply(Buffer.byteLength(text));
       res.writeHead(status, { "content-type": "application/json" });
       res.end(text);
     };
@@ -171,17 +169,18 @@ export async function startUpstashBridge(opts: BridgeOptions): Promise<UpstashBr
     if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: "Unauthorized" });
     if (req.method !== "POST") return send(405, { error: "only POST is supported" });
     let body: unknown;
+    let text: string | null;
     try {
-      const text = await readBody(req, opts.maxRequestBytes);
+      text = await readBody(req, opts.maxRequestBytes);
       if (text === null) return send(400, { error: TOO_LARGE });
       body = JSON.parse(text);
     } catch {
       return send(400, { error: "ERR invalid JSON body" });
     }
-    bridgeStats.requests++;
-    bridgeStats.commands += Array.isArray(body) && Array.isArray(body[0]) ? body.length : 1;
     const b64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     const path = (req.url ?? "/").split("?")[0];
+    metered = true;
+    meterRequest(path === "" ? "/" : path, body, Buffer.byteLength(text));
     if (redis.status !== "ready") await ready();
     try {
       if (path === "/" || path === "") {

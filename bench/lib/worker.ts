@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import { procStat } from "./proc.ts";
+import { procStat, processCpuNs } from "./proc.ts";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -60,10 +60,29 @@ export interface Served {
   url: string;
   /** CPU seconds (user + system) the workerd process has used so far. */
   cpuSeconds(): number;
+  /** The same in nanoseconds, from the scheduler's per-thread accounting (not 10 ms ticks). */
+  cpuNs(): number;
+  /**
+   * Fires the Worker's scheduled handler once and resolves with its outcome ("ok", "exception", ...), when
+   * served with `{ cron: true }`: workerd has no cron of its own, so a second Worker in the same process calls
+   * the main one's scheduled() through a service binding, as Miniflare does for wrangler's /__scheduled.
+   * "trigger only" makes the same request without firing: what the trigger itself costs the process.
+   */
+  scheduled(what?: "run" | "trigger only"): Promise<string>;
   /** Lines the Worker logged (console.error of failed Redis calls, ...), for diagnosing a bad run. */
   log(): string[];
   dispose(): Promise<void>;
 }
+
+/** The Worker that fires the main one's scheduled handler, once per request it gets (see Served.scheduled). */
+const CRON_WORKER = `export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/noop") return new Response("noop");
+    const r = await env.MAIN.scheduled({ cron: "* * * * *", scheduledTime: new Date() });
+    return new Response(r.outcome);
+  },
+};
+`;
 
 /** Cap'n Proto text accepts JSON's string escapes. */
 const str = (s: string) => JSON.stringify(s);
@@ -76,11 +95,13 @@ const str = (s: string) => JSON.stringify(s);
 export async function serveBundle(
   bundle: Bundle,
   bindings: Record<string, string>,
-  opts: { inspectorPort?: number } = {},
+  opts: { inspectorPort?: number; cron?: boolean } = {},
 ): Promise<Served> {
   const port = await freePort();
+  const cronPort = opts.cron ? await freePort() : 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-bench-workerd-"));
   fs.copyFileSync(bundle.file, path.join(dir, "worker.js"));
+  fs.writeFileSync(path.join(dir, "cron.js"), CRON_WORKER);
   const all = { ...bundle.vars, ...bindings };
   fs.writeFileSync(
     path.join(dir, "config.capnp"),
@@ -88,9 +109,17 @@ export async function serveBundle(
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .worker),
-    (name = "internet", network = (allow = ["public", "private"], deny = [])),
+    (name = "internet", network = (allow = ["public", "private"], deny = [])),${opts.cron ? `
+    (name = "cron", worker = .cron),` : ""}
   ],
-  sockets = [(name = "http", address = ${str(`127.0.0.1:${port}`)}, http = (), service = "main")],
+  sockets = [(name = "http", address = ${str(`127.0.0.1:${port}`)}, http = (), service = "main")${opts.cron ? `,
+    (name = "cron", address = ${str(`127.0.0.1:${cronPort}`)}, http = (), service = "cron")` : ""}],
+);
+const cron :Workerd.Worker = (
+  modules = [(name = "cron.js", esModule = embed "cron.js")],
+  compatibilityDate = ${str(bundle.compatibilityDate)},
+  compatibilityFlags = ["service_binding_extra_handlers"],
+  bindings = [(name = "MAIN", service = "main")],
 );
 const worker :Workerd.Worker = (
   modules = [(name = "worker.js", esModule = embed "worker.js")],
@@ -105,6 +134,8 @@ const worker :Workerd.Worker = (
     "serve",
     path.join(dir, "config.capnp"),
     ...(opts.inspectorPort ? [`--inspector-addr=127.0.0.1:${opts.inspectorPort}`] : []),
+    // The cron Worker's flag is experimental; the main Worker uses no experimental flag, so it runs as deployed.
+    ...(opts.cron ? ["--experimental"] : []),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   const keep = (d: Buffer) => {
     for (const l of String(d).split("\n")) if (l && lines.length < 10_000) lines.push(l);
@@ -127,6 +158,11 @@ const worker :Workerd.Worker = (
   return {
     url: `http://127.0.0.1:${port}`,
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    cpuNs: () => processCpuNs(child.pid!),
+    async scheduled(what = "run") {
+      if (!opts.cron) throw new Error("served without { cron: true }");
+      return (await fetch(`http://127.0.0.1:${cronPort}/${what === "run" ? "" : "noop"}`)).text();
+    },
     log: () => lines,
     async dispose() {
       process.off("exit", killOnExit);

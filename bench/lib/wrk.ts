@@ -30,11 +30,15 @@ export const WRK_CONNECTIONS = 32;
  * `paths`, when given, makes each request pick one of them at random (a Lua script), e.g. many links or
  * unknown slugs; wrk does not follow redirects, so a 30x is a complete answer.
  */
-export async function wrk(url: string, opts: { seconds: number; connections?: number; threads?: number; paths?: string[] }): Promise<WrkResult> {
+export async function wrk(
+  url: string,
+  opts: { seconds: number; connections?: number; threads?: number; paths?: string[]; headers?: Record<string, string> },
+): Promise<WrkResult> {
   if (!/^http:\/\/127\.0\.0\.1:/.test(url)) throw new Error("load goes to 127.0.0.1 only");
   const threads = opts.threads ?? WRK_THREADS;
   const connections = opts.connections ?? WRK_CONNECTIONS;
   const args = ["-t", String(threads), "-c", String(connections), "-d", `${opts.seconds}s`, "--latency", "--timeout", "5s"];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push("-H", `${k}: ${v}`);
   let script: string | undefined;
   if (opts.paths?.length) {
     script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-wrk-")), "paths.lua");
