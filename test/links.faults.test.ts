@@ -23,7 +23,7 @@ async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<b
 describe("links API with Redis down", () => {
   it("answers creates, reads and lists from Postgres, with click counts of 0", async () => {
     const before = await createLink({ url: "https://example.com/counted" });
-    await redis.set(redisKeys.humanClicks(before.id), 9);
+    await redis.set(redisKeys.clickClaims(before.id), 9);
     await control("redis", "stop");
     try {
       const res = await call("POST", "/api/v1/links", { body: { url: "https://example.com/while-down" }, background: true });

@@ -29,7 +29,7 @@ async function listAll(query: string, limit: number): Promise<any[]> {
 describe("GET /api/v1/links/{slug}", () => {
   it("answers the link with its live human-click count from Redis", async () => {
     const link = await createLink({ url: "https://example.com/counted" });
-    await redis.set(redisKeys.humanClicks(link.id), 42);
+    await redis.set(redisKeys.clickClaims(link.id), 42);
     const res = await call("GET", `/api/v1/links/${link.slug}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ...link, clicks: 42 });
@@ -75,7 +75,7 @@ describe("GET /api/v1/links", () => {
     const tag = uniqueSlug("tag");
     const a = await createLink({ url: "https://example.com/a", tags: [tag, "other"] });
     await createLink({ url: "https://example.com/b", tags: ["other"] });
-    await redis.set(redisKeys.humanClicks(a.id), 7);
+    await redis.set(redisKeys.clickClaims(a.id), 7);
     const page = await list(`tag=${tag}`);
     expect(page).toEqual({ data: [{ ...a, clicks: 7 }], nextCursor: null });
   });
@@ -87,7 +87,7 @@ describe("PATCH /api/v1/links/{slug}", () => {
       url: "https://example.com/old", title: "Old", tags: ["x"], expiresAt: inAnHour(), maxClicks: 5,
       fallbackUrl: "https://example.com/fb", password: "pw", redirectType: 301,
     });
-    await redis.set(redisKeys.humanClicks(link.id), 2);
+    await redis.set(redisKeys.clickClaims(link.id), 2);
     const res = await call("PATCH", `/api/v1/links/${link.slug}`, {
       body: { url: "https://example.com/new", title: null, tags: null, expiresAt: null, maxClicks: null, fallbackUrl: null, password: null, redirectType: null },
     });
