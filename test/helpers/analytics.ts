@@ -49,17 +49,19 @@ export async function getJson<T = any>(path: string, key?: string): Promise<T> {
 
 /**
  * Links with clicks waiting in the click stream, served but not ingested, as the redirect leaves them: the
- * live figures count them. The stream is drained first (a flush), so earlier files' entries cannot push these
+ * live figures count them. The stream is drained first (a flush, once a file), so earlier files' entries cannot push these
  * past the live read's bound; afterAll deletes exactly the entries a file added, so no later ingest takes them.
  */
 export class WaitingClicks {
   private readonly entries: string[] = [];
+  private drained = false;
 
   /** A new link with `all` clicks waiting, `humans` of them human (the rest bots), in one capture batch. */
   async link(db: Db, all: number, humans: number) {
     const link = await makeLink(db);
     if (all) {
-      await flush();
+      if (!this.drained) await flush();
+      this.drained = true;
       const events = Array.from({ length: all }, (_, i) => makeClick({ linkId: link.id, slug: link.slug, kind: i < humans ? "human" : "bot" }));
       this.entries.push(await xaddBatch(redis, events));
     }
