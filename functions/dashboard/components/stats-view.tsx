@@ -100,7 +100,7 @@ function chartData(s: Stats | AllStats): string {
   return JSON.stringify(data).replace(/</g, "\\u003c");
 }
 
-/** `live`: the JSON the live counter polls (one link's page only: the counters are per link). */
+/** `live`: the JSON the live counter polls (one link's page only: the live figures are per link). */
 export const StatsView: FC<{ stats: Stats | AllStats; tz: string; live?: string }> = ({ stats: s, tz, live }) => (
   <>
     <section class="totals" aria-label="Totals">
