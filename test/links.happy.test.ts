@@ -7,6 +7,7 @@ import { makeClick, xaddBatch } from "./helpers/clicks.ts";
 import { withDb } from "./helpers/db.ts";
 import { flush } from "./helpers/ingest.ts";
 import { redis } from "./helpers/redis.ts";
+import { human } from "./helpers/redirect.ts";
 import { rollUpClicks } from "./helpers/rollups.ts";
 import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
@@ -120,6 +121,18 @@ describe("PATCH /api/v1/links/{slug}", () => {
       url: "https://example.com/new", redirectType: 302, expiresAt: null, maxClicks: null, fallbackUrl: null, passwordHash: null,
     });
     expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(patched);
+    await done();
+  });
+
+  it("counts the clicks a link already has against a limit set later: maxClicks 4 after 3 human clicks leaves one", async () => {
+    const link = await createLink({ url: "https://example.com/limited-later" });
+    const done = await clicked(link, 2, 1);
+    expect((await call("PATCH", `/api/v1/links/${link.slug}`, { body: { maxClicks: 4 } })).status).toBe(200);
+    expect((await call("GET", `/${link.slug}`, human())).status).toBe(302);
+    expect((await call("GET", `/${link.slug}`, human())).status).toBe(410);
+    // Removing the limit drops its counter; a new limit starts from the clicks served by then.
+    expect((await call("PATCH", `/api/v1/links/${link.slug}`, { body: { maxClicks: null } })).status).toBe(200);
+    expect(await redis.get(redisKeys.clickClaims(link.id))).toBeNull();
     await done();
   });
 
