@@ -17,7 +17,7 @@ const TOTALS = [["clicks", "Clicks"], ["uniques", "Unique visitors"], ["humans",
 
 const n = (v: number) => v.toLocaleString("en-US");
 
-/** The stats API's live block (per link): every click served so far, counted in Redis at redirect time. */
+/** The stats API's live block (per link): every click served so far, ingested or still waiting in the click stream. */
 export function liveClicks(stats: Pick<Stats, "live">): number | null {
   return stats.live?.clicks ?? null;
 }
