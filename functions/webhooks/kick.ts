@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { webhookBacklog } from "../../db/queries/webhook-deliveries.ts";
 import type { AppEnv } from "../shared/app-env.ts";
-import { noteWorkDue } from "../shared/work-due.ts";
+import { lowerWorkDue, noteWorkDue } from "../shared/work-due.ts";
 import { runWebhooks } from "./run.ts";
 
 export function kickWebhooks(c: Context<AppEnv>): void {
@@ -16,9 +16,15 @@ export function kickWebhooks(c: Context<AppEnv>): void {
   const origin = new URL(c.req.url).origin;
   const redis = c.var.redis;
   c.var.defer("webhooks", async () => {
-    const backlog = await webhookBacklog(db());
-    if (!backlog.outbox && !backlog.due) return;
-    await runWebhooks(db(), config, origin);
+    try {
+      const backlog = await webhookBacklog(db());
+      if (!backlog.outbox && !backlog.due) return;
+      await runWebhooks(db(), config, origin);
+    } catch (e) {
+      // Committed events this run could not deliver (Postgres gone after the commit): the cron's next run must.
+      await lowerWorkDue(redis);
+      throw e;
+    }
     // Attempts that failed are retried later, by the cron: its idle check must know when.
     await noteWorkDue(redis, db(), config);
   });
