@@ -29,7 +29,7 @@ describe("links API with Redis down", () => {
     const before = await createLink({ url: "https://example.com/counted" });
     // 5 human clicks ingested, 4 waiting in the stream (unseen while Redis is down).
     await flush();
-    await withDb((db) => rollUpClicks(db, Array.from({ length: 5 }, (_, i) => ({ linkId: before.id, ts: new Date(), visitor: `v${i}` }))));
+    await withDb((db) => rollUpClicks(db, Array.from({ length: 5 }, (_, i) => ({ linkId: before.id, ts: new Date(Date.now() - 3 * 86_400_000), visitor: `v${i}` }))));
     const entry = await xaddBatch(redis, Array.from({ length: 4 }, () => makeClick({ linkId: before.id, slug: before.slug })));
     await control("redis", "stop");
     try {

@@ -13,12 +13,13 @@ import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
 
 /**
- * Gives the link `ingested` human clicks in the rollups and `waiting` human clicks (plus a bot's) in the click
- * stream, as served but not yet ingested; the stream is drained first so the live read sees them.
+ * Gives the link `ingested` human clicks in the rollups (three days ago, out of the last day's top links that
+ * the browser tests look at) and `waiting` human clicks (plus a bot's) in the click stream, as served but not
+ * yet ingested; the stream is drained first so the live read sees them.
  */
 async function clicked(link: { id: string; slug: string }, ingested: number, waiting: number) {
   await flush();
-  await withDb((db) => rollUpClicks(db, Array.from({ length: ingested }, (_, i) => ({ linkId: link.id, ts: new Date(), visitor: `v${i}` }))));
+  await withDb((db) => rollUpClicks(db, Array.from({ length: ingested }, (_, i) => ({ linkId: link.id, ts: new Date(Date.now() - 3 * 86_400_000), visitor: `v${i}` }))));
   const events = Array.from({ length: waiting }, () => makeClick({ linkId: link.id, slug: link.slug }));
   const entry = await xaddBatch(redis, [...events, makeClick({ linkId: link.id, slug: link.slug, kind: "bot" })]);
   return () => redis.xdel(redisKeys.clickStream, [entry]);
