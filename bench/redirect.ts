@@ -158,7 +158,7 @@ try {
   });
   rows.push(...costRows);
 
-  const clicks = await clicksRow(stack, db, [ours, oursNoCache], completedClicks, ROUTED_ID, ADMIN);
+  const clicks = await clicksRow(stack, db, [ours, oursNoCache], completedClicks, ADMIN);
   rows.push(clicks.row);
   rows.push({
     bench: "redirect",

@@ -4,7 +4,7 @@
  * or instead of, the Worker's cron trigger). The flush route accepts it by its Upstash-Signature, so the
  * Worker needs QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY (wrangler secret put).
  *
- *   QSTASH_TOKEN=... PUBLIC_BASE_URL=https://eat.my npm run qstash:schedule -- [--cron "* * * * *"] [--id eatmyurl-ingest-flush] [--dry-run]
+ *   QSTASH_TOKEN=... PUBLIC_BASE_URL=https://eat.my npm run qstash:schedule -- [--cron EXPR, default every 5 minutes] [--id eatmyurl-ingest-flush] [--dry-run]
  *
  * The schedule id is fixed, so running it again changes the cron expression instead of adding a schedule.
  * QSTASH_URL overrides the QStash API address (another region).
@@ -14,7 +14,8 @@ import { Client } from "@upstash/qstash";
 
 const { values } = parseArgs({
   options: {
-    cron: { type: "string", default: "* * * * *" },
+    // Every 5 minutes: 288 messages a day, so QStash Free's 1,000 a day leaves room for webhook deliveries.
+    cron: { type: "string", default: "*/5 * * * *" },
     id: { type: "string", default: "eatmyurl-ingest-flush" },
     "dry-run": { type: "boolean", default: false },
   },

@@ -91,6 +91,6 @@ describe("migration 0006 (domains) on existing links", () => {
     // The slug is still unique on the default domain; the same slug is free on another one.
     const taken = await call("POST", "/api/v1/links", { body: { url: "https://example.com/dup", slug }, bindings: migrated });
     expect(taken.status).toBe(409);
-    await redis.del(redisKeys.link(slug), redisKeys.humanClicks(id), redisKeys.allClicks(id));
+    await redis.del(redisKeys.link(slug), redisKeys.clickClaims(id));
   });
 });

@@ -3,9 +3,27 @@ import { describe, expect, it } from "vitest";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { verifyPassword } from "../functions/shared/password.ts";
 import { createLink, inAnHour } from "./helpers/api.ts";
+import { makeClick, xaddBatch } from "./helpers/clicks.ts";
+import { withDb } from "./helpers/db.ts";
+import { flush } from "./helpers/ingest.ts";
 import { redis } from "./helpers/redis.ts";
+import { human } from "./helpers/redirect.ts";
+import { rollUpClicks } from "./helpers/rollups.ts";
 import { uniqueSlug } from "./helpers/unique.ts";
 import { call } from "./helpers/worker.ts";
+
+/**
+ * Gives the link `ingested` human clicks in the rollups (three days ago, out of the last day's top links that
+ * the browser tests look at) and `waiting` human clicks (plus a bot's) in the click stream, as served but not
+ * yet ingested; the stream is drained first so the live read sees them.
+ */
+async function clicked(link: { id: string; slug: string }, ingested: number, waiting: number) {
+  await flush();
+  await withDb((db) => rollUpClicks(db, Array.from({ length: ingested }, (_, i) => ({ linkId: link.id, ts: new Date(Date.now() - 3 * 86_400_000), visitor: `v${i}` }))));
+  const events = Array.from({ length: waiting }, () => makeClick({ linkId: link.id, slug: link.slug }));
+  const entry = await xaddBatch(redis, [...events, makeClick({ linkId: link.id, slug: link.slug, kind: "bot" })]);
+  return () => redis.xdel(redisKeys.clickStream, [entry]);
+}
 
 async function list(query: string): Promise<{ data: any[]; nextCursor: string | null }> {
   const res = await call("GET", `/api/v1/links?${query}`);
@@ -27,12 +45,13 @@ async function listAll(query: string, limit: number): Promise<any[]> {
 }
 
 describe("GET /api/v1/links/{slug}", () => {
-  it("answers the link with its live human-click count from Redis", async () => {
+  it("answers the link with its live human-click count: ingested plus waiting in the stream", async () => {
     const link = await createLink({ url: "https://example.com/counted" });
-    await redis.set(redisKeys.humanClicks(link.id), 42);
+    const done = await clicked(link, 40, 2);
     const res = await call("GET", `/api/v1/links/${link.slug}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ...link, clicks: 42 });
+    await done();
   });
 });
 
@@ -75,9 +94,10 @@ describe("GET /api/v1/links", () => {
     const tag = uniqueSlug("tag");
     const a = await createLink({ url: "https://example.com/a", tags: [tag, "other"] });
     await createLink({ url: "https://example.com/b", tags: ["other"] });
-    await redis.set(redisKeys.humanClicks(a.id), 7);
+    const done = await clicked(a, 4, 3);
     const page = await list(`tag=${tag}`);
     expect(page).toEqual({ data: [{ ...a, clicks: 7 }], nextCursor: null });
+    await done();
   });
 });
 
@@ -87,7 +107,7 @@ describe("PATCH /api/v1/links/{slug}", () => {
       url: "https://example.com/old", title: "Old", tags: ["x"], expiresAt: inAnHour(), maxClicks: 5,
       fallbackUrl: "https://example.com/fb", password: "pw", redirectType: 301,
     });
-    await redis.set(redisKeys.humanClicks(link.id), 2);
+    const done = await clicked(link, 1, 1);
     const res = await call("PATCH", `/api/v1/links/${link.slug}`, {
       body: { url: "https://example.com/new", title: null, tags: null, expiresAt: null, maxClicks: null, fallbackUrl: null, password: null, redirectType: null },
     });
@@ -102,6 +122,19 @@ describe("PATCH /api/v1/links/{slug}", () => {
       url: "https://example.com/new", redirectType: 302, expiresAt: null, maxClicks: null, fallbackUrl: null, passwordHash: null,
     });
     expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toEqual(patched);
+    await done();
+  });
+
+  it("counts the clicks a link already has against a limit set later: maxClicks 4 after 3 human clicks leaves one", async () => {
+    const link = await createLink({ url: "https://example.com/limited-later" });
+    const done = await clicked(link, 2, 1);
+    expect((await call("PATCH", `/api/v1/links/${link.slug}`, { body: { maxClicks: 4 } })).status).toBe(200);
+    expect((await call("GET", `/${link.slug}`, human())).status).toBe(302);
+    expect((await call("GET", `/${link.slug}`, human())).status).toBe(410);
+    // Removing the limit drops its counter; a new limit starts from the clicks served by then.
+    expect((await call("PATCH", `/api/v1/links/${link.slug}`, { body: { maxClicks: null } })).status).toBe(200);
+    expect(await redis.get(redisKeys.clickClaims(link.id))).toBeNull();
+    await done();
   });
 
   it("sets a password and limits, leaving absent fields alone", async () => {

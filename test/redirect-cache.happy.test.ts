@@ -61,7 +61,7 @@ describe("lookup and caches", () => {
     });
     const res = await call("GET", `/${slug}`, human());
     expect(res.headers.get("location")).toBe("https://example.com/from-redis");
-    await redis.del(redisKeys.humanClicks("lnk_redisonly"), redisKeys.allClicks("lnk_redisonly"));
+    await redis.del(redisKeys.clickClaims("lnk_redisonly"));
     const entries = await redis.xrange(redisKeys.clickStream, "-", "+");
     const ours = Object.entries(entries).filter(([, v]) => JSON.stringify(v).includes("lnk_redisonly")).map(([id]) => id);
     if (ours.length) await redis.xdel(redisKeys.clickStream, ours);

@@ -165,7 +165,7 @@ describe("the order: password, expiry and limit, rules, variants, url", () => {
     const link = await routed(DEFAULT, iosRule, undefined, { maxClicks: 1, fallbackUrl: "https://example.com/over" });
     expect(await where(link.slug, { ua: UA.safariIphone })).toBe(MATCH);
     expect(await where(link.slug, { ua: UA.safariIphone })).toBe("https://example.com/over");
-    await redis.del(redisKeys.humanClicks(link.id));
+    await redis.del(redisKeys.clickClaims(link.id));
   });
 });
 

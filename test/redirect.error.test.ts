@@ -74,7 +74,7 @@ describe("expired links and click limits", () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 302)).toHaveLength(5);
     expect(statuses.filter((s) => s === 410)).toHaveLength(15);
-    expect(await redis.get(redisKeys.humanClicks(link.id))).toBe(5);
+    expect(await redis.get(redisKeys.clickClaims(link.id))).toBe(5);
     expect(await f.events(link.id)).toHaveLength(5);
   });
 
@@ -88,14 +88,14 @@ describe("expired links and click limits", () => {
     for (let i = 0; i < 3; i++) expect(await withheld("GET", visitor({ "user-agent": "curl/8.5.0" }))).toEqual([200, null, false]);
     expect(await withheld("HEAD", human())).toEqual([200, null, false]);
     expect(await withheld("GET", visitor({ "user-agent": "Twitterbot/1.0" }))).toEqual([200, null, false]);
-    expect(await redis.get(redisKeys.humanClicks(link.id))).toBeNull();
+    expect(await redis.get(redisKeys.clickClaims(link.id))).toBeNull();
 
     expect((await call("GET", `/${link.slug}`, human())).status).toBe(302);
     expect((await call("GET", `/${link.slug}`, human())).status).toBe(302);
     await expectProblem(await call("GET", `/${link.slug}`, human()), 410);
     await expectProblem(await call("GET", `/${link.slug}`, visitor({ "user-agent": "curl/8.5.0" })), 410);
     expect((await call("HEAD", `/${link.slug}`, human())).status).toBe(410);
-    expect(await redis.get(redisKeys.humanClicks(link.id))).toBe(2);
+    expect(await redis.get(redisKeys.clickClaims(link.id))).toBe(2);
     expect((await f.events(link.id)).map((e) => e.kind)).toEqual(["bot", "bot", "bot", "preview", "preview", "human", "human"]);
   });
 });

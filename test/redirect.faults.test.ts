@@ -39,7 +39,7 @@ describe("when Redis is down", () => {
     }
     // Nothing reached Redis meanwhile, and the limit was not consumed.
     expect(await redis.get(redisKeys.link(link.slug))).toBeNull();
-    expect(await redis.get(redisKeys.humanClicks(limited.id))).toBeNull();
+    expect(await redis.get(redisKeys.clickClaims(limited.id))).toBeNull();
   });
 });
 

@@ -40,7 +40,7 @@ describe("password links", () => {
     const link = await f.link({ url: "https://dest.example/count", passwordHash: await hashPassword("pw"), maxClicks: 1 });
     await call("GET", `/${link.slug}`, human());
     await call("POST", `/${link.slug}`, humanForm("password=no"));
-    expect(await redis.get(redisKeys.humanClicks(link.id))).toBeNull();
+    expect(await redis.get(redisKeys.clickClaims(link.id))).toBeNull();
     expect(await f.events(link.id)).toEqual([]);
   });
 });

@@ -40,6 +40,15 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, "\\$&");
 const totalClicks = sql<number>`(select coalesce(sum(h.clicks), 0) from clicks_hourly h where h.link_id = ${links.id})`;
 const humanClicks = sql<number>`(select coalesce(sum(h.humans), 0) from clicks_hourly h where h.link_id = ${links.id})`;
 
+/** All-time ingested human clicks of each link of `ids` (absent: none yet), in one query. */
+export async function humanClicksOf(db: Db, ids: readonly string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const { rows } = await db.execute<{ id: string; humans: string }>(sql`
+    select h.link_id as id, sum(h.humans)::text as humans from clicks_hourly h
+    where h.link_id = any(${textArray(ids)}) group by h.link_id`);
+  return new Map(rows.map((r) => [r.id, Number(r.humans)]));
+}
+
 function conditions(f: LinkPageFilter): SQL | undefined {
   const pattern = f.search ? `%${likeEscape(f.search)}%` : undefined;
   const tags = f.tags?.length ? f.tags : undefined;

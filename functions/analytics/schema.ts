@@ -56,11 +56,14 @@ const Variant = z
 
 const Live = z
   .object({
-    clicks: Count.openapi({ description: "Every click served, all time, from the redirect's Redis counter." }),
+    clicks: Count.openapi({ description: "Every click served, all time: ingested plus pending." }),
     humans: Count,
     ingested: z.object({ clicks: Count, humans: Count }).openapi({ description: "All-time totals already in the rollups." }),
     pending: z.object({ clicks: Count, humans: Count }).openapi({
-      description: "Served but not yet in the rollups (live minus ingested, never negative): not yet in any other figure.",
+      description: "Served and waiting in the click stream, not yet in the rollups: not yet in any other figure.",
+    }),
+    complete: z.boolean().openapi({
+      description: "False when the stream held more waiting entries than one read looks at: pending is then a lower bound.",
     }),
   })
   .nullable()

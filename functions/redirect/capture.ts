@@ -1,8 +1,8 @@
 /**
  * Click capture, run after the response (never awaited by the redirect): build the ClickEvent and hand it to
- * the isolate's batch (click-batch.ts), which one request stores for all. Normal path: one Redis pipeline with
- * one XADD of the batch to the click stream (field "e", functions/shared/click-event.ts) plus the live
- * counters. If the XADD fails for any reason (Redis down, timeout, error reply) the batch goes to the Postgres
+ * the isolate's batch (click-batch.ts), which one request stores for all. Normal path: one XADD of the batch
+ * to the click stream (field "e", functions/shared/click-event.ts), nothing else: the live figures read the
+ * stream itself (functions/analytics/live.ts). If the XADD fails for any reason (Redis down, timeout, error reply) the batch goes to the Postgres
  * table click_inbox instead, one row per click keyed by the click id, which the ingest drains with the same
  * routine. A timeout may mean the XADD did land after all: then the clicks are in both places, and the
  * pipeline's idempotency on the click id keeps each counted once.
@@ -16,6 +16,7 @@ import type { Db } from "../../db/client.ts";
 import { insertInboxEvents } from "../../db/queries/click-inbox.ts";
 import type { AppRedis } from "../shared/redis.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
+import { lowerWorkDue } from "../shared/work-due.ts";
 import { clientIp, visitorHash } from "../shared/visitor.ts";
 import { batcherFor, type BatchSettings, type PendingClick } from "./click-batch.ts";
 import { formatChosenBy, type ChosenBy } from "./routing/index.ts";
@@ -93,35 +94,38 @@ export async function buildClickEvent(redis: AppRedis, visit: Visit, linkId: str
 /** Where a batch went: the stream, or (the XADD failed) the Postgres inbox. */
 export type Stored = "stream" | "inbox";
 
+/** Set when this isolate wrote clicks to the Postgres inbox: the next batch stored in Redis says they wait. */
+let inboxWritten = false;
+
 /**
- * Stores one batch with the flushing request's own clients: one Redis pipeline of one XADD (the whole batch
- * as one entry, functions/shared/click-event.ts) and one INCRBY per link and counter. If the XADD fails for
- * any reason the whole batch goes to click_inbox (one row per click).
+ * Stores one batch with the flushing request's own client: ONE command, an XADD of the whole batch as one
+ * entry (functions/shared/click-event.ts), which at a trickle is the whole Upstash cost of a click. If it
+ * fails for any reason the batch goes to click_inbox (one row per click), and the isolate's next stored
+ * batch makes Postgres work due (functions/shared/work-due.ts), so the cron drains the inbox without polling it.
  */
 export async function storeClicks(redis: AppRedis, db: () => Db, clicks: readonly PendingClick[]): Promise<Stored> {
-  const all = new Map<string, number>();
-  const humans = new Map<string, number>();
-  for (const { event, countHuman } of clicks) {
-    all.set(event.linkId, (all.get(event.linkId) ?? 0) + 1);
-    if (countHuman && event.kind === "human") humans.set(event.linkId, (humans.get(event.linkId) ?? 0) + 1);
-  }
-  const commands: (string | number)[][] = [["XADD", redisKeys.clickStream, "*", "e", encodeClickEntry(clicks.map((c) => c.json))]];
-  for (const [id, n] of all) commands.push(["INCRBY", redisKeys.allClicks(id), n]);
-  for (const [id, n] of humans) commands.push(["INCRBY", redisKeys.humanClicks(id), n]);
   let failure: string | undefined;
   try {
-    const [xadd, ...counters] = await redis.sendPipeline(commands);
+    const [xadd] = await redis.sendPipeline([["XADD", redisKeys.clickStream, "*", "e", encodeClickEntry(clicks.map((c) => c.json))]]);
     failure = xadd.error;
-    for (const c of counters) if (c.error) console.error(`capture: a live counter was not bumped: ${c.error}`);
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
   }
-  if (failure === undefined) return "stream";
+  if (failure === undefined) {
+    if (inboxWritten) {
+      inboxWritten = false;
+      await lowerWorkDue(redis);
+    }
+    return "stream";
+  }
   // bench/redirect.ts counts the clicks of these lines: keep "XADD of <n> click(s) failed".
   console.error(`capture: XADD of ${clicks.length} click(s) failed (${failure}), writing them to click_inbox`);
-  // Counters are live figures only; the click rows the ingest writes stay exact without them. A timed-out
-  // XADD may have landed too: the click ids make the ingest count each click once.
+  // A timed-out XADD may have landed too: the click ids make the ingest count each click once.
   await insertInboxEvents(db(), clicks.map((c) => c.event));
+  inboxWritten = true;
+  // Redis may be up again for a small command (the XADD can fail on its own, a timeout under load).
+  await lowerWorkDue(redis);
+  inboxWritten = false;
   return "inbox";
 }
 
@@ -137,9 +141,9 @@ export const batchSettings = (config: Env): BatchSettings => ({
  * Hands one click to the isolate's batch (click-batch.ts). Resolves when this request's part is done; the
  * clients given here are used only if this request ends up sending a batch.
  */
-export function captureClick(config: Env, redis: AppRedis, db: () => Db, event: ClickEvent, countHuman: boolean): Promise<void> {
+export function captureClick(config: Env, redis: AppRedis, db: () => Db, event: ClickEvent): Promise<void> {
   const batcher = batcherFor(redis, batchSettings(config));
-  return batcher.add({ event, json: JSON.stringify(event), countHuman }, async (clicks) => {
+  return batcher.add({ event, json: JSON.stringify(event) }, async (clicks) => {
     await storeClicks(redis, db, clicks);
   });
 }

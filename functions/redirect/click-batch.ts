@@ -29,8 +29,6 @@ export interface PendingClick {
   event: ClickEvent;
   /** The event's JSON, made once (its size is what the byte limit counts; the entry is built from it). */
   json: string;
-  /** False when the maxClicks claim already counted this human click. */
-  countHuman: boolean;
 }
 
 export interface BatchSettings {

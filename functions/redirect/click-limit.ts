@@ -26,6 +26,6 @@ export type Claim = "granted" | "exhausted";
 export async function claimClick(redis: Redis, linkId: string, maxClicks: number, consume: boolean): Promise<Claim> {
   // EVAL rather than EVALSHA: the script is tiny, and EVALSHA costs a second round trip whenever the server's
   // script cache does not hold it yet.
-  const n = await redis.eval<[string, string], number>(CLAIM, [redisKeys.humanClicks(linkId)], [String(maxClicks), consume ? "1" : "0"]);
+  const n = await redis.eval<[string, string], number>(CLAIM, [redisKeys.clickClaims(linkId)], [String(maxClicks), consume ? "1" : "0"]);
   return Number(n) < 0 ? "exhausted" : "granted";
 }

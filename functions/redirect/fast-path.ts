@@ -50,7 +50,7 @@ export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionC
   const visit = newVisit(request, url, slug);
   if (!servedDirectly(link, visit.ts)) return null;
   const s = requestServices(env, ctx, config);
-  const response = sendToLink(s, visit, link, true, link.redirectType);
+  const response = sendToLink(s, visit, link, link.redirectType);
   s.settle();
   return response;
 }

@@ -10,6 +10,7 @@
  */
 import { linkCacheKey, redisKeys } from "../shared/redis-keys.ts";
 import { bareHost, defaultHostname } from "../shared/hostnames.ts";
+import { offerSalt, wantedSaltKey } from "../shared/visitor.ts";
 import { getDomainTable, isolateDomainTable, type DomainServices, type DomainTable } from "./domain-cache.ts";
 import { getLink, type CacheEntry, type LookupServices } from "./link-cache/index.ts";
 import { isolateGet } from "./link-cache/isolate-tier.ts";
@@ -54,7 +55,10 @@ export async function findLink(
   let fetched: unknown[] | null = null;
   let failure: unknown;
   try {
-    fetched = await s.redis.mget<unknown[]>(redisKeys.domainTable, redisKeys.linkOn(host, slug), redisKeys.linkOn(null, slug));
+    // Today's visitor salt rides along while this isolate lacks it (link-cache/redis-tier.ts says why).
+    const salt = wantedSaltKey();
+    fetched = await s.redis.mget<unknown[]>(redisKeys.domainTable, redisKeys.linkOn(host, slug), redisKeys.linkOn(null, slug), ...(salt ? [salt] : []));
+    if (salt) offerSalt(fetched[3]);
   } catch (e) {
     failure = e;
   }

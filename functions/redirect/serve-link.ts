@@ -88,7 +88,6 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
 
   if (link.expiresAt !== null && link.expiresAt <= visit.ts) return gone(s, link, visit, "This link has expired.");
 
-  let counted = false;
   if (link.maxClicks !== null) {
     const consume = visit.classification.kind === "human";
     let claim: Claim;
@@ -105,14 +104,13 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
     if (!consume) {
       // A HEAD, a bot or a link preview does not use up a click, so it must not learn where the link goes:
       // a one-time link would otherwise stay readable by `curl -I` and every crawler. It is still recorded.
-      capture(s, visit, link.id, null, true);
+      capture(s, visit, link.id, null);
       return withheldResponse();
     }
-    counted = true;
   }
 
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
-  return sendToLink(s, visit, link, !counted, unlocking ? 303 : link.redirectType);
+  return sendToLink(s, visit, link, unlocking ? 303 : link.redirectType);
 }
 
 
@@ -136,10 +134,10 @@ const BY_URL: ChosenBy = Object.freeze({ kind: "url" });
  * fast path (fast-path.ts) come here, so routing is decided in one place. A link with neither rules nor
  * variants builds no routing visit at all: its only cost is the two property reads below.
  */
-export function sendToLink(s: RequestServices, visit: Visit, link: CachedLink, countHuman: boolean, status: Parameters<typeof redirectTo>[0]): Response {
-  if (!link.rules?.length && !link.variants?.length) return sendTo(s, visit, link, link.url, BY_URL, countHuman, status);
+export function sendToLink(s: RequestServices, visit: Visit, link: CachedLink, status: Parameters<typeof redirectTo>[0]): Response {
+  if (!link.rules?.length && !link.variants?.length) return sendTo(s, visit, link, link.url, BY_URL, status);
   const chosen = chooseDestination(link, routingVisit(visit));
-  return sendTo(s, visit, link, chosen.url, chosen.chosenBy, countHuman, status);
+  return sendTo(s, visit, link, chosen.url, chosen.chosenBy, status);
 }
 
 /**
@@ -148,11 +146,11 @@ export function sendToLink(s: RequestServices, visit: Visit, link: CachedLink, c
  * fallback).
  */
 export function sendTo(
-  s: RequestServices, visit: Visit, link: CachedLink, destination: string, chosenBy: ChosenBy | null, countHuman: boolean,
+  s: RequestServices, visit: Visit, link: CachedLink, destination: string, chosenBy: ChosenBy | null,
   status: Parameters<typeof redirectTo>[0],
 ): Response {
   const dest = link.forwardQuery === false ? destination : forwardQuery(destination, visit.url.search.slice(1));
-  capture(s, visit, link.id, { dest, url: destination, by: chosenBy }, countHuman);
+  capture(s, visit, link.id, { dest, url: destination, by: chosenBy });
   return redirectTo(status, dest);
 }
 
@@ -170,17 +168,17 @@ async function lookupBudget(c: C): Promise<void> {
 /** Expired or out of clicks: the fallback when there is one (a click like any other), else 410. */
 function gone(s: RequestServices, link: CachedLink, visit: Visit, detail: string): Response {
   if (!link.fallbackUrl) throw new ApiError(410, detail, { headers: NO_STORE });
-  return sendTo(s, visit, link, link.fallbackUrl, null, true, visit.request.method === "POST" ? 303 : 302);
+  return sendTo(s, visit, link, link.fallbackUrl, null, visit.request.method === "POST" ? 303 : 302);
 }
 
 /**
  * After the response: build the event (visitor hash included) and add it to the isolate's click batch. Never
  * awaited by the visitor. This request's db and redis go along only for the case where it sends the batch.
  */
-function capture({ config, redis, db, defer }: RequestServices, visit: Visit, linkId: string, sent: Sent | null, countHuman: boolean) {
+function capture({ config, redis, db, defer }: RequestServices, visit: Visit, linkId: string, sent: Sent | null) {
   defer(`click capture on /${visit.slug}`, async () => {
     const event = await buildClickEvent(redis, visit, linkId, sent);
-    await captureClick(config, redis, db, event, countHuman);
+    await captureClick(config, redis, db, event);
   });
 }
 

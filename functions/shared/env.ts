@@ -63,6 +63,12 @@ export const envSchema = z.object({
   INGEST_BATCH_SIZE: intVar(10_000, 1, 50_000),
   /** Milliseconds after which an ingest run starts no new batch (Workers cap a cron run's wall time). */
   INGEST_BUDGET_MS: intVar(20_000, 1),
+  /**
+   * Seconds the oldest waiting click may wait before the cron ingests (it ingests at every run once it is
+   * that old). 0: every minute. An hour lets Neon's compute sleep between hourly ingests at a trickle
+   * (docs/cost.md); the live figures read the stream meanwhile.
+   */
+  INGEST_DELAY_SECONDS: intVar(0, 0, 86_400),
   /** Milliseconds an entry stays delivered-but-unacknowledged before another run claims it (dead run). */
   INGEST_CLAIM_IDLE_MS: intVar(60_000, 0),
   /** Days raw clicks are kept; rollups are kept forever. */

@@ -12,15 +12,21 @@ export const redisKeys = {
   linkOn: (domain: string | null, slug: string) => `link:${linkCacheKey(domain, slug)}`,
   /** JSON of every domain's redirects (functions/redirect/domain-cache.ts), DOMAIN_TABLE_TTL_SECONDS. */
   domainTable: "domains:table",
-  /** Integer: human clicks served, all time (maxClicks is enforced against it; the live counter). */
-  humanClicks: (linkId: string) => `clicks:humans:${linkId}`,
-  /** Integer: every click served (humans, bots, previews), all time: the analytics "live" counter. */
-  allClicks: (linkId: string) => `clicks:all:${linkId}`,
+  /**
+   * Integer: human clicks a link with maxClicks has served (functions/redirect/click-limit.ts claims each one
+   * atomically against the limit). Its name is older than its role: it counted every link's humans once.
+   */
+  clickClaims: (linkId: string) => `clicks:humans:${linkId}`,
   /** Stream of ClickEvent entries, field "e" = JSON; read by the ingest consumer group. */
   clickStream: "clicks:stream",
   clickGroup: "ingest",
   /** Stream of entries that could not be ingested, fields "e" (original) and "reason". */
   deadLetters: "clicks:dead",
+  /**
+   * Stream of at most one entry, field "at" = epoch ms when Postgres work other than ingestion is next due
+   * (functions/shared/work-due.ts): a stream so that ONE XREAD tells the cron about it and the click stream.
+   */
+  workDue: "work:due",
   /** Hash with the last ingest run: at, rows, ms, error. */
   ingestLastRun: "ingest:last",
   /** The random salt of one UTC day's visitor hashes (functions/shared/visitor.ts), kept two days at most. */
@@ -46,9 +52,3 @@ export function linkCacheKey(domain: string | null, slug: string): string {
 export const LINK_TTL_SECONDS = 7 * 24 * 3600;
 /** How long an unknown slug is remembered as unknown, so a scanner cannot hammer Postgres. */
 export const NEGATIVE_TTL_SECONDS = 60;
-
-/** A click counter as MGET returns it (a number, a numeric string, or null when never counted), as a count. */
-export function counterValue(v: unknown): number {
-  const n = Number(v ?? 0);
-  return Number.isSafeInteger(n) && n > 0 ? n : 0;
-}

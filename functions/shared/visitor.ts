@@ -69,6 +69,24 @@ export function dailyKey(redis: Redis, ts: number, now = Date.now()): Promise<Cr
   return entry.key;
 }
 
+/**
+ * The Redis key of today's salt while this isolate does not hold it yet, else null: a link lookup then reads
+ * it in the same command (an MGET instead of a GET, functions/redirect/link-cache/redis-tier.ts), so a new
+ * isolate's clicks cost no command or round trip of their own for the salt.
+ */
+export function wantedSaltKey(now = Date.now()): string | null {
+  const start = Math.floor(now / DAY_MS) * DAY_MS;
+  if (memo?.start === start && now < memo.until) return null;
+  return redisKeys.visitorSalt(new Date(start).toISOString().slice(0, 10));
+}
+
+/** A salt read along with a lookup (wantedSaltKey): this isolate's key of the day; null (not made yet) is left to dailyKey. */
+export function offerSalt(value: unknown, now = Date.now()): void {
+  const start = Math.floor(now / DAY_MS) * DAY_MS;
+  if (typeof value !== "string" || !value || (memo?.start === start && now < memo.until)) return;
+  memo = { start, until: Infinity, key: hmacKey(enc.encode(value)) };
+}
+
 /** The client's IP: CF-Connecting-IP at the edge (set by Cloudflare), X-Forwarded-For locally. */
 export function clientIp(headers: Headers): string {
   return (headers.get("cf-connecting-ip") ?? headers.get("x-forwarded-for")?.split(",")[0] ?? "").trim();

@@ -7,6 +7,8 @@ import type { Db } from "../../db/client.ts";
 import type { Scope } from "../../functions/shared/auth/scopes.ts";
 import { randomBase62, sha256Hex } from "../../functions/shared/crypto.ts";
 import { redisKeys } from "../../functions/shared/redis-keys.ts";
+import { makeClick, xaddBatch } from "./clicks.ts";
+import { flush } from "./ingest.ts";
 import { redis } from "./redis.ts";
 import { call } from "./worker.ts";
 
@@ -45,31 +47,39 @@ export async function getJson<T = any>(path: string, key?: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-/** Links whose live Redis counters a test file set, so that its afterAll deletes exactly those counters. */
-export class LiveCounters {
-  private readonly keys: string[] = [];
+/**
+ * Links with clicks waiting in the click stream, served but not ingested, as the redirect leaves them: the
+ * live figures count them. The stream is drained first (a flush, once a file), so earlier files' entries cannot push these
+ * past the live read's bound; afterAll deletes exactly the entries a file added, so no later ingest takes them.
+ */
+export class WaitingClicks {
+  private readonly entries: string[] = [];
+  private drained = false;
 
-  /** A new link whose counters say `all` clicks, `humans` of them human, as the redirect counts them. */
+  /** A new link with `all` clicks waiting, `humans` of them human (the rest bots), in one capture batch. */
   async link(db: Db, all: number, humans: number) {
     const link = await makeLink(db);
-    this.keys.push(redisKeys.allClicks(link.id), redisKeys.humanClicks(link.id));
-    await redis.set(redisKeys.allClicks(link.id), all);
-    await redis.set(redisKeys.humanClicks(link.id), humans);
+    if (all) {
+      if (!this.drained) await flush();
+      this.drained = true;
+      const events = Array.from({ length: all }, (_, i) => makeClick({ linkId: link.id, slug: link.slug, kind: i < humans ? "human" : "bot" }));
+      this.entries.push(await xaddBatch(redis, events));
+    }
     return link;
   }
 
   async cleanup(): Promise<void> {
-    if (this.keys.length) await redis.del(...this.keys);
+    if (this.entries.length) await redis.xdel(redisKeys.clickStream, this.entries);
   }
 }
 
-/** A Postgres pool and LiveCounters for one test file; both are cleaned up after its last test. */
-export function liveCountersOfFile() {
+/** A Postgres pool and WaitingClicks for one test file; both are cleaned up after its last test. */
+export function waitingClicksOfFile() {
   const { db, pool } = openDb();
-  const counters = new LiveCounters();
+  const waiting = new WaitingClicks();
   afterAll(async () => {
-    await counters.cleanup();
+    await waiting.cleanup();
     await pool.end();
   });
-  return { db, counters };
+  return { db, waiting };
 }

@@ -38,7 +38,7 @@ export class DomainFixtures {
         ...(hosts.length ? await db.delete(links).where(inArray(links.domain, hosts)).returning() : []),
         ...(ids.length ? await db.delete(links).where(inArray(links.id, ids)).returning() : []),
       ];
-      const keys = rows.flatMap((r) => [redisKeys.linkOn(r.domain, r.slug), redisKeys.humanClicks(r.id), redisKeys.allClicks(r.id)]);
+      const keys = rows.flatMap((r) => [redisKeys.linkOn(r.domain, r.slug), redisKeys.clickClaims(r.id)]);
       if (keys.length) await redis.del(...keys);
       ids.push(...rows.map((r) => r.id));
       for (const h of hosts) await db.delete(domains).where(eq(domains.hostname, h));

@@ -77,7 +77,7 @@ export class Fixtures {
   async cleanup(): Promise<void> {
     const ids = this.rows.map((r) => r.id);
     const keys = [...this.slugs].map(redisKeys.link);
-    for (const id of ids) keys.push(redisKeys.humanClicks(id), redisKeys.allClicks(id));
+    for (const id of ids) keys.push(redisKeys.clickClaims(id));
     if (keys.length) await redis.del(...keys);
     const entries = [...new Set((await Promise.all(ids.map(streamEntries))).flat().map(([id]) => id))];
     if (entries.length) await redis.xdel(redisKeys.clickStream, entries);

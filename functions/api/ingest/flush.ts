@@ -9,6 +9,7 @@ import { problemContent } from "../../shared/problem-schema.ts";
 import { FlushResult } from "./schemas.ts";
 import { problems, SECURITY_SCHEME } from "../openapi.ts";
 import { kickWebhooks } from "../../webhooks/kick.ts";
+import { noteWorkDue } from "../../shared/work-due.ts";
 
 /**
  * The body is read only to check a QStash signature over it (QStash sends the schedule's body, empty by
@@ -50,6 +51,8 @@ export function registerIngestFlush(app: OpenAPIHono<AppEnv>) {
         "Entries not committed stay pending and are taken up by the next run.");
     }
     kickWebhooks(c); // the clicks events this run committed
+    // Clicks it committed may make maintenance due (days to fold, retention): the cron's idle check must know.
+    if (result.ingested) c.var.defer("work due", async () => noteWorkDue(redis, db, config));
     const pending = await pendingCount(redis, db).catch((e) => {
       throw new ApiError(503, `Ingested ${result.ingested} clicks, but could not count what is pending: ${e.message}`);
     });

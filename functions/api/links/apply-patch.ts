@@ -8,7 +8,9 @@ import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
+import { redisKeys } from "../../shared/redis-keys.ts";
 import { linkScopeOf, resolveDomainRef, type DomainRef } from "../domains/resolve.ts";
+import { clickCounts } from "./present.ts";
 import { ownHosts, policyErrors, toValues } from "./rules.ts";
 import type { PatchLinkInput } from "./schemas.ts";
 
@@ -38,5 +40,17 @@ export async function applyLinkPatch(c: Context<AppEnv>, domain: DomainRef, slug
 
   const moved = row.slug !== slug || row.domain !== domain;
   if (Object.keys(values).length) await writeThrough(c.var.redis, c.executionCtx, [row], moved ? [{ slug, domain, row }] : []);
+  if (input.maxClicks !== undefined) await seedClaims(c, row);
   return row;
+}
+
+/**
+ * A limit counts the human clicks a link has served, but only links with a limit keep a claim counter
+ * (functions/redirect/click-limit.ts): a limit set now starts from the link's human clicks so far (ingested
+ * and waiting), unless its counter already runs; a limit removed drops the counter, so a later one starts anew.
+ */
+async function seedClaims(c: Context<AppEnv>, row: LinkRow): Promise<void> {
+  const key = redisKeys.clickClaims(row.id);
+  if (row.maxClicks === null) await c.var.redis.del(key);
+  else await c.var.redis.set(key, (await clickCounts(c, [row]))[0], { nx: true });
 }

@@ -6,6 +6,7 @@ import { openCsv, openJson } from "../../imports/source.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
+import { lowerWorkDue } from "../../shared/work-due.ts";
 import { resolveDomainRef, hostnameOf } from "../domains/resolve.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { ImportAccepted, ImportQuery, ImportReport } from "../imports/schemas.ts";
@@ -80,6 +81,8 @@ export function registerImportLinks(app: OpenAPIHono<AppEnv>) {
     }
     if (!next.done) {
       head.push(next.value);
+      // Due at once, before the upload is stored: the cron finishes the job, or fails it if the upload dies.
+      await lowerWorkDue(c.var.redis);
       await storeJob(db, id, owner, o, head, rows);
       const { config, redis } = c.var;
       c.var.defer("import", () => runImports({ db: c.var.db(), config, redis, waitUntil: (p) => c.executionCtx.waitUntil(p) }, undefined, id));

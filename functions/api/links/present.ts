@@ -1,8 +1,9 @@
-/** Link rows as the API shows them: the Link JSON, with live click counts from Redis. */
+/** Link rows as the API shows them: the Link JSON, with live human-click counts (ingested plus waiting). */
 import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { counterValue, redisKeys } from "../../shared/redis-keys.ts";
+import { humanClicksOf } from "../../../db/queries/link-pages.ts";
+import { readPending } from "../../analytics/live.ts";
 import { hostnameOf } from "../domains/resolve.ts";
 import { shortOrigin } from "./rules.ts";
 import type { Link } from "./schemas.ts";
@@ -36,18 +37,20 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
 }
 
 /**
- * Human-click counters of `rows` in one MGET. A count is a nicety next to the link itself: when Redis
- * fails the links are still answered, with 0, and the failure is logged.
+ * Human clicks of `rows`, all time: the ingested ones (one Postgres query for the page) plus those still
+ * waiting in the click stream (one Redis read, functions/analytics/live.ts). A count is a nicety next to the
+ * link itself: when Redis fails the ingested figure is answered alone, and the failure is logged.
  */
 export async function clickCounts(c: Context<AppEnv>, rows: LinkRow[]): Promise<number[]> {
   if (!rows.length) return [];
-  try {
-    const values = await c.var.redis.mget<unknown[]>(...rows.map((r) => redisKeys.humanClicks(r.id)));
-    return values.map(counterValue);
-  } catch (e) {
-    console.error("click counts unavailable, answering 0:", e instanceof Error ? e.message : e);
-    return rows.map(() => 0);
-  }
+  const [ingested, pending] = await Promise.all([
+    humanClicksOf(c.var.db(), rows.map((r) => r.id)),
+    readPending(c.var.redis).catch((e) => {
+      console.error("waiting clicks unavailable, counting ingested ones only:", e instanceof Error ? e.message : e);
+      return null;
+    }),
+  ]);
+  return rows.map((r) => (ingested.get(r.id) ?? 0) + (pending?.byLink.get(r.id)?.humans ?? 0));
 }
 
 /** Link JSON for rows, counting clicks unless `fresh` (a link created this request has none). */

@@ -121,7 +121,7 @@ export const Link = z
     fallbackUrl: z.string().nullable(),
     hasPassword: z.boolean(),
     ...routingOutputFields,
-    clicks: z.int().openapi({ description: "Human clicks served, live" }),
+    clicks: z.int().openapi({ description: "Human clicks served, live: ingested plus those still waiting in the click stream" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

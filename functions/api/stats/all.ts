@@ -9,7 +9,7 @@ export const allStatsRoute = createRoute({
   path: "/api/v1/stats",
   tags: ["analytics"],
   summary: "Clicks of every link over a range, with the top links",
-  description: "Scope `analytics:read`. Served from the all-links rollups; `live` is null here (the live counters are per link).",
+  description: "Scope `analytics:read`. Served from the all-links rollups; `live` is null here (the live figures are per link).",
   ...secured("analytics:read"),
   request: { query: StatsQuery },
   responses: {

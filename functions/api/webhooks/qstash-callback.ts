@@ -12,6 +12,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { adminOrQStash } from "../ingest/auth.ts";
 import { judge, settle } from "../../webhooks/deliver.ts";
 import { webhookSettings } from "../../webhooks/settings.ts";
+import { noteWorkDue } from "../../shared/work-due.ts";
 import { problems, SECURITY_SCHEME } from "../openapi.ts";
 import { QStashCallbackBody, QStashCallbackQuery } from "./schemas.ts";
 
@@ -51,6 +52,9 @@ export function registerQStashCallback(app: OpenAPIHono<AppEnv>) {
     const tries = (report.retried ?? 0) + 1;
     const why = status === null ? (report.error ?? "no answer") : `HTTP ${status}`;
     await settle(db, webhookSettings(c.var.config), found.delivery, judge(answered.ok ? 500 : status, `QStash gave up after ${tries} tries: ${why}`));
+    // Retried later by the cron: its idle check must know when.
+    const { redis, config } = c.var;
+    c.var.defer("work due", () => noteWorkDue(redis, db, config));
     return c.json({ recorded: true }, 200);
   });
 }

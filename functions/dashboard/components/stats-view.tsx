@@ -17,7 +17,7 @@ const TOTALS = [["clicks", "Clicks"], ["uniques", "Unique visitors"], ["humans",
 
 const n = (v: number) => v.toLocaleString("en-US");
 
-/** The stats API's live block (per link): every click served so far, counted in Redis at redirect time. */
+/** The stats API's live block (per link): every click served so far, ingested or still waiting in the click stream. */
 export function liveClicks(stats: Pick<Stats, "live">): number | null {
   return stats.live?.clicks ?? null;
 }
@@ -100,7 +100,7 @@ function chartData(s: Stats | AllStats): string {
   return JSON.stringify(data).replace(/</g, "\\u003c");
 }
 
-/** `live`: the JSON the live counter polls (one link's page only: the counters are per link). */
+/** `live`: the JSON the live counter polls (one link's page only: the live figures are per link). */
 export const StatsView: FC<{ stats: Stats | AllStats; tz: string; live?: string }> = ({ stats: s, tz, live }) => (
   <>
     <section class="totals" aria-label="Totals">
