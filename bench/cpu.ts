@@ -1,13 +1,22 @@
 /**
- * `npx tsx bench/cpu.ts`: CPU time, in workerd, of what the free plan must fit in 10 ms an invocation
- * (docs/ingest.md "Workers Free"; docs/security.md for passwords).
+ * `npx tsx bench/cpu.ts [chunk|free|redis|pbkdf2]`: CPU time, in workerd, of what Workers Free must fit in its
+ * 10 ms an invocation (docs/ingest.md "Workers Free"; docs/security.md for passwords). workerd runs here as it
+ * runs deployed, but locally its clock advances during synchronous work, so bench/cpu.worker.ts can time it.
+ *   chunk   an ingest chunk's JavaScript at several sizes, typical and largest clicks, in a fresh isolate
+ *           (cold: nothing compiled yet) and warm: the figures of functions/ingest/cpu.ts's model
+ *   free    chunks of the size the free plan's budget gives (clicksPerChunk), warm and cold, against the budget
+ *   redis   the Redis client's own work for one request
+ *   pbkdf2  one password hash at several iteration counts: the figure PASSWORD_ITERATIONS is chosen from
+ * Settings: CHUNKS=1,10,25,50,100 COLD=3 ITERATIONS=1000,5000,... (the machine: BENCHMARKS.md).
  */
 import { build } from "esbuild";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
+import { clicksPerChunk, MEASURED_CPU } from "../functions/ingest/cpu.ts";
 import { CAPTURE_MAX_CHARS } from "../functions/ingest/limits.ts";
+import { PLAN_DEFAULTS } from "../functions/shared/plan.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
 import { makeClicks } from "./clicks.ts";
 
@@ -70,6 +79,28 @@ if (mode === "all" || mode === "chunk") {
       await w.dispose();
       console.log(`${String(n).padStart(6)} ${kind.padEnd(8)} ${cold.map(f).join(" ").padEnd(30)} ${`${f(median(warm))} (${f(Math.min(...warm))})`.padEnd(22)} ${f((median(warm) * 1000) / n)}`);
     }
+  }
+}
+if (mode === "all" || mode === "free") {
+  // Record bytes of the clicks below (limits.ts recordBytes): bench/clicks.ts's about 345, the largest 4,878.
+  const budget = PLAN_DEFAULTS.free.INGEST_CPU_BUDGET_MS;
+  console.log(`\nchunks as the free plan's budget (${budget} ms) sizes them; warm: median (max) of 9 requests, cold: each a fresh isolate`);
+  for (const [kind, bytes] of [["typical", 345], ["largest", 4878]] as const) {
+    const n = clicksPerChunk(MEASURED_CPU, budget, bytes);
+    const make = () => reply(kind === "typical" ? makeClicks(n) : Array.from({ length: n }, largest));
+    const cold: number[] = [];
+    for (let i = 0; i < Number(process.env.COLD ?? 3); i++) {
+      const w = await worker();
+      cold.push(await w.call("/chunk", JSON.stringify([make()])));
+      await w.dispose();
+    }
+    const w = await worker();
+    const many = () => JSON.stringify(Array.from({ length: 20 }, make));
+    for (let i = 0; i < 10; i++) await w.call("/chunk", many());
+    const warm: number[] = [];
+    for (let i = 0; i < 9; i++) warm.push(await w.call("/chunk", many()));
+    await w.dispose();
+    console.log(`${kind.padEnd(8)} ${String(n).padStart(4)} clicks: warm ${f(median(warm))} ms (${f(Math.max(...warm))}), cold ${cold.map(f).join(" ")} ms`);
   }
 }
 if (mode === "all" || mode === "redis") {

@@ -25,9 +25,11 @@ export interface CpuModel {
 }
 
 /**
- * Warm medians in workerd on the 2-core machine of BENCHMARKS.md (bench/cpu.ts): 42 to 56 µs a click plus 22
- * to 28 ns a record byte (typical clicks 52 to 64 µs, the largest 164 to 181 µs), 0.25 to 0.4 ms for a
- * one-click chunk, 0.02 ms for a Redis request; rounded up. The first chunk of a fresh isolate took 15 to 30 ms.
+ * Warm medians in workerd on the 2-core machine of BENCHMARKS.md (`npx tsx bench/cpu.ts chunk`): 49 to 60 µs a
+ * typical click (record of about 345 bytes) and 155 to 178 µs one of the largest the capture writes (4,878
+ * bytes) in chunks of 25 to 100, so about 50 µs a click plus 22 to 26 ns a byte; 0.27 to 0.40 ms for a
+ * one-click chunk; 0.02 ms a Redis request. Rounded up to 60 µs and 30 ns. A fresh isolate's first chunk took 15
+ * to 22 ms for one click, 40 ms and more for fifty: coldMs is charged once per isolate (see docs/ingest.md).
  */
 export const MEASURED_CPU: CpuModel = { clickUs: 60, byteUs: 0.03, chunkMs: 0.5, runMs: 1, coldMs: 20 };
 
