@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
+import { arrayLiteral } from "../sql-arrays.ts";
 import { clicks, links, type ClickRow } from "../schema.ts";
 
 /** Deletes the oldest `limit` clicks from before `before` (one bounded chunk of retention); returns how many. */
@@ -12,6 +13,14 @@ export async function deleteClicksBefore(db: Db, before: Date, limit: number): P
   const oldest = db.select({ id: clicks.id }).from(clicks).where(lt(clicks.ts, before)).orderBy(clicks.ts).limit(limit);
   const r = await db.delete(clicks).where(inArray(clicks.id, oldest));
   return r.rowCount ?? 0;
+}
+
+/** Which of `ids` are stored clicks (the ingest, before it makes a dead letter of clicks that may be in). */
+export async function storedClickIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  // One array parameter, however many ids (a parameter per id would stop at 65,535).
+  const rows = await db.select({ id: clicks.id }).from(clicks).where(sql`${clicks.id} = any(${arrayLiteral(ids)}::text[])`);
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface ClickPageFilter {

@@ -82,6 +82,20 @@ export async function updateLink(
   return row;
 }
 
+/**
+ * Replaces a link's password hash with one of the same password made with new parameters (an unlock found
+ * the old ones out of date): only while the hash is still `old`, so a password changed meanwhile stays as
+ * its owner set it. Bumps version and updated_at as every write does (the cache orders writes by them).
+ */
+export async function replacePasswordHash(db: Db, id: string, old: string, fresh: string): Promise<LinkRow | undefined> {
+  const [row] = await db
+    .update(links)
+    .set({ passwordHash: fresh, updatedAt: sql`now()`, version: sql`${links.version} + 1` })
+    .where(and(eq(links.id, id), eq(links.passwordHash, old)))
+    .returning();
+  return row;
+}
+
 export async function deleteLink(db: Db, domain: string | null, slug: string, scope = EVERY_LINK): Promise<LinkRow | undefined> {
   const [row] = await db.delete(links).where(named(domain, slug, scope)).returning();
   return row;

@@ -159,7 +159,7 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
       } else if (o.onConflict === "skip") {
         t.skipped++;
       } else {
-        const values = await toValues(a.input);
+        const values = await toValues(a.input, ctx.var.config.PASSWORD_ITERATIONS);
         const merged = { ...found, ...values, slug: found.slug, domain: found.domain };
         if (changed(found, values)) updates.push(merged);
         else t.skipped++;
@@ -171,7 +171,7 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
       if (k !== null) t.claimed.add(k);
       continue;
     }
-    const values = await toValues(a.input);
+    const values = await toValues(a.input, ctx.var.config.PASSWORD_ITERATIONS);
     const id = a.extras.id && !takenIds.has(a.extras.id) ? a.extras.id : crypto.randomUUID();
     const created = a.extras.createdAt;
     const row = {

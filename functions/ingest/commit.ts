@@ -22,6 +22,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client.ts";
 import { inboxDeleteSql } from "../../db/queries/click-inbox.ts";
 import { outboxClicksSql } from "../../db/queries/webhook-outbox.ts";
@@ -46,13 +47,22 @@ export interface CommitResult {
   inserted: number;
 }
 
-/** A batch ready for Postgres: built ahead (string work and aggregation in the Worker) so the commit can start at once. */
+/**
+ * A batch ready for Postgres: built ahead (string work and aggregation in the Worker) so the commit can start at
+ * once. Its statement is rendered to text here too, not when it is sent: the run counts the batch's delivery
+ * just before sending it (stale.ts), and rendering is part of the chunk's CPU work, which a run killed for its
+ * CPU time must be able to die in without that count.
+ */
 export interface SqlBatch {
   records: ClickRecord[];
   inboxIds: string[];
-  /** The one-statement commit, for when every click is new. */
+  /** The one-statement commit, for when every click is new... */
   statement: SQL;
+  /** ...rendered: its text and parameters (the parameters are the statement's own strings, not copies). */
+  query: { sql: string; params: unknown[] };
 }
+
+const dialect = new PgDialect();
 
 export function sqlBatch(records: ClickRecord[], inboxIds: string[] = []): SqlBatch {
   const rollups = rollupCtes(aggregate(records), sql`(select inserted from n) = ${records.length}`);
@@ -61,7 +71,7 @@ export function sqlBatch(records: ClickRecord[], inboxIds: string[] = []): SqlBa
     n as (select count(*) as inserted from ins)
     ${rollups ? sql`, ${rollups}` : sql``}
     select eatmyurl_ingest_all_new((select inserted from n), ${records.length}) as inserted`;
-  return { records, inboxIds, statement };
+  return { records, inboxIds, statement, query: dialect.sqlToQuery(statement) };
 }
 
 /**
@@ -76,7 +86,7 @@ export async function commitBatch(db: Db, batch: SqlBatch): Promise<CommitResult
   let failed: Error | undefined;
   try {
     try {
-      const result = await conn.execute<{ inserted: number }>(batch.statement);
+      const result = await client.query<{ inserted: number }>(batch.query.sql, batch.query.params);
       return { inserted: Number(result.rows[0].inserted) };
     } catch (e) {
       if (sqlState(e) !== ALREADY_STORED) throw e;

@@ -6,9 +6,12 @@
  *   read (entries become pending) -> parse and enrich (unusable ones set aside as dead letters)
  *   -> ONE transaction: raw insert ON CONFLICT DO NOTHING + rollups of the inserted rows (+ inbox delete)
  *   -> acknowledge (dead letters, XACK, XDEL in one MULTI).
- * Reads, batches and requests are bounded in bytes as well as in count (limits.ts, fresh.ts, batch.ts).
- * A crash before the commit: nothing written, the entries stay pending and are taken over later, counting
- * one more delivery; an entry whose batch kills every run ends up alone and a dead letter (stale.ts).
+ * Reads, batches and requests are bounded in bytes as well as in count (limits.ts, fresh.ts, batch.ts), and a
+ * run by its wall time, its estimated CPU time and its subrequests (budget.ts, cpu.ts): Workers Free gives an
+ * invocation 10 ms of CPU and 50 subrequests.
+ * A crash before the commit is sent: nothing written, nothing counted; the entries stay pending and are taken
+ * over later. A delivery is counted only for a commit really sent (stale.ts): an entry whose commit kills every
+ * run ends up alone and a dead letter.
  * A crash after the commit, before the acknowledgement: the entries are delivered again, their insert
  * finds every id present, so nothing is counted twice; then they are acknowledged.
  * Postgres down: the transaction fails, nothing is acknowledged, the run stops and reports the error
@@ -16,19 +19,21 @@
  * Postgres refusing a click's data: the batch is split until that click is alone, and it alone becomes a
  * dead letter (isolate.ts).
  */
-import { deleteInboxRows, readInbox } from "../../db/queries/click-inbox.ts";
-import { prepare, type StreamBatch } from "./batch.ts";
-import { sqlBatch } from "./commit.ts";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { storedClickIds } from "../../db/queries/clicks.ts";
+import type { StreamBatch } from "./batch.ts";
+import { countConnections, countingRedis, RunBudget } from "./budget.ts";
 import { FreshReader } from "./fresh.ts";
+import { ingestInbox } from "./inbox.ts";
 import { commitIsolating, type Refusal } from "./isolate.ts";
 import { ReadSizer } from "./limits.ts";
-import { emptyIngestResult, resolveSettings, type IngestDeps, type IngestResult, type Settings } from "./settings.ts";
+import { emptyIngestResult, resolveSettings, type Checkpoint, type IngestDeps, type IngestResult, type Settings } from "./settings.ts";
 import { drainStale } from "./stale.ts";
 import { acknowledge, claim, compareIds, ensureGroup, fetchEntries, type DeadLetter } from "./stream.ts";
 
 export { prepare } from "./batch.ts";
 export { emptyIngestResult, ingestSettings } from "./settings.ts";
-export type { BatchToCommit, CommittedBatch, IngestDeps, IngestResult, IngestSettings } from "./settings.ts";
+export type { BatchToCommit, Checkpoint, CommittedBatch, IngestDeps, IngestResult, IngestSettings } from "./settings.ts";
 
 /**
  * Runs until the stream and the inbox are empty or the time budget is spent. `result` is filled as batches
@@ -36,11 +41,15 @@ export type { BatchToCommit, CommittedBatch, IngestDeps, IngestResult, IngestSet
  */
 export async function runIngest(deps: IngestDeps, result = emptyIngestResult()): Promise<IngestResult> {
   const run = new IngestRun(deps, result);
-  const stream = await run.drainStream();
-  // The inbox fills while Redis is down, so it is drained even when the stream part failed.
-  const inboxEmpty = await run.drainInbox(stream.error);
-  if (stream.error) throw stream.error;
-  return run.finish(stream.empty && inboxEmpty);
+  try {
+    const stream = await run.drainStream();
+    // The inbox fills while Redis is down, so it is drained even when the stream part failed.
+    const inboxEmpty = await run.drainInbox(stream.error);
+    if (stream.error) throw stream.error;
+    return run.finish(stream.empty && inboxEmpty);
+  } finally {
+    run.close();
+  }
 }
 
 /**
@@ -52,8 +61,11 @@ export async function runIngest(deps: IngestDeps, result = emptyIngestResult()):
  * taken over again later (a committed one then inserts and counts nothing).
  */
 class IngestRun {
-  private readonly started = Date.now();
   private readonly s: Settings;
+  private readonly budget: RunBudget;
+  /** deps.redis, each request counted in the budget. */
+  private readonly redis: Redis;
+  private readonly uncount: () => void;
   private readonly fresh: FreshReader;
   /** The last acknowledgement queued: each waits for the one before it, so they run one at a time, in order. */
   private acks: Promise<void> = Promise.resolve();
@@ -62,7 +74,18 @@ class IngestRun {
 
   constructor(private readonly deps: IngestDeps, private readonly result: IngestResult) {
     this.s = resolveSettings(deps.settings);
-    this.fresh = new FreshReader(deps.redis, this.s);
+    this.budget = new RunBudget(this.s);
+    this.redis = countingRedis(deps.redis, this.budget);
+    this.uncount = countConnections(deps.db, this.budget);
+    this.fresh = new FreshReader(this.redis, this.s, this.budget, (p) => this.checkpoint(p));
+  }
+
+  close() {
+    this.uncount();
+  }
+
+  private async checkpoint(point: Checkpoint) {
+    await this.deps.checkpoint?.(point);
   }
 
   /** The stream part: what dead runs left, then the new entries. Its error is returned, for the inbox to go first. */
@@ -70,16 +93,26 @@ class IngestRun {
     let empty = false;
     let error: unknown = null;
     try {
-      await ensureGroup(this.deps.redis);
+      await ensureGroup(this.redis);
       await drainStale({
-        redis: this.deps.redis,
+        redis: this.redis,
         settings: this.s,
         spent: () => this.spent(),
-        commit: (b) => this.commitStream(b),
+        readCount: (want, empty) => this.budget.readCount(want, empty),
+        parsed: async (items) => {
+          this.budget.cpu.parsed(items);
+          await this.checkpoint("parsed");
+        },
+        checkpoint: (p) => this.checkpoint(p),
+        commit: (b) => {
+          this.budget.chunk();
+          return this.commitStream(b);
+        },
         settle: async (ids, dead) => {
-          await acknowledge(this.deps.redis, ids, dead, this.s.redisBytes);
+          await acknowledge(this.redis, ids, dead, this.s.redisBytes);
           this.tally(0, ids.length, dead.length);
         },
+        stored: (clickIds) => storedClickIds(this.deps.db, clickIds),
       });
       empty = (await this.drainNew()) && !this.fresh.refusedOnce;
     } catch (e) {
@@ -97,7 +130,10 @@ class IngestRun {
    */
   async drainInbox(streamError: unknown): Promise<boolean> {
     try {
-      return await this.inboxBatches();
+      return await ingestInbox({
+        redis: this.redis, db: this.deps.db, settings: this.s, budget: this.budget, afterCommit: this.deps.afterCommit,
+        tally: (inserted, processed, dead) => this.tally(inserted, processed, dead),
+      });
     } catch (e) {
       if (!streamError) throw e;
       console.error("ingest: the inbox failed too:", e);
@@ -107,7 +143,7 @@ class IngestRun {
 
   finish(drained: boolean): IngestResult {
     this.result.drained = drained;
-    this.result.ms = Date.now() - this.started;
+    this.result.ms = Date.now() - this.budget.started;
     return this.result;
   }
 
@@ -154,12 +190,17 @@ class IngestRun {
 
   /**
    * Commits a stream batch, then queues its acknowledgement behind the previous batch's and waits for that
-   * previous one only: this batch's acknowledgement overlaps the next commit. A stale batch whose commit
-   * fails is handed back (stale.ts): the failure was Postgres's, not its entries'.
+   * previous one only: this batch's acknowledgement overlaps the next commit. A batch of entries taken over
+   * counts its delivery here, just before its statement is sent (stale.ts says why), and is handed back when
+   * the commit fails: the failure was Postgres's, not its entries'.
    */
   private async commitStream(b: StreamBatch) {
-    const { redis, db } = this.deps;
+    const { redis } = this;
+    const { db } = this.deps;
+    await this.checkpoint("built");
+    if (b.prior !== undefined) await claim(redis, b.ids, b.prior + 1, 0);
     await this.deps.beforeCommit?.({ ids: b.ids, clicks: [...b.entryOf.keys()] });
+    await this.checkpoint("commit");
     let committed;
     try {
       committed = await commitIsolating(db, b.sql);
@@ -169,8 +210,12 @@ class IngestRun {
     }
     const dead = [...b.dead, ...(await this.streamLetters(committed.refused, b.entryOf))];
     await this.deps.afterCommit?.({ source: "stream", ids: b.ids, inserted: committed.inserted });
+    await this.checkpoint("committed");
     const previous = this.acks;
-    this.acks = previous.then(() => acknowledge(redis, [...b.ids, ...b.gone], dead, this.s.redisBytes));
+    this.acks = previous.then(async () => {
+      await acknowledge(redis, [...b.ids, ...b.gone], dead, this.s.redisBytes);
+      await this.checkpoint("acked");
+    });
     this.acks.catch(() => {}); // surfaced by the next await of `acks`, not as an unhandled rejection
     await previous;
     this.tally(committed.inserted, b.ids.length + b.gone.length, dead.length);
@@ -181,41 +226,14 @@ class IngestRun {
     if (!refused.length) return [];
     const from = refused.map((r) => entryOf.get(r.record.id)!);
     const sizer = new ReadSizer(this.s.redisBytes, from.length);
-    const { entries } = await fetchEntries(this.deps.redis, [...from].sort(compareIds), sizer);
+    const { entries } = await fetchEntries(this.redis, [...from].sort(compareIds), sizer);
     const e = new Map(entries.map((x) => [x.id, x.e ?? ""]));
     return refused.map((r, i) => ({ from: from[i], e: e.get(from[i]) ?? "", reason: r.reason }));
   }
 
-  /**
-   * Inbox batches, one at a time, until the inbox is empty (true) or the time budget is spent (false),
-   * bounded in bytes like stream batches. Dead letters go to Redis before the rows leave the inbox.
-   */
-  private async inboxBatches(): Promise<boolean> {
-    const { redis, db } = this.deps;
-    const { batchSize, commitBytes, redisBytes } = this.s;
-    while (!this.spent()) {
-      const rows = await readInbox(db, batchSize, commitBytes);
-      if (rows.length === 0) return true;
-      const { records, dead } = prepare(rows.map((r) => ({ from: `inbox:${r.id}`, e: r.event })));
-      await acknowledge(redis, [], dead, redisBytes);
-      const ids = rows.map((r) => r.id);
-      const { inserted, refused } = await commitIsolating(db, sqlBatch(records, ids));
-      if (refused.length) {
-        const events = new Map(rows.map((r) => [r.id, r.event]));
-        await acknowledge(redis, [], refused.map((r) => ({
-          from: `inbox:${r.record.id}`, e: JSON.stringify(events.get(r.record.id) ?? null), reason: r.reason,
-        })), redisBytes);
-        await deleteInboxRows(db, refused.map((r) => r.record.id));
-      }
-      await this.deps.afterCommit?.({ source: "inbox", ids, inserted });
-      this.tally(inserted, rows.length, dead.length + refused.length);
-    }
-    return false;
-  }
-
   /** A committed batch, counted in `result`. */
   private tally(inserted: number, processed: number, dead: number) {
-    this.result.ms = Date.now() - this.started;
+    this.result.ms = Date.now() - this.budget.started;
     this.result.ingested += inserted;
     this.result.processed += processed;
     this.result.deadLettered += dead;
@@ -223,6 +241,6 @@ class IngestRun {
   }
 
   private spent() {
-    return Date.now() - this.started >= this.s.budgetMs;
+    return this.budget.spent();
   }
 }

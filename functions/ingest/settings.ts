@@ -2,6 +2,9 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
 import type { Env } from "../shared/env.ts";
+import { PLAN_DEFAULTS } from "../shared/plan.ts";
+import type { BudgetSettings } from "./budget.ts";
+import type { CpuModel } from "./cpu.ts";
 import { DEFAULT_COMMIT_BYTES, DEFAULT_MAX_DELIVERIES, DEFAULT_REDIS_BYTES } from "./limits.ts";
 import type { StaleSettings } from "./stale.ts";
 
@@ -15,6 +18,14 @@ export interface IngestSettings {
   commitBytes?: number;
   /** Deliveries without a commit after which an entry becomes a dead letter (INGEST_MAX_DELIVERIES). */
   maxDeliveries?: number;
+  /** Estimated CPU ms of the run's JavaScript (INGEST_CPU_BUDGET_MS, cpu.ts); Workers Paid's default when left out. */
+  cpuBudgetMs?: number;
+  /** Redis requests and Postgres connections of one run (INGEST_MAX_SUBREQUESTS); Paid's default when left out. */
+  maxSubrequests?: number;
+  /** The largest entry the capture writes (CAPTURE_MAX_CLICKS, CAPTURE_MAX_BYTES); Paid's when left out. */
+  largestEntry?: { clicks: number; bytes: number };
+  /** The CPU model the estimate uses (tests give their own); cpu.ts's MEASURED_CPU when left out. */
+  cpu?: CpuModel;
 }
 
 export const ingestSettings = (env: Env): IngestSettings => ({
@@ -24,9 +35,14 @@ export const ingestSettings = (env: Env): IngestSettings => ({
   redisBytes: env.INGEST_REDIS_BYTES,
   commitBytes: env.INGEST_COMMIT_BYTES,
   maxDeliveries: env.INGEST_MAX_DELIVERIES,
+  cpuBudgetMs: env.INGEST_CPU_BUDGET_MS,
+  maxSubrequests: env.INGEST_MAX_SUBREQUESTS,
+  largestEntry: { clicks: env.CAPTURE_MAX_CLICKS, bytes: env.CAPTURE_MAX_BYTES },
 });
 
-export type Settings = StaleSettings & { budgetMs: number };
+export type Settings = StaleSettings & BudgetSettings;
+
+const paid = PLAN_DEFAULTS.paid;
 
 export const resolveSettings = (s: IngestSettings): Settings => ({
   batchSize: s.batchSize,
@@ -35,6 +51,10 @@ export const resolveSettings = (s: IngestSettings): Settings => ({
   redisBytes: s.redisBytes ?? DEFAULT_REDIS_BYTES,
   commitBytes: s.commitBytes ?? DEFAULT_COMMIT_BYTES,
   maxDeliveries: s.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,
+  cpuBudgetMs: s.cpuBudgetMs ?? paid.INGEST_CPU_BUDGET_MS,
+  maxSubrequests: s.maxSubrequests ?? paid.INGEST_MAX_SUBREQUESTS,
+  largestEntry: s.largestEntry ?? { clicks: paid.CAPTURE_MAX_CLICKS, bytes: paid.CAPTURE_MAX_BYTES },
+  cpu: s.cpu,
 });
 
 /** A batch just committed, as afterCommit sees it. */
@@ -53,6 +73,13 @@ export interface BatchToCommit {
   clicks: string[];
 }
 
+/**
+ * Points of a run, in order, for tests that kill it there: "chunk" is a chunk boundary (before a chunk's first
+ * read), "read" a read's reply in hand, "parsed" its entries parsed, "built" the chunk's statement made,
+ * "commit" the statement about to be sent (its attempt counted), "committed" done, "acked" acknowledged.
+ */
+export type Checkpoint = "chunk" | "read" | "parsed" | "built" | "commit" | "committed" | "acked";
+
 export interface IngestDeps {
   redis: Redis;
   db: Db;
@@ -61,6 +88,8 @@ export interface IngestDeps {
   beforeCommit?: (batch: BatchToCommit) => void | Promise<void>;
   /** Runs between the commit and the acknowledgement of each batch (tests simulate a crash there). */
   afterCommit?: (batch: CommittedBatch) => void | Promise<void>;
+  /** Runs at each Checkpoint of the stream part (tests kill the run there). */
+  checkpoint?: (point: Checkpoint) => void | Promise<void>;
 }
 
 export interface IngestResult {

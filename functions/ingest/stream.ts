@@ -161,8 +161,9 @@ export function compareIds(a: string, b: string): number {
  * Takes over pending entries still idle for `minIdleMs` (one another run took meanwhile is left to it) and
  * sets how many times they count as delivered; returns the ids taken. JUSTID keeps the reply to ids (and
  * leaves the count to RETRYCOUNT); a deleted entry is not taken on Redis 7, taken and then found gone on 6.2.
- * With `minIdleMs` 0 it hands entries back: a run whose commit failed (Postgres down) puts their delivery
- * counts back to what they were, so an outage never turns good clicks into dead letters.
+ * With `minIdleMs` 0 it changes the count of entries the run holds: one more just before their commit is sent
+ * (stale.ts says why only then), and back to what it was when that commit failed (Postgres down), so an outage
+ * never turns good clicks into dead letters.
  */
 export async function claim(redis: Redis, ids: readonly string[], deliveries: number, minIdleMs: number): Promise<string[]> {
   if (!ids.length) return [];

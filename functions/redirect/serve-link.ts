@@ -11,7 +11,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
 import { ApiError } from "../shared/errors.ts";
 import { checkRateLimit, peekRateLimit, rateLimitHeaders } from "../shared/rate-limit.ts";
-import { verifyPassword } from "../shared/password.ts";
+import { needsRehash, verifyPassword } from "../shared/password.ts";
+import { rehashPassword } from "./rehash.ts";
 import { buildClickEvent, captureClick, newVisit, type Sent, type Visit } from "./capture.ts";
 import { claimClick, type Claim } from "./click-limit.ts";
 import { getDomainTable } from "./domain-cache.ts";
@@ -187,6 +188,7 @@ function capture({ config, redis, db, defer }: RequestServices, visit: Visit, li
  * of 15 minutes), checked before the deliberately slow PBKDF2 check and counted only when the password was
  * wrong, so unlocking never uses up an attempt. Returns the response to send, or null when the password is
  * right. If Redis cannot be asked, attempts are let through (logged): PBKDF2's cost still bounds guessing.
+ * A right password whose hash was made with other parameters is rehashed after the response (rehash.ts).
  */
 async function checkPassword(c: C, link: CachedLink, visit: Visit, password: string): Promise<Response | null> {
   const who = `${link.id}:${await ipHash(c.var.redis, visit.ts, visit.ip)}`;
@@ -201,7 +203,13 @@ async function checkPassword(c: C, link: CachedLink, visit: Visit, password: str
       "retry-after": String(seconds),
     });
   }
-  if (await verifyPassword(password, link.passwordHash!)) return null;
+  if (await verifyPassword(password, link.passwordHash!)) {
+    if (needsRehash(link.passwordHash!, c.var.config.PASSWORD_ITERATIONS)) {
+      const s = lookupServices(c);
+      s.defer(`password rehash of /${link.slug}`, () => rehashPassword(s, c.executionCtx, link, password));
+    }
+    return null;
+  }
   await Promise.all([checkRateLimit(c, "passwordFailure", who), checkRateLimit(c, "passwordFailureLink", link.id)]);
   return passwordResponse(401, "That password is not right. Try again.");
 }

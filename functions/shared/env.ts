@@ -6,10 +6,11 @@
 import { z } from "zod";
 import { CAPTURE_MAX_BYTES_LIMIT } from "./click-event.ts";
 import { webhookEnv } from "../webhooks/settings.ts";
+import { planEnv, withPlanDefaults } from "./plan.ts";
 
 const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
-export const envSchema = z.object({
+const settings = z.object({
   UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
@@ -52,13 +53,12 @@ export const envSchema = z.object({
    * (functions/redirect/click-batch.ts): the first click of a batch waits this long for others (0 = none).
    */
   CAPTURE_LINGER_MS: intVar(5, 0, 1000),
-  /** A batch is sent at once when it holds this many clicks. */
-  CAPTURE_MAX_CLICKS: intVar(200, 1, 5000),
   /**
-   * ...or this many bytes of click JSON: well under Upstash's request size limit (1 MB on the smallest plan),
-   * since the pipeline's JSON escapes the entry once more.
+   * A batch is sent at once when it holds CAPTURE_MAX_CLICKS clicks (planEnv) or this many bytes of click JSON:
+   * well under Upstash's request size limit (1 MB on the smallest plan), since the pipeline's JSON escapes the
+   * entry once more. Both default by PLAN (functions/shared/plan.ts).
    */
-  CAPTURE_MAX_BYTES: intVar(512 * 1024, 1024, CAPTURE_MAX_BYTES_LIMIT),
+  CAPTURE_MAX_BYTES: z.coerce.number().int().min(1024).max(CAPTURE_MAX_BYTES_LIMIT).optional(),
   /** Clicks one ingest transaction commits at most (a stream entry, one click or a capture batch, stays whole). */
   INGEST_BATCH_SIZE: intVar(10_000, 1, 50_000),
   /** Milliseconds after which an ingest run starts no new batch (Workers cap a cron run's wall time). */
@@ -92,9 +92,13 @@ export const envSchema = z.object({
   RETENTION_BUDGET_MS: intVar(10_000, 0),
   /** Webhook delivery (functions/webhooks/settings.ts; docs/webhooks.md). */
   ...webhookEnv,
+  /** PLAN and the settings whose default follows from it (functions/shared/plan.ts). */
+  ...planEnv,
 });
 
-export type Env = z.infer<typeof envSchema>;
+export const envSchema = settings.transform(withPlanDefaults);
+
+export type Env = z.output<typeof envSchema>;
 /** What the runtime hands us before validation. */
 export type RawEnv = Record<string, unknown>;
 

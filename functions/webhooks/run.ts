@@ -1,7 +1,7 @@
 /**
  * One webhook run: the outbox dispatched into deliveries, then the due deliveries attempted (or published
- * to QStash), at most WEBHOOK_MAX_IN_FLIGHT in flight across all runs, until none is due or WEBHOOK_BUDGET_MS is
- * spent. The cron makes one every minute; a link write or an ingest commit starts one right after it
+ * to QStash), at most WEBHOOK_MAX_IN_FLIGHT in flight across all runs, until none is due, WEBHOOK_BUDGET_MS is
+ * spent or WEBHOOK_MAX_PER_RUN were made (each is a subrequest: Workers Free allows 50 an invocation). The cron makes one every minute; a link write or an ingest commit starts one right after it
  * commits (in waitUntil), so a receiver hears of a change within seconds. Runs may overlap: each row is
  * taken by one of them (SKIP LOCKED).
  */
@@ -32,11 +32,14 @@ export async function runWebhooks(db: Db, config: Env, requestOrigin?: string): 
   const viaQStash = Boolean(config.QSTASH_TOKEN) && base !== "";
   const { events, deliveries } = await dispatchAll(db, { base, retryForMs: s.retryForMs, until });
   const result: WebhookRunResult = { events, created: deliveries, attempted: 0, succeeded: 0 };
-  while (Date.now() < until) {
+  let claimedInRun = 0;
+  while (Date.now() < until && claimedInRun < s.maxPerRun) {
+    const n = Math.min(s.maxInFlight, s.maxPerRun - claimedInRun);
     const claimed = viaQStash
-      ? await claimDue(db, s.maxInFlight, qstashLeaseMs(s), "queued")
+      ? await claimDue(db, n, qstashLeaseMs(s), "queued")
       // A lease past the attempt's timeout: a run that dies mid-attempt leaves the delivery due again after it.
-      : await claimDue(db, s.maxInFlight, s.timeoutMs + 60_000, "sending");
+      : await claimDue(db, n, s.timeoutMs + 60_000, "sending");
+    claimedInRun += claimed.length;
     if (!claimed.length) break;
     await Promise.all(claimed.map(async (c) => {
       try {

@@ -34,6 +34,8 @@ export interface WebhookSettings {
   allowLoopback: Loopback;
   timeoutMs: number;
   maxInFlight: number;
+  /** Attempts (or publishes) one run makes at most: each is a subrequest (WEBHOOK_MAX_PER_RUN, by PLAN). */
+  maxPerRun: number;
   retryBaseMs: number;
   retryMaxMs: number;
   retryForMs: number;
@@ -46,12 +48,13 @@ export type Loopback = "true" | "false" | "only";
 export function webhookSettings(env: {
   WEBHOOK_ALLOW_LOOPBACK: Loopback; WEBHOOK_TIMEOUT_MS: number; WEBHOOK_MAX_IN_FLIGHT: number;
   WEBHOOK_RETRY_BASE_MS: number; WEBHOOK_RETRY_MAX_MS: number; WEBHOOK_RETRY_FOR_MS: number;
-  WEBHOOK_BUDGET_MS: number; WEBHOOK_QSTASH_RETRIES: number;
+  WEBHOOK_BUDGET_MS: number; WEBHOOK_QSTASH_RETRIES: number; WEBHOOK_MAX_PER_RUN: number;
 }): WebhookSettings {
   return {
     allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK,
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     maxInFlight: env.WEBHOOK_MAX_IN_FLIGHT,
+    maxPerRun: env.WEBHOOK_MAX_PER_RUN,
     retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
     retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
     retryForMs: env.WEBHOOK_RETRY_FOR_MS,

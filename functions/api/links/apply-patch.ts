@@ -24,7 +24,7 @@ export async function applyLinkPatch(c: Context<AppEnv>, domain: DomainRef, slug
   const errors = policyErrors(input, ownHosts(c, target));
   if (errors.length) throw new ApiError(422, "The change cannot be made: see errors.", { errors });
 
-  const values = await toValues(input);
+  const values = await toValues(input, c.var.config.PASSWORD_ITERATIONS);
   if (input.domain !== undefined) values.domain = target;
   const db = c.var.db();
   const scope = linkScopeOf(c.var.principal);

@@ -81,7 +81,7 @@ export async function createLinks(
   // Password hashing is the slow part (PBKDF2); WebCrypto runs the hashes side by side.
   const drafts = await Promise.all(
     accepted.map(async ({ index, input, domain }) => {
-      const values = await toValues(input);
+      const values = await toValues(input, c.var.config.PASSWORD_ITERATIONS);
       const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? newSlug(), domain, createdBy };
       return { index, draft: { row, custom: input.slug !== undefined } };
     }),

@@ -62,9 +62,9 @@ export function policyErrors(input: PatchLinkInput, hosts: Set<string>, now = Da
 /**
  * Column values for the fields present in `input` (absent: untouched; null: cleared). URLs are stored in
  * their normalized form (WHATWG href: punycode host, percent-encoded path), which is always a valid
- * Location header; passwords only as a PBKDF2 hash.
+ * Location header; passwords only as a PBKDF2 hash, of `passwordIterations` (PASSWORD_ITERATIONS).
  */
-export async function toValues(input: PatchLinkInput | CreateLinkInput): Promise<LinkValues> {
+export async function toValues(input: PatchLinkInput | CreateLinkInput, passwordIterations: number): Promise<LinkValues> {
   const v: LinkValues = {};
   if (input.url !== undefined) v.url = new URL(input.url).href;
   if (input.slug !== undefined) v.slug = input.slug;
@@ -79,6 +79,6 @@ export async function toValues(input: PatchLinkInput | CreateLinkInput): Promise
   if (input.fallbackUrl !== undefined) v.fallbackUrl = input.fallbackUrl === null ? null : new URL(input.fallbackUrl).href;
   if (input.rules !== undefined) v.rules = input.rules === null ? [] : toStoredRules(input.rules);
   if (input.variants !== undefined) v.variants = input.variants === null ? null : toStoredVariants(input.variants);
-  if (input.password !== undefined) v.passwordHash = input.password === null ? null : await hashPassword(input.password);
+  if (input.password !== undefined) v.passwordHash = input.password === null ? null : await hashPassword(input.password, passwordIterations);
   return v;
 }
