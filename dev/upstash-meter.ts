@@ -21,10 +21,10 @@ export const bridgeStats = {
 };
 
 /** Keys that are one key each; any other key is named by the pattern it was made from. */
-const WHOLE = new Set<string>([redisKeys.clickStream, redisKeys.deadLetters, redisKeys.ingestLastRun, redisKeys.domainTable]);
+const WHOLE = new Set<string>([redisKeys.clickStream, redisKeys.deadLetters, redisKeys.ingestLastRun, redisKeys.domainTable, redisKeys.workDue]);
 /** Prefixes of keys made per link, slug, day or client, longest first so the most specific one names a key. */
 const PREFIXES = [
-  redisKeys.link(""), redisKeys.humanClicks(""), redisKeys.allClicks(""), redisKeys.visitorSalt(""),
+  redisKeys.link(""), redisKeys.clickClaims(""), redisKeys.visitorSalt(""),
   `${redisKeys.passwordAttemptsPerLink}:`, `${redisKeys.passwordAttempts}:`, `${redisKeys.authFailures}:`,
   `${redisKeys.postgresLookups}:`, `${redisKeys.rateLimit}:`,
 ].sort((a, b) => b.length - a.length);
