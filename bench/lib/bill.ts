@@ -46,9 +46,9 @@ export interface Assumptions {
   hitRatio: number;
   apiCallsPerMonth: number;
   /**
-   * When the cron opens Postgres: null = as the code is today (every run, if the idle run was measured to
-   * open a session); D = only to ingest, once the oldest pending click is D minutes old (and once a day for
-   * the fold and retention).
+   * When the cron opens Postgres: null = the default, INGEST_DELAY_SECONDS 0 (at the first run after a click;
+   * at every run if the idle run was measured to open a session); D = once the oldest waiting click is D
+   * minutes old (INGEST_DELAY_SECONDS = 60 D). Either way once a day for the fold and retention.
    */
   ingestAfterMin: number | null;
   /** Webhook endpoints subscribed to "clicks", delivered through QStash (a publish and a success callback each). */

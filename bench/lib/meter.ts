@@ -72,10 +72,10 @@ export function partOf(label: string): "link lookup" | "capture" | "ingest" | "r
   const [name, key = ""] = label.split(" ");
   if (key.startsWith("link:") || key === "domains:table") return "link lookup";
   if (key.startsWith("ratelimit")) return "rate limits";
-  // Capture: the click's XADD, its live counters (reads of them are the API's), the day's visitor salt.
+  // Capture: the click's XADD, and the day's visitor salt when it is not read along with a link lookup.
   if (name === "XADD" && key === "clicks:stream") return "capture";
-  if (key.startsWith("salt:") || (/^clicks:(all|humans):/.test(key) && !/GET$/.test(name))) return "capture";
-  if (key.startsWith("clicks:stream") || key === "clicks:dead" || key.startsWith("ingest:") || name === "MULTI" || name === "EXEC") return "ingest";
+  if (key.startsWith("salt:")) return "capture";
+  if (key.startsWith("clicks:stream") || key === "clicks:dead" || key.startsWith("ingest:") || key === "work:due" || name === "MULTI" || name === "EXEC") return "ingest";
   return "other";
 }
 
@@ -100,4 +100,13 @@ export function perUnit(u: Usage, n: number): Usage {
     billed: u.billed / d, requests: u.requests / d, bytes: u.bytes / d, byCommand, sessions: u.sessions / d,
     statements: u.statements / d, transactions: u.transactions / d, sessionMs: u.sessionMs / d, outbound: u.outbound / d,
   };
+}
+
+/**
+ * What recording the clicks cost, apart from the redirects' link lookups: commands (capture's own, and the
+ * commands scripts ran) and HTTP requests (all of them less the lookups', each a request of its own).
+ */
+export function captureOnly(u: Usage): { commands: number; requests: number } {
+  const parts = byPart(u);
+  return { commands: (parts.capture ?? 0) + (parts["inside scripts"] ?? 0), requests: u.requests - (parts["link lookup"] ?? 0) };
 }
