@@ -4,33 +4,12 @@
  * Postgres of the run's settings pointed at a closed port: any query would fail the run. The same settings
  * fail it as soon as something is waiting, so the test would see a run that opened Postgres.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { lowerWorkDue } from "../functions/shared/work-due.ts";
-import worker from "../workers/index.ts";
 import { makeClick, xadd } from "./helpers/clicks.ts";
-import { withSettings } from "./helpers/env.ts";
+import { cronRun, noPostgres, real, settleCron } from "./helpers/cron.ts";
 import { redis } from "./helpers/redis.ts";
-
-/** One cron run with `env`; its error, if it failed. */
-async function cronRun(env = withSettings()): Promise<unknown> {
-  const ctx = createExecutionContext();
-  try {
-    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
-    return null;
-  } catch (e) {
-    return e;
-  } finally {
-    await waitOnExecutionContext(ctx);
-  }
-}
-
-/** Postgres nowhere: the database a closed port (the proxy's connection to it is refused). */
-const NO_POSTGRES = { DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:9/none" };
-const noPostgres = (settings: Record<string, string> = {}) => withSettings({ ...NO_POSTGRES, ...settings });
-/** The real stack; an entry a failed run left delivered is taken over at once, not after a minute. */
-const real = () => withSettings({ INGEST_CLAIM_IDLE_MS: "0" });
 
 /** Calls of each Redis command so far, as redis-server counts them (scripts' own commands included). */
 async function commandCalls(): Promise<Map<string, number>> {
@@ -38,16 +17,7 @@ async function commandCalls(): Promise<Map<string, number>> {
   return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
-/** Runs the cron for real until nothing is waiting or due (what earlier files left is ingested and settled). */
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    expect(await cronRun(real())).toBeNull();
-    if (await cronRun(noPostgres()) === null) return;
-  }
-  throw new Error("the cron never became idle");
-}
-
-beforeEach(settle);
+beforeEach(settleCron);
 
 describe("an idle cron run", () => {
   it("opens no Postgres connection and reads Redis with one XREAD", async () => {

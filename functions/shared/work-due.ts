@@ -75,15 +75,17 @@ return 1
 `;
 
 /**
- * Makes Postgres work due at `at` (epoch ms; now by default) for the next cron run. Never throws: a due time
- * that could not be written is caught up by the cron's next run that opens Postgres (a Redis failure makes
- * every run do so), and the caller's own work is done either way.
+ * Makes Postgres work due at `at` (epoch ms; now by default) for the next cron run; false when Redis could not
+ * be told. Never throws: a due time that could not be written is caught up by the cron's next run that opens
+ * Postgres (a Redis failure makes every run do so), and the caller's own work is done either way.
  */
-export async function lowerWorkDue(redis: Redis, at = Date.now()): Promise<void> {
+export async function lowerWorkDue(redis: Redis, at = Date.now()): Promise<boolean> {
   try {
     await redis.eval(LOWER, [redisKeys.workDue], [String(Math.floor(at))]);
+    return true;
   } catch (e) {
     console.error("work due: could not record when Postgres work is due:", e instanceof Error ? e.message : e);
+    return false;
   }
 }
 
