@@ -77,7 +77,9 @@
       try {
         const res = await fetch(live.dataset.live || "", { headers: { accept: "application/json" }, cache: "no-store" });
         const body = await res.json();
-        if (value) value.textContent = typeof body.clicks === "number" ? body.clicks.toLocaleString("en-US") : "—";
+        // "≥": more clicks wait in the stream than one read counts (docs/analytics.md, "Live figures").
+        const atLeast = body.complete === false ? "≥ " : "";
+        if (value) value.textContent = typeof body.clicks === "number" ? atLeast + body.clicks.toLocaleString("en-US") : "—";
         live.dataset.updated = body.at || "";
       } catch {
         // offline or signed out: keep the last figure

@@ -21,7 +21,11 @@ const n = (v: number) => v.toLocaleString("en-US");
 export function liveClicks(stats: Pick<Stats, "live">): number | null {
   return stats.live?.clicks ?? null;
 }
-const liveText = (s: Stats | AllStats) => { const v = liveClicks(s); return v === null ? "—" : n(v); };
+/** "≥" when the stream held more than one read looks at (the figure is then a lower bound). */
+const liveText = (s: Stats | AllStats) => {
+  const v = liveClicks(s);
+  return v === null ? "—" : `${"live" in s && s.live?.complete === false ? "≥ " : ""}${n(v)}`;
+};
 
 /** One dimension as a table with a bar per row (<meter>: no inline style, so the CSP can forbid them). */
 const CountTable: FC<{ title: string; rows: TopValue[] }> = ({ title, rows }) => {

@@ -26,7 +26,7 @@ async function live(c: Context<DashEnv>, slug: string) {
   });
   c.header("cache-control", "no-store");
   if (!res.ok) return c.json({ error: res.problem.detail }, res.status as ContentfulStatusCode);
-  return c.json({ clicks: liveClicks(res.data), at: to.toISOString() });
+  return c.json({ clicks: liveClicks(res.data), complete: res.data.live?.complete ?? true, at: to.toISOString() });
 }
 
 export function registerStatsData(dash: Dash) {
