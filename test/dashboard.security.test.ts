@@ -68,6 +68,21 @@ describe("dashboard sessions", () => {
     }
   });
 
+  it("refuses a `next` holding control characters, signed in or signing in: no injected header, no 500", async () => {
+    const session = cookiePair(await login(ADMIN_KEY));
+    for (const next of ["/app/links\r\nX-Injected: 1", "/app/links\nX-Injected: 1", "/app/links\u0000", "/app/links\u007f"]) {
+      const signedIn = await call("GET", `/app/login?next=${encodeURIComponent(next)}`, { key: null, headers: { cookie: session } });
+      expect(signedIn.status, JSON.stringify(next)).toBe(303);
+      expect(signedIn.headers.get("location")).toBe("/app/links");
+      expect(signedIn.headers.get("x-injected")).toBeNull();
+      const form = await call("GET", `/app/login?next=${encodeURIComponent(next)}`, { key: null });
+      expect(form.status).toBe(200);
+      expect(await form.text()).not.toContain("X-Injected");
+      const res = await login(ADMIN_KEY, { next });
+      expect(res.headers.get("location")).toBe("/app/links");
+    }
+  });
+
   it("ignores a tampered cookie", async () => {
     const res = await login(ADMIN_KEY);
     const pair = cookiePair(res);

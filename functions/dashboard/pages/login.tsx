@@ -9,9 +9,13 @@ import { Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
 import { endSession, startSession } from "../session.ts";
 
-/** Only our own pages are followed after sign-in: `next` must be a path under /app (no open redirect). */
+/**
+ * Only our own pages are followed after sign-in: `next` must be a path under /app (no open redirect), in
+ * printable ASCII (a decoded CR or LF would put a header in the Location, which the runtime refuses with a 500).
+ */
 function safeNext(next: unknown): string | null {
-  return typeof next === "string" && /^\/app(\/[^/\\]|$|\?)/.test(next) && !/\.\.|\\/.test(next) && !next.startsWith("/app/login")
+  return typeof next === "string" && /^[\x21-\x7e]+$/.test(next) && /^\/app(\/[^/\\]|$|\?)/.test(next) &&
+    !/\.\.|\\/.test(next) && !next.startsWith("/app/login")
     ? next
     : null;
 }
