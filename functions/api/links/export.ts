@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { listLinks, type ListPosition } from "../../../db/queries/links.ts";
 import { OUR_COLUMNS } from "../../imports/formats.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
+import { csvCell } from "../../shared/csv-cell.ts";
 import { linkScopeOf, resolveDomainRef } from "../domains/resolve.ts";
 import { problems, rateLimitHeaderDocs, secured } from "../openapi.ts";
 import { ExportQuery } from "../imports/schemas.ts";
@@ -34,9 +35,6 @@ export const exportLinksRoute = createRoute({
   },
 });
 
-/** A CSV cell: quoted when it holds a delimiter, a quote, a line break or edge spaces. */
-const cell = (v: string) => (/[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 export function csvLine(l: Link): string {
   const values: Record<(typeof OUR_COLUMNS)[number], string> = {
     id: l.id, slug: l.slug, domain: l.domain, shortUrl: l.shortUrl, url: l.url, redirectType: String(l.redirectType),
@@ -45,7 +43,8 @@ export function csvLine(l: Link): string {
     variants: l.variants === null ? "" : JSON.stringify(l.variants), validSince: l.validSince ?? "", forwardQuery: String(l.forwardQuery),
     crawlable: String(l.crawlable), clicks: String(l.clicks), createdAt: l.createdAt, updatedAt: l.updatedAt,
   };
-  return OUR_COLUMNS.map((c) => cell(values[c])).join(",") + "\r\n";
+  // Titles, tags and URLs are whoever wrote the link's: defused, so no cell runs as a formula (csvCell).
+  return OUR_COLUMNS.map((c) => csvCell(values[c])).join(",") + "\r\n";
 }
 
 export function registerExportLinks(app: OpenAPIHono<AppEnv>) {
