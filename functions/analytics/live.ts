@@ -14,14 +14,14 @@ import { redisKeys } from "../shared/redis-keys.ts";
 import type { Stats } from "./schema.ts";
 
 /** Stream entries one read looks at: a few hundred KB at most under load, one small reply at a trickle. */
-export const PENDING_ENTRIES = 16;
+const PENDING_ENTRIES = 16;
 
-export interface ClickTally {
+interface ClickTally {
   clicks: number;
   humans: number;
 }
 
-export interface PendingClicks {
+interface PendingClicks {
   byLink: Map<string, ClickTally>;
   /** False when the stream holds more entries than were read: the counts are then a lower bound. */
   complete: boolean;
