@@ -162,7 +162,7 @@ describe("dashboard scopes come from the API", () => {
     expect((await call("DELETE", `/api/v1/keys/${id}`)).status).toBe(204);
     const after = await page("/app/stats", cookie);
     expect(after.status).toBe(303);
-    expect(after.headers.get("location")).toBe("/app/login?expired=1");
+    expect(after.headers.get("location")).toBe("/app/login?done=session-expired");
   });
 
   it("learns links:write without creating anything", async () => {

@@ -17,6 +17,7 @@ import { onError } from "../shared/errors.ts";
 import { apiClient, SessionRejected, type AppFetch } from "./api-client.ts";
 import { Layout, page } from "./components/layout.tsx";
 import type { DashEnv } from "./dash-env.ts";
+import { withNotice } from "./notices.ts";
 import { FormUnreadable } from "./forms.ts";
 import { registerDomains } from "./pages/domains.tsx";
 import { registerKeys } from "./pages/keys.tsx";
@@ -93,7 +94,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   dash.onError((err, c) => {
     if (err instanceof SessionRejected) {
       endSession(c);
-      return c.redirect("/app/login?expired=1", 303);
+      return c.redirect(withNotice("/app/login", "session-expired"), 303);
     }
     if (err instanceof HTTPException && err.status === 403) {
       // hono/csrf: a POST that did not come from one of our own pages.

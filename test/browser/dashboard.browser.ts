@@ -83,7 +83,7 @@ describe("dashboard flow in headless Chromium", () => {
     await page.getByLabel("Tags").fill("browser, test");
     await page.getByLabel("Click limit").fill("100");
     await page.getByRole("button", { name: "Create link" }).click();
-    await page.waitForURL(`**/app/links/${slug}?created=1`);
+    await page.waitForURL(`**/app/links/${slug}?done=link-created`);
     expect(await page.locator(".notice").textContent()).toContain("Link created");
     shortUrl = await page.locator("#short-url").inputValue();
     expect(shortUrl).toBe(`${worker.url}/${slug}`);
@@ -116,7 +116,7 @@ describe("dashboard flow in headless Chromium", () => {
     await page.getByLabel("Destination URL").fill(`${landing.url}/second`);
     await page.getByLabel("Title").fill("Edited in the browser");
     await page.getByRole("button", { name: "Save changes" }).click();
-    await page.waitForURL(`**/app/links/${slug}?saved=1`);
+    await page.waitForURL(`**/app/links/${slug}?done=link-saved`);
     expect(await page.locator("h1 .sub").textContent()).toBe("Edited in the browser");
 
     const visitor = await browser.newPage();
@@ -187,7 +187,7 @@ describe("dashboard flow in headless Chromium", () => {
     await page.getByRole("link", { name: "Delete" }).click();
     await page.waitForURL(`**/app/links/${slug}/delete`);
     await page.getByRole("button", { name: `Delete ${slug}` }).click();
-    await page.waitForURL(`**/app/links?deleted=${slug}`);
+    await page.waitForURL(`**/app/links?done=link-deleted`);
     expect(await page.getByRole("link", { name: slug, exact: true }).count()).toBe(0);
     const res = await page.request.get(shortUrl, { maxRedirects: 0 });
     expect(res.status()).toBe(404);
@@ -195,7 +195,7 @@ describe("dashboard flow in headless Chromium", () => {
 
   step("signs out, and the pages ask to sign in again", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL("**/app/login?out=1");
+    await page.waitForURL("**/app/login?done=signed-out");
     await page.goto(app("/app/links"));
     expect(new URL(page.url()).pathname).toBe("/app/login");
   });

@@ -47,7 +47,7 @@ describe("Domains page", () => {
     await page.getByLabel("Hostname").fill(hostname);
     await page.getByLabel("Not-found redirect").fill("https://example.com/not-found");
     await page.getByRole("button", { name: "Add domain" }).click();
-    await page.waitForURL("**/app/domains?added=*");
+    await page.waitForURL("**/app/domains?done=domain-added");
     const row = page.locator("tbody tr", { hasText: hostname });
     expect(await row.locator("td", { hasText: "https://example.com/not-found" }).count()).toBe(1);
     await screenshot(page, "domains");

@@ -58,7 +58,7 @@ describe("API keys page", () => {
     // Revoke it (after a confirmation page); the other person's next page asks them to sign in again.
     await page.locator("tbody tr", { hasText: name }).getByRole("link", { name: "Revoke" }).click();
     await page.getByRole("button", { name: "Revoke key" }).click();
-    await page.waitForURL("**/app/keys?revoked=1");
+    await page.waitForURL("**/app/keys?done=key-revoked");
     expect(await page.locator("tbody tr", { hasText: name }).textContent()).toContain("Revoked");
 
     await limited.goto(`${worker.url}/app/stats`);

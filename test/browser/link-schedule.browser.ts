@@ -46,7 +46,7 @@ describe("valid from, query forwarding and crawling on the link form", () => {
     await page.getByLabel("Let search engines crawl it (listed as allowed in robots.txt)").check();
     await screenshot(page, "link-schedule-form");
     await page.getByRole("button", { name: "Create link" }).click();
-    await page.waitForURL(`**/app/links/${slug}?created=1`);
+    await page.waitForURL(`**/app/links/${slug}?done=link-created`);
     const facts = await page.locator("dl.facts").textContent();
     expect(facts).toContain("not forwarded");
     expect(facts).toContain("allowed (robots.txt)");
@@ -62,7 +62,7 @@ describe("valid from, query forwarding and crawling on the link form", () => {
     expect(await page.getByLabel("Do not forward the visitor's query string to the destination").isChecked()).toBe(true);
     await page.getByLabel("Valid from").fill("");
     await page.getByRole("button", { name: "Save changes" }).click();
-    await page.waitForURL(`**/app/links/${slug}?saved=1`);
+    await page.waitForURL(`**/app/links/${slug}?done=link-saved`);
     expect(await page.locator("dl.facts").textContent()).toContain("at once");
 
     const visitor = await browser.newPage();

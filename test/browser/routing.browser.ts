@@ -65,7 +65,7 @@ describe("rules and variants on the link form", () => {
     expect(await page.getByLabel("Rule 1: URL").inputValue()).toBe(`${landing.url}/iphone`);
     await page.getByLabel("Rule 1, condition 1: value").fill("ios");
     await page.getByRole("button", { name: "Create link" }).click();
-    await page.waitForURL(`**/app/links/${slug}?created=1`);
+    await page.waitForURL(`**/app/links/${slug}?done=link-created`);
     expect(await page.locator("dl.facts").textContent()).toContain("1 rule(s), 2 A/B variant(s)");
     expect(await follow(IPHONE)).toBe(`${landing.url}/iphone`);
 
@@ -77,7 +77,7 @@ describe("rules and variants on the link form", () => {
     await page.getByLabel("Rule 1, condition 2: value").fill("safari");
     await screenshot(page, "link-routing-editor");
     await page.getByRole("button", { name: "Save changes" }).click();
-    await page.waitForURL(`**/app/links/${slug}?saved=1`);
+    await page.waitForURL(`**/app/links/${slug}?done=link-saved`);
 
     // A visitor with a matching user agent follows the edited rule; a desktop browser gets a variant.
     expect(await follow(IPHONE)).toBe(`${landing.url}/ios-app`);

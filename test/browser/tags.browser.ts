@@ -49,8 +49,8 @@ describe("Tags page", () => {
 
     await page.getByLabel(`New name for ${old}`).fill(renamed);
     await row(old).getByRole("button", { name: "Rename" }).click();
-    await page.waitForURL("**/app/tags?renamed=*");
-    expect(await page.getByRole("status").textContent()).toContain(`to “${renamed}” on 2 links`);
+    await page.waitForURL("**/app/tags?done=tag-renamed");
+    expect(await page.getByRole("status").textContent()).toBe("Tag renamed on its links.");
     expect(await row(old).count()).toBe(0);
     expect(await row(renamed).locator('td[data-label="Links"]').textContent()).toBe("2");
     await screenshot(page, "tags");
@@ -72,8 +72,8 @@ describe("Tags page", () => {
     expect(await row(other).count()).toBe(1);
     await row(other).getByRole("link", { name: "Delete" }).click();
     await page.getByRole("button", { name: `Delete the tag ${other}` }).click();
-    await page.waitForURL("**/app/tags?deleted=*");
-    expect(await page.getByRole("status").textContent()).toContain(other);
+    await page.waitForURL("**/app/tags?done=tag-deleted");
+    expect(await page.getByRole("status").textContent()).toBe("Tag removed from its links.");
     expect(await row(other).count()).toBe(0);
 
     await page.goto(`${worker.url}/app/links?tag=${encodeURIComponent(renamed)}`);

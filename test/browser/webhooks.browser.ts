@@ -46,7 +46,7 @@ describe("webhooks page", () => {
     expect(await page.content()).not.toContain(secret); // shown once
 
     await page.locator("tbody tr", { hasText: receiver.url }).getByRole("button", { name: "Send test" }).click();
-    await page.waitForURL(/\/app\/webhooks\/[0-9a-f-]+\?sent=1/);
+    await page.waitForURL(/\/app\/webhooks\/[0-9a-f-]+\?done=webhook-test-sent/);
     const delivery = page.locator("#deliveries tbody tr", { hasText: "ping" });
     await expect.poll(async () => {
       await page.reload();

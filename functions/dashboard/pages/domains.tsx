@@ -4,7 +4,9 @@ import type { Domain, DomainList } from "../../api/domains/schemas.ts";
 import type { z } from "@hono/zod-openapi";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
+import { notFoundPage } from "../components/not-found.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { noticeOf, withNotice } from "../notices.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
 import { isAdminSession } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
@@ -35,7 +37,7 @@ const RedirectFields = (p: { values: Partial<Domain>; errors: FormErrors }) => (
   </>
 );
 
-async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; values?: Partial<Domain>; notice?: string } = {}) {
+async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; values?: Partial<Domain>; notice?: string; status?: number } = {}) {
   const res = await c.var.api.call<Domains>("GET", "/api/v1/domains");
   const errors = opts.errors ?? {};
   const tz = c.var.tz;
@@ -75,19 +77,19 @@ async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; val
         </>
       )}
     </Layout>
-  ), !res.ok ? res.status : opts.errors ? 400 : 200);
+  ), !res.ok ? res.status : opts.status ?? (opts.errors ? 400 : 200));
 }
 
 export function registerDomains(dash: Dash) {
   dash.get("/domains", (c) =>
-    domainsPage(c, { notice: c.req.query("added") ? `Added ${c.req.query("added")}.` : c.req.query("removed") ? `Removed ${c.req.query("removed")}.` : c.req.query("saved") ? "Redirects saved." : undefined }));
+    domainsPage(c, { notice: noticeOf(c) }));
 
   dash.post("/domains", async (c) => {
     const form = await readForm(c);
     const hostname = text(form, "hostname");
     const body = { hostname, ...redirects(form) };
     const res = await c.var.api.call<Domain>("POST", "/api/v1/domains", { body });
-    if (res.ok) return c.redirect(`/app/domains?added=${encodeURIComponent(res.data.hostname)}`, 303);
+    if (res.ok) return c.redirect(withNotice("/app/domains", "domain-added"), 303);
     return domainsPage(c, { errors: formErrors(res.problem, FIELDS), values: body });
   });
 
@@ -106,19 +108,24 @@ export function registerDomains(dash: Dash) {
       </Layout>
     ), status);
 
-  dash.get("/domains/:hostname/edit", async (c) => {
-    const hostname = c.req.param("hostname");
+  /**
+   * The domain a page's address names, or the domains page saying there is none. The address is never
+   * echoed: a page names only a domain that exists, so no link can make ours show a sentence of its choosing.
+   */
+  const served = async (c: Context<DashEnv>, then: (d: Domain) => Response | Promise<Response>) => {
     const res = await c.var.api.call<Domains>("GET", "/api/v1/domains");
-    const found = res.ok ? res.data.data.find((d) => d.hostname === hostname) : undefined;
-    if (!found) return domainsPage(c, { errors: { "": res.ok ? `No domain "${hostname}" is served here.` : res.problem.detail } });
-    return editPage(c, hostname, found);
-  });
+    const found = res.ok ? res.data.data.find((d) => d.hostname === c.req.param("hostname")) : undefined;
+    if (found) return then(found);
+    return res.ok ? notFoundPage(c, "domain") : domainsPage(c, { errors: { "": res.problem.detail }, status: res.status });
+  };
+
+  dash.get("/domains/:hostname/edit", (c) => served(c, (d) => editPage(c, d.hostname, d)));
 
   dash.post("/domains/:hostname/edit", async (c) => {
     const hostname = c.req.param("hostname");
     const body = redirects(await readForm(c));
     const res = await c.var.api.call<Domain>("PATCH", `/api/v1/domains/${encodeURIComponent(hostname)}`, { body });
-    if (res.ok) return c.redirect("/app/domains?saved=1", 303);
+    if (res.ok) return c.redirect(withNotice("/app/domains", "domain-saved"), 303);
     return editPage(c, hostname, body, formErrors(res.problem, FIELDS), res.status);
   });
 
@@ -135,12 +142,12 @@ export function registerDomains(dash: Dash) {
   );
 
   dash.get("/domains/:hostname/remove", (c) =>
-    page(c, <Layout title={`Remove ${c.req.param("hostname")}`} session={c.var.session} nav="domains"><Confirm hostname={c.req.param("hostname")} /></Layout>));
+    served(c, (d) => page(c, <Layout title={`Remove ${d.hostname}`} session={c.var.session} nav="domains"><Confirm hostname={d.hostname} /></Layout>)));
 
   dash.post("/domains/:hostname/remove", async (c) => {
     const hostname = c.req.param("hostname");
     const res = await c.var.api.call("DELETE", `/api/v1/domains/${encodeURIComponent(hostname)}`);
-    if (res.ok) return c.redirect(`/app/domains?removed=${encodeURIComponent(hostname)}`, 303);
+    if (res.ok) return c.redirect(withNotice("/app/domains", "domain-removed"), 303);
     return page(c, <Layout title={`Remove ${hostname}`} session={c.var.session} nav="domains"><Confirm hostname={hostname} error={res.problem.detail} /></Layout>, res.status);
   });
 }

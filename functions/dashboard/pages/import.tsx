@@ -11,6 +11,7 @@ import { importFormats } from "../../imports/formats.ts";
 import { Select } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { withNotice } from "../notices.ts";
 import { readForm } from "../forms.ts";
 import { domainChoices } from "./domains.tsx";
 
@@ -117,7 +118,7 @@ export function registerImport(dash: Dash) {
   dash.get("/export", async (c) => {
     const query = { format: c.req.query("format") ?? "csv", q: c.req.query("q"), tag: c.req.query("tag"), domain: c.req.query("domain") };
     const res = await c.var.api.raw("GET", "/api/v1/links/export", { query, accept: "*/*" });
-    if (res.status === 401) return c.redirect("/app/login?expired=1", 303);
+    if (res.status === 401) return c.redirect(withNotice("/app/login", "session-expired"), 303);
     return new Response(res.body, { status: res.status, headers: res.headers });
   });
 }

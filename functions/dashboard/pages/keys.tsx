@@ -7,6 +7,7 @@ import { ShownOnce } from "../components/copy.tsx";
 import { CheckboxGroup, Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { noticeOf, withNotice } from "../notices.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
 import { formatInstant } from "../wall-time.ts";
 import { domainChoices } from "./domains.tsx";
@@ -96,7 +97,7 @@ async function keysPage(
 }
 
 export function registerKeys(dash: Dash) {
-  dash.get("/keys", (c) => keysPage(c, { notice: c.req.query("revoked") ? "Key revoked." : undefined }));
+  dash.get("/keys", (c) => keysPage(c, { notice: noticeOf(c) }));
 
   dash.post("/keys", async (c) => {
     const form = await readForm(c, { all: true });
@@ -133,7 +134,7 @@ export function registerKeys(dash: Dash) {
 
   dash.post("/keys/:id/revoke", async (c) => {
     const res = await c.var.api.call("DELETE", `/api/v1/keys/${encodeURIComponent(c.req.param("id"))}`);
-    if (res.ok) return c.redirect("/app/keys?revoked=1", 303);
+    if (res.ok) return c.redirect(withNotice("/app/keys", "key-revoked"), 303);
     return keysPage(c, { errors: { "": res.problem.detail } });
   });
 }

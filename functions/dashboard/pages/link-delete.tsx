@@ -1,5 +1,8 @@
+import type { Link } from "../../api/links/schemas.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
+import { namesNothing, notFoundPage } from "../components/not-found.tsx";
 import type { Dash } from "../dash-env.ts";
+import { withNotice } from "../notices.ts";
 import { domainQuery, linkPage, pageDomain } from "../link-paths.ts";
 
 /** Deleting asks first, on a page of its own: works without script and by keyboard. */
@@ -16,14 +19,18 @@ export function registerLinkDelete(dash: Dash) {
     </section>
   );
 
-  dash.get("/links/:slug/delete", (c) =>
-    page(c, <Layout title={`Delete ${c.req.param("slug")}`} session={c.var.session} nav="links"><Confirm slug={c.req.param("slug")} domain={pageDomain(c)} /></Layout>));
+  dash.get("/links/:slug/delete", async (c) => {
+    const domain = pageDomain(c);
+    const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(c.req.param("slug"))}`, { query: domainQuery(domain) });
+    if (!res.ok) return namesNothing(res.status) ? notFoundPage(c, "link") : page(c, <Layout title="Delete" session={c.var.session} nav="links"><FormError message={res.problem.detail} /></Layout>, res.status);
+    return page(c, <Layout title={`Delete ${res.data.slug}`} session={c.var.session} nav="links"><Confirm slug={res.data.slug} domain={domain} /></Layout>);
+  });
 
   dash.post("/links/:slug/delete", async (c) => {
     const slug = c.req.param("slug");
     const domain = pageDomain(c);
     const res = await c.var.api.call("DELETE", `/api/v1/links/${encodeURIComponent(slug)}`, { query: domainQuery(domain) });
-    if (res.ok) return c.redirect(`/app/links?deleted=${encodeURIComponent(slug)}`, 303);
+    if (res.ok) return c.redirect(withNotice("/app/links", "link-deleted"), 303);
     return page(c, <Layout title={`Delete ${slug}`} session={c.var.session} nav="links"><Confirm slug={slug} domain={domain} error={res.problem.detail} /></Layout>, res.status);
   });
 }

@@ -1,7 +1,9 @@
 import type { Link } from "../../api/links/schemas.ts";
 import { CopyButton } from "../components/copy.tsx";
+import { namesNothing, notFoundPage } from "../components/not-found.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
+import { noticeOf } from "../notices.ts";
 import { domainOfLink, domainQuery, linkPage, pageDomain } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
 
@@ -10,7 +12,8 @@ export function registerLinkDetail(dash: Dash) {
     const slug = c.req.param("slug");
     const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(slug)}`, { query: domainQuery(pageDomain(c)) });
     const tz = c.var.tz;
-    const notice = c.req.query("created") ? "Link created." : c.req.query("saved") ? "Changes saved." : undefined;
+    const notice = noticeOf(c);
+    if (!res.ok && namesNothing(res.status)) return notFoundPage(c, "link");
     if (!res.ok) {
       return page(c, <Layout title={slug} session={c.var.session} nav="links"><h1><code>{slug}</code></h1><FormError message={res.problem.detail} /><p><a href="/app/links">Back to your links</a></p></Layout>, res.status);
     }

@@ -2,7 +2,9 @@ import type { Link } from "../../api/links/schemas.ts";
 import { isTimeZone } from "../../analytics/zoned-time.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
+import { namesNothing, notFoundPage } from "../components/not-found.tsx";
 import type { Dash } from "../dash-env.ts";
+import { withNotice } from "../notices.ts";
 import { formErrors, linkFields, linkToForm, patchBody, readLinkForm, readForm } from "../forms.ts";
 import { domainQuery, linkPage, pageDomain } from "../link-paths.ts";
 import { routingErrors } from "../routing-form.ts";
@@ -12,6 +14,7 @@ export function registerLinkEdit(dash: Dash) {
     const slug = c.req.param("slug");
     const domain = pageDomain(c);
     const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(slug)}`, { query: domainQuery(domain) });
+    if (!res.ok && namesNothing(res.status)) return notFoundPage(c, "link");
     return page(c, (
       <Layout title={`Edit ${slug}`} session={c.var.session} nav="links">
         <h1>Edit <code>{slug}</code></h1>
@@ -29,7 +32,7 @@ export function registerLinkEdit(dash: Dash) {
     const tz = typeof form.tz === "string" && isTimeZone(form.tz) ? form.tz : c.var.tz;
     const values = { ...readLinkForm(form), slug };
     const res = await c.var.api.call<Link>("PATCH", `/api/v1/links/${encodeURIComponent(slug)}`, { body: patchBody(values, tz), query: domainQuery(domain) });
-    if (res.ok) return c.redirect(`${linkPage(slug, domain)}${domain ? "&" : "?"}saved=1`, 303);
+    if (res.ok) return c.redirect(withNotice(linkPage(slug, domain), "link-saved"), 303);
     // Whether it has a password decides which password controls are shown again; ask rather than guess.
     const current = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(slug)}`, { query: domainQuery(domain) });
     return page(c, (

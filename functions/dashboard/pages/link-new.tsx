@@ -3,6 +3,7 @@ import { isTimeZone } from "../../analytics/zoned-time.ts";
 import { Layout, page } from "../components/layout.tsx";
 import { LinkForm } from "../components/link-form.tsx";
 import type { Dash } from "../dash-env.ts";
+import { withNotice } from "../notices.ts";
 import { createBody, formErrors, linkFields, readLinkForm, type LinkFormValues, readForm } from "../forms.ts";
 import { domainOfLink, linkPage } from "../link-paths.ts";
 import { routingErrors } from "../routing-form.ts";
@@ -30,7 +31,7 @@ export function registerLinkNew(dash: Dash) {
     const res = await c.var.api.call<Link>("POST", "/api/v1/links", { body: createBody(values, tz) });
     if (res.ok) {
       const domain = domainOfLink(c, res.data);
-      return c.redirect(`${linkPage(res.data.slug, domain)}${domain ? "&" : "?"}created=1`, 303);
+      return c.redirect(withNotice(linkPage(res.data.slug, domain), "link-created"), 303);
     }
     return page(c, (
       <Layout title="New link" session={c.var.session} nav="links">

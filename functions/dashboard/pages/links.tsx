@@ -4,6 +4,7 @@ import { Field, Select } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import { CopyButton } from "../components/copy.tsx";
 import type { Dash } from "../dash-env.ts";
+import { noticeOf } from "../notices.ts";
 import { domainOfLink, linkPage } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
 import { domainChoices } from "./domains.tsx";
@@ -25,7 +26,7 @@ export function registerLinks(dash: Dash) {
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
     return page(
       c,
-      <Layout title="Links" session={c.var.session} nav="links" notice={c.req.query("deleted") ? `Deleted ${c.req.query("deleted")}.` : undefined}>
+      <Layout title="Links" session={c.var.session} nav="links" notice={noticeOf(c)}>
         <div class="page-head">
           <h1>Links</h1>
           <div class="filter-actions">

@@ -7,6 +7,7 @@ import { probeScopes } from "../probe-scopes.ts";
 import { Field } from "../components/field.tsx";
 import { Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
+import { noticeOf, withNotice } from "../notices.ts";
 import { endSession, startSession } from "../session.ts";
 
 /**
@@ -45,7 +46,7 @@ const LoginPage = (p: { next: string; error?: string; notice?: string }) => (
 export function registerLogin(dash: Dash) {
   dash.get("/login", (c) => {
     if (c.var.session) return c.redirect(safeNext(c.req.query("next")) ?? home(c.var.session.scopes), 303);
-    const notice = c.req.query("expired") ? "Your session ended or its key was revoked: sign in again." : c.req.query("out") ? "Signed out." : undefined;
+    const notice = noticeOf(c);
     return page(c, <LoginPage next={safeNext(c.req.query("next")) ?? ""} notice={notice} />);
   });
 
@@ -70,6 +71,6 @@ export function registerLogin(dash: Dash) {
 
   dash.post("/logout", (c) => {
     endSession(c);
-    return c.redirect("/app/login?out=1", 303);
+    return c.redirect(withNotice("/app/login", "signed-out"), 303);
   });
 }

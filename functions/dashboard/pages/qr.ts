@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Link } from "../../api/links/schemas.ts";
+import { namesNothing } from "../components/not-found.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
 import { domainQuery, pageDomain } from "../link-paths.ts";
 import { qrPng, qrSvg } from "../qr-code.ts";
@@ -8,7 +9,7 @@ import { qrPng, qrSvg } from "../qr-code.ts";
 /** The QR code encodes the link's shortUrl as the API reports it, so it needs the same scope as reading it. */
 async function shortUrl(c: Context<DashEnv>): Promise<string | Response> {
   const res = await c.var.api.call<Link>("GET", `/api/v1/links/${encodeURIComponent(c.req.param("slug")!)}`, { query: domainQuery(pageDomain(c)) });
-  if (!res.ok) return c.text(res.problem.detail, res.status as ContentfulStatusCode);
+  if (!res.ok) return c.text(namesNothing(res.status) ? "No such link." : res.problem.detail, res.status as ContentfulStatusCode);
   return res.data.shortUrl;
 }
 

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Stats } from "../../analytics/schema.ts";
 import { liveClicks } from "../components/stats-view.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { withNotice } from "../notices.ts";
 import { domainQuery, pageDomain } from "../link-paths.ts";
 import { statsPageQuery, statsPath } from "../stats-query.ts";
 
@@ -10,7 +11,7 @@ import { statsPageQuery, statsPath } from "../stats-query.ts";
 async function csv(c: Context<DashEnv>, slug?: string) {
   const { query } = statsPageQuery(c);
   const res = await c.var.api.raw("GET", statsPath(slug), { query: { ...query, format: "csv" }, accept: "text/csv" });
-  if (res.status === 401) return c.redirect("/app/login?expired=1", 303);
+  if (res.status === 401) return c.redirect(withNotice("/app/login", "session-expired"), 303);
   const day = new Date().toISOString().slice(0, 10);
   const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "text/csv", "cache-control": "no-store" });
   if (res.ok) headers.set("content-disposition", `attachment; filename="eatmyurl-${slug ?? "all-links"}-${day}.csv"`);

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AllStats, Stats } from "../../analytics/schema.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
+import { namesNothing, notFoundPage } from "../components/not-found.tsx";
 import { RangeForm } from "../components/range-form.tsx";
 import { StatsView } from "../components/stats-view.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
@@ -14,6 +15,7 @@ const RANGE_FIELDS = ["from", "to", "tz", "bots", "interval"] as const;
 async function statsPage(c: Context<DashEnv>, slug?: string) {
   const { range, bots, query } = statsPageQuery(c);
   const res = await c.var.api.call<Stats | AllStats>("GET", statsPath(slug), { query });
+  if (!res.ok && namesNothing(res.status)) return notFoundPage(c, slug ? "link" : "domain");
   const domain = pageDomain(c);
   const base = slug ? `/app/links/${encodeURIComponent(slug)}` : "/app";
   const title = slug ? `Analytics: ${slug}` : "Analytics: all links";

@@ -8,20 +8,13 @@ import type { Context } from "hono";
 import type { RenamedTag, TagList, TagStats } from "../../api/tags/schemas.ts";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { noticeOf, withNotice } from "../notices.ts";
 import { formErrors, readForm } from "../forms.ts";
 
 const linksWith = (tag: string) => `/app/links?tag=${encodeURIComponent(tag)}`;
 const apiPath = (tag: string) => `/api/v1/tags/${encodeURIComponent(tag)}`;
 const formText = (form: Record<string, unknown>, k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
 const canWrite = (c: Context<DashEnv>) => c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
-
-/** The notice after a redirect here: what was renamed or removed. */
-function notice(c: Context<DashEnv>): string | undefined {
-  const q = (k: string) => c.req.query(k);
-  if (q("renamed") !== undefined) return `Renamed “${q("from")}” to “${q("renamed")}” on ${q("links")} link${q("links") === "1" ? "" : "s"}.`;
-  if (q("deleted") !== undefined) return `Removed the tag “${q("deleted")}” from its links.`;
-  return undefined;
-}
 
 /** A refused rename: which tag it was for, what was typed, and the API's words. */
 interface RenameError {
@@ -51,7 +44,7 @@ async function tagsPage(c: Context<DashEnv>, opts: { error?: RenameError; status
   const res = await c.var.api.call<z.infer<typeof TagList>>("GET", "/api/v1/tags");
   const write = canWrite(c);
   return page(c, (
-    <Layout title="Tags" session={c.var.session} nav="tags" notice={notice(c)}>
+    <Layout title="Tags" session={c.var.session} nav="tags" notice={noticeOf(c)}>
       <h1>Tags</h1>
       <FormError message={!res.ok ? res.problem.detail : opts.error?.message} />
       {res.ok && (res.data.data.length === 0 ? <p class="empty">No tags yet: give links tags when you create or edit them.</p> : (
@@ -91,7 +84,7 @@ export function registerTagsPage(dash: Dash) {
     const name = formText(form, "name");
     const res = await c.var.api.call<z.infer<typeof RenamedTag>>("PATCH", apiPath(tag), { body: { name } });
     if (res.ok) {
-      return c.redirect(`/app/tags?${new URLSearchParams({ renamed: res.data.tag, from: tag, links: String(res.data.links) })}`, 303);
+      return c.redirect(withNotice("/app/tags", "tag-renamed"), 303);
     }
     // The API names the field (`name`, or `tag` for the path); either way the message belongs to this row.
     return tagsPage(c, { error: { tag, name, message: formErrors(res.problem, [])[""] }, status: res.status });
@@ -110,15 +103,18 @@ export function registerTagsPage(dash: Dash) {
     </section>
   );
 
-  dash.get("/tags/delete", (c) => {
-    const tag = c.req.query("tag") ?? "";
+  // The page names only a tag the key can see, never the address's text.
+  dash.get("/tags/delete", async (c) => {
+    const res = await c.var.api.call<z.infer<typeof TagList>>("GET", "/api/v1/tags");
+    const tag = res.ok ? res.data.data.find((t) => t.tag === c.req.query("tag"))?.tag : undefined;
+    if (tag === undefined) return tagsPage(c, { error: { tag: "", name: "", message: res.ok ? "No such tag on your links." : res.problem.detail }, status: res.ok ? 404 : res.status });
     return page(c, <Layout title={`Delete ${tag}`} session={c.var.session} nav="tags"><Confirm tag={tag} /></Layout>);
   });
 
   dash.post("/tags/delete", async (c) => {
     const tag = formText(await readForm(c), "tag");
     const res = await c.var.api.call("DELETE", apiPath(tag));
-    if (res.ok) return c.redirect(`/app/tags?deleted=${encodeURIComponent(tag)}`, 303);
+    if (res.ok) return c.redirect(withNotice("/app/tags", "tag-deleted"), 303);
     return page(c, <Layout title={`Delete ${tag}`} session={c.var.session} nav="tags"><Confirm tag={tag} error={res.problem.detail} /></Layout>, res.status);
   });
 }

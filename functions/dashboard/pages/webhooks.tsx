@@ -11,6 +11,7 @@ import { ShownOnce } from "../components/copy.tsx";
 import { CheckboxGroup, Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash, DashEnv } from "../dash-env.ts";
+import { noticeOf, withNotice } from "../notices.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
 import { formatInstant } from "../wall-time.ts";
 
@@ -149,7 +150,7 @@ export function registerWebhooksPage(dash: Dash) {
     return listPage(c, { errors: formErrors(res.problem, ["url", "events", "linkIds"]), url, events, linkIds });
   });
 
-  dash.get("/webhooks/:id", (c) => logPage(c, c.req.param("id"), c.req.query("sent") ? "Test event sent." : c.req.query("retried") ? "Delivery queued again." : undefined));
+  dash.get("/webhooks/:id", (c) => logPage(c, c.req.param("id"), noticeOf(c)));
 
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
     dash.post(`/webhooks/:id/${action}`, async (c) => {
@@ -164,7 +165,7 @@ export function registerWebhooksPage(dash: Dash) {
     const id = c.req.param("id");
     const res = await c.var.api.call("POST", `/api/v1/webhooks/${encodeURIComponent(id)}/test`);
     if (!res.ok) return listPage(c, { errors: { "": res.problem.detail } });
-    return c.redirect(`${path(id)}?sent=1`, 303);
+    return c.redirect(withNotice(path(id), "webhook-test-sent"), 303);
   });
 
   dash.post("/webhooks/:id/rotate-secret", async (c) => {
@@ -179,6 +180,6 @@ export function registerWebhooksPage(dash: Dash) {
     const id = c.req.param("id");
     const res = await c.var.api.call("POST", `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(c.req.param("deliveryId"))}/retry`);
     if (!res.ok) return logPage(c, id, res.problem.detail);
-    return c.redirect(`${path(id)}?retried=1`, 303);
+    return c.redirect(withNotice(path(id), "delivery-retried"), 303);
   });
 }
