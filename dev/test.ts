@@ -16,7 +16,7 @@ import { orExit } from "./startup-error.ts";
 import { duplicateExports } from "./export-names.ts";
 import { staleVendored } from "./vendor-assets.ts";
 
-const ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
+const ADMIN_API_KEY = "test-admin-key-0123456789abcdefgh";
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {

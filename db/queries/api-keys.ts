@@ -22,6 +22,12 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | unde
   return row;
 }
 
+/** The SHA-256 hashes of the keys not revoked (at most `limit`): how a refused client's good key is recognised. */
+export async function activeKeyHashes(db: Db, limit: number): Promise<string[]> {
+  const rows = await db.select({ hash: apiKeys.hash }).from(apiKeys).where(isNull(apiKeys.revokedAt)).limit(limit);
+  return rows.map((r) => r.hash);
+}
+
 /** The key with this SHA-256 hash, unless revoked: what authentication needs of it. */
 export async function findActiveKeyByHash(
   db: Db,

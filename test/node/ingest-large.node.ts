@@ -45,7 +45,7 @@ beforeAll(async () => {
   await sqlClient.connect();
   bindings = {
     UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token, DATABASE_URL: postgres.url,
-    NEON_WS_PROXY: proxy.wsProxy, ADMIN_API_KEY: "node-test-admin-key-0123456789", INGEST_BUDGET_MS: "600000",
+    NEON_WS_PROXY: proxy.wsProxy, ADMIN_API_KEY: "node-test-admin-key-0123456789abcdef", INGEST_BUDGET_MS: "600000",
   };
 }, 120_000);
 
