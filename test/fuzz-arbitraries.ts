@@ -26,6 +26,9 @@ const NASTY = [
   "", " ", "\u0000", "a\u0000b", "\ud800", "\udfff", "x\ud800y", "\udc00\ud800", "\ufeff", "\u202e", "\uffff", "\u{10ffff}",
   "%00", "%", "%%", "%_\\", "\\", "'", "\"", "' OR 1=1 --", "$1", "{}", "[]", "null", "undefined", "__proto__", "constructor",
   "../../etc/passwd", "<script>alert(1)</script>", "\r\n", "\t", "\u0085", "\u2028", "a b", "😀", "e\u0301",
+  // Control characters (a header or a log line must never carry them raw) and spreadsheet formulas (a CSV we
+  // write must defuse them, and an import of our own file give them back unchanged).
+  "\u0001", "a\rb", "\u001b[2J", "\u007f", "\r\nX-Injected: 1", "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "'=1", "=HYPERLINK(\"https://evil.example\")",
 ];
 
 export const hostileText = fc.oneof(

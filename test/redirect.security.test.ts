@@ -4,6 +4,7 @@ import { visitorHash } from "../functions/shared/visitor.ts";
 import { forwardQuery } from "../functions/redirect/respond.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { hashPassword } from "../functions/shared/password.ts";
+import { MAX_CONDITIONS, MAX_RULES } from "../functions/shared/routing-conditions.ts";
 import { redis } from "./helpers/redis.ts";
 import { BROWSER_UA, Fixtures, human, humanForm } from "./helpers/redirect.ts";
 import { call } from "./helpers/worker.ts";
@@ -177,20 +178,39 @@ describe("arbitrary requests", () => {
     const link = await f.link({ url: "https://dest.example/prop", maxClicks: 1000, fallbackUrl: "https://dest.example/fb" });
     // A limited link redirects humans only; a plain one redirects HEADs and bots too, so the runs reach 3xx.
     const plain = await f.link({ url: "https://dest.example/plain" });
+    // The most routing the API allows, every condition reading the query: a long query costs it the most.
+    const routed = await f.link({
+      url: "https://dest.example/routed",
+      rules: Array.from({ length: MAX_RULES }, (_, r) => ({
+        url: `https://dest.example/rule-${r}`,
+        conditions: Array.from({ length: MAX_CONDITIONS }, (_, i) =>
+          i % 3 === 0 ? { type: "query-param", matchKey: `k${i}`, matchValue: `v${r}` }
+          : i % 3 === 1 ? { type: "any-value-query-param", matchKey: `k${r}` } : { type: "valueless-query-param", matchKey: `flag${i}` }),
+      })),
+    });
     // Segments both percent-encoded and raw (the URL parser then escapes what it must); lone surrogates included.
     const wellFormed = (s: string) => s.replace(/[\uD800-\uDFFF]/g, "\uFFFD");
     const segment = fc.oneof(
       fc.string({ unit: "binary", maxLength: 80 }).map((s) => encodeURIComponent(wellFormed(s))),
       fc.string({ unit: "binary", maxLength: 80 }),
       fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/),
-      fc.constantFrom(link.slug, plain.slug),
+      fc.constantFrom(link.slug, plain.slug, routed.slug, routed.slug),
       fc.webSegment(),
+    );
+    // Queries of every length up to the URL limit: thousands of pairs, control characters in names and values.
+    const control = fc.constantFrom("%0d%0a", "%00", "%01", "%1b[2J", "%7f", "\t", "%e2%80%ae", "=", "&", "%zz");
+    const pair = fc.tuple(fc.stringMatching(/^k[0-9]{1,2}$|^flag[0-9]$/), fc.array(fc.oneof(fc.stringMatching(/^[a-z0-9]{0,4}$/), control), { maxLength: 3 }))
+      .map(([k, v]) => `${k}=${v.join("")}`);
+    const query = fc.oneof(
+      { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 100 }) },
+      { weight: 1, arbitrary: fc.tuple(fc.array(pair, { maxLength: 20 }), fc.integer({ min: 0, max: 3000 }))
+        .map(([pairs, n]) => [...pairs, ...Array.from({ length: n }, (_, i) => `k${i % 60}=v${i % 50}`)].join("&").slice(0, 15_000)) },
     );
     const seen = new Set<number>();
     await fc.assert(
       fc.asyncProperty(
         fc.array(segment, { minLength: 1, maxLength: 3 }),
-        fc.string({ unit: "binary", maxLength: 100 }),
+        query,
         fc.constantFrom("GET", "HEAD", "POST"),
         fc.option(fc.string({ maxLength: 200 }), { nil: undefined }),
         fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),

@@ -63,7 +63,12 @@ export const bulkBody = fc.oneof(
   { weight: 2, arbitrary: junkBody },
 );
 // Files as each tool writes them, with hostile cells; JSON arrays of link-shaped objects; junk.
-const csvCell = fc.oneof(fc.constantFrom("", "https://example.com/fz", "fz-imp", "a|b", '"', '""', "\r\n", "2024-01-01 00:00:00", "bit.ly/fz"), hostileText)
+const csvCell = fc.oneof(
+  { weight: 15, arbitrary: fc.constantFrom("", "https://example.com/fz", "fz-imp", "a|b", '"', '""', "\r\n", "2024-01-01 00:00:00", "bit.ly/fz") },
+  { weight: 15, arbitrary: hostileText },
+  // Now and then a cell past any valid row, plain or (with separators and line breaks) quoted.
+  { weight: 1, arbitrary: fc.constantFrom(20_000, 300_000).chain((n) => fc.constantFrom("x".repeat(n), "y,\n".repeat(n / 3))) },
+)
   .map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v));
 const header = fc.constantFrom(
   "Long URL,Short code,Domain,Title,Tags", "id,link,long_url,title,created_at,tags", "keyword,url,title,timestamp,ip,clicks",

@@ -82,6 +82,11 @@ export const hostileUrl = fc.oneof(
     "https://sho.rt/loop", "http://SHO.RT./x", "javascript:alert(1)", "https://", "https://example.com/\u0000", "https://example.com/\ud800",
     "https://ex\u0000ample.com/", "https://xn--/", `https://example.com/${"a".repeat(2028)}`, `https://example.com/${"a".repeat(2029)}`,
     `https://example.com/${"é".repeat(700)}`, "https://[::1]/", "https://256.256.256.256/", "https://example.com:99999/",
+    // Hosts that are not public however they are written: trailing dots, special-use names, special ranges.
+    "https://localhost.:9471/", "https://foo.localhost./", "https://metadata.google.internal./", "https://db.internal./",
+    "https://intranet./", "https://printer.local./", "https://[::ffff:0:127.0.0.1]/", "https://[2002:7f00:1::]/", "https://[fec0::1]/",
+    "https://[2001::1]/", "https://[64:ff9b::7f00:1]/", "https://[100::1]/", "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/",
+    "https://EXAMPLE.COM../", "https://xn--e1afmkfd.xn--p1ai./",
   ),
   hostileText,
 );
