@@ -6,3 +6,5 @@ export * from "./schema/links.ts";
 export * from "./schema/rollups.ts";
 export * from "./schema/webhooks.ts";
 export * from "./schema/imports.ts";
+export * from "./schema/users.ts";
+export * from "./schema/audit-log.ts";

@@ -16,6 +16,8 @@ export const apiKeys = pgTable("api_keys", {
   domains: text("domains").array(),
   /** Restriction: the key sees only the links it created (links.created_by). */
   ownLinksOnly: boolean("own_links_only").notNull().default(false),
+  /** Who minted it: a user or key id (links.created_by's form); null for the admin key. */
+  createdBy: text("created_by"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),

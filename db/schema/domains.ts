@@ -17,6 +17,8 @@ export const domains = pgTable("domains", {
   rootRedirect: text("root_redirect"),
   /** Where an unknown slug on the domain redirects (302); null: 404. */
   notFoundRedirect: text("not_found_redirect"),
+  /** Who made it: a user or key id (links.created_by's form); null for the admin key. */
+  createdBy: text("created_by"),
   ...timestamps,
 });
 

@@ -20,6 +20,8 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
   disabledReason: text("disabled_reason"),
   /** Start of the current run of failed attempts; null after a success. */
   failingSince: timestamp("failing_since", { withTimezone: true }),
+  /** Who made it: a user or key id (links.created_by's form); null for the admin key. */
+  createdBy: text("created_by"),
   ...timestamps,
 });
 
