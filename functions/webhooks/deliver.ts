@@ -34,7 +34,7 @@ export interface Outcome {
 }
 
 /** What the delivery log says of every failed attempt but a 410. */
-export const UNREACHABLE = "unreachable";
+const UNREACHABLE = "unreachable";
 
 /**
  * What an answer means (null: none came). Only a success and a 410, which disables the endpoint as `gone`
