@@ -31,9 +31,9 @@ const SPECIAL_TLDS = new Set([
 
 const notPublic = (shown: string, range: string) => `must be a public host: ${shown} is in a special-purpose range (${range})`;
 
-function v4Problem(a: ipaddr.IPv4, shown = a.toString()): string | null {
+function v4Problem(a: ipaddr.IPv4): string | null {
   const range = a.range();
-  return range === "unicast" ? null : notPublic(shown, range);
+  return range === "unicast" ? null : notPublic(a.toString(), range);
 }
 
 /** The IPv4 address an IPv6 one carries by one of the transition mechanisms, or null. */
