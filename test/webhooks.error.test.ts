@@ -1,6 +1,6 @@
 /** Refusals of the webhook routes: problem+json 4xx naming the field, never a 5xx, nothing stored. */
 import { afterAll, describe, expect, it } from "vitest";
-import { createTestWebhook, removeTestWebhooks, sendTestPing } from "./helpers/webhooks.ts";
+import { createTestWebhook, removeTestWebhooks, sendTestPing, SINK } from "./helpers/webhooks.ts";
 import { call } from "./helpers/worker.ts";
 
 afterAll(removeTestWebhooks);
@@ -21,6 +21,20 @@ describe("POST /api/v1/webhooks", () => {
   ])("refuses %s with 422 (the suite admits loopback receivers only)", async (url, message) => {
     const p = await problem(await call("POST", "/api/v1/webhooks", { body: { url, events: ["clicks"] } }), 422);
     expect(p.errors?.[0]).toMatchObject({ path: "url", message: expect.stringMatching(message) });
+  });
+
+  // The production rule (functions/shared/public-host.ts): hosts that slipped past it before, on create and on change.
+  const production = { WEBHOOK_ALLOW_LOOPBACK: "false" };
+  it.each([
+    "https://localhost.:9471/", "https://foo.localhost./", "https://metadata.google.internal./", "https://db.internal./", "https://intranet./",
+    "https://printer.local./", "https://[::ffff:0:127.0.0.1]/", "https://[2002:7f00:1::]/", "https://[fec0::1]/", "https://2130706433/", "https://0x7f.0.0.1/",
+  ])("refuses %s with 422 under the production rule, on create and on change", async (url) => {
+    const created = await problem(await call("POST", "/api/v1/webhooks", { body: { url, events: ["clicks"] }, settings: production }), 422);
+    expect(created.errors?.[0]).toMatchObject({ path: "url", message: expect.stringMatching(/public host/) });
+    const { id } = await createTestWebhook();
+    const changed = await problem(await call("PATCH", `/api/v1/webhooks/${id}`, { body: { url }, settings: production }), 422);
+    expect(changed.errors?.[0].path).toBe("url");
+    expect(((await (await call("GET", `/api/v1/webhooks/${id}`)).json()) as { url: string }).url).toBe(`${SINK}hook`);
   });
 
   it.each([

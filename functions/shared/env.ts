@@ -15,7 +15,10 @@ const settings = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
   ADMIN_API_KEY: z.string().min(16, "must be at least 16 characters"),
-  /** Origin of short URLs, e.g. https://eat.my; defaults to the origin each request arrived on. */
+  /**
+   * Origin of short URLs, e.g. https://eat.my. Answers to a request fall back to the origin it arrived on;
+   * what is sent to third parties (webhooks, QStash callbacks) never does (functions/shared/public-base-url.ts).
+   */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   QSTASH_TOKEN: z.string().min(1).optional(),
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),

@@ -13,13 +13,12 @@ import { runWebhooks } from "./run.ts";
 export function kickWebhooks(c: Context<AppEnv>): void {
   const db = c.var.db;
   const config = c.var.config;
-  const origin = new URL(c.req.url).origin;
   const redis = c.var.redis;
   c.var.defer("webhooks", async () => {
     try {
       const backlog = await webhookBacklog(db());
       if (!backlog.outbox && !backlog.due) return;
-      await runWebhooks(db(), config, origin);
+      await runWebhooks(db(), config);
     } catch (e) {
       // Committed events this run could not deliver (Postgres gone after the commit): the cron's next run must.
       await lowerWorkDue(redis);

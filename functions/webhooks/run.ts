@@ -6,8 +6,9 @@
  * taken by one of them (SKIP LOCKED).
  */
 import type { Db } from "../../db/client.ts";
-import { claimDue } from "../../db/queries/webhook-deliveries.ts";
+import { claimDue, webhookBacklog } from "../../db/queries/webhook-deliveries.ts";
 import type { Env } from "../shared/env.ts";
+import { publicBaseUrl } from "../shared/public-base-url.ts";
 import { attempt, settle } from "./deliver.ts";
 import { dispatchAll } from "./dispatch.ts";
 import { publish } from "./qstash.ts";
@@ -21,15 +22,21 @@ export interface WebhookRunResult {
 }
 
 /**
- * `base` is the origin of this deployment's API (for Link.shortUrl and QStash's callbacks): PUBLIC_BASE_URL,
- * else the origin of the request that started the run. A cron run without either delivers by itself.
+ * Link.shortUrl in payloads and QStash's callbacks are built from PUBLIC_BASE_URL, never from the Host of the
+ * request that started the run (functions/shared/public-base-url.ts). Without it, a run with nothing waiting
+ * ends quietly (a deployment without webhooks needs no PUBLIC_BASE_URL); one with work throws the
+ * configuration error, and the work waits for the setting.
  */
-export async function runWebhooks(db: Db, config: Env, requestOrigin?: string): Promise<WebhookRunResult> {
+export async function runWebhooks(db: Db, config: Env): Promise<WebhookRunResult> {
   const s = webhookSettings(config);
+  if (!config.PUBLIC_BASE_URL) {
+    const waiting = await webhookBacklog(db);
+    if (!waiting.outbox && !waiting.due) return { events: 0, created: 0, attempted: 0, succeeded: 0 };
+  }
+  const base = publicBaseUrl(config);
   const started = Date.now();
   const until = started + s.budgetMs;
-  const base = (config.PUBLIC_BASE_URL ?? requestOrigin ?? "").replace(/\/+$/, "");
-  const viaQStash = Boolean(config.QSTASH_TOKEN) && base !== "";
+  const viaQStash = Boolean(config.QSTASH_TOKEN);
   const { events, deliveries } = await dispatchAll(db, { base, retryForMs: s.retryForMs, until });
   const result: WebhookRunResult = { events, created: deliveries, attempted: 0, succeeded: 0 };
   let claimedInRun = 0;

@@ -23,6 +23,9 @@ const hostileHookUrl = fc.oneof(
   fc.constantFrom(
     "https://example.com/hook", "http://10.0.0.1/", "https://169.254.169.254/latest", "ftp://127.0.0.1/", "http://user:pw@127.0.0.1:9/",
     "http://127.0.0.2:9/", "http://0x7f000001/", "http://[::ffff:127.0.0.1]/", "file:///etc/passwd", `${SINK}${"a".repeat(2100)}`,
+    // Trailing dots and special-purpose ranges (functions/shared/public-host.ts).
+    "https://localhost.:9471/", "https://metadata.google.internal./", "https://intranet./", "https://[::ffff:0:127.0.0.1]/",
+    "https://[2002:7f00:1::]/", "https://[fec0::1]/", "https://[64:ff9b::7f00:1]/", "https://[2001::1]/", "http://localhost..:9/fz",
   ),
 );
 const eventList = fc.array(fc.constantFrom<string>(...EVENT_TYPES), { minLength: 1, maxLength: 6 });

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { insertEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
+import { publicBaseUrl } from "../../shared/public-base-url.ts";
 import { destinationProblem } from "../../webhooks/destination.ts";
 import type { Loopback } from "../../webhooks/settings.ts";
 import { newSecret, sealSecret } from "../../webhooks/signing.ts";
@@ -37,6 +38,7 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>) {
     const input = c.req.valid("json");
     const config = c.var.config;
     checkDestination(input.url, config.WEBHOOK_ALLOW_LOOPBACK);
+    publicBaseUrl(config); // what is sent to it is built from PUBLIC_BASE_URL: nothing could be, without it
     const id = crypto.randomUUID();
     const secret = newSecret();
     const row = await insertEndpoint(c.var.db(), {

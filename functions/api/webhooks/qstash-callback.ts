@@ -49,9 +49,8 @@ export function registerQStashCallback(app: OpenAPIHono<AppEnv>) {
       await recordSuccess(db, found.delivery, status);
       return c.json({ recorded: true }, 200);
     }
-    const tries = (report.retried ?? 0) + 1;
-    const why = status === null ? (report.error ?? "no answer") : `HTTP ${status}`;
-    await settle(db, webhookSettings(c.var.config), found.delivery, judge(answered.ok ? 500 : status, `QStash gave up after ${tries} tries: ${why}`));
+    // QStash's report (status, error) is judged like an attempt of ours: the log says no more than "unreachable".
+    await settle(db, webhookSettings(c.var.config), found.delivery, judge(answered.ok ? null : status));
     // Retried later by the cron: its idle check must know when.
     const { redis, config } = c.var;
     c.var.defer("work due", () => noteWorkDue(redis, db, config));

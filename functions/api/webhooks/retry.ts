@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { requeueDelivery, selectDelivery } from "../../../db/queries/webhook-deliveries.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
+import { publicBaseUrl } from "../../shared/public-base-url.ts";
 import { kickWebhooks } from "../../webhooks/kick.ts";
 import { webhookSettings } from "../../webhooks/settings.ts";
 import { json, problems, secured } from "../openapi.ts";
@@ -22,6 +23,7 @@ export const retryDeliveryRoute = createRoute({
 export function registerRetryDelivery(app: OpenAPIHono<AppEnv>) {
   app.openapi(retryDeliveryRoute, async (c) => {
     const { id, deliveryId } = c.req.valid("param");
+    publicBaseUrl(c.var.config); // a delivery run needs it: say so now rather than in the log
     const db = c.var.db();
     const found = await selectDelivery(db, id, deliveryId);
     if (!found) throw new ApiError(404, `The webhook "${id}" has no delivery "${deliveryId}".`);

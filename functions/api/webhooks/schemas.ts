@@ -65,8 +65,10 @@ export const Delivery = z
     status: z.enum(deliveryStatuses).openapi({ description: "pending (an attempt is due), sending (an attempt is in flight), queued (with QStash), succeeded, failed (given up)" }),
     attempts: z.number().int(),
     clickCount: z.number().int(),
-    lastStatus: z.number().int().nullable().openapi({ description: "HTTP status of the last attempt; null when it got no answer" }),
-    lastError: z.string().nullable(),
+    lastStatus: z.number().int().nullable().openapi({ description: "HTTP status of a successful attempt, or 410 (the endpoint is gone); null for every other failure" }),
+    lastError: z.string().nullable().openapi({
+      description: "Why it failed: `unreachable` for every failed attempt but a 410 (`gone`), whatever went wrong; `endpoint disabled (gone|failing)` when it was given up with its endpoint",
+    }),
     nextAttemptAt: z.string().nullable(),
     deliveredAt: z.string().nullable(),
     createdAt: z.string(),

@@ -3,6 +3,7 @@ import { insertDeliveries } from "../../../db/queries/webhook-deliveries.ts";
 import { selectEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
+import { publicBaseUrl } from "../../shared/public-base-url.ts";
 import { newDelivery } from "../../webhooks/dispatch.ts";
 import { kickWebhooks } from "../../webhooks/kick.ts";
 import { body } from "../../webhooks/payloads.ts";
@@ -27,6 +28,7 @@ export const testWebhookRoute = createRoute({
 export function registerTestWebhook(app: OpenAPIHono<AppEnv>) {
   app.openapi(testWebhookRoute, async (c) => {
     const { id } = c.req.valid("param");
+    publicBaseUrl(c.var.config); // a delivery run needs it: say so now rather than in the log
     const db = c.var.db();
     const endpoint = await selectEndpoint(db, id);
     if (!endpoint) throw noWebhook(id);
