@@ -32,9 +32,9 @@ export async function activeKeyHashes(db: Db, limit: number): Promise<string[]> 
 export async function findActiveKeyByHash(
   db: Db,
   hash: string,
-): Promise<{ id: string; scopes: string[]; domains: string[] | null; ownLinksOnly: boolean } | undefined> {
+): Promise<{ id: string; name: string; scopes: string[]; domains: string[] | null; ownLinksOnly: boolean } | undefined> {
   const [row] = await db
-    .select({ id: apiKeys.id, scopes: apiKeys.scopes, domains: apiKeys.domains, ownLinksOnly: apiKeys.ownLinksOnly })
+    .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, domains: apiKeys.domains, ownLinksOnly: apiKeys.ownLinksOnly })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
     .limit(1);

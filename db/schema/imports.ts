@@ -14,6 +14,17 @@ export interface ImportError {
  * chunk per transaction, advancing next_chunk in the same transaction, so a crash resumes at the chunk it
  * reached and no row is written twice.
  */
+/** A job's owner as stored: enough to check it again at each chunk and to attribute what it creates. */
+export interface StoredPrincipal {
+  kind?: "key" | "user";
+  id?: string;
+  /** The key's id, in rows written before `kind` and `id`. */
+  keyId?: string;
+  name?: string;
+  domains: string[] | null;
+  ownLinksOnly: boolean;
+}
+
 export const importJobs = pgTable(
   "import_jobs",
   {
@@ -26,7 +37,8 @@ export const importJobs = pgTable(
     onConflict: text("on_conflict").notNull(),
     dryRun: boolean("dry_run").notNull(),
     /** The key's id and restrictions when the import was sent: the rows are created as that key would. */
-    principal: jsonb("principal").$type<{ keyId: string; domains: string[] | null; ownLinksOnly: boolean }>().notNull(),
+    /** Who started it (a Principal without its scopes; `keyId` in rows written before people could sign in). */
+    principal: jsonb("principal").$type<StoredPrincipal>().notNull(),
     /** URL of the request that sent the file: the default domain and the service's own hosts follow from it. */
     requestUrl: text("request_url").notNull(),
     /** Rows of the file; known once the upload is stored. */

@@ -141,8 +141,8 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
   ]);
   const existing = new Map(existingRows.map((r) => [keyOf(r.domain, r.slug), r]));
   const scope = linkScopeOf(ctx.var.principal);
-  const keyId = ctx.var.principal?.keyId;
-  const createdBy = keyId && keyId !== "admin" ? keyId : null;
+  const creator = ctx.var.principal?.id;
+  const createdBy = creator && creator !== "admin" ? creator : null;
 
   const creates: { line: number; draft: Draft }[] = [];
   const updates: NewLink[] = [];

@@ -8,6 +8,7 @@
  * resumes at that chunk (docs/import-export.md).
  */
 import type { Db } from "../../db/client.ts";
+import type { StoredPrincipal } from "../../db/schema.ts";
 import {
   claimImportJob, failImportJob, finishImportJob, insertImportChunk, insertImportJob, recordImportChunk, releaseImportJob,
   selectImportChunk, startImportJob,
@@ -32,7 +33,12 @@ export interface JobOwner {
   requestUrl: string;
 }
 
-const storedPrincipal = (p: Principal | undefined) => ({ keyId: p?.keyId ?? "admin", domains: p?.domains ? [...p.domains] : null, ownLinksOnly: p?.ownLinksOnly ?? false });
+const storedPrincipal = (p: Principal | undefined): StoredPrincipal =>
+  ({ kind: p?.kind ?? "key", id: p?.id ?? "admin", name: p?.name ?? "ADMIN_API_KEY", domains: p?.domains ? [...p.domains] : null, ownLinksOnly: p?.ownLinksOnly ?? false });
+
+/** The stored owner as a Principal (its scopes are not stored: applying a chunk checks none). */
+export const jobPrincipal = (s: StoredPrincipal): Principal =>
+  ({ kind: s.kind ?? "key", id: s.id ?? s.keyId ?? "admin", name: s.name ?? "", scopes: [], domains: s.domains, ownLinksOnly: s.ownLinksOnly });
 
 /** A finished import's report, kept so GET /api/v1/imports/{id} answers for every import. */
 export async function recordFinished(db: Db, id: string, owner: JobOwner, o: ImportOptions, t: Tally, total: number): Promise<void> {
@@ -117,7 +123,7 @@ async function runJob(deps: RunDeps, claimed: ImportJobRow, deadline: number, ma
   let job = claimed;
   let applied = 0;
   const ctx = {
-    var: { config: deps.config, principal: { ...job.principal, scopes: [] } as Principal, db: () => deps.db },
+    var: { config: deps.config, principal: jobPrincipal(job.principal), db: () => deps.db },
     req: { url: job.requestUrl },
   };
   // Passwords are bounded per run: each run's CPU, not the file's, is what a Worker limits.

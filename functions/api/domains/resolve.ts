@@ -27,7 +27,7 @@ export type DomainRef = string | null;
 
 /** What a key's restrictions leave it of the links. */
 export function linkScopeOf(p: Principal | undefined): LinkScope {
-  return { domains: p?.domains ?? null, createdBy: p?.ownLinksOnly ? p.keyId : null };
+  return { domains: p?.domains ?? null, createdBy: p?.ownLinksOnly ? p.id : null };
 }
 
 /** Whether the key may see and create links on `ref`. */

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { selectImportJob } from "../../../db/queries/imports.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
+import { jobPrincipal } from "../../imports/jobs.ts";
 import { toReport } from "../links/import.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { ImportIdParams, ImportReport } from "./schemas.ts";
@@ -29,7 +30,7 @@ export function registerGetImport(app: OpenAPIHono<AppEnv>) {
     const job = /^[0-9a-f-]{36}$/.test(id) ? await selectImportJob(c.var.db(), id) : undefined;
     // An import's report names slugs and URLs of its rows: a restricted key sees only its own, as with links.
     const restricted = p !== undefined && (p.domains !== null || p.ownLinksOnly);
-    if (!job || (restricted && job.principal.keyId !== p.keyId)) throw new ApiError(404, `No import ${id}.`);
+    if (!job || (restricted && jobPrincipal(job.principal).id !== p.id)) throw new ApiError(404, `No import ${id}.`);
     return c.json(toReport(job), 200);
   });
 }

@@ -27,6 +27,6 @@ export const adminOrQStash: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch (e) {
     throw new ApiError(401, `The Upstash-Signature is not valid for this request: ${(e as Error).message}`);
   }
-  c.set("principal", { keyId: "qstash", scopes: [], domains: null, ownLinksOnly: false });
+  c.set("principal", { kind: "key", id: "qstash", name: "QStash", scopes: [], domains: null, ownLinksOnly: false });
   await next();
 };

@@ -44,7 +44,7 @@ export function registerIngestFlush(app: OpenAPIHono<AppEnv>) {
     const config = c.var.config;
     const redis = createIngestRedis(config);
     const db = c.var.db();
-    const trigger = c.var.principal?.keyId === "qstash" ? "qstash" : "flush";
+    const trigger = c.var.principal?.id === "qstash" ? "qstash" : "flush";
     const { result, error } = await ingestOnce({ redis, db, env: config, trigger });
     if (error) {
       throw new ApiError(503, `Ingestion stopped after ${result.ingested} new clicks: ${(error as Error).message ?? error}. ` +

@@ -53,8 +53,8 @@ export async function createLinks(
   c: Context<AppEnv>, inputs: CreateLinkInput[], newSlug: () => string = randomSlug,
 ): Promise<CreateOutcome[]> {
   const domains = await lookupDomains(c, inputs.map((i) => i.domain));
-  const keyId = c.var.principal?.keyId;
-  const createdBy = keyId && keyId !== "admin" ? keyId : null;
+  const creator = c.var.principal?.id;
+  const createdBy = creator && creator !== "admin" ? creator : null;
   const outcomes: (CreateOutcome | undefined)[] = inputs.map(() => undefined);
   const claimed = new Set<string>();
   const accepted: { index: number; input: CreateLinkInput; domain: string | null }[] = [];

@@ -94,5 +94,5 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
     throw await failure(c, who, unknown);
   }
   noteKnownKey(hash!);
-  return { keyId: row.id, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
+  return { kind: "key", id: row.id, name: row.name, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
 }

@@ -12,14 +12,14 @@ const touched = new Map<string, number>();
 
 /** Updates last_used_at at most once a minute per key and isolate, after the response. */
 export function touchLastUsed(c: Context<AppEnv>, principal: Principal, now = Date.now()) {
-  if (principal.keyId === "admin" || now - (touched.get(principal.keyId) ?? 0) < TOUCH_EVERY_MS) return;
+  if (principal.kind !== "key" || principal.id === "admin" || now - (touched.get(principal.id) ?? 0) < TOUCH_EVERY_MS) return;
   if (touched.size >= 10_000) touched.clear();
-  touched.set(principal.keyId, now);
+  touched.set(principal.id, now);
   // Started now (drizzle queries are lazy until then-ed), so it holds its connection before the pool is ended
   // (in waitUntil, by the services middleware); pool.end() lets an active query finish.
-  const write = touchKeyLastUsed(c.var.db(), principal.keyId).then(
+  const write = touchKeyLastUsed(c.var.db(), principal.id).then(
     () => {},
-    (e: unknown) => console.error(`last_used_at of key ${principal.keyId} not written:`, e instanceof Error ? e.message : e),
+    (e: unknown) => console.error(`last_used_at of key ${principal.id} not written:`, e instanceof Error ? e.message : e),
   );
   c.executionCtx.waitUntil(write);
 }

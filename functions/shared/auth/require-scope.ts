@@ -23,7 +23,7 @@ export function requireScope(
     if (!principal) {
       principal = await identify(c);
       c.set("principal", principal);
-      const limit = await checkRateLimit(c, "apiKey", `key:${principal.keyId}`);
+      const limit = await checkRateLimit(c, "apiKey", `${principal.kind}:${principal.id}`);
       if (limit) headers = rateLimitHeaders(limit);
       if (limit && !limit.success) {
         throw new ApiError(429, `This API key has used its ${limit.limit} requests per minute; retry after the time in Retry-After.`, { headers });
