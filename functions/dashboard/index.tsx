@@ -29,6 +29,7 @@ import { registerLinkNew } from "./pages/link-new.tsx";
 import { registerImport } from "./pages/import.tsx";
 import { registerLinks } from "./pages/links.tsx";
 import { home, registerLogin } from "./pages/login.tsx";
+import { OIDC_CALLBACK_PATH, registerOidcLogin } from "./pages/login-oidc.tsx";
 import { registerQr } from "./pages/qr.ts";
 import { registerStatsData } from "./pages/stats-data.ts";
 import { registerStats } from "./pages/stats.tsx";
@@ -36,7 +37,7 @@ import { registerTagsPage } from "./pages/tags.tsx";
 import { endSession, readSession } from "./session.ts";
 
 /** Paths reachable without a session. */
-const PUBLIC = new Set(["/app/login"]);
+const PUBLIC = new Set(["/app/login", "/app/login/oidc", OIDC_CALLBACK_PATH]);
 
 export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   const dash = new Hono<DashEnv>();
@@ -76,6 +77,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
 
   dash.get("/", (c) => c.redirect(home(c.var.session.scopes), 303));
   registerLogin(dash);
+  registerOidcLogin(dash);
   registerLinks(dash);
   registerLinkNew(dash);
   registerImport(dash);

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CAPTURE_MAX_BYTES_LIMIT } from "./click-event.ts";
 import { webhookEnv } from "../webhooks/settings.ts";
 import { planEnv, withPlanDefaults } from "./plan.ts";
+import { checkOidcTogether, oidcEnv } from "../dashboard/oidc/settings.ts";
 
 const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
@@ -97,9 +98,11 @@ const settings = z.object({
   ...webhookEnv,
   /** PLAN and the settings whose default follows from it (functions/shared/plan.ts). */
   ...planEnv,
+  /** Single sign-on of people through the organisation's identity provider (functions/dashboard/oidc/settings.ts). */
+  ...oidcEnv,
 });
 
-export const envSchema = settings.transform(withPlanDefaults);
+export const envSchema = settings.superRefine(checkOidcTogether).transform(withPlanDefaults);
 
 export type Env = z.output<typeof envSchema>;
 /** What the runtime hands us before validation. */

@@ -7,10 +7,12 @@
  * 429 with Retry-After, and this isolate refuses its wrong keys from memory until the window resets, so
  * guessing keys costs no Postgres lookup. Others' failures never lock out a valid key: the admin key is
  * checked first, and a refused client's key whose hash is known (known-keys.ts) still gets its lookup. A key
- * that cannot be one of ours (wrong shape) is refused without a lookup.
+ * that cannot be one of ours (wrong shape) is refused without a lookup. A person's dashboard session token
+ * ("ems_...", functions/shared/auth/session-token.ts) is recognised the same way, by its hash in user_sessions.
  */
 import type { Context } from "hono";
 import { findActiveKeyByHash } from "../../../db/queries/api-keys.ts";
+import { findSessionPrincipal } from "../../../db/queries/user-sessions.ts";
 import { clientIp, ipHash } from "../visitor.ts";
 import type { AppEnv } from "../app-env.ts";
 import { sha256Hex, timingSafeEqualStrings } from "../crypto.ts";
@@ -21,6 +23,7 @@ import { bearerToken } from "./bearer.ts";
 import { looksLikeApiKey } from "./key-format.ts";
 import { forgetKnownKey, isKnownKey, noteKnownKey } from "./known-keys.ts";
 import { ADMIN_PRINCIPAL, isScope, type Principal } from "./scopes.ts";
+import { looksLikeSessionToken } from "./session-token.ts";
 
 // Isolate-lifetime memo of clients past their failure budget (salted IP -> epoch ms the window resets):
 // plain data, bounded, cleared whole when full.
@@ -75,7 +78,8 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
     weakLogged = true;
     console.error(`ADMIN_API_KEY ${weakness}: it is not accepted; set it to 32 or more random characters (e.g. \`openssl rand -base64 32\`)`);
   }
-  const hash = looksLikeApiKey(key) ? await sha256Hex(key) : undefined;
+  const session = looksLikeSessionToken(key);
+  const hash = looksLikeApiKey(key) || session ? await sha256Hex(key) : undefined;
   const who = await ipHash(c.var.redis, Date.now(), clientIp(c.req.raw.headers));
   const until = refused.get(who);
   if (until !== undefined) {
@@ -88,11 +92,16 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
     ? `This API key is unknown or has been revoked. (ADMIN_API_KEY is not accepted: the deployment's value ${weakness}.)`
     : "This API key is unknown or has been revoked.";
   const unknown = new ApiError(401, detail, { headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' } });
-  const row = hash ? await findActiveKeyByHash(c.var.db(), hash) : undefined;
-  if (!row) {
+  const principal = !hash ? undefined : session ? await findSessionPrincipal(c.var.db(), hash) : await keyPrincipal(c, hash);
+  if (!principal) {
     if (hash) forgetKnownKey(hash);
     throw await failure(c, who, unknown);
   }
   noteKnownKey(hash!);
-  return { kind: "key", id: row.id, name: row.name, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
+  return principal;
+}
+
+async function keyPrincipal(c: Context<AppEnv>, hash: string): Promise<Principal | undefined> {
+  const row = await findActiveKeyByHash(c.var.db(), hash);
+  return row && { kind: "key", id: row.id, name: row.name, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
 }

@@ -1,0 +1,37 @@
+/** The SQL of user_sessions: a person's dashboard sessions, made at sign-in, read by every API call they make. */
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Db, Tx } from "../client.ts";
+import { users, userSessions } from "../schema.ts";
+import { isRole, ROLE_SCOPES } from "../../functions/shared/auth/roles.ts";
+import type { Principal } from "../../functions/shared/auth/scopes.ts";
+
+/** Stores a new session by the SHA-256 (hex) of its token. */
+export async function insertUserSession(db: Db | Tx, s: { hash: string; userId: string; expiresAt: Date }): Promise<void> {
+  await db.insert(userSessions).values({ id: s.hash, userId: s.userId, expiresAt: s.expiresAt });
+}
+
+/**
+ * The person behind a session token's hash, as a principal, or undefined when the session is unknown,
+ * revoked or expired, or the person disabled or removed (the cascade removed the session). Scopes come from
+ * the person's role as it is now, so a demotion takes effect at their next request.
+ */
+export async function findSessionPrincipal(db: Db, hash: string): Promise<Principal | undefined> {
+  const [row] = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, domains: users.domains, ownLinksOnly: users.ownLinksOnly })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(eq(userSessions.id, hash), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, sql`now()`), eq(users.disabled, false)))
+    .limit(1);
+  if (!row || !isRole(row.role)) return undefined;
+  return { kind: "user", id: row.id, name: row.name || row.email, scopes: ROLE_SCOPES[row.role], domains: row.domains, ownLinksOnly: row.ownLinksOnly };
+}
+
+/** Revokes the session (sign-out); the person it belonged to, or undefined when it was unknown or already revoked. */
+export async function revokeUserSession(db: Db | Tx, hash: string): Promise<string | undefined> {
+  const [row] = await db
+    .update(userSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(userSessions.id, hash), isNull(userSessions.revokedAt)))
+    .returning({ userId: userSessions.userId });
+  return row?.userId;
+}
