@@ -6,20 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from "jose";
 import Provider, { type ClientMetadata } from "oidc-provider";
+import { DEV_PEOPLE, TAMPER_MODES, type DevLogin, type TamperMode } from "./oidc-people.ts";
 import { freePort } from "./ports.ts";
-
-/** The people the provider knows: the login typed on its sign-in page is the key here. */
-export const DEV_PEOPLE = {
-  ada: { email: "ada@team.eatmyurl.test", name: "Ada Lovelace" },
-  grace: { email: "grace@team.eatmyurl.test", name: "Grace Hopper" },
-  /** Outside the development team's email domain: self-sign-up refuses her unless invited. */
-  mallory: { email: "mallory@elsewhere.test", name: "Mallory" },
-} as const;
-export type DevLogin = keyof typeof DEV_PEOPLE;
-
-/** The email domain `npm run dev` lets join by themselves (OIDC_ALLOWED_DOMAINS). */
-export const DEV_TEAM_DOMAIN = "team.eatmyurl.test";
 
 export interface OidcProvider {
   issuer: string;
@@ -31,9 +21,34 @@ export interface OidcProvider {
 }
 
 export interface OidcProviderOptions {
-  /** Where the Worker receives the code: every origin it may be reached on, with /app/login/oidc/callback. */
+  /**
+   * Where the Worker receives the code: every origin it may be reached on, with /app/login/oidc/callback.
+   * When all are http on 127.0.0.1 the client is registered as a native app, whose loopback redirect URIs
+   * match on any port (RFC 8252): the browser tests' Worker listens on a port chosen later.
+   */
   redirectUris: string[];
   port?: number;
+  /**
+   * Tests only: POST <issuer>/__tamper?mode=<TamperMode> makes the NEXT token response carry a bad ID token,
+   * so the tests can prove the Worker refuses each kind with the real provider in the loop.
+   */
+  tamper?: boolean;
+}
+
+async function signingKey(): Promise<{ jwk: JWK; privateKey: KeyLike }> {
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `dev-${randomBytes(6).toString("hex")}`, alg: "RS256", use: "sig" };
+  return { jwk, privateKey };
+}
+
+async function tamperIdToken(idToken: string, mode: TamperMode, real: KeyLike, foreign: KeyLike): Promise<string> {
+  const header = decodeProtectedHeader(idToken);
+  const claims = decodeJwt(idToken);
+  const now = Math.floor(Date.now() / 1000);
+  if (mode === "audience") claims.aud = "another-app";
+  if (mode === "nonce") claims.nonce = "not-the-nonce-of-this-sign-in";
+  if (mode === "expired") Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+  return new SignJWT(claims).setProtectedHeader({ alg: header.alg!, kid: header.kid, typ: header.typ }).sign(mode === "forged" ? foreign : real);
 }
 
 export async function startOidcProvider(opts: OidcProviderOptions): Promise<OidcProvider> {
@@ -42,7 +57,9 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
   const clientId = "eatmyurl";
   const clientSecret = randomBytes(24).toString("base64url");
   const otherClient = { clientId: "another-app", clientSecret: randomBytes(24).toString("base64url") };
+  const loopbackOnly = opts.redirectUris.every((u) => /^http:\/\/127\.0\.0\.1[:/]/.test(u));
   const client = (id: string, secret: string): ClientMetadata => ({
+    application_type: loopbackOnly ? "native" : "web",
     client_id: id,
     client_secret: secret,
     redirect_uris: opts.redirectUris,
@@ -50,7 +67,10 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
     response_types: ["code"],
     token_endpoint_auth_method: "client_secret_basic",
   });
+  const key = await signingKey();
+  const foreign = await signingKey();
   const provider = new Provider(issuer, {
+    jwks: { keys: [key.jwk] },
     clients: [client(clientId, clientSecret), client(otherClient.clientId, otherClient.clientSecret)],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     pkce: { required: () => true },
@@ -65,6 +85,23 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
   });
   // The development interactions warn once per start that they are for development: that is what this is.
   provider.on("server_error", (_ctx, e) => console.error("oidc-provider:", e));
+  if (opts.tamper) {
+    let pending: TamperMode | undefined;
+    provider.use(async (ctx, next) => {
+      if (ctx.path === "/__tamper" && ctx.method === "POST") {
+        const mode = TAMPER_MODES.find((m) => m === ctx.query.mode);
+        ctx.status = mode ? 204 : 400;
+        pending = mode;
+        return;
+      }
+      await next();
+      const body = ctx.body as { id_token?: string } | undefined;
+      if (ctx.path === "/token" && pending && typeof body?.id_token === "string") {
+        ctx.body = { ...body, id_token: await tamperIdToken(body.id_token, pending, key.privateKey, foreign.privateKey) };
+        pending = undefined;
+      }
+    });
+  }
   const server: Server = await new Promise((resolve, reject) => {
     const s = provider.listen(port, "127.0.0.1", () => resolve(s));
     s.once("error", reject);

@@ -11,6 +11,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { DEV_TEAM_DOMAIN } from "./oidc-people.ts";
+import { startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
 import { orExit } from "./startup-error.ts";
 import { duplicateExports } from "./export-names.ts";
@@ -27,7 +29,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 
 const step = (s: string) => console.log(`\n== ${s}`);
 let stack: Stack | undefined;
-onShutdown(async () => { await stack?.stop(); });
+let oidc: OidcProvider | undefined;
+onShutdown(async () => { await Promise.all([stack?.stop(), oidc?.stop()]); });
 
 step("type-check");
 if ((await run("npx", ["tsc", "-p", "tsconfig.json"])) || (await run("npx", ["tsc", "-p", "tsconfig.node.json"]))) {
@@ -67,6 +70,10 @@ stack = await orExit(startStack({
   log: (l) => console.log(`  ${l}`),
 }));
 
+// One identity provider for the run. The tests reach the Worker as http://127.0.0.1 (the browser tests on
+// a port of their own: a loopback redirect URI matches any port), and may make it hand out bad ID tokens.
+oidc = await startOidcProvider({ redirectUris: ["http://127.0.0.1/app/login/oidc/callback"], tamper: true });
+
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-vitest-"));
 const bindings = {
   ...stack.bindings,
@@ -87,6 +94,13 @@ const bindings = {
   DIRECT_DATABASE_URL: stack.databaseUrl,
   // Test-only: the private redis-server behind the bridge, so security tests can knock on it directly.
   DIRECT_REDIS_URL: stack.redisUrl,
+  // Single sign-on through the run's provider (dev/oidc-provider.ts): grace joins by her domain as an editor.
+  OIDC_ISSUER: oidc.issuer,
+  OIDC_CLIENT_ID: oidc.clientId,
+  OIDC_CLIENT_SECRET: oidc.clientSecret,
+  OIDC_ALLOWED_DOMAINS: DEV_TEAM_DOMAIN,
+  OIDC_DEFAULT_ROLE: "editor",
+  OIDC_PROVIDER_NAME: "the development provider",
   // Runs per route of the input campaign (test/routes-property.error.test.ts); `npm run fuzz` sets it.
   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
 };
@@ -126,7 +140,7 @@ if (runBrowser) {
   step("browser tests (headless Chromium against the bundle on workerd)");
   results.push(await vitest("browser", ["--config", "vitest.browser.config.ts", ...browserArgs]));
 }
-await stack.stop();
+await Promise.all([stack.stop(), oidc.stop()]);
 fs.rmSync(outdir, { recursive: true, force: true });
 
 // The benchmarks, small, once: they build their own stack (the test stack is stopped by now, so they do not
