@@ -1,25 +1,32 @@
 /**
  * `npm run dev`: the whole product on http://127.0.0.1:8787 in one command. Starts (or reuses, via
  * REDIS_URL / DATABASE_URL) Redis and Postgres with data kept under .data/, applies migrations, runs the
- * Worker under `wrangler dev`, and fires its cron handler every CRON_INTERVAL_SECONDS (default 60).
- * Ctrl-C stops everything it started.
+ * Worker under `wrangler dev`, and fires its cron handler every CRON_INTERVAL_SECONDS (default 60). A local
+ * identity provider (dev/oidc-provider.ts) on OIDC_PORT (default 8790) serves single sign-on offline: ada is
+ * invited as an owner, and anyone of DEV_TEAM_DOMAIN may join as an editor. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import net from "node:net";
+import pg from "pg";
+import { DEV_PEOPLE, DEV_TEAM_DOMAIN } from "./oidc-people.ts";
+import { startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
 import { orExit, StartupError } from "./startup-error.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data");
 const port = Number(process.env.PORT ?? 8787);
+// Fixed, not random: a person is bound to the issuer (its URL, port included) at first sign-in.
+const oidcPort = Number(process.env.OIDC_PORT ?? 8790);
 const cronEvery = Number(process.env.CRON_INTERVAL_SECONDS ?? 60);
 const DEV_ADMIN_KEY = "dev-admin-key-change-me-0123456789";
 const adminKey = process.env.ADMIN_API_KEY ?? DEV_ADMIN_KEY;
 
 let stack: Stack | undefined;
+let oidc: OidcProvider | undefined;
 let wrangler: ChildProcess | undefined;
 let cronTimer: NodeJS.Timeout | undefined;
 let shuttingDown = false;
@@ -33,7 +40,7 @@ async function shutdown() {
     await new Promise((r) => { wrangler!.once("exit", r); setTimeout(r, 5000); });
     try { process.kill(-wrangler.pid!, "SIGKILL"); } catch { /* gone */ }
   }
-  await stack?.stop();
+  await Promise.all([stack?.stop(), oidc?.stop()]);
   console.log("stopped");
 }
 onShutdown(shutdown);
@@ -49,6 +56,7 @@ async function portFree(p: number): Promise<void> {
 }
 
 await orExit(portFree(port));
+await orExit(portFree(oidcPort));
 fs.mkdirSync(dataDir, { recursive: true });
 stack = await orExit(startStack({
   dataDir,
@@ -65,6 +73,23 @@ function sessionSecret(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+oidc = await startOidcProvider({ port: oidcPort, redirectUris: [`http://127.0.0.1:${port}/app/login/oidc/callback`] });
+
+/** Invites ada as an owner unless she is there already (invited, signed in, or changed since). */
+async function inviteAda() {
+  const client = new pg.Client({ connectionString: stack!.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      "INSERT INTO users (id, email, name, role) VALUES ('usr_devAdaLovelace01', $1, $2, 'owner') ON CONFLICT DO NOTHING",
+      [DEV_PEOPLE.ada.email, DEV_PEOPLE.ada.name],
+    );
+  } finally {
+    await client.end();
+  }
+}
+await orExit(inviteAda());
+
 // Settings for the Worker, in a git-ignored env file (wrangler dev reads it); the environment wins.
 const vars: Record<string, string> = {
   ...stack.bindings,
@@ -73,6 +98,12 @@ const vars: Record<string, string> = {
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
   // Webhook receivers on this machine (http://127.0.0.1, localhost) are accepted in development.
   WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? "true",
+  OIDC_ISSUER: oidc.issuer,
+  OIDC_CLIENT_ID: oidc.clientId,
+  OIDC_CLIENT_SECRET: oidc.clientSecret,
+  OIDC_ALLOWED_DOMAINS: DEV_TEAM_DOMAIN,
+  OIDC_DEFAULT_ROLE: "editor",
+  OIDC_PROVIDER_NAME: "the development provider",
 };
 for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_MINUTE", "AUTH_FAILURES_PER_MINUTE",
   "POSTGRES_LOOKUPS_PER_MINUTE", "PASSWORD_FAILURES_PER_CLIENT", "PASSWORD_FAILURES_PER_LINK", "CAPTURE_LINGER_MS",
@@ -133,5 +164,7 @@ EatMyURL is running on ${base}
   health:   ${base}/healthz
   API docs: ${base}/docs
   admin key: ${adminKey}${adminKey === DEV_ADMIN_KEY ? "   (development default: set ADMIN_API_KEY to choose one)" : ""}
+  sign in:  ${base}/app/login -> "Sign in with the development provider" (${oidc.issuer}); type login
+            "ada" (invited owner) or "grace" (joins as an editor), any password; "mallory" is refused
   cron:     every ${cronEvery}s (CRON_INTERVAL_SECONDS)
 Ctrl-C stops everything.`);

@@ -4,7 +4,7 @@
  * the default role, a known person is found again by subject, and signing out revokes the session.
  */
 import { and, desc, eq, gt } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, users, userSessions } from "../db/schema.ts";
 import { DEV_PEOPLE } from "../dev/oidc-people.ts";
 import { withDb } from "./helpers/db.ts";
@@ -19,6 +19,7 @@ const auditHead = () => withDb(async (db) => (await db.select({ seq: auditLog.se
 const dashboard = (path: string, cookie: string) => call("GET", `${SSO_BASE}${path}`, { key: null, headers: { cookie } });
 
 beforeEach(forgetDevPeople);
+afterAll(forgetDevPeople);
 
 describe("sign-in through the identity provider", () => {
   it("lets an invited owner take up her invitation: bound to her subject, a session that acts with her role", async () => {

@@ -6,7 +6,7 @@
  * person made or bound, no session.
  */
 import { and, count, desc, eq, gt, inArray } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, users, userSessions } from "../db/schema.ts";
 import { DEV_PEOPLE, TAMPER_MODES } from "../dev/oidc-people.ts";
 import { withDb } from "./helpers/db.ts";
@@ -32,6 +32,7 @@ function refusedWithoutSession(res: Response) {
 }
 
 beforeEach(forgetDevPeople);
+afterAll(forgetDevPeople);
 
 /** What the refusal names, per kind of spoilt ID token: the check that caught it. */
 const CAUGHT_BY = { forged: /signature/i, audience: /"aud"/, nonce: /"nonce"/, expired: /"exp"/ } as const;

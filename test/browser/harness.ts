@@ -20,6 +20,9 @@ function handedOver(): { bindings: Record<string, string>; bundleDir: string } {
   return { bindings: JSON.parse(raw) as Record<string, string>, bundleDir: dir };
 }
 
+/** The test run's Postgres, for the few browser tests that look at what a page did (dev/test.ts hands it over). */
+export const databaseUrl = () => handedOver().bindings.DIRECT_DATABASE_URL;
+
 /** ADMIN_API_KEY of this run, as dev/test.ts puts it in the bindings (the workerd tests read the same one from env). */
 export const ADMIN_KEY = handedOver().bindings.ADMIN_API_KEY;
 
