@@ -9,6 +9,8 @@ import { and, count, desc, eq, gt, inArray } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, users, userSessions } from "../db/schema.ts";
 import { DEV_PEOPLE, TAMPER_MODES } from "../dev/oidc-people.ts";
+import { newSessionToken } from "../functions/shared/auth/session-token.ts";
+import { randomBase62, sha256Hex } from "../functions/shared/crypto.ts";
 import { withDb } from "./helpers/db.ts";
 import { callback, forgetDevPeople, setCookies, signInAtProvider, signInWithProvider, SSO_BASE, startSignIn } from "./helpers/oidc.ts";
 import { call } from "./helpers/worker.ts";
@@ -114,5 +116,40 @@ describe("sign-in refusals", () => {
     const res = await call("GET", `${SSO_BASE}/app/links`, { key: null, headers: { cookie: session! } });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/app/login?done=session-expired");
+  });
+});
+
+describe("a person's session token on the API (Authorization: Bearer ems_...)", () => {
+  /** A person and a session made directly, so the test holds the token the cookie would seal. */
+  async function personWithSession(role: string, session: { expiresInMs?: number } = {}) {
+    const token = newSessionToken();
+    const id = `usr_${randomBase62(16)}`;
+    await withDb(async (db) => {
+      await db.insert(users).values({ id, email: `${id.toLowerCase()}@api.test`, role });
+      await db.insert(userSessions).values({ id: await sha256Hex(token), userId: id, expiresAt: new Date(Date.now() + (session.expiresInMs ?? 3600_000)) });
+    });
+    return { id, token };
+  }
+  const forget = (id: string) => withDb((db) => db.delete(users).where(eq(users.id, id)));
+
+  it("acts with the person's role as it is now: a demotion takes effect at the next request", async () => {
+    const { id, token } = await personWithSession("editor");
+    // An empty create: past the scope check (editors write links), refused by validation; nothing is made.
+    expect((await call("POST", "/api/v1/links", { key: token, body: {} })).status).toBe(400);
+    await withDb((db) => db.update(users).set({ role: "viewer" }).where(eq(users.id, id)));
+    expect((await call("POST", "/api/v1/links", { key: token, body: {} })).status).toBe(403);
+    expect((await call("GET", "/api/v1/links", { key: token })).status).toBe(200);
+    await forget(id);
+    expect((await call("GET", "/api/v1/links", { key: token })).status).toBe(401);
+  });
+
+  it("refuses a revoked, an expired and an unknown session token", async () => {
+    const revoked = await personWithSession("owner");
+    await withDb(async (db) => db.update(userSessions).set({ revokedAt: new Date() }).where(eq(userSessions.userId, revoked.id)));
+    const expired = await personWithSession("owner", { expiresInMs: -1000 });
+    for (const token of [revoked.token, expired.token, newSessionToken()]) {
+      expect((await call("GET", "/api/v1/links", { key: token })).status).toBe(401);
+    }
+    await Promise.all([forget(revoked.id), forget(expired.id)]);
   });
 });
