@@ -107,7 +107,8 @@ export async function finishSignIn(s: OidcSettings, flow: SignInFlow, callback: 
     issuer: claims.iss,
     subject: claims.sub,
     email,
-    emailVerified: info.email_verified === true,
+    // Microsoft Entra ID sends no email_verified; its optional claim xms_edov says the same thing (docs/teams.md).
+    emailVerified: info.email_verified === true || info.xms_edov === true,
     name: typeof info.name === "string" ? info.name.slice(0, 200) : "",
   };
 }
