@@ -74,6 +74,8 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Oidc
     clients: [client(clientId, clientSecret), client(otherClient.clientId, otherClient.clientSecret)],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     pkce: { required: () => true },
+    // Lifetimes set explicitly (the defaults print a notice each): a sign-in is short, a session a working day.
+    ttl: { AuthorizationCode: 60, Interaction: 600, Session: 86_400, Grant: 86_400, AccessToken: 3600, IdToken: 3600 },
     // Random per run: nothing signed by one run is accepted by another.
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     features: { devInteractions: { enabled: true } },
