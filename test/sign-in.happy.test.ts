@@ -76,6 +76,15 @@ describe("sign-in through the identity provider", () => {
     expect(replay.headers.get("location")).toContain("/app/login");
   });
 
+  it("records when a person was last seen using the dashboard", async () => {
+    const { session } = await signInWithProvider("grace");
+    const { id } = await personByEmail(DEV_PEOPLE.grace.email);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await withDb((db) => db.update(users).set({ lastSeenAt: hourAgo }).where(eq(users.id, id)));
+    expect((await dashboard("/app/links", session!)).status).toBe(200);
+    expect((await personByEmail(DEV_PEOPLE.grace.email)).lastSeenAt!.getTime()).toBeGreaterThan(hourAgo.getTime() + 3000_000);
+  });
+
   it("offers the provider on the sign-in page, next to the API key form", async () => {
     const res = await call("GET", "/app/login?next=/app/stats", { key: null });
     const html = await res.text();

@@ -148,7 +148,9 @@ describe("a person's session token on the API (Authorization: Bearer ems_...)", 
     await withDb(async (db) => db.update(userSessions).set({ revokedAt: new Date() }).where(eq(userSessions.userId, revoked.id)));
     const expired = await personWithSession("owner", { expiresInMs: -1000 });
     for (const token of [revoked.token, expired.token, newSessionToken()]) {
-      expect((await call("GET", "/api/v1/links", { key: token })).status).toBe(401);
+      const res = await call("GET", "/api/v1/links", { key: token });
+      expect(res.status).toBe(401);
+      expect((await res.json() as { detail: string }).detail).toBe("This session has ended or been revoked: sign in again.");
     }
     await Promise.all([forget(revoked.id), forget(expired.id)]);
   });

@@ -1,5 +1,5 @@
 /** The SQL of user_sessions: a person's dashboard sessions, made at sign-in, read by every API call they make. */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
 import { users, userSessions } from "../schema.ts";
 import { isRole, ROLE_SCOPES } from "../../functions/shared/auth/roles.ts";
@@ -34,4 +34,12 @@ export async function revokeUserSession(db: Db | Tx, hash: string): Promise<stri
     .where(and(eq(userSessions.id, hash), isNull(userSessions.revokedAt)))
     .returning({ userId: userSessions.userId });
   return row?.userId;
+}
+
+/** Sets the person's last_seen_at to now unless it was set within the last minute (by another isolate, say). */
+export async function touchUserLastSeen(db: Db, id: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ lastSeenAt: sql`now()` })
+    .where(and(eq(users.id, id), or(isNull(users.lastSeenAt), lt(users.lastSeenAt, sql`now() - interval '1 minute'`))));
 }

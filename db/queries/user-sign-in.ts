@@ -34,6 +34,7 @@ export async function insertJoinedUser(tx: Tx, u: { id: string; email: string; n
   return row;
 }
 
-export async function touchUserLastSeen(tx: Tx, id: string): Promise<void> {
+/** At sign-in: the person was seen now. */
+export async function markUserSeen(tx: Tx, id: string): Promise<void> {
   await tx.update(users).set({ lastSeenAt: sql`now()` }).where(eq(users.id, id));
 }

@@ -7,7 +7,7 @@
  */
 import type { Db, Tx } from "../../../db/client.ts";
 import { appendAudit } from "../../../db/queries/audit.ts";
-import { bindInvitation, findUserByEmail, findUserBySubject, insertJoinedUser, touchUserLastSeen } from "../../../db/queries/user-sign-in.ts";
+import { bindInvitation, findUserByEmail, findUserBySubject, insertJoinedUser, markUserSeen } from "../../../db/queries/user-sign-in.ts";
 import { insertUserSession } from "../../../db/queries/user-sessions.ts";
 import type { UserRow } from "../../../db/schema.ts";
 import { isRole, ROLE_SCOPES } from "../../shared/auth/roles.ts";
@@ -70,7 +70,7 @@ export async function admit(db: Db, s: OidcSettings, id: Identity, ttlSeconds: n
     const { user, how } = found;
     const token = newSessionToken();
     await insertUserSession(tx, { hash: await sha256Hex(token), userId: user.id, expiresAt: new Date(Date.now() + ttlSeconds * 1000) });
-    if (how === "known") await touchUserLastSeen(tx, user.id);
+    if (how === "known") await markUserSeen(tx, user.id);
     const principal = personPrincipal(user);
     await appendAudit(tx, { actor: principal, action: "session.signed_in", target: `user:${user.id}`, after: { how, role: user.role } });
     return { ok: true, user, principal, token };

@@ -88,9 +88,11 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
   }
   // Said to every key that is not a minted one while the admin key is weak, right or wrong, so the answer
   // tells a guesser nothing; the operator reads which setting to change.
-  const detail = weakness && !hash
-    ? `This API key is unknown or has been revoked. (ADMIN_API_KEY is not accepted: the deployment's value ${weakness}.)`
-    : "This API key is unknown or has been revoked.";
+  const detail = session
+    ? "This session has ended or been revoked: sign in again."
+    : weakness && !hash
+      ? `This API key is unknown or has been revoked. (ADMIN_API_KEY is not accepted: the deployment's value ${weakness}.)`
+      : "This API key is unknown or has been revoked.";
   const unknown = new ApiError(401, detail, { headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' } });
   const principal = !hash ? undefined : session ? await findSessionPrincipal(c.var.db(), hash) : await keyPrincipal(c, hash);
   if (!principal) {
