@@ -12,6 +12,7 @@ import { DEV_PEOPLE, TAMPER_MODES } from "../dev/oidc-people.ts";
 import { newSessionToken } from "../functions/shared/auth/session-token.ts";
 import { randomBase62, sha256Hex } from "../functions/shared/crypto.ts";
 import { withDb } from "./helpers/db.ts";
+import { withSettings } from "./helpers/env.ts";
 import { callback, forgetDevPeople, setCookies, signInAtProvider, signInWithProvider, SSO_BASE, startSignIn } from "./helpers/oidc.ts";
 import { call } from "./helpers/worker.ts";
 
@@ -99,6 +100,22 @@ describe("sign-in refusals", () => {
     const before = await footprint();
     refusedWithoutSession((await signInWithProvider("ada")).res);
     expect(await footprint()).toEqual(before);
+  });
+
+  it("counts refused sign-ins against the address's failure budget: past it, a callback does not reach the provider", async () => {
+    const bindings = withSettings({ AUTH_FAILURES_PER_MINUTE: "1" });
+    const headers = { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250) + 1}` };
+    refusedWithoutSession((await signInWithProvider("mallory", { headers, bindings })).res);
+    const { authorize, flowCookie } = await startSignIn();
+    const back = await signInAtProvider(authorize, "grace");
+    const since = await auditHead();
+    const limited = await callback(back, flowCookie, { headers, bindings });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await auditSince(since)).toEqual([]);
+    expect(await footprint()).toEqual({ people: [], sessions: 0 });
+    // The code was not spent: from another address the same callback signs grace in.
+    expect((await callback(back, flowCookie)).status).toBe(200);
   });
 
   it("ends the session of a person removed since: the next request is sent to sign in", async () => {

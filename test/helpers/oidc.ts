@@ -72,15 +72,19 @@ export async function tamperNextIdToken(mode: TamperMode): Promise<void> {
   if (res.status !== 204) throw new Error(`tamper switch answered ${res.status}`);
 }
 
-/** The Worker's callback, with the flow cookie this browser was given. */
-export const callback = (url: URL, flowCookie: string) => call("GET", url.href, { key: null, headers: { cookie: flowCookie } });
+/** The Worker's callback, with the flow cookie this browser was given (and other headers, settings). */
+export const callback = (url: URL, flowCookie: string, opts: { headers?: Record<string, string>; bindings?: Record<string, unknown> } = {}) =>
+  call("GET", url.href, { key: null, headers: { ...opts.headers, cookie: flowCookie }, bindings: opts.bindings });
 
 /** The whole sign-in of `login`: the callback's response and the session cookie it set (if any). */
-export async function signInWithProvider(login: DevLogin, opts: { next?: string; tamper?: TamperMode } = {}) {
+export async function signInWithProvider(
+  login: DevLogin,
+  opts: { next?: string; tamper?: TamperMode; headers?: Record<string, string>; bindings?: Record<string, unknown> } = {},
+) {
   const { authorize, flowCookie } = await startSignIn(opts.next);
   const back = await signInAtProvider(authorize, login);
   if (opts.tamper) await tamperNextIdToken(opts.tamper);
-  const res = await callback(back, flowCookie);
+  const res = await callback(back, flowCookie, opts);
   const session = setCookies(res).get("eatmyurl_session");
   return { res, back, flowCookie, session: session ? `eatmyurl_session=${session}` : undefined };
 }

@@ -5,6 +5,10 @@
  * it is given; so the callback answers a page that moves on by itself (a meta refresh: the CSP forbids
  * inline script) rather than a redirect, and the next request, same-site, carries the cookie.
  */
+import type { Context } from "hono";
+import type { AppEnv } from "../../shared/app-env.ts";
+import { checkRateLimit, peekRateLimit } from "../../shared/rate-limit.ts";
+import { clientIp, ipHash } from "../../shared/visitor.ts";
 import { Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
 import { SESSION_TTL_SECONDS, startSession } from "../session.ts";
@@ -69,6 +73,17 @@ export function registerOidcLogin(dash: Dash) {
     if (!flow || c.req.query("state") !== flow.state) {
       return page(c, <Refused title="Sign-in expired" reason="This sign-in was not started in this browser, or took too long. Start again." />, 400);
     }
+    // Refused sign-ins count as failed authentications of this address (AUTH_FAILURES_PER_MINUTE): past the
+    // budget, a callback neither reaches the provider nor writes to the audit log.
+    const who = await ipHash(c.var.redis, Date.now(), clientIp(c.req.raw.headers));
+    // The dashboard's context is the app's with more variables; the limiter reads only the app's.
+    const appCtx = c as unknown as Context<AppEnv>;
+    const budget = await peekRateLimit(appCtx, "authFailure", who);
+    if (budget && !budget.success) {
+      c.header("retry-after", String(Math.max(1, Math.ceil((budget.reset - Date.now()) / 1000))));
+      return page(c, <Refused title="Too many attempts" reason="Too many refused sign-ins from this address. Try again in a minute." />, 429);
+    }
+    const failed = () => checkRateLimit(appCtx, "authFailure", who);
     let identity: Identity;
     try {
       identity = await finishSignIn(settings, flow, new URL(c.req.url));
@@ -78,11 +93,14 @@ export function registerOidcLogin(dash: Dash) {
         return page(c, <Refused title="Sign-in unavailable" reason="The identity provider could not be reached. Try again in a moment." />, 503);
       }
       const reason = e instanceof Error ? e.message : String(e);
-      await auditSignInFailure(c.var.db(), `The provider's answer was refused: ${reason}`);
+      await Promise.all([auditSignInFailure(c.var.db(), `The provider's answer was refused: ${reason}`), failed()]);
       return page(c, <Refused title="Sign-in refused" reason="The identity provider's answer could not be accepted, so you are not signed in. Start again." />, 400);
     }
     const admission = await admit(c.var.db(), settings, identity, SESSION_TTL_SECONDS);
-    if (!admission.ok) return page(c, <Refused title="Sign-in refused" reason={admission.reason} />, 403);
+    if (!admission.ok) {
+      await failed();
+      return page(c, <Refused title="Sign-in refused" reason={admission.reason} />, 403);
+    }
     const scopes = [...admission.principal.scopes];
     await startSession(c, c.var.config, { key: admission.token, scopes });
     return page(c, <SignedIn next={flow.next || home(scopes)} />);
