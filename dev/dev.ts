@@ -46,17 +46,17 @@ async function shutdown() {
 onShutdown(shutdown);
 
 /** Fails with one line when something already listens on the Worker's port (wrangler would say far less). */
-async function portFree(p: number): Promise<void> {
+async function portFree(p: number, setting = "PORT", other = 8788): Promise<void> {
   const taken = await new Promise<boolean>((resolve) => {
     const s = net.connect({ port: p, host: "127.0.0.1" });
     s.once("connect", () => { s.destroy(); resolve(true); });
     s.once("error", () => resolve(false));
   });
-  if (taken) throw new StartupError(`port ${p} is in use`, `stop what listens there, or choose another port: PORT=8788 npm run dev`);
+  if (taken) throw new StartupError(`port ${p} is in use`, `stop what listens there, or choose another port: ${setting}=${other} npm run dev`);
 }
 
 await orExit(portFree(port));
-await orExit(portFree(oidcPort));
+await orExit(portFree(oidcPort, "OIDC_PORT", 8791));
 fs.mkdirSync(dataDir, { recursive: true });
 stack = await orExit(startStack({
   dataDir,
