@@ -9,7 +9,8 @@ import { IMPORT_UPDATE_COLUMNS, selectLinksByKeys, takenLinkIds, upsertLinks, ty
 import type { ImportError, LinkRow, StoredImportRow } from "../../db/schema.ts";
 import { insertDrafts, type Draft } from "../api/links/create-links.ts";
 import { linkScopeOf, lookupDomains, unknownDomain, hostnameOf, type LinkCtx } from "../api/domains/resolve.ts";
-import { ownHosts, policyErrors, toValues } from "../api/links/rules.ts";
+import { policyErrors, toValues } from "../api/links/rules.ts";
+import { servedHosts } from "../api/links/served-hosts.ts";
 import { CreateLinkInput } from "../api/links/schemas.ts";
 import { fieldErrors } from "../shared/validation.ts";
 import { randomSlug } from "../shared/slugs.ts";
@@ -98,7 +99,7 @@ export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[]
 
   // Built anew, not spread: a Hono context keeps `req` on its prototype.
   const onDb: LinkCtx = { var: { config: ctx.var.config, principal: ctx.var.principal, db: () => db }, req: { url: ctx.req.url } };
-  const domains = await lookupDomains(onDb, valid.map((v) => v.input.domain));
+  const [domains, served] = await Promise.all([lookupDomains(onDb, valid.map((v) => v.input.domain)), valid.length ? servedHosts(onDb) : new Set<string>()]);
   let pending: Accepted[] = [];
   for (const v of valid) {
     const domain = domains.get(v.input.domain);
@@ -107,7 +108,7 @@ export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[]
       fail(t, v.line, `domain: ${unknownDomain(name).message} Add it first, or import with ?domain= to put every row on one domain.`);
       continue;
     }
-    const errors = policyErrors(v.input, ownHosts(ctx, domain));
+    const errors = policyErrors(v.input, served);
     if (errors.length) fail(t, v.line, errors.map((e) => `${e.path}: ${e.message}`).join("; "));
     else pending.push({ ...v, domain });
   }
