@@ -5,7 +5,8 @@
  * chunk row survives the request, an isolate's death and a deploy. Runs (the request's own waitUntil, then
  * the cron every minute) take the job's lease and apply one chunk per transaction, advancing the job's
  * next_chunk in that same transaction: a run that dies mid-chunk leaves nothing of it, and the next run
- * resumes at that chunk (docs/import-export.md).
+ * resumes at that chunk. Each chunk acts for the key that sent the file as that key is then: revoked or
+ * without links:write, the job fails (docs/import-export.md).
  */
 import type { Db } from "../../db/client.ts";
 import {
@@ -14,7 +15,8 @@ import {
 } from "../../db/queries/imports.ts";
 import type { ImportJobRow, LinkRow, StoredImportRow } from "../../db/schema.ts";
 import { writeThrough } from "../redirect/link-cache/index.ts";
-import type { Principal } from "../shared/auth/scopes.ts";
+import { activeKeyPrincipal } from "../shared/auth/key-principal.ts";
+import { ADMIN_PRINCIPAL, hasScope, type Principal } from "../shared/auth/scopes.ts";
 import type { Env } from "../shared/env.ts";
 import type { AppRedis } from "../shared/redis.ts";
 import { applyRows, emptyTally, IMPORT_BATCH_ROWS, type ImportOptions, type OnConflict, type SourceRow, type Tally } from "./apply.ts";
@@ -113,13 +115,21 @@ export async function runImports(deps: RunDeps, budgetMs = IMPORT_BUDGET_MS, id?
   return { chunks };
 }
 
+/**
+ * The key that sent the file as it is now, read as authentication reads it and held (FOR SHARE) until the
+ * caller's transaction ends; or why it may no longer write links. ADMIN_API_KEY cannot be revoked.
+ */
+async function keyNow(db: Db, sent: ImportJobRow["principal"]): Promise<{ principal: Principal } | { refused: string }> {
+  if (sent.keyId === "admin") return { principal: ADMIN_PRINCIPAL };
+  const principal = await activeKeyPrincipal(db, { id: sent.keyId }, { lock: true });
+  if (!principal) return { refused: "the API key that sent the file has been revoked" };
+  if (!hasScope(principal, "links:write")) return { refused: 'the API key that sent the file no longer has the "links:write" scope' };
+  return { principal };
+}
+
 async function runJob(deps: RunDeps, claimed: ImportJobRow, deadline: number, maxChunks: number): Promise<number> {
   let job = claimed;
   let applied = 0;
-  const ctx = {
-    var: { config: deps.config, principal: { ...job.principal, scopes: [] } as Principal, db: () => deps.db },
-    req: { url: job.requestUrl },
-  };
   // Passwords are bounded per run: each run's CPU, not the file's, is what a Worker limits.
   const passwords = { count: 0 };
   try {
@@ -133,12 +143,25 @@ async function runJob(deps: RunDeps, claimed: ImportJobRow, deadline: number, ma
       const rows = stored.map(fromStored);
       const o: ImportOptions = { format: job.format as DetectedFormat, onConflict: job.onConflict as OnConflict, dryRun: job.dryRun };
       let written: LinkRow[] = [];
+      let refused: string | undefined;
       await deps.db.transaction(async (tx) => {
-        const txCtx = { ...ctx, var: { ...ctx.var, db: () => tx as unknown as Db } };
+        const db = tx as unknown as Db;
+        // The job acts for its key only while the key may: checked as each chunk is taken, and held until the
+        // chunk commits, so a revocation waits for the chunk in flight and no chunk commits after it.
+        const key = await keyNow(db, job.principal);
+        if ("refused" in key) {
+          refused = key.refused;
+          return;
+        }
+        const ctx = { var: { config: deps.config, principal: key.principal, db: () => db }, req: { url: job.requestUrl } };
         // Rows of one chunk share the import's ?domain=, so the first says it for all.
-        written = await applyRows(txCtx, tx as unknown as Db, rows.map((r) => r.row), { ...o, domain: rows[0]?.domain }, t);
-        await recordImportChunk(tx as unknown as Db, job, pick(t), IMPORT_LEASE_MS);
+        written = await applyRows(ctx, db, rows.map((r) => r.row), { ...o, domain: rows[0]?.domain }, t);
+        await recordImportChunk(db, job, pick(t), IMPORT_LEASE_MS);
       });
+      if (refused) {
+        await failImportJob(deps.db, job.id, refused);
+        return applied;
+      }
       passwords.count = t.passwords;
       await writeThrough(deps.redis, { waitUntil: (p) => deps.waitUntil(p) }, written);
       job = { ...job, ...pick(t), nextChunk: job.nextChunk + 1 };

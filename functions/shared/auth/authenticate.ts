@@ -7,7 +7,6 @@
  * costs no Postgres query. A key that cannot be one of ours (wrong shape) is refused without a lookup.
  */
 import type { Context } from "hono";
-import { findActiveKeyByHash } from "../../../db/queries/api-keys.ts";
 import { clientIp, ipHash } from "../visitor.ts";
 import type { AppEnv } from "../app-env.ts";
 import { sha256Hex, timingSafeEqualStrings } from "../crypto.ts";
@@ -15,7 +14,8 @@ import { ApiError } from "../errors.ts";
 import { checkRateLimit, rateLimitHeaders } from "../rate-limit.ts";
 import { bearerToken } from "./bearer.ts";
 import { looksLikeApiKey } from "./key-format.ts";
-import { ADMIN_PRINCIPAL, isScope, type Principal } from "./scopes.ts";
+import { activeKeyPrincipal } from "./key-principal.ts";
+import { ADMIN_PRINCIPAL, type Principal } from "./scopes.ts";
 
 // Isolate-lifetime memo of clients past their failure budget (salted IP -> epoch ms the window resets):
 // plain data, bounded, cleared whole when full.
@@ -58,7 +58,7 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
   const unknown = new ApiError(401, "This API key is unknown or has been revoked.", {
     headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' },
   });
-  const row = looksLikeApiKey(key) ? await findActiveKeyByHash(c.var.db(), await sha256Hex(key)) : undefined;
-  if (!row) throw await failure(c, who, unknown);
-  return { keyId: row.id, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
+  const principal = looksLikeApiKey(key) ? await activeKeyPrincipal(c.var.db(), { hash: await sha256Hex(key) }) : undefined;
+  if (!principal) throw await failure(c, who, unknown);
+  return principal;
 }
