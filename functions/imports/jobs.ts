@@ -1,7 +1,7 @@
 /**
- * Imports of more than SYNC_MAX_ROWS rows go on in the background. The request stores the file's rows in
- * Postgres as it reads them, a chunk of IMPORT_BATCH_ROWS per insert (import_chunks), so neither the file
- * nor its rows are ever held whole: Postgres is already the store every part of the service can reach, and a
+ * Imports of more than SYNC_MAX_ROWS rows (or SYNC_MAX_CHARS of them) go on in the background. The request
+ * stores the file's rows in Postgres as it reads them, a chunk of at most IMPORT_BATCH_ROWS rows and
+ * IMPORT_CHUNK_CHARS per insert (import_chunks), so neither the file nor its rows are ever held whole: Postgres is already the store every part of the service can reach, and a
  * chunk row survives the request, an isolate's death and a deploy. Runs (the request's own waitUntil, then
  * the cron every minute) take the job's lease and apply one chunk per transaction, advancing the job's
  * next_chunk in that same transaction: a run that dies mid-chunk leaves nothing of it, and the next run
@@ -19,11 +19,19 @@ import { activeKeyPrincipal } from "../shared/auth/key-principal.ts";
 import { ADMIN_PRINCIPAL, hasScope, type Principal } from "../shared/auth/scopes.ts";
 import type { Env } from "../shared/env.ts";
 import type { AppRedis } from "../shared/redis.ts";
-import { applyRows, emptyTally, IMPORT_BATCH_ROWS, type ImportOptions, type OnConflict, type SourceRow, type Tally } from "./apply.ts";
+import { applyRows, emptyTally, IMPORT_BATCH_ROWS, rowChars, type ImportOptions, type OnConflict, type SourceRow, type Tally } from "./apply.ts";
 import type { DetectedFormat } from "./formats.ts";
 
 /** Up to this many rows an import is answered in its request (200); more go on in the background (202). */
 export const SYNC_MAX_ROWS = 10_000;
+/**
+ * ... and up to this much text of its rows (rowChars), which the request holds until the file is read (a bad
+ * row is held as its message only): 2,200 rows at the longest URL, title and tags; 10,000 links of about 150
+ * characters, a usual export, are under 2,000,000.
+ */
+export const SYNC_MAX_CHARS = 8_000_000;
+/** A stored chunk holds at most IMPORT_BATCH_ROWS rows and about this much text (rowChars). */
+export const IMPORT_CHUNK_CHARS = 4_000_000;
 /** Wall time a run spends applying chunks, under the 30 s a Worker's waitUntil and cron are sure to get. */
 export const IMPORT_BUDGET_MS = 20_000;
 /** A run owns a job this long after each chunk; a run that died lets go of it then. */
@@ -59,24 +67,23 @@ export async function storeJob(
   });
   const toStored = (r: SourceRow): StoredImportRow =>
     "error" in r ? { line: r.line, values: { __error: r.error } } : { line: r.line, values: o.domain === undefined ? r.values : { ...r.values, __domain: o.domain } };
-  let seq = 0, total = 0;
+  let seq = 0, total = 0, chars = 0;
   let chunk: StoredImportRow[] = [];
   const flush = async () => {
     if (!chunk.length) return;
     await insertImportChunk(db, id, seq++, chunk);
     chunk = [];
+    chars = 0;
+  };
+  const add = async (r: SourceRow) => {
+    chunk.push(toStored(r));
+    total++;
+    chars += rowChars(r);
+    if (chunk.length === IMPORT_BATCH_ROWS || chars >= IMPORT_CHUNK_CHARS) await flush();
   };
   try {
-    for (const r of head) {
-      chunk.push(toStored(r));
-      total++;
-      if (chunk.length === IMPORT_BATCH_ROWS) await flush();
-    }
-    for (let next = await rows.next(); !next.done; next = await rows.next()) {
-      chunk.push(toStored(next.value));
-      total++;
-      if (chunk.length === IMPORT_BATCH_ROWS) await flush();
-    }
+    for (const r of head) await add(r);
+    for (let next = await rows.next(); !next.done; next = await rows.next()) await add(next.value);
     await flush();
   } catch (e) {
     await failImportJob(db, id, "the upload failed").catch(() => {});
