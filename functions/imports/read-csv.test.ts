@@ -34,6 +34,15 @@ describe("csvRecords: the line each record starts on", () => {
     expect(lines(await read('h,t\n1,"one\r\ntwo\r\nthree"\n\n2,"x"\n3,y'))).toEqual([1, 2, 6, 7]);
   });
 
+  it("reads a long chunk in slices without splitting a character", async () => {
+    for (const lead of ["", "x"]) {
+      const cell = lead + "\u{1F600}".repeat(40_000);
+      expect(await read(`h\n${cell},end\n`, MAX_CSV_RECORD_BYTES, 1 << 20)).toEqual([
+        { line: 1, cells: ["h"] }, { line: 2, cells: [cell, "end"] },
+      ]);
+    }
+  });
+
   it("names the line an unclosed quote starts on", async () => {
     expect(await read('h\nok\n"never\nclosed\n')).toEqual([
       { line: 1, cells: ["h"] }, { line: 2, cells: ["ok"] }, { line: 3, error: expect.stringMatching(/Quote Not Closed/) },
