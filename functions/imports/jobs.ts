@@ -1,8 +1,9 @@
 /**
  * Imports of more than SYNC_MAX_ROWS rows (or SYNC_MAX_CHARS of them) go on in the background. The request
  * stores the file's rows in Postgres as it reads them, a chunk of at most IMPORT_BATCH_ROWS rows and
- * IMPORT_CHUNK_CHARS per insert (import_chunks), so neither the file nor its rows are ever held whole: Postgres is already the store every part of the service can reach, and a
- * chunk row survives the request, an isolate's death and a deploy. Runs (the request's own waitUntil, then
+ * IMPORT_CHUNK_CHARS per insert (import_chunks), so neither the file nor its rows are ever held whole:
+ * Postgres is already the store every part of the service can reach, and a chunk row survives the request,
+ * an isolate's death and a deploy. Runs (the request's own waitUntil, then
  * the cron every minute) take the job's lease and apply one chunk per transaction, advancing the job's
  * next_chunk in that same transaction: a run that dies mid-chunk leaves nothing of it, and the next run
  * resumes at that chunk. Each chunk acts for the key that sent the file as that key is then: revoked or
