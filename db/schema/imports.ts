@@ -25,7 +25,7 @@ export const importJobs = pgTable(
     /** skip or update. */
     onConflict: text("on_conflict").notNull(),
     dryRun: boolean("dry_run").notNull(),
-    /** The key's id and restrictions when the import was sent: the rows are created as that key would. */
+    /** The key that sent the file, as it was then; each chunk re-reads the key by this id and acts as it is then. */
     principal: jsonb("principal").$type<{ keyId: string; domains: string[] | null; ownLinksOnly: boolean }>().notNull(),
     /** URL of the request that sent the file: the default domain and the service's own hosts follow from it. */
     requestUrl: text("request_url").notNull(),

@@ -33,8 +33,34 @@ export interface ImportOptions {
   domain?: string | null;
 }
 
-/** A row as read: its fields under our names, or why it could not be read. */
-export type SourceRow = StoredImportRow | { line: number; error: string };
+/** A row whose fields made a valid link input (judgeRow): kept, so the row is not validated twice. */
+export interface JudgedRow extends StoredImportRow {
+  judged: { input: CreateLinkInput; extras: RowExtras };
+}
+
+/** A row as read (its fields under our names) or as judged, or why it fails. */
+export type SourceRow = StoredImportRow | JudgedRow | { line: number; error: string };
+
+/**
+ * Validates a row as the body of POST /api/v1/links: why it fails, or the row with its link input. Done as
+ * rows are read, so a bad row is held as its message only, however large its cells were.
+ */
+export function judgeRow(row: SourceRow, o: Pick<ImportOptions, "format" | "domain">): JudgedRow | { line: number; error: string } {
+  if ("error" in row || "judged" in row) return row;
+  const mapped = toLinkInput(row.values, o.format, o.domain);
+  if (!mapped.ok) return { line: row.line, error: mapped.message };
+  const parsed = CreateLinkInput.safeParse(mapped.input);
+  if (!parsed.success) return { line: row.line, error: fieldErrors(parsed.error.issues).map((e) => `${e.path || "row"}: ${e.message}`).join("; ") };
+  return { ...row, judged: { input: parsed.data, extras: mapped.extras } };
+}
+
+/** About how much text a row holds (UTF-16 units): what bounds the rows held, or stored in one chunk, at once. */
+export function rowChars(row: SourceRow): number {
+  if ("error" in row) return row.error.length;
+  let n = 0;
+  for (const v of Object.values(row.values)) n += typeof v === "string" ? v.length : (JSON.stringify(v)?.length ?? 0);
+  return n;
+}
 
 export interface Tally {
   processed: number;
@@ -74,27 +100,19 @@ const instant = (iso: string) => sql`${iso}::timestamptz` as unknown as Date;
  */
 export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[], o: ImportOptions, t: Tally): Promise<LinkRow[]> {
   const valid: { line: number; input: CreateLinkInput; extras: RowExtras }[] = [];
-  for (const row of rows) {
+  for (const read of rows) {
     t.processed++;
+    const row = judgeRow(read, o);
     if ("error" in row) {
       fail(t, row.line, row.error);
       continue;
     }
-    const mapped = toLinkInput(row.values, o.format, o.domain);
-    if (!mapped.ok) {
-      fail(t, row.line, mapped.message);
-      continue;
-    }
-    const parsed = CreateLinkInput.safeParse(mapped.input);
-    if (!parsed.success) {
-      fail(t, row.line, fieldErrors(parsed.error.issues).map((e) => `${e.path || "row"}: ${e.message}`).join("; "));
-      continue;
-    }
-    if (typeof parsed.data.password === "string" && ++t.passwords > MAX_IMPORT_PASSWORDS) {
+    const { input, extras } = row.judged;
+    if (typeof input.password === "string" && ++t.passwords > MAX_IMPORT_PASSWORDS) {
       fail(t, row.line, `password: at most ${MAX_IMPORT_PASSWORDS} rows of an import may have one (hashing is slow on purpose); import the rest separately`);
       continue;
     }
-    valid.push({ line: row.line, input: parsed.data, extras: mapped.extras });
+    valid.push({ line: row.line, input, extras });
   }
 
   // Built anew, not spread: a Hono context keeps `req` on its prototype.

@@ -10,7 +10,6 @@
  * that cannot be one of ours (wrong shape) is refused without a lookup.
  */
 import type { Context } from "hono";
-import { findActiveKeyByHash } from "../../../db/queries/api-keys.ts";
 import { clientIp, ipHash } from "../visitor.ts";
 import type { AppEnv } from "../app-env.ts";
 import { sha256Hex, timingSafeEqualStrings } from "../crypto.ts";
@@ -19,8 +18,9 @@ import type { Env } from "../env.ts";
 import { checkRateLimit, rateLimitHeaders } from "../rate-limit.ts";
 import { bearerToken } from "./bearer.ts";
 import { looksLikeApiKey } from "./key-format.ts";
+import { activeKeyPrincipal } from "./key-principal.ts";
 import { forgetKnownKey, isKnownKey, noteKnownKey } from "./known-keys.ts";
-import { ADMIN_PRINCIPAL, isScope, type Principal } from "./scopes.ts";
+import { ADMIN_PRINCIPAL, type Principal } from "./scopes.ts";
 
 // Isolate-lifetime memo of clients past their failure budget (salted IP -> epoch ms the window resets):
 // plain data, bounded, cleared whole when full.
@@ -88,11 +88,11 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
     ? `This API key is unknown or has been revoked. (ADMIN_API_KEY is not accepted: the deployment's value ${weakness}.)`
     : "This API key is unknown or has been revoked.";
   const unknown = new ApiError(401, detail, { headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' } });
-  const row = hash ? await findActiveKeyByHash(c.var.db(), hash) : undefined;
-  if (!row) {
+  const principal = hash ? await activeKeyPrincipal(c.var.db(), { hash }) : undefined;
+  if (!principal) {
     if (hash) forgetKnownKey(hash);
     throw await failure(c, who, unknown);
   }
   noteKnownKey(hash!);
-  return { keyId: row.id, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
+  return principal;
 }
