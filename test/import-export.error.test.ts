@@ -1,7 +1,8 @@
 /** Import and export refuse what they cannot read with problem+json 4xx, and change nothing. */
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { links } from "../db/schema.ts";
+import { importChunks, importJobs, links } from "../db/schema.ts";
+import { MAX_CSV_RECORD_BYTES, maxRecordBytes } from "../functions/imports/row-bound.ts";
 import { withDb } from "./helpers/db.ts";
 import { DomainFixtures } from "./helpers/domains.ts";
 import { call } from "./helpers/worker.ts";
@@ -45,6 +46,32 @@ describe("POST /api/v1/links/import refuses", () => {
   it("a declared length past the limit at once (413), before any row is read", async () => {
     const res = await call("POST", "/api/v1/links/import", { raw: "url\nhttps://example.com/x", headers: { "content-type": "text/csv", "content-length": String(65 * 1024 * 1024) } });
     expect(res.status).toBe(413);
+  });
+
+  it("a record larger than any link's row (413 naming its line), before or after the file turns into a background job", async () => {
+    const { hostname } = await fixtures.add();
+    const sized = (file: string) => ({ "content-type": "text/csv", "content-length": String(new TextEncoder().encode(file).length) });
+    // Our own format (url, title): a row can carry routing, so the bound is about 4.9 MB.
+    const huge = "x".repeat(MAX_CSV_RECORD_BYTES + 1024);
+    const small = `url,slug,title\nhttps://example.com/a,before,ok\n\nhttps://example.com/b,big,"${huge}"\nhttps://example.com/c,after,ok\n`;
+    const refused = await post(`?domain=${hostname}`, small, sized(small));
+    expect(await refused.clone().json()).toMatchObject({ line: 4 });
+    await expectProblem(refused, 413, /line 4\b/);
+
+    // Shlink's columns cannot carry routing: about 80 KB. Past 10,000 rows the upload is stored as it is
+    // read; the refusal fails that job and removes what was stored.
+    const rows = ["Long URL,Short code"];
+    for (let i = 0; i < 10_050; i++) rows.push(`https://example.com/r/${i},r-${i}`);
+    rows.push(`https://example.com/big,"${"y".repeat(maxRecordBytes("shlink") + 1024)}"`);
+    const large = rows.join("\n");
+    await expectProblem(await post(`?domain=${hostname}`, large, sized(large)), 413, /line 10052\b/);
+    await withDb(async (db) => {
+      expect(await db.select().from(links).where(eq(links.domain, hostname))).toEqual([]);
+      const jobs = await db.select().from(importJobs).where(like(importJobs.requestUrl, `%${hostname}%`));
+      expect(jobs.map((j) => j.status)).toEqual(["failed"]);
+      expect(await db.select().from(importChunks).where(eq(importChunks.jobId, jobs[0].id))).toEqual([]);
+      await db.delete(importJobs).where(eq(importJobs.id, jobs[0].id));
+    });
   });
 
   it("rows on a domain that is not served here fail one by one, naming the way out", async () => {

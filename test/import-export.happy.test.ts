@@ -6,6 +6,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { importJobs, links } from "../db/schema.ts";
+import { SYNC_MAX_CHARS } from "../functions/imports/jobs.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import bitly from "./fixtures/import/bitly.csv?raw";
 import dub from "./fixtures/import/dub.csv?raw";
@@ -189,4 +190,21 @@ describe("more rows than one request applies", () => {
       await db.delete(links).where(eq(links.domain, hostname));
     });
   }, 180_000);
+
+  it("fewer rows, but more text than a request holds until the file is read: 202 as well", async () => {
+    const { hostname } = await fixtures.add();
+    const lines = ["url,slug,title"];
+    const path = "p".repeat(1_800), title = "t".repeat(500);
+    for (let i = 0; i < 4_000; i++) lines.push(`https://example.com/${path}/${i},wide-${i},${title}`);
+    const body = lines.join("\n");
+    expect(body.length).toBeGreaterThan(SYNC_MAX_CHARS);
+    const res = await call("POST", `/api/v1/links/import?domain=${hostname}&dryRun=true`, {
+      raw: body, headers: { "content-type": "text/csv", "content-length": String(body.length) },
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const report = (await (await call("GET", `/api/v1/imports/${id}`)).json()) as any;
+    expect(report).toMatchObject({ status: "done", dryRun: true, total: 4_000, processed: 4_000, created: 4_000, failed: 0 });
+    await withDb((db) => db.delete(importJobs).where(eq(importJobs.id, id)));
+  }, 60_000);
 });

@@ -36,6 +36,11 @@ export function buildBundle(config = "wrangler.toml", opts: { minify?: boolean }
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
   });
+  return bundleOf(outdir, config);
+}
+
+/** The bundle a `wrangler deploy --dry-run --outdir` of `config` left in `outdir` (`npm test` builds one). */
+export function bundleOf(outdir: string, config = "wrangler.toml"): Bundle {
   const files = fs.readdirSync(outdir).map((f) => path.join(outdir, f));
   const file = files.find((f) => f.endsWith(".js"));
   if (!file || files.some((f) => /\.(wasm|bin|mjs)$/.test(f))) {
@@ -58,6 +63,8 @@ export function buildBundle(config = "wrangler.toml", opts: { minify?: boolean }
 
 export interface Served {
   url: string;
+  /** The workerd process. */
+  pid: number;
   /** CPU seconds (user + system) the workerd process has used so far. */
   cpuSeconds(): number;
   /** The same in nanoseconds, from the scheduler's per-thread accounting (not 10 ms ticks). */
@@ -95,9 +102,16 @@ const str = (s: string) => JSON.stringify(s);
 export async function serveBundle(
   bundle: Bundle,
   bindings: Record<string, string>,
-  opts: { inspectorPort?: number; cron?: boolean } = {},
+  opts: {
+    inspectorPort?: number;
+    cron?: boolean;
+    /** V8 flags of the process, e.g. --max-old-space-size=128: a heap capped as a Worker's isolate is. */
+    v8Flags?: string[];
+    /** The port to serve on (a free one when not given), for bindings that name the Worker's own URL. */
+    port?: number;
+  } = {},
 ): Promise<Served> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const cronPort = opts.cron ? await freePort() : 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-bench-workerd-"));
   fs.copyFileSync(bundle.file, path.join(dir, "worker.js"));
@@ -114,6 +128,7 @@ const config :Workerd.Config = (
   ],
   sockets = [(name = "http", address = ${str(`127.0.0.1:${port}`)}, http = (), service = "main")${opts.cron ? `,
     (name = "cron", address = ${str(`127.0.0.1:${cronPort}`)}, http = (), service = "cron")` : ""}],
+  v8Flags = [${(opts.v8Flags ?? []).map(str).join(", ")}],
 );
 const cron :Workerd.Worker = (
   modules = [(name = "cron.js", esModule = embed "cron.js")],
@@ -157,6 +172,7 @@ const worker :Workerd.Worker = (
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     cpuSeconds: () => processCpuSeconds(child.pid!),
     cpuNs: () => processCpuNs(child.pid!),
     async scheduled(what = "run") {

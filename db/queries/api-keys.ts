@@ -28,16 +28,21 @@ export async function activeKeyHashes(db: Db, limit: number): Promise<string[]> 
   return rows.map((r) => r.hash);
 }
 
-/** The key with this SHA-256 hash, unless revoked: what authentication needs of it. */
-export async function findActiveKeyByHash(
+/**
+ * The key with this SHA-256 hash (authentication) or this id (a background import acting for it), unless
+ * revoked. `lock`: held FOR SHARE until the caller's transaction ends, so a revocation waits for it.
+ */
+export async function findActiveKey(
   db: Db,
-  hash: string,
+  by: { hash: string } | { id: string },
+  opts: { lock?: boolean } = {},
 ): Promise<{ id: string; name: string; scopes: string[]; domains: string[] | null; ownLinksOnly: boolean } | undefined> {
-  const [row] = await db
+  const query = db
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, domains: apiKeys.domains, ownLinksOnly: apiKeys.ownLinksOnly })
     .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    .where(and("hash" in by ? eq(apiKeys.hash, by.hash) : eq(apiKeys.id, by.id), isNull(apiKeys.revokedAt)))
     .limit(1);
+  const [row] = opts.lock ? await query.for("share") : await query;
   return row;
 }
 

@@ -1,5 +1,5 @@
 /** The SQL of domains: the domains API, and the redirect's table of domain redirects. */
-import { asc, eq, isNull, sql } from "drizzle-orm";
+import { asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DEFAULT_DOMAIN_ROW, domains, links, type DomainRow } from "../schema.ts";
 
@@ -23,6 +23,12 @@ export async function selectDomainsWithCounts(db: Db): Promise<(DomainRow & { li
     .leftJoin(counts, eq(counts.domain, domains.hostname))
     .orderBy(asc(domains.hostname));
   return rows.map((r) => ({ ...r.row, links: Number(r.links) }));
+}
+
+/** The hostnames of the custom domains (the default's row has none): a small table, read whole. */
+export async function selectCustomHostnames(db: Db): Promise<string[]> {
+  const rows = await db.select({ hostname: domains.hostname }).from(domains).where(ne(domains.hostname, DEFAULT_DOMAIN_ROW));
+  return rows.map((r) => r.hostname);
 }
 
 export async function selectDomain(db: Db, hostname: string): Promise<DomainRow | undefined> {

@@ -17,13 +17,30 @@ export async function insertUserSession(db: Db | Tx, s: { hash: string; userId: 
  */
 export async function findSessionPrincipal(db: Db, hash: string): Promise<Principal | undefined> {
   const [row] = await db
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, domains: users.domains, ownLinksOnly: users.ownLinksOnly })
+    .select(principalColumns)
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(and(eq(userSessions.id, hash), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, sql`now()`), eq(users.disabled, false)))
     .limit(1);
-  if (!row || !isRole(row.role)) return undefined;
+  return row && userPrincipal(row);
+}
+
+type PrincipalColumns = { id: string; name: string; email: string; role: string; domains: string[] | null; ownLinksOnly: boolean };
+const principalColumns = { id: users.id, name: users.name, email: users.email, role: users.role, domains: users.domains, ownLinksOnly: users.ownLinksOnly };
+
+function userPrincipal(row: PrincipalColumns): Principal | undefined {
+  if (!isRole(row.role)) return undefined;
   return { kind: "user", id: row.id, name: row.name || row.email, scopes: ROLE_SCOPES[row.role], domains: row.domains, ownLinksOnly: row.ownLinksOnly };
+}
+
+/**
+ * The person with this id as a principal unless disabled or removed (a background import acting for them).
+ * `lock`: the row held FOR SHARE until the caller's transaction ends, so a change to them waits for it.
+ */
+export async function findUserPrincipal(db: Db | Tx, id: string, opts: { lock?: boolean } = {}): Promise<Principal | undefined> {
+  const query = db.select(principalColumns).from(users).where(and(eq(users.id, id), eq(users.disabled, false))).limit(1);
+  const [row] = opts.lock ? await query.for("share") : await query;
+  return row && userPrincipal(row);
 }
 
 /** Revokes the session (sign-out); the person it belonged to, or undefined when it was unknown or already revoked. */

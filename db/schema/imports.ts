@@ -36,8 +36,10 @@ export const importJobs = pgTable(
     /** skip or update. */
     onConflict: text("on_conflict").notNull(),
     dryRun: boolean("dry_run").notNull(),
-    /** The key's id and restrictions when the import was sent: the rows are created as that key would. */
-    /** Who started it (a Principal without its scopes; `keyId` in rows written before people could sign in). */
+    /**
+     * Who sent the file (a Principal without its scopes; `keyId` in rows written before people could sign in).
+     * Each chunk re-reads that key by its id and acts as it is then.
+     */
     principal: jsonb("principal").$type<StoredPrincipal>().notNull(),
     /** URL of the request that sent the file: the default domain and the service's own hosts follow from it. */
     requestUrl: text("request_url").notNull(),

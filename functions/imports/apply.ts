@@ -9,7 +9,8 @@ import { IMPORT_UPDATE_COLUMNS, selectLinksByKeys, takenLinkIds, upsertLinks, ty
 import type { ImportError, LinkRow, StoredImportRow } from "../../db/schema.ts";
 import { insertDrafts, type Draft } from "../api/links/create-links.ts";
 import { linkScopeOf, lookupDomains, unknownDomain, hostnameOf, type LinkCtx } from "../api/domains/resolve.ts";
-import { ownHosts, policyErrors, toValues } from "../api/links/rules.ts";
+import { policyErrors, toValues } from "../api/links/rules.ts";
+import { servedHosts } from "../api/links/served-hosts.ts";
 import { CreateLinkInput } from "../api/links/schemas.ts";
 import { fieldErrors } from "../shared/validation.ts";
 import { randomSlug } from "../shared/slugs.ts";
@@ -32,8 +33,34 @@ export interface ImportOptions {
   domain?: string | null;
 }
 
-/** A row as read: its fields under our names, or why it could not be read. */
-export type SourceRow = StoredImportRow | { line: number; error: string };
+/** A row whose fields made a valid link input (judgeRow): kept, so the row is not validated twice. */
+export interface JudgedRow extends StoredImportRow {
+  judged: { input: CreateLinkInput; extras: RowExtras };
+}
+
+/** A row as read (its fields under our names) or as judged, or why it fails. */
+export type SourceRow = StoredImportRow | JudgedRow | { line: number; error: string };
+
+/**
+ * Validates a row as the body of POST /api/v1/links: why it fails, or the row with its link input. Done as
+ * rows are read, so a bad row is held as its message only, however large its cells were.
+ */
+export function judgeRow(row: SourceRow, o: Pick<ImportOptions, "format" | "domain">): JudgedRow | { line: number; error: string } {
+  if ("error" in row || "judged" in row) return row;
+  const mapped = toLinkInput(row.values, o.format, o.domain);
+  if (!mapped.ok) return { line: row.line, error: mapped.message };
+  const parsed = CreateLinkInput.safeParse(mapped.input);
+  if (!parsed.success) return { line: row.line, error: fieldErrors(parsed.error.issues).map((e) => `${e.path || "row"}: ${e.message}`).join("; ") };
+  return { ...row, judged: { input: parsed.data, extras: mapped.extras } };
+}
+
+/** About how much text a row holds (UTF-16 units): what bounds the rows held, or stored in one chunk, at once. */
+export function rowChars(row: SourceRow): number {
+  if ("error" in row) return row.error.length;
+  let n = 0;
+  for (const v of Object.values(row.values)) n += typeof v === "string" ? v.length : (JSON.stringify(v)?.length ?? 0);
+  return n;
+}
 
 export interface Tally {
   processed: number;
@@ -73,32 +100,24 @@ const instant = (iso: string) => sql`${iso}::timestamptz` as unknown as Date;
  */
 export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[], o: ImportOptions, t: Tally): Promise<LinkRow[]> {
   const valid: { line: number; input: CreateLinkInput; extras: RowExtras }[] = [];
-  for (const row of rows) {
+  for (const read of rows) {
     t.processed++;
+    const row = judgeRow(read, o);
     if ("error" in row) {
       fail(t, row.line, row.error);
       continue;
     }
-    const mapped = toLinkInput(row.values, o.format, o.domain);
-    if (!mapped.ok) {
-      fail(t, row.line, mapped.message);
-      continue;
-    }
-    const parsed = CreateLinkInput.safeParse(mapped.input);
-    if (!parsed.success) {
-      fail(t, row.line, fieldErrors(parsed.error.issues).map((e) => `${e.path || "row"}: ${e.message}`).join("; "));
-      continue;
-    }
-    if (typeof parsed.data.password === "string" && ++t.passwords > MAX_IMPORT_PASSWORDS) {
+    const { input, extras } = row.judged;
+    if (typeof input.password === "string" && ++t.passwords > MAX_IMPORT_PASSWORDS) {
       fail(t, row.line, `password: at most ${MAX_IMPORT_PASSWORDS} rows of an import may have one (hashing is slow on purpose); import the rest separately`);
       continue;
     }
-    valid.push({ line: row.line, input: parsed.data, extras: mapped.extras });
+    valid.push({ line: row.line, input, extras });
   }
 
   // Built anew, not spread: a Hono context keeps `req` on its prototype.
   const onDb: LinkCtx = { var: { config: ctx.var.config, principal: ctx.var.principal, db: () => db }, req: { url: ctx.req.url } };
-  const domains = await lookupDomains(onDb, valid.map((v) => v.input.domain));
+  const [domains, served] = await Promise.all([lookupDomains(onDb, valid.map((v) => v.input.domain)), valid.length ? servedHosts(onDb) : new Set<string>()]);
   let pending: Accepted[] = [];
   for (const v of valid) {
     const domain = domains.get(v.input.domain);
@@ -107,7 +126,7 @@ export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[]
       fail(t, v.line, `domain: ${unknownDomain(name).message} Add it first, or import with ?domain= to put every row on one domain.`);
       continue;
     }
-    const errors = policyErrors(v.input, ownHosts(ctx, domain));
+    const errors = policyErrors(v.input, served);
     if (errors.length) fail(t, v.line, errors.map((e) => `${e.path}: ${e.message}`).join("; "));
     else pending.push({ ...v, domain });
   }

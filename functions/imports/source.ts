@@ -5,6 +5,7 @@
 import { undoDefuse } from "../shared/csv-cell.ts";
 import { ApiError } from "../shared/errors.ts";
 import { csvRecords, decodeText } from "./read-csv.ts";
+import { MAX_CSV_RECORD_BYTES, maxRecordBytes } from "./row-bound.ts";
 import { headerFields, rowValues, sniff, type DetectedFormat, type ImportFormat } from "./formats.ts";
 import type { SourceRow } from "./apply.ts";
 
@@ -48,12 +49,15 @@ function checkFormat(wanted: ImportFormat, sniffed: DetectedFormat | null, heade
 
 export async function openCsv(body: ReadableStream<Uint8Array>, wanted: ImportFormat): Promise<OpenedFile> {
   if (wanted === "json") throw refuse("format=json needs a JSON body (content-type application/json).", "format");
-  const records = csvRecords(decodeText(bounded(body, MAX_IMPORT_CSV_BYTES)));
+  // Until the header names the format, a record may be as large as any format's row can be.
+  const bound = { bytes: MAX_CSV_RECORD_BYTES };
+  const records = csvRecords(decodeText(bounded(body, MAX_IMPORT_CSV_BYTES)), bound);
   let first = await records.next();
   while (!first.done && "error" in first.value) first = await records.next();
   if (first.done) throw refuse("The file is empty: it needs a header row and a row per link.");
   const headers = (first.value as { cells: string[] }).cells;
   const format = checkFormat(wanted, sniff(headers, false), headers);
+  bound.bytes = maxRecordBytes(format);
   const fields = headerFields(headers, format);
   async function* rows(): AsyncGenerator<SourceRow> {
     for await (const r of records) {

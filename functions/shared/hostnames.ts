@@ -23,6 +23,9 @@ export function defaultHostname(config: Pick<Env, "PUBLIC_BASE_URL">, requestUrl
   return host;
 }
 
+/** The longest DNS name. */
+export const MAX_HOSTNAME_LENGTH = 253;
+
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
@@ -31,7 +34,7 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  * top-level label that is not all digits (so no IP address).
  */
 export function hostnameProblem(name: string): string | null {
-  if (name.length < 1 || name.length > 253) return "must be 1 to 253 characters";
+  if (name.length < 1 || name.length > MAX_HOSTNAME_LENGTH) return `must be 1 to ${MAX_HOSTNAME_LENGTH} characters`;
   const labels = name.split(".");
   if (labels.length < 2) return "must have at least two labels, like go.example.com";
   if (!labels.every((l) => LABEL.test(l))) {

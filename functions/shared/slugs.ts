@@ -5,7 +5,8 @@
  */
 import { randomBase62 } from "./crypto.ts";
 
-export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MAX_SLUG_LENGTH = 64;
+export const SLUG_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SLUG_LENGTH}}$`);
 export const RANDOM_SLUG_LENGTH = 7;
 
 /**

@@ -11,7 +11,8 @@ import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { redisKeys } from "../../shared/redis-keys.ts";
 import { linkScopeOf, resolveDomainRef, type DomainRef } from "../domains/resolve.ts";
 import { clickCounts } from "./present.ts";
-import { ownHosts, policyErrors, toValues } from "./rules.ts";
+import { policyErrors, toValues, writesDestination } from "./rules.ts";
+import { servedHosts } from "./served-hosts.ts";
 import type { PatchLinkInput } from "./schemas.ts";
 
 /**
@@ -20,8 +21,11 @@ import type { PatchLinkInput } from "./schemas.ts";
  */
 export async function applyLinkPatch(c: Context<AppEnv>, domain: DomainRef, slug: string, input: PatchLinkInput): Promise<LinkRow> {
   // Moving to a domain the key may not use is refused as if that domain did not exist.
-  const target = input.domain === undefined ? domain : await resolveDomainRef(c, input.domain);
-  const errors = policyErrors(input, ownHosts(c, target));
+  const [target, served] = await Promise.all([
+    input.domain === undefined ? domain : resolveDomainRef(c, input.domain),
+    writesDestination(input) ? servedHosts(c) : new Set<string>(),
+  ]);
+  const errors = policyErrors(input, served);
   if (errors.length) throw new ApiError(422, "The change cannot be made: see errors.", { errors });
 
   const values = await toValues(input, c.var.config.PASSWORD_ITERATIONS);

@@ -8,7 +8,8 @@ import { ApiError, problem, type Problem } from "../../shared/errors.ts";
 import { randomSlug } from "../../shared/slugs.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { hostnameOf, lookupDomains, unknownDomain } from "../domains/resolve.ts";
-import { ownHosts, policyErrors, toValues } from "./rules.ts";
+import { policyErrors, toValues } from "./rules.ts";
+import { servedHosts } from "./served-hosts.ts";
 import type { CreateLinkInput } from "./schemas.ts";
 
 export type CreateOutcome = { ok: true; row: LinkRow } | { ok: false; problem: Problem };
@@ -52,7 +53,7 @@ export async function insertDrafts(db: Db, drafts: Draft[], newSlug: () => strin
 export async function createLinks(
   c: Context<AppEnv>, inputs: CreateLinkInput[], newSlug: () => string = randomSlug,
 ): Promise<CreateOutcome[]> {
-  const domains = await lookupDomains(c, inputs.map((i) => i.domain));
+  const [domains, served] = await Promise.all([lookupDomains(c, inputs.map((i) => i.domain)), servedHosts(c)]);
   const creator = c.var.principal?.id;
   const createdBy = creator && creator !== "admin" ? creator : null;
   const outcomes: (CreateOutcome | undefined)[] = inputs.map(() => undefined);
@@ -66,7 +67,7 @@ export async function createLinks(
       outcomes[index] = { ok: false, problem: p };
       continue;
     }
-    const errors = policyErrors(input, ownHosts(c, domain));
+    const errors = policyErrors(input, served);
     const claim = `${domain ?? ""}/${input.slug}`;
     if (errors.length) {
       outcomes[index] = { ok: false, problem: problem(422, "The link cannot be created: see errors.", errors) };

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { ImportJobRow } from "../../../db/schema.ts";
-import { applyRows, emptyTally, IMPORT_BATCH_ROWS, type ImportOptions, type SourceRow } from "../../imports/apply.ts";
-import { recordFinished, runImports, storeJob, SYNC_MAX_ROWS } from "../../imports/jobs.ts";
+import { applyRows, emptyTally, IMPORT_BATCH_ROWS, judgeRow, rowChars, type ImportOptions, type SourceRow } from "../../imports/apply.ts";
+import { recordFinished, runImports, storeJob, SYNC_MAX_CHARS, SYNC_MAX_ROWS } from "../../imports/jobs.ts";
 import { openCsv, openJson } from "../../imports/source.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
@@ -18,8 +18,9 @@ export const importLinksRoute = createRoute({
   summary: "Import links from Bitly, Shlink, Kutt, Dub, YOURLS or our own export (CSV or JSON)",
   description:
     `Each row is validated as the body of POST /api/v1/links; a bad row fails alone and is named by its line. ` +
-    `Idempotent by domain and slug (onConflict). Up to ${SYNC_MAX_ROWS} rows: 200 with the report; more: 202 ` +
-    "with the id of a background job, whose report GET /api/v1/imports/{id} answers as it progresses.",
+    `Idempotent by domain and slug (onConflict). Up to ${SYNC_MAX_ROWS} rows (and ${SYNC_MAX_CHARS} characters of them): ` +
+    "200 with the report; more: 202 with the id of a background job, whose report GET /api/v1/imports/{id} answers " +
+    "as it progresses. A CSV record larger than any link's row can be is refused (413, naming its line).",
   ...secured("links:write"),
   request: {
     query: ImportQuery,
@@ -72,11 +73,15 @@ export function registerImportLinks(app: OpenAPIHono<AppEnv>) {
     const db = c.var.db();
 
     // Read up to the threshold first: a small file is answered whole, nothing being written before it is read.
+    // Each row is judged as it arrives, so a bad one is held as its message, not its cells.
     const rows = opened.rows[Symbol.asyncIterator]();
     const head: SourceRow[] = [];
+    let chars = 0;
     let next = await rows.next();
-    while (!next.done && head.length < SYNC_MAX_ROWS) {
-      head.push(next.value);
+    while (!next.done && head.length < SYNC_MAX_ROWS && chars < SYNC_MAX_CHARS) {
+      const row = judgeRow(next.value, o);
+      head.push(row);
+      chars += rowChars(row);
       next = await rows.next();
     }
     if (!next.done) {

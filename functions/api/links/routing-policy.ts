@@ -1,12 +1,12 @@
 /**
- * The 422-class check of rules and variants that their schemas cannot make: a destination on this service's own
- * host would make the short link redirect to itself (or to another short link) forever, as for a link's `url`.
- * `pointsHere` is the links' own test (ownHosts in ./rules.ts), passed in so there is one definition of "here".
+ * The 422-class check of rules and variants that their schemas cannot make: a destination at a short link of
+ * this deployment would make the link redirect to itself or to another short link, maybe forever, as for a
+ * link's `url`. `pointsHere` is the links' own test (pointsAtShortLink in ./served-hosts.ts), passed in so
+ * there is one definition of "here".
  */
 import type { FieldError } from "../../shared/errors.ts";
 import type { Rule, Variant } from "./routing-schemas.ts";
-
-const LOOP = "must not point at this service's own domain: the short link would loop";
+import { SHORT_LINK_LOOP as LOOP } from "./served-hosts.ts";
 
 export function routingPolicyErrors(
   input: { rules?: readonly Rule[] | null; variants?: readonly Variant[] | null },

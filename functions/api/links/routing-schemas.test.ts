@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CONDITION_TYPES, COUNTRY_CODES } from "../../shared/routing-conditions.ts";
 import { fieldErrors } from "../../shared/validation.ts";
 import { routingPolicyErrors } from "./routing-policy.ts";
+import { SHORT_LINK_LOOP } from "./served-hosts.ts";
 import { routingInputFields, routingOutputFields, Rule, Rules, toStoredRules, toStoredVariants, Variants } from "./routing-schemas.ts";
 
 const cond = (type: string, matchValue: unknown, matchKey: unknown = null) => ({ type, matchKey, matchValue });
@@ -108,13 +109,13 @@ describe("stored form", () => {
 });
 
 describe("routing policy", () => {
-  it("refuses rule and variant URLs on the service's own host, naming each", () => {
+  it("refuses rule and variant URLs the given test says point here, naming each", () => {
     const here = (u: string) => new URL(u).hostname === "sho.rt";
     const rules = [rule(cond("device", "ios")), { url: "https://sho.rt/other", conditions: [cond("device", "ios")] }];
     const variants = [variant(50, "https://sho.rt/x"), variant(50)];
     expect(routingPolicyErrors({ rules: Rules.parse(rules), variants: Variants.parse(variants) }, here)).toEqual([
-      { path: "rules.1.url", message: "must not point at this service's own domain: the short link would loop" },
-      { path: "variants.0.url", message: "must not point at this service's own domain: the short link would loop" },
+      { path: "rules.1.url", message: SHORT_LINK_LOOP },
+      { path: "variants.0.url", message: SHORT_LINK_LOOP },
     ]);
     expect(routingPolicyErrors({ rules: null, variants: undefined }, here)).toEqual([]);
   });

@@ -65,7 +65,10 @@ const condition = <T extends (typeof CONDITION_TYPES)[number], K extends z.ZodTy
 const valueOnly = <T extends (typeof CONDITION_TYPES)[number], V extends z.ZodType>(type: T, matchValue: V, description: string) =>
   condition(type, unused(type, "matchKey"), matchValue, description);
 
-const QueryKey = matchText(256);
+/** The longest key and value a query-param condition compares (they also bound an imported row: functions/imports/row-bound.ts). */
+export const QUERY_MATCH_LIMITS = { key: 256, value: 1024 } as const;
+
+const QueryKey = matchText(QUERY_MATCH_LIMITS.key);
 
 export const Condition = z
   .discriminatedUnion(
@@ -86,7 +89,7 @@ export const Condition = z
         matchText(64).refine(isLanguageTag, "must be a BCP 47 language tag such as en or en-US"),
         "Accepted by the visitor's Accept-Language (quality above 0); en matches en-US, en-US only en-US",
       ),
-      condition("query-param", QueryKey, matchText(1024), "The short URL's query has matchKey=matchValue (exact, case-sensitive)"),
+      condition("query-param", QueryKey, matchText(QUERY_MATCH_LIMITS.value), "The short URL's query has matchKey=matchValue (exact, case-sensitive)"),
       condition("any-value-query-param", QueryKey, unused("any-value-query-param", "matchValue"), "The short URL's query has matchKey, with any value"),
       condition(
         "valueless-query-param",

@@ -6,25 +6,13 @@ import type { links } from "../../../db/schema.ts";
 import type { LinkCtx } from "../domains/resolve.ts";
 import type { FieldError } from "../../shared/errors.ts";
 import { hashPassword } from "../../shared/password.ts";
-import { bareHost } from "../../shared/hostnames.ts";
 import { isReservedSlug } from "../../shared/slugs.ts";
 import { routingPolicyErrors } from "./routing-policy.ts";
+import { pointsAtShortLink, SHORT_LINK_LOOP, type ServedHosts } from "./served-hosts.ts";
 import { toStoredRules, toStoredVariants } from "./routing-schemas.ts";
 import type { CreateLinkInput, PatchLinkInput } from "./schemas.ts";
 
 export type LinkValues = Partial<typeof links.$inferInsert>;
-
-/**
- * The hosts short URLs live on: a link there would redirect to itself (or to another short link) forever.
- * `domain` adds the custom domain the link is on.
- */
-export function ownHosts(c: LinkCtx, domain: string | null = null): Set<string> {
-  const hosts = new Set([bareHost(new URL(c.req.url).hostname)]);
-  const base = c.var.config.PUBLIC_BASE_URL;
-  if (base) hosts.add(bareHost(new URL(base).hostname));
-  if (domain) hosts.add(domain);
-  return hosts;
-}
 
 /** Origin of short URLs on the default domain: PUBLIC_BASE_URL, or the origin this request came in on. */
 export function shortBase(c: LinkCtx): string {
@@ -37,17 +25,18 @@ export function shortOrigin(c: LinkCtx, domain: string | null): string {
   return domain === null ? base : `${new URL(base).protocol}//${domain}`;
 }
 
-/** 422-class problems of a body that passed its schema; empty when it may be stored. */
-export function policyErrors(input: PatchLinkInput, hosts: Set<string>, now = Date.now()): FieldError[] {
+/**
+ * 422-class problems of a body that passed its schema; empty when it may be stored. `hosts`: the hosts this
+ * deployment serves (servedHosts), which no destination may point back at.
+ */
+export function policyErrors(input: PatchLinkInput, hosts: ServedHosts, now = Date.now()): FieldError[] {
   const errors: FieldError[] = [];
   if (input.slug !== undefined && isReservedSlug(input.slug)) {
     errors.push({ path: "slug", message: `"${input.slug}" is reserved for the service's own paths` });
   }
   for (const field of ["url", "fallbackUrl"] as const) {
     const value = input[field];
-    if (value && hosts.has(bareHost(new URL(value).hostname))) {
-      errors.push({ path: field, message: "must not point at this service's own domain: the short link would loop" });
-    }
+    if (value && pointsAtShortLink(hosts, value)) errors.push({ path: field, message: SHORT_LINK_LOOP });
   }
   if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
     errors.push({ path: "expiresAt", message: "must be in the future" });
@@ -55,9 +44,13 @@ export function policyErrors(input: PatchLinkInput, hosts: Set<string>, now = Da
   if (input.validSince && input.expiresAt && Date.parse(input.validSince) >= Date.parse(input.expiresAt)) {
     errors.push({ path: "validSince", message: "must be before expiresAt" });
   }
-  errors.push(...routingPolicyErrors(input, (url) => hosts.has(bareHost(new URL(url).hostname))));
+  errors.push(...routingPolicyErrors(input, (url) => pointsAtShortLink(hosts, url)));
   return errors;
 }
+
+/** Whether `input` writes a destination, so its policy needs the served hosts (a title change does not). */
+export const writesDestination = (input: PatchLinkInput) =>
+  Boolean(input.url || input.fallbackUrl || input.rules?.length || input.variants?.length);
 
 /**
  * Column values for the fields present in `input` (absent: untouched; null: cleared). URLs are stored in

@@ -1,7 +1,7 @@
 /** The Link resource and the bodies and parameters of the links routes: validation and documentation in one. */
 import { z } from "@hono/zod-openapi";
 import { HostnameRef } from "../../shared/hostnames.ts";
-import { SLUG_PATTERN } from "../../shared/slugs.ts";
+import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../../shared/slugs.ts";
 
 export { HostnameRef };
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
@@ -30,25 +30,28 @@ const HttpUrl = z
 
 export const Slug = z
   .string()
-  .regex(SLUG_PATTERN, "must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -")
+  .regex(SLUG_PATTERN, `must be 1 to ${MAX_SLUG_LENGTH} characters of A-Z, a-z, 0-9, _ and -`)
   .openapi({ example: "launch-2026" });
 
 // The document generator shows only the first value of a multi-value literal: spell the enum out.
 const RedirectType = z
   .literal(redirectTypes)
   .openapi({ type: "integer", enum: [...redirectTypes], description: "HTTP status of the redirect" });
-const Title = text(500);
+/** The longest title, tag and password, and the most tags, a link takes (they also bound an imported row: functions/imports/row-bound.ts). */
+export const LINK_TEXT_LIMITS = { title: 500, tag: 50, tags: 20, password: 256 } as const;
+
+const Title = text(LINK_TEXT_LIMITS.title);
 /** One tag, as links carry it: the tags routes name and rename tags with the same rule. */
 export const Tag = z
   .string()
   .trim()
   .min(1)
-  .max(50)
+  .max(LINK_TEXT_LIMITS.tag)
   .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
   .refine(isWellFormed, NOT_WELL_FORMED);
 const Tags = z
   .array(Tag)
-  .max(20)
+  .max(LINK_TEXT_LIMITS.tags)
   .openapi({ description: "Up to 20 tags of at most 50 characters; duplicates are dropped" });
 const ExpiresAt = z.iso
   .datetime({ offset: true })
@@ -65,7 +68,7 @@ const MaxClicks = z
   .min(1)
   .max(2_147_483_647)
   .openapi({ description: "Human clicks after which the link answers 410 or its fallback" });
-const Password = text(256).min(1).openapi({ description: "Visitors must enter it; stored as a salted hash, never returned" });
+const Password = text(LINK_TEXT_LIMITS.password).min(1).openapi({ description: "Visitors must enter it; stored as a salted hash, never returned" });
 
 /** Fields that create and patch share; null means none (on create) or clears the field (on patch). */
 const clearable = {

@@ -5,6 +5,7 @@ import type { Condition } from "../../api/links/routing-schemas.ts";
 import { BROWSERS, CONDITION_TYPES, DEVICES } from "../../shared/routing-conditions.ts";
 import { acceptedLanguages } from "./accept-language.ts";
 import { chooseDestination, type RoutedLink, type RoutingVisit } from "./index.ts";
+import { QUERY_READ_CHARS, QUERY_READ_PAIRS } from "./query-index.ts";
 import { uaClasses } from "./user-agent.ts";
 
 const NASTY = [
@@ -103,5 +104,56 @@ describe("chooseDestination with oversized headers", () => {
     expect(uaClasses(`${ios}${" ".repeat(600)}Windows NT 10.0; Firefox/127.0`)).toEqual(uaClasses(ios));
     const link: RoutedLink = { url: "https://base.example/", rules: [{ url: "https://de.example/", conditions: [{ type: "language", matchKey: null, matchValue: "de" }] }] };
     expect(chooseDestination(link, { acceptLanguage: late, now: 0 }).chosenBy).toEqual({ kind: "url" });
+  });
+});
+
+describe("query conditions, indexed, agree with a scan of the pairs", () => {
+  // Names and values that collide once decoded ("r%65f" is "ref", "+" is a space), so matches are frequent.
+  const NAMES = ["ref", "r%65f", "a", "A", "a+b", "a%20b", "%C3%A9", "\u00e9", "", "ref%", "="];
+  const VALUES = ["beta", "b%65ta", "", "be+ta", "be ta", "1", "%", "%zz", "\u00e9"];
+  const pair = fc.oneof(
+    fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom(...VALUES)).map(([k, v]) => `${k}=${v}`),
+    fc.constantFrom(...NAMES),
+    fc.constantFrom("", "&", "x=1"),
+  );
+  const query = (maxPairs: number) => fc.array(pair, { maxLength: maxPairs }).map((ps) => ps.join("&"));
+  const key = fc.constantFrom("ref", "a", "A", "a b", "\u00e9", "ref%", "b");
+  const queryCondition: fc.Arbitrary<Condition> = fc.oneof(
+    fc.tuple(key, fc.constantFrom("beta", "", "be ta", "1", "%", "\u00e9")).map(([k, v]) => ({ type: "query-param", matchKey: k, matchValue: v }) as Condition),
+    key.map((k) => ({ type: "any-value-query-param", matchKey: k, matchValue: null }) as Condition),
+    key.map((k) => ({ type: "valueless-query-param", matchKey: k, matchValue: null }) as Condition),
+  );
+  const queryLink = fc.record({
+    url,
+    rules: fc.array(fc.record({ url, conditions: fc.array(queryCondition, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 6 }),
+  });
+
+  /** The first rule whose conditions all hold by `holds`, else the link's url. */
+  const served = (l: RoutedLink, holds: (c: Condition) => boolean) => l.rules!.find((r) => r.conditions.every(holds))?.url ?? l.url;
+  /** As the redirect read the query before it was indexed: each condition asks URLSearchParams. */
+  const scanned = (params: URLSearchParams) => (c: Condition) =>
+    c.type === "query-param" ? params.getAll(c.matchKey!).includes(c.matchValue!)
+    : c.type === "any-value-query-param" ? params.has(c.matchKey!)
+    : params.getAll(c.matchKey!).includes("");
+
+  it("an ordinary query (inside the read bounds) is read exactly as URLSearchParams reads it", () => {
+    fc.assert(
+      fc.property(queryLink, query(60), (l, q) => {
+        expect(chooseDestination(l, { query: q, now: 0 }).url).toBe(served(l, scanned(new URLSearchParams(q))));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it(`any query is read as its first ${QUERY_READ_PAIRS} pairs within ${QUERY_READ_CHARS} characters, cut at a pair`, () => {
+    const long = fc.tuple(query(400), fc.nat({ max: QUERY_READ_CHARS + 50 }), query(20)).map(([a, pad, b]) => `${a}&p=${"x".repeat(pad)}&${b}`);
+    fc.assert(
+      fc.property(queryLink, fc.oneof(query(400), long), (l, q) => {
+        const text = q.length <= QUERY_READ_CHARS ? q : q.slice(0, Math.max(0, q.lastIndexOf("&", QUERY_READ_CHARS)));
+        const bounded = new URLSearchParams([...new URLSearchParams(text)].slice(0, QUERY_READ_PAIRS));
+        expect(chooseDestination(l, { query: q, now: 0 }).url).toBe(served(l, scanned(bounded)));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

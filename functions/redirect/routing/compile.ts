@@ -61,11 +61,11 @@ function compileCondition(c: Condition): Predicate {
       return tag ? (f) => f.acceptsLanguage(tag) : NEVER;
     }
     case "query-param":
-      return key && value !== null ? (f) => f.query().getAll(key).includes(value) : NEVER;
+      return key && value !== null ? (f) => f.query().get(key)?.has(value) === true : NEVER;
     case "any-value-query-param":
       return key ? (f) => f.query().has(key) : NEVER;
     case "valueless-query-param":
-      return key ? (f) => f.query().getAll(key).includes("") : NEVER;
+      return key ? (f) => f.query().get(key)?.has("") === true : NEVER;
     case "ip-address": {
       const p = value === null ? null : parseIpPattern(value);
       return p ? (f) => f.ipIn(p) : NEVER;

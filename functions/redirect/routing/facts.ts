@@ -5,6 +5,7 @@
 import { ipMatches, parseIp, type Ip128, type IpPattern } from "../../shared/ip-pattern.ts";
 import type { Browser, Device } from "../../shared/routing-conditions.ts";
 import { acceptedLanguages, acceptsLanguage } from "./accept-language.ts";
+import { queryIndex, type QueryIndex } from "./query-index.ts";
 import { uaClasses, type UaClasses } from "./user-agent.ts";
 
 /** One visit as routing sees it; every field may be missing or hostile (they come from headers). */
@@ -16,8 +17,8 @@ export interface RoutingVisit {
   /** request.cf.country and request.cf.city; absent locally. */
   country?: string | null;
   city?: string | null;
-  /** The short URL's query: its URLSearchParams or its text (without "?"), parsed only if a rule needs it. */
-  query?: URLSearchParams | string | null;
+  /** The short URL's query text (without "?"), read only if a rule asks about it (query-index.ts). */
+  query?: string | null;
   /** When the visit happens: epoch ms or a Date. */
   now: number | Date;
   /**
@@ -33,7 +34,7 @@ export class VisitFacts {
   readonly now: number;
   private ua?: UaClasses;
   private langs?: readonly string[];
-  private params?: URLSearchParams;
+  private params?: QueryIndex;
   private ip?: Ip128 | null;
   private lowerCity?: string;
 
@@ -58,16 +59,9 @@ export class VisitFacts {
     return acceptsLanguage((this.langs ??= acceptedLanguages(str(this.visit.acceptLanguage))), tag);
   }
 
-  query(): URLSearchParams {
-    if (!this.params) {
-      const q = this.visit.query;
-      try {
-        this.params = q instanceof URLSearchParams ? q : new URLSearchParams(str(q));
-      } catch {
-        this.params = new URLSearchParams();
-      }
-    }
-    return this.params;
+  /** Indexed on the first ask, so a visit reads its query once however many conditions ask. */
+  query(): QueryIndex {
+    return (this.params ??= queryIndex(str(this.visit.query)));
   }
 
   ipIn(p: IpPattern): boolean {

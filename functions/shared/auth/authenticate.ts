@@ -11,7 +11,6 @@
  * ("ems_...", functions/shared/auth/session-token.ts) is recognised the same way, by its hash in user_sessions.
  */
 import type { Context } from "hono";
-import { findActiveKeyByHash } from "../../../db/queries/api-keys.ts";
 import { findSessionPrincipal } from "../../../db/queries/user-sessions.ts";
 import { clientIp, ipHash } from "../visitor.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -21,8 +20,9 @@ import type { Env } from "../env.ts";
 import { checkRateLimit, rateLimitHeaders } from "../rate-limit.ts";
 import { bearerToken } from "./bearer.ts";
 import { looksLikeApiKey } from "./key-format.ts";
+import { activeKeyPrincipal } from "./key-principal.ts";
 import { forgetKnownKey, isKnownKey, noteKnownKey } from "./known-keys.ts";
-import { ADMIN_PRINCIPAL, isScope, type Principal } from "./scopes.ts";
+import { ADMIN_PRINCIPAL, type Principal } from "./scopes.ts";
 import { looksLikeSessionToken } from "./session-token.ts";
 
 // Isolate-lifetime memo of clients past their failure budget (salted IP -> epoch ms the window resets):
@@ -94,16 +94,11 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
       ? `This API key is unknown or has been revoked. (ADMIN_API_KEY is not accepted: the deployment's value ${weakness}.)`
       : "This API key is unknown or has been revoked.";
   const unknown = new ApiError(401, detail, { headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' } });
-  const principal = !hash ? undefined : session ? await findSessionPrincipal(c.var.db(), hash) : await keyPrincipal(c, hash);
+  const principal = !hash ? undefined : session ? await findSessionPrincipal(c.var.db(), hash) : await activeKeyPrincipal(c.var.db(), { hash });
   if (!principal) {
     if (hash) forgetKnownKey(hash);
     throw await failure(c, who, unknown);
   }
   noteKnownKey(hash!);
   return principal;
-}
-
-async function keyPrincipal(c: Context<AppEnv>, hash: string): Promise<Principal | undefined> {
-  const row = await findActiveKeyByHash(c.var.db(), hash);
-  return row && { kind: "key", id: row.id, name: row.name, scopes: row.scopes.filter(isScope), domains: row.domains, ownLinksOnly: row.ownLinksOnly };
 }

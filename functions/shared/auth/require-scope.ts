@@ -4,7 +4,7 @@ import { ApiError } from "../errors.ts";
 import { checkRateLimit, rateLimitHeaders } from "../rate-limit.ts";
 import { authenticate } from "./authenticate.ts";
 import { touchLastUsed } from "./last-used.ts";
-import type { Principal, Scope } from "./scopes.ts";
+import { hasScope, type Principal, type Scope } from "./scopes.ts";
 
 /**
  * Route middleware of /api/v1: authenticates the caller (401), counts the request against the key's rate
@@ -29,7 +29,7 @@ export function requireScope(
         throw new ApiError(429, `This API key has used its ${limit.limit} requests per minute; retry after the time in Retry-After.`, { headers });
       }
     }
-    if (!principal.scopes.includes(scope) && !principal.scopes.includes("admin")) {
+    if (!hasScope(principal, scope)) {
       throw new ApiError(403, `This API key lacks the "${scope}" scope.`, { headers });
     }
     await next();

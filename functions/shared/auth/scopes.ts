@@ -26,3 +26,6 @@ export interface Principal {
 export const ADMIN_PRINCIPAL: Principal = { kind: "key", id: "admin", name: "ADMIN_API_KEY", scopes, domains: null, ownLinksOnly: false };
 
 export const isScope = (s: string): s is Scope => (scopes as readonly string[]).includes(s);
+
+/** Whether `p` may use a route that requires `scope` (admin holds every scope). */
+export const hasScope = (p: Principal, scope: Scope) => p.scopes.includes(scope) || p.scopes.includes("admin");
