@@ -1,9 +1,10 @@
 /** The SQL of audit_log: entries appended in the statement (or transaction) of the change they record. */
-import { sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { TypedQueryBuilder } from "drizzle-orm/query-builders/query-builder";
 import type { Db, Tx } from "../client.ts";
-import { auditLog, type AuditActor } from "../schema.ts";
+import { auditLog, type AuditActor, type AuditRow } from "../schema.ts";
+import type { LinkScope } from "./links.ts";
 import type { Principal } from "../../functions/shared/auth/scopes.ts";
 
 export interface AuditEntry {
@@ -101,4 +102,53 @@ export async function withAudit<TSel extends Record<string, unknown>, TRow>(
   const ctes = old ? [old, changed, entries] : [changed, entries];
   // The generic selection cannot prove it has columns; `change` returned every column of its table.
   return (await db.with(...ctes).select().from(changed as never)) as TRow[];
+}
+
+/** What GET /api/v1/audit asks for; `scope` is the reader's view of the links (a restricted one sees only their entries). */
+export interface AuditFilter {
+  limit: number;
+  /** Entries older than this seq (the next page). */
+  beforeSeq?: number;
+  actor?: string;
+  action?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+  scope: LinkScope;
+}
+
+/**
+ * A restricted reader (domains or own links only) sees only entries about links it may see, by the domain and
+ * creator each link entry carries: what it may see now of a link it saw then, nothing about anything else.
+ */
+function readerCondition(scope: LinkScope): SQL | undefined {
+  if (scope.domains === null && scope.createdBy === null) return undefined;
+  return and(
+    sql`${auditLog.target} like 'link:%'`,
+    isNotNull(auditLog.domain),
+    scope.domains ? inArray(auditLog.domain, [...scope.domains]) : undefined,
+    scope.createdBy === null ? undefined : eq(auditLog.linkCreatedBy, scope.createdBy),
+  );
+}
+
+/** One page, newest first, and the seq to continue below (null on the last page). */
+export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRow[]; next: number | null }> {
+  const page = await db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        f.beforeSeq === undefined ? undefined : lt(auditLog.seq, f.beforeSeq),
+        f.actor === undefined ? undefined : sql`${auditLog.actor}->>'id' = ${f.actor}`,
+        f.action === undefined ? undefined : eq(auditLog.action, f.action),
+        f.target === undefined ? undefined : eq(auditLog.target, f.target),
+        f.from === undefined ? undefined : gte(auditLog.at, f.from),
+        f.to === undefined ? undefined : lt(auditLog.at, f.to),
+        readerCondition(f.scope),
+      ),
+    )
+    .orderBy(desc(auditLog.seq))
+    .limit(f.limit + 1);
+  const rows = page.slice(0, f.limit);
+  return { rows, next: page.length > f.limit ? rows[rows.length - 1].seq : null };
 }
