@@ -39,3 +39,11 @@ export const AuditEntrySchema = z
 export type AuditEntryJson = z.infer<typeof AuditEntrySchema>;
 
 export const AuditPage = z.object({ data: z.array(AuditEntrySchema), nextCursor: z.string().nullable() }).openapi("AuditPage");
+
+/** The actions entries are written with (`<resource>.<verb>`), for the dashboard's filter and the docs. */
+export const AUDIT_ACTIONS = [
+  "link.created", "link.updated", "link.deleted", "links.imported", "tag.renamed", "tag.deleted",
+  "domain.created", "domain.updated", "domain.deleted", "key.created", "key.revoked",
+  "webhook.created", "webhook.updated", "webhook.deleted", "webhook.secret_rotated",
+  "user.invited", "user.updated", "user.removed", "session.signed_in", "session.sign_in_failed", "session.signed_out",
+] as const;
