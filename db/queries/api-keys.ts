@@ -2,9 +2,11 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { apiKeys, type ApiKeyRow } from "../schema.ts";
+import { KEY_AUDIT, withAudit, type AuditBy } from "./audit.ts";
 
-export async function insertApiKey(db: Db, key: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
-  const [row] = await db.insert(apiKeys).values(key).returning();
+/** Logged (`audit`, without the key's hash) in the same statement, as is a revocation. */
+export async function insertApiKey(db: Db, key: typeof apiKeys.$inferInsert, audit: AuditBy): Promise<ApiKeyRow> {
+  const [row] = await withAudit(db, db.insert(apiKeys).values(key).returning(), { ...audit, table: KEY_AUDIT, returned: "after" });
   return row;
 }
 
@@ -13,12 +15,10 @@ export function listApiKeys(db: Db): Promise<ApiKeyRow[]> {
 }
 
 /** Marks the key revoked; undefined when there is no such key or it was already revoked. */
-export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning();
+export async function revokeApiKey(db: Db, id: string, audit: AuditBy): Promise<ApiKeyRow | undefined> {
+  const where = and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt));
+  const revoke = db.update(apiKeys).set({ revokedAt: sql`now()` }).where(where).returning();
+  const [row] = await withAudit(db, revoke, { ...audit, table: KEY_AUDIT, returned: "after", before: { from: apiKeys, where } });
   return row;
 }
 

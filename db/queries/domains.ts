@@ -2,6 +2,7 @@
 import { asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DEFAULT_DOMAIN_ROW, domains, links, type DomainRow } from "../schema.ts";
+import { DOMAIN_AUDIT, withAudit, type AuditBy } from "./audit.ts";
 
 export type NewDomain = typeof domains.$inferInsert;
 
@@ -36,29 +37,32 @@ export async function selectDomain(db: Db, hostname: string): Promise<DomainRow 
   return row;
 }
 
-/** Undefined when the hostname is taken. */
-export async function insertDomain(db: Db, row: NewDomain): Promise<DomainRow | undefined> {
-  const [inserted] = await db.insert(domains).values(row).onConflictDoNothing().returning();
+/** Undefined when the hostname is taken. Each write here is logged (`audit`) in its own statement. */
+export async function insertDomain(db: Db, row: NewDomain, audit: AuditBy): Promise<DomainRow | undefined> {
+  const insert = db.insert(domains).values(row).onConflictDoNothing().returning();
+  const [inserted] = await withAudit(db, insert, { ...audit, table: DOMAIN_AUDIT, returned: "after" });
   return inserted;
 }
 
 /** The default domain's row always exists (the migration makes it); this also makes it if it was removed by hand. */
-export async function updateDomain(db: Db, hostname: string, values: Partial<NewDomain>): Promise<DomainRow | undefined> {
-  if (hostname === DEFAULT_DOMAIN_ROW) {
-    const [row] = await db
-      .insert(domains)
-      .values({ hostname, ...values })
-      .onConflictDoUpdate({ target: domains.hostname, set: { ...values, updatedAt: sql`now()` } })
-      .returning();
-    return row;
-  }
-  const [row] = await db.update(domains).set({ ...values, updatedAt: sql`now()` }).where(eq(domains.hostname, hostname)).returning();
+export async function updateDomain(db: Db, hostname: string, values: Partial<NewDomain>, audit: AuditBy): Promise<DomainRow | undefined> {
+  const where = eq(domains.hostname, hostname);
+  const change =
+    hostname === DEFAULT_DOMAIN_ROW
+      ? db
+          .insert(domains)
+          .values({ hostname, ...values })
+          .onConflictDoUpdate({ target: domains.hostname, set: { ...values, updatedAt: sql`now()` } })
+          .returning()
+      : db.update(domains).set({ ...values, updatedAt: sql`now()` }).where(where).returning();
+  const [row] = await withAudit(db, change, { ...audit, table: DOMAIN_AUDIT, returned: "after", before: { from: domains, where } });
   return row;
 }
 
 /** Throws a foreign-key violation while links use the domain (links.domain restricts it). */
-export async function deleteDomain(db: Db, hostname: string): Promise<DomainRow | undefined> {
-  const [row] = await db.delete(domains).where(eq(domains.hostname, hostname)).returning();
+export async function deleteDomain(db: Db, hostname: string, audit: AuditBy): Promise<DomainRow | undefined> {
+  const remove = db.delete(domains).where(eq(domains.hostname, hostname)).returning();
+  const [row] = await withAudit(db, remove, { ...audit, table: DOMAIN_AUDIT, returned: "before" });
   return row;
 }
 

@@ -2,6 +2,7 @@
 import { and, desc, eq, getTableColumns, ilike, inArray, isNull, or, sql, arrayContains, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DEFAULT_DOMAIN_ROW, links, type LinkRow } from "../schema.ts";
+import { LINK_AUDIT, withAudit, type AuditBy } from "./audit.ts";
 
 export type NewLink = typeof links.$inferInsert;
 
@@ -57,9 +58,10 @@ export function linkCondition(domain: string | null | undefined, slug: string | 
  * Inserts rows whose slug is free on their domain; rows whose slug is taken are skipped (compare ids to find
  * them). Throws a foreign-key violation when a row names a domain that does not exist (any more).
  */
-export function insertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
+export function insertLinks(db: Db, rows: NewLink[], audit?: AuditBy): Promise<LinkRow[]> {
   if (!rows.length) return Promise.resolve([]);
-  return db.insert(links).values(rows).onConflictDoNothing({ target: [links.domain, links.slug] }).returning();
+  const insert = db.insert(links).values(rows).onConflictDoNothing({ target: [links.domain, links.slug] }).returning();
+  return audit ? withAudit(db, insert, { ...audit, table: LINK_AUDIT, returned: "after" }) : insert;
 }
 
 export async function selectLinkBySlug(db: Db, domain: string | null, slug: string, scope = EVERY_LINK): Promise<LinkRow | undefined> {
@@ -69,16 +71,19 @@ export async function selectLinkBySlug(db: Db, domain: string | null, slug: stri
 
 /**
  * Throws a unique violation when values.slug is taken on the link's (new) domain (see isUniqueViolation), a
- * foreign-key violation when values.domain does not exist.
+ * foreign-key violation when values.domain does not exist. With `audit`, the change is logged in the same
+ * statement (db/queries/audit.ts), as are the other writes here.
  */
 export async function updateLink(
-  db: Db, domain: string | null, slug: string, values: Partial<NewLink>, scope = EVERY_LINK,
+  db: Db, domain: string | null, slug: string, values: Partial<NewLink>, scope = EVERY_LINK, audit?: AuditBy,
 ): Promise<LinkRow | undefined> {
-  const [row] = await db
+  const where = named(domain, slug, scope);
+  const update = db
     .update(links)
     .set({ ...values, updatedAt: sql`now()`, version: sql`${links.version} + 1` })
-    .where(named(domain, slug, scope))
+    .where(where)
     .returning();
+  const [row] = audit ? await withAudit(db, update, { ...audit, table: LINK_AUDIT, returned: "after", before: { from: links, where } }) : await update;
   return row;
 }
 
@@ -96,8 +101,11 @@ export async function replacePasswordHash(db: Db, id: string, old: string, fresh
   return row;
 }
 
-export async function deleteLink(db: Db, domain: string | null, slug: string, scope = EVERY_LINK): Promise<LinkRow | undefined> {
-  const [row] = await db.delete(links).where(named(domain, slug, scope)).returning();
+export async function deleteLink(
+  db: Db, domain: string | null, slug: string, scope = EVERY_LINK, audit?: AuditBy,
+): Promise<LinkRow | undefined> {
+  const remove = db.delete(links).where(named(domain, slug, scope)).returning();
+  const [row] = audit ? await withAudit(db, remove, { ...audit, table: LINK_AUDIT, returned: "before" }) : await remove;
   return row;
 }
 
@@ -185,15 +193,19 @@ export const IMPORT_UPDATE_COLUMNS = [
  * Rewrites existing links in one statement: each row is a whole link (its current values merged with the
  * new ones), matched by (domain, slug); the version moves on as in updateLink.
  */
-export function upsertLinks(db: Db, rows: NewLink[]): Promise<LinkRow[]> {
+export function upsertLinks(db: Db, rows: (NewLink & { id: string })[], audit?: AuditBy): Promise<LinkRow[]> {
   if (!rows.length) return Promise.resolve([]);
   const cols = getTableColumns(links);
   const set = Object.fromEntries(IMPORT_UPDATE_COLUMNS.map((c) => [c, sql.raw(`excluded.${cols[c].name}`)]));
-  return db
+  const upsert = db
     .insert(links)
     .values(rows)
     .onConflictDoUpdate({ target: [links.domain, links.slug], set: { ...set, updatedAt: sql`now()`, version: sql`${links.version} + 1` } })
     .returning();
+  if (!audit) return upsert;
+  // Each row is an existing link's merged values, so its id names the link as it was.
+  const before = { from: links, where: inArray(links.id, rows.map((r) => r.id)) };
+  return withAudit(db, upsert, { ...audit, table: LINK_AUDIT, returned: "after", before });
 }
 
 /** Slugs of the crawlable links on `domain` (null: the default), for its robots.txt; at most `limit`, oldest first. */

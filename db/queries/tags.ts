@@ -7,6 +7,9 @@ import type { Db } from "../client.ts";
 import { links } from "../schema.ts";
 import { textArray } from "../sql-arrays.ts";
 import { scopeCondition, type LinkScope } from "./links.ts";
+import { auditActor, type AuditBy } from "./audit.ts";
+
+const actorJson = (by: AuditBy) => sql`${by.actor ? JSON.stringify(auditActor(by.actor)) : null}::jsonb`;
 
 const where = (...conds: (SQL | undefined)[]) => {
   const c = and(...conds);
@@ -57,25 +60,45 @@ export type RenameOutcome = { links: number; taken: boolean };
  * Renames `from` to `to` on every link, unless `to` is another tag in use (both faces refuse to merge: a link
  * carrying both would hold the name twice). The checks and the write are one statement: one round trip and one
  * snapshot, though a concurrent write that adds `to` meanwhile is not seen. Renaming a tag to itself writes nothing.
+ * A rename that changed links is logged (`audit`) in the same statement: one entry for the tag.
  */
-export async function renameTag(db: Db, from: string, to: string): Promise<RenameOutcome> {
+export async function renameTag(db: Db, from: string, to: string, audit: AuditBy): Promise<RenameOutcome> {
   const r = await db.execute(sql`
     with carrying as (select count(*)::int as n from ${links} where tags @> ${textArray([from])}),
     taken as (select ${from}::text <> ${to}::text and exists (select 1 from ${links} where tags @> ${textArray([to])}) as t),
     renamed as (
       update ${links} set tags = array_replace(tags, ${from}, ${to}), updated_at = now()
       where tags @> ${textArray([from])} and ${from}::text <> ${to}::text and not (select t from taken)
+      returning 1
+    ),
+    logged as (
+      insert into audit_log (actor, action, target, before, after)
+      select ${actorJson(audit)}, ${audit.action}, ${`tag:${from}`}, jsonb_build_object('name', ${from}::text),
+        jsonb_build_object('name', ${to}::text, 'links', count(*)) from renamed having count(*) > 0
     )
     select (select n from carrying) as links, (select t from taken) as taken`);
   const row = r.rows[0] as { links: number; taken: boolean };
   return { links: Number(row.links), taken: row.taken === true };
 }
 
-/** Takes `tags` off every link; returns how many links changed. */
-export async function removeTags(db: Db, tags: readonly string[]): Promise<number> {
+/**
+ * Takes `tags` off every link; returns how many links changed. Each tag some link carried is logged
+ * (`audit`) in the same statement, with the number of links that lost it.
+ */
+export async function removeTags(db: Db, tags: readonly string[], audit: AuditBy): Promise<number> {
   if (!tags.length) return 0;
   const r = await db.execute(sql`
-    update ${links} set tags = coalesce((select array_agg(t order by o) from unnest(tags) with ordinality as u(t, o) where t <> all(${textArray(tags)})), '{}'), updated_at = now()
-    where tags && ${textArray(tags)}`);
-  return r.rowCount ?? 0;
+    with removed as (
+      update ${links} l set tags = coalesce((select array_agg(t order by o) from unnest(l.tags) with ordinality as u(t, o) where t <> all(${textArray(tags)})), '{}'), updated_at = now()
+      from (select id, tags from ${links} where tags && ${textArray(tags)}) was
+      where l.id = was.id
+      returning was.tags as had
+    ),
+    logged as (
+      insert into audit_log (actor, action, target, before, after)
+      select ${actorJson(audit)}, ${audit.action}, 'tag:' || t, jsonb_build_object('name', t, 'links', count(*)), null
+      from removed cross join unnest(had) as h(t) where t = any(${textArray(tags)}) group by t
+    )
+    select count(*)::int as n from removed`);
+  return Number((r.rows[0] as { n: number }).n);
 }

@@ -2,11 +2,13 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
 import { webhookEndpoints, type WebhookEndpointRow } from "../schema.ts";
+import { WEBHOOK_AUDIT, withAudit, type AuditBy } from "./audit.ts";
 
 export type NewEndpoint = typeof webhookEndpoints.$inferInsert;
 
-export async function insertEndpoint(db: Db, row: NewEndpoint): Promise<WebhookEndpointRow> {
-  const [r] = await db.insert(webhookEndpoints).values(row).returning();
+/** Logged (`audit`, without the secrets) in the same statement, as are the changes and removals below. */
+export async function insertEndpoint(db: Db, row: NewEndpoint, audit: AuditBy): Promise<WebhookEndpointRow> {
+  const [r] = await withAudit(db, db.insert(webhookEndpoints).values(row).returning(), { ...audit, table: WEBHOOK_AUDIT, returned: "after" });
   return r;
 }
 
@@ -20,13 +22,16 @@ export function listEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
   return db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(1000);
 }
 
-export async function updateEndpoint(db: Db, id: string, values: Partial<NewEndpoint>): Promise<WebhookEndpointRow | undefined> {
-  const [r] = await db.update(webhookEndpoints).set({ ...values, updatedAt: sql`now()` }).where(eq(webhookEndpoints.id, id)).returning();
+export async function updateEndpoint(db: Db, id: string, values: Partial<NewEndpoint>, audit: AuditBy): Promise<WebhookEndpointRow | undefined> {
+  const where = eq(webhookEndpoints.id, id);
+  const update = db.update(webhookEndpoints).set({ ...values, updatedAt: sql`now()` }).where(where).returning();
+  const [r] = await withAudit(db, update, { ...audit, table: WEBHOOK_AUDIT, returned: "after", before: { from: webhookEndpoints, where } });
   return r;
 }
 
-export async function deleteEndpoint(db: Db, id: string): Promise<boolean> {
-  const r = await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id });
+export async function deleteEndpoint(db: Db, id: string, audit: AuditBy): Promise<boolean> {
+  const remove = db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+  const r = await withAudit(db, remove, { ...audit, table: WEBHOOK_AUDIT, returned: "before" });
   return r.length > 0;
 }
 

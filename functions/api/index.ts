@@ -1,6 +1,7 @@
 /** Every /api/v1 route, the docs page, and the security scheme the OpenAPI document declares for them. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
+import { registerListAudit } from "./audit/list.ts";
 import { registerDocs } from "./docs.ts";
 import { registerCreateDomain } from "./domains/create.ts";
 import { registerDeleteDomain } from "./domains/delete.ts";
@@ -57,5 +58,6 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerIngestStatus(app);
   registerIngestReplay(app);
   registerWebhooks(app);
+  registerListAudit(app);
   registerDocs(app);
 }

@@ -22,6 +22,7 @@ import { FormUnreadable } from "./forms.ts";
 import { registerDomains } from "./pages/domains.tsx";
 import { registerKeys } from "./pages/keys.tsx";
 import { registerWebhooksPage } from "./pages/webhooks.tsx";
+import { registerAuditPage } from "./pages/audit.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
 import { registerLinkEdit } from "./pages/link-edit.tsx";
@@ -91,6 +92,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerKeys(dash);
   registerDomains(dash);
   registerWebhooksPage(dash);
+  registerAuditPage(dash);
   dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>Nothing is at {c.req.path}. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
 
   dash.onError((err, c) => {

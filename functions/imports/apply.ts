@@ -164,7 +164,7 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
   const createdBy = creator && creator !== "admin" ? creator : null;
 
   const creates: { line: number; draft: Draft }[] = [];
-  const updates: NewLink[] = [];
+  const updates: (NewLink & { id: string })[] = [];
   for (const a of items) {
     const k = a.input.slug === undefined ? null : keyOf(a.domain, a.input.slug);
     const found = k === null ? undefined : existing.get(k);
@@ -209,7 +209,8 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
     t.updated += updates.length;
     return [];
   }
-  const inserted = await insertDrafts(db, creates.map((c) => c.draft));
+  const audit = { actor: ctx.var.principal ?? null, action: "links.imported" };
+  const inserted = await insertDrafts(db, creates.map((c) => c.draft), randomSlug, audit);
   const out: LinkRow[] = [];
   for (const row of inserted) {
     // null: a custom slug taken meanwhile by another writer; that link is left as it is.
@@ -218,7 +219,7 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
       out.push(row);
     } else t.skipped++;
   }
-  const rewritten = await upsertLinks(db, updates);
+  const rewritten = await upsertLinks(db, updates, audit);
   t.updated += rewritten.length;
   return [...out, ...rewritten];
 }

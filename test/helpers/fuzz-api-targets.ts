@@ -220,5 +220,19 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
         outcome: onTheWire(mostly(fc.constantFrom("success", "failure"), hostileText)),
       }), jsonBodyOf(qstashReport)),
     },
+    {
+      route: "GET /api/v1/audit",
+      mutates: false,
+      requests: req("GET", fixed("api", "v1", "audit"), queryString({
+        actor: onTheWire(mostly(fc.constantFrom("admin", "usr_0000000000000000"), hostileText)),
+        action: onTheWire(mostly(fc.constantFrom("link.created", "domain.deleted"), hostileText)),
+        target: onTheWire(mostly(fc.constantFrom("link:x", "tag:fz"), hostileText)),
+        from: onTheWire(hostileDate),
+        to: onTheWire(hostileDate),
+        // Cursors of the links list: signed by this deployment, but not for this route.
+        cursor: onTheWire(cursorValue(cursors)),
+        limit: onTheWire(mostly(fc.integer({ min: 1, max: 100 }).map(String), hostileIntText)),
+      })),
+    },
   ];
 }

@@ -356,6 +356,13 @@ export const routeScopes: RouteCase[] = [
     },
   },
   {
+    route: "GET /api/v1/audit",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/audit?limit=1", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/audit"),
+  },
+  {
     route: "POST /api/v1/domains",
     scope: "admin",
     success: 201,

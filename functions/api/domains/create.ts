@@ -26,7 +26,7 @@ export function registerCreateDomain(app: OpenAPIHono<AppEnv>) {
     const exists = () => new ApiError(409, `The domain "${hostname}" exists.`, { errors: [{ path: "hostname", message: "exists" }] });
     // The default domain always exists, under PUBLIC_BASE_URL's host.
     if (hostname === defaultHostname(c.var.config, c.req.url)) throw exists();
-    const row = await insertDomain(c.var.db(), { hostname, rootRedirect: rootRedirect ?? null, notFoundRedirect: notFoundRedirect ?? null });
+    const row = await insertDomain(c.var.db(), { hostname, rootRedirect: rootRedirect ?? null, notFoundRedirect: notFoundRedirect ?? null }, { actor: c.var.principal ?? null, action: "domain.created" });
     if (!row) throw exists();
     await domainsChanged(c);
     c.header("location", `/api/v1/domains/${hostname}`);

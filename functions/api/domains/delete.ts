@@ -30,7 +30,7 @@ export function registerDeleteDomain(app: OpenAPIHono<AppEnv>) {
     let row;
     try {
       // The foreign key of links.domain refuses it while a link uses the domain, atomically.
-      row = await deleteDomain(c.var.db(), hostname);
+      row = await deleteDomain(c.var.db(), hostname, { actor: c.var.principal ?? null, action: "domain.deleted" });
     } catch (e) {
       if (!isForeignKeyViolation(e)) throw e;
       throw new ApiError(409, `Links still use the domain "${hostname}": delete or move them first.`);

@@ -29,7 +29,7 @@ export function registerPatchDomain(app: OpenAPIHono<AppEnv>) {
     const values: { rootRedirect?: string | null; notFoundRedirect?: string | null } = {};
     if (input.rootRedirect !== undefined) values.rootRedirect = input.rootRedirect;
     if (input.notFoundRedirect !== undefined) values.notFoundRedirect = input.notFoundRedirect;
-    const row = await updateDomain(c.var.db(), key, values);
+    const row = await updateDomain(c.var.db(), key, values, { actor: c.var.principal ?? null, action: "domain.updated" });
     if (!row) throw new ApiError(404, `No domain "${hostname}" is served here.`);
     if (Object.keys(values).length) await domainsChanged(c);
     return c.json(await presentDomain(c, row), 200);

@@ -51,7 +51,7 @@ export function registerCreateKey(app: OpenAPIHono<AppEnv>) {
       scopes: [...new Set(scopes)],
       domains: stored,
       ownLinksOnly,
-    });
+    }, { actor: c.var.principal ?? null, action: "key.created" });
     c.header("cache-control", "no-store");
     return c.json(
       { id: row.id, name: row.name, key, prefix: row.prefix, scopes: row.scopes as Scope[], ...restrictionsOf(c, row), createdAt: row.createdAt.toISOString() },

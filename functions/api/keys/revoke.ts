@@ -22,7 +22,7 @@ export function registerRevokeKey(app: OpenAPIHono<AppEnv>) {
   app.openapi(revokeKeyRoute, async (c) => {
     const { id } = c.req.valid("param");
     // Authentication reads the key from Postgres on every request (no cache), so this takes effect at once.
-    if (!(await revokeApiKey(c.var.db(), id))) throw new ApiError(404, `No active API key has the id "${id}".`);
+    if (!(await revokeApiKey(c.var.db(), id, { actor: c.var.principal ?? null, action: "key.revoked" }))) throw new ApiError(404, `No active API key has the id "${id}".`);
     return c.body(null, 204);
   });
 }

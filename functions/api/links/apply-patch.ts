@@ -34,7 +34,7 @@ export async function applyLinkPatch(c: Context<AppEnv>, domain: DomainRef, slug
   const scope = linkScopeOf(c.var.principal);
   let row;
   try {
-    row = Object.keys(values).length ? await updateLink(db, domain, slug, values, scope) : await selectLinkBySlug(db, domain, slug, scope);
+    row = Object.keys(values).length ? await updateLink(db, domain, slug, values, scope, { actor: c.var.principal ?? null, action: "link.updated" }) : await selectLinkBySlug(db, domain, slug, scope);
   } catch (e) {
     if (isForeignKeyViolation(e)) throw new ApiError(404, "The domain was removed meanwhile.", { errors: [{ path: "domain", message: "is not a domain of this service" }] });
     if (!isUniqueViolation(e)) throw e;

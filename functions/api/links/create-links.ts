@@ -1,6 +1,7 @@
 /** Creating links, one or a thousand: checks, slug assignment (random ones retried on collision), write-through. */
 import type { Context } from "hono";
 import { insertLinks, isForeignKeyViolation, type NewLink } from "../../../db/queries/links.ts";
+import type { AuditBy } from "../../../db/queries/audit.ts";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { Db } from "../../../db/client.ts";
@@ -25,13 +26,16 @@ const SLUG_ATTEMPTS = 5;
 
 /**
  * Inserts drafts in one statement per round. A draft whose random slug collided gets a new one and goes
- * into the next round; a draft whose custom slug is taken yields null (the caller answers 409).
+ * into the next round; a draft whose custom slug is taken yields null (the caller answers 409). With `audit`,
+ * each link inserted is logged in its round's statement.
  */
-export async function insertDrafts(db: Db, drafts: Draft[], newSlug: () => string = randomSlug): Promise<(LinkRow | null)[]> {
+export async function insertDrafts(
+  db: Db, drafts: Draft[], newSlug: () => string = randomSlug, audit?: AuditBy,
+): Promise<(LinkRow | null)[]> {
   const out = new Map<string, LinkRow | null>();
   let pending = drafts;
   for (let round = 0; pending.length && round < SLUG_ATTEMPTS; round++) {
-    const inserted = await insertLinks(db, pending.map((d) => d.row));
+    const inserted = await insertLinks(db, pending.map((d) => d.row), audit);
     for (const row of inserted) out.set(row.id, row);
     const retry: Draft[] = [];
     for (const d of pending) {
@@ -90,7 +94,7 @@ export async function createLinks(
 
   let rows: (LinkRow | null)[];
   try {
-    rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft), newSlug);
+    rows = await insertDrafts(c.var.db(), drafts.map((d) => d.draft), newSlug, { actor: c.var.principal ?? null, action: "link.created" });
   } catch (e) {
     // A domain removed between the lookup above and the insert.
     if (isForeignKeyViolation(e)) throw new ApiError(404, "A domain named in the request was removed meanwhile; try again.");

@@ -24,7 +24,7 @@ export function registerDeleteLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteLinkRoute, async (c) => {
     const { slug } = c.req.valid("param");
     const domain = await resolveDomainRef(c, c.req.valid("query").domain);
-    const row = await deleteLink(c.var.db(), domain, slug, linkScopeOf(c.var.principal));
+    const row = await deleteLink(c.var.db(), domain, slug, linkScopeOf(c.var.principal), { actor: c.var.principal ?? null, action: "link.deleted" });
     if (!row) throw new ApiError(404, `No link has the slug "${slug}".`);
     await writeThrough(c.var.redis, c.executionCtx, [], [{ slug, row }]);
     return c.body(null, 204);

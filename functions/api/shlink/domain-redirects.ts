@@ -48,7 +48,7 @@ export function registerShlinkEditDomainRedirects(app: OpenAPIHono<AppEnv>) {
     }
     const ref = await findDomain(c, body.domain);
     if (ref === undefined) throw domainNotFound(body.domain);
-    const row = await updateDomain(c.var.db(), ref ?? DEFAULT_DOMAIN_ROW, parsed.data);
+    const row = await updateDomain(c.var.db(), ref ?? DEFAULT_DOMAIN_ROW, parsed.data, { actor: c.var.principal ?? null, action: "domain.updated" });
     if (!row) throw domainNotFound(body.domain);
     if (Object.keys(parsed.data).length) await domainsChanged(c);
     return c.json(toRedirects(row), 200);

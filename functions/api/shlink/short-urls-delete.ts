@@ -24,7 +24,7 @@ export function registerShlinkDeleteShortUrl(app: OpenAPIHono<AppEnv>) {
     const { shortCode } = c.req.valid("param");
     const { domain } = c.req.valid("query");
     const { ref } = await findShortUrl(c, shortCode, domain);
-    const row = await deleteLink(c.var.db(), ref, shortCode, linkScopeOf(c.var.principal));
+    const row = await deleteLink(c.var.db(), ref, shortCode, linkScopeOf(c.var.principal), { actor: c.var.principal ?? null, action: "link.deleted" });
     if (!row) throw shortUrlNotFound(shortCode, domain);
     await writeThrough(c.var.redis, c.executionCtx, [], [{ slug: shortCode, row }]);
     return c.body(null, 204);

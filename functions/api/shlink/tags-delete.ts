@@ -27,7 +27,7 @@ export const shlinkDeleteTagsRoute = createRoute({
 export function registerShlinkDeleteTags(app: OpenAPIHono<AppEnv>) {
   app.openapi(shlinkDeleteTagsRoute, async (c) => {
     requireUnrestricted(c.var.principal, "delete", forbiddenTagOperation);
-    await removeTags(c.var.db(), c.req.valid("query")["tags[]"]);
+    await removeTags(c.var.db(), c.req.valid("query")["tags[]"], { actor: c.var.principal ?? null, action: "tag.deleted" });
     return c.body(null, 204);
   });
 }

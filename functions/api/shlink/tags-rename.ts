@@ -27,7 +27,7 @@ export function registerShlinkRenameTag(app: OpenAPIHono<AppEnv>) {
     const checked = CreateLinkInput.shape.tags.safeParse([newName]);
     if (!checked.success) throw invalidData(fieldErrors(checked.error.issues).map((e) => ({ ...e, path: "newName" })));
     const name = checked.data![0];
-    const outcome = await renameTag(c.var.db(), oldName, name);
+    const outcome = await renameTag(c.var.db(), oldName, name, { actor: c.var.principal ?? null, action: "tag.renamed" });
     if (!outcome.links) throw tagNotFound(oldName);
     if (outcome.taken) throw tagConflict(oldName, name);
     return c.body(null, 204);

@@ -23,7 +23,7 @@ export function registerDeleteTag(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteTagRoute, async (c) => {
     requireUnrestricted(c.var.principal, "delete");
     const { tag } = c.req.valid("param");
-    if (!(await removeTags(c.var.db(), [tag]))) throw noTag(tag);
+    if (!(await removeTags(c.var.db(), [tag], { actor: c.var.principal ?? null, action: "tag.deleted" }))) throw noTag(tag);
     return c.body(null, 204);
   });
 }

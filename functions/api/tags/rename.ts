@@ -29,7 +29,7 @@ export function registerRenameTag(app: OpenAPIHono<AppEnv>) {
     requireUnrestricted(c.var.principal, "rename");
     const { tag } = c.req.valid("param");
     const { name } = c.req.valid("json");
-    const outcome = await renameTag(c.var.db(), tag, name);
+    const outcome = await renameTag(c.var.db(), tag, name, { actor: c.var.principal ?? null, action: "tag.renamed" });
     if (!outcome.links) throw noTag(tag);
     if (outcome.taken) {
       throw new ApiError(409, `The tag "${name}" is already in use: tags are not merged.`, { errors: [{ path: "name", message: "is another tag in use" }] });

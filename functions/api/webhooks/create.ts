@@ -47,7 +47,7 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>) {
       events: [...new Set(input.events)],
       linkIds: input.linkIds ? [...new Set(input.linkIds)] : null,
       secret: await sealSecret(config, id, secret),
-    });
+    }, { actor: c.var.principal ?? null, action: "webhook.created" });
     c.header("cache-control", "no-store");
     return c.json({ ...toWebhook(row), secret }, 201);
   });

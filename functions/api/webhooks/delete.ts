@@ -18,7 +18,7 @@ export const deleteWebhookRoute = createRoute({
 export function registerDeleteWebhook(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteWebhookRoute, async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await deleteEndpoint(c.var.db(), id))) throw noWebhook(id);
+    if (!(await deleteEndpoint(c.var.db(), id, { actor: c.var.principal ?? null, action: "webhook.deleted" }))) throw noWebhook(id);
     return c.body(null, 204);
   });
 }

@@ -32,7 +32,7 @@ export function registerPatchWebhook(app: OpenAPIHono<AppEnv>) {
       values.disabledReason = null;
       if (input.enabled) values.failingSince = null;
     }
-    const row = await updateEndpoint(c.var.db(), id, values);
+    const row = await updateEndpoint(c.var.db(), id, values, { actor: c.var.principal ?? null, action: "webhook.updated" });
     if (!row) throw noWebhook(id);
     return c.json(toWebhook(row), 200);
   });

@@ -32,7 +32,7 @@ export function registerRotateSecret(app: OpenAPIHono<AppEnv>) {
       secret: await sealSecret(c.var.config, id, secret),
       previousSecret: row.secret,
       previousSecretUntil: until,
-    });
+    }, { actor: c.var.principal ?? null, action: "webhook.secret_rotated" });
     if (!updated) throw noWebhook(id);
     c.header("cache-control", "no-store");
     return c.json({ secret, previousSecretValidUntil: until.toISOString() }, 200);
