@@ -11,6 +11,7 @@
  */
 import type { Context } from "hono";
 import { findActiveKeyByHash } from "../../../db/queries/api-keys.ts";
+import { findSessionPrincipal } from "../../../db/queries/user-sessions.ts";
 import { clientIp, ipHash } from "../visitor.ts";
 import type { AppEnv } from "../app-env.ts";
 import { sha256Hex, timingSafeEqualStrings } from "../crypto.ts";
@@ -18,7 +19,7 @@ import { ApiError } from "../errors.ts";
 import type { Env } from "../env.ts";
 import { checkRateLimit, rateLimitHeaders } from "../rate-limit.ts";
 import { bearerToken } from "./bearer.ts";
-import { looksLikeApiKey } from "./key-format.ts";
+import { looksLikeApiKey, looksLikeSessionToken } from "./key-format.ts";
 import { forgetKnownKey, isKnownKey, noteKnownKey } from "./known-keys.ts";
 import { ADMIN_PRINCIPAL, isScope, type Principal } from "./scopes.ts";
 
@@ -75,7 +76,8 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
     weakLogged = true;
     console.error(`ADMIN_API_KEY ${weakness}: it is not accepted; set it to 32 or more random characters (e.g. \`openssl rand -base64 32\`)`);
   }
-  const hash = looksLikeApiKey(key) ? await sha256Hex(key) : undefined;
+  const session = looksLikeSessionToken(key);
+  const hash = looksLikeApiKey(key) || session ? await sha256Hex(key) : undefined;
   const who = await ipHash(c.var.redis, Date.now(), clientIp(c.req.raw.headers));
   const until = refused.get(who);
   if (until !== undefined) {
@@ -88,6 +90,15 @@ export async function authenticate(c: Context<AppEnv>, key = bearerToken(c.req.h
     ? `This API key is unknown or has been revoked. (ADMIN_API_KEY is not accepted: the deployment's value ${weakness}.)`
     : "This API key is unknown or has been revoked.";
   const unknown = new ApiError(401, detail, { headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' } });
+  if (session) {
+    // A person's session: read with the person on every request, so a removed, disabled or demoted person
+    // is refused (or narrowed) at their next request.
+    const person = await findSessionPrincipal(c.var.db(), hash!);
+    if (person) return person;
+    throw await failure(c, who, new ApiError(401, "This session has ended or been revoked; sign in again.", {
+      headers: { "www-authenticate": 'Bearer realm="eatmyurl", error="invalid_token"' },
+    }));
+  }
   const row = hash ? await findActiveKeyByHash(c.var.db(), hash) : undefined;
   if (!row) {
     if (hash) forgetKnownKey(hash);
