@@ -21,6 +21,7 @@ import { withNotice } from "./notices.ts";
 import { FormUnreadable } from "./forms.ts";
 import { registerDomains } from "./pages/domains.tsx";
 import { registerKeys } from "./pages/keys.tsx";
+import { registerPeople } from "./pages/people.tsx";
 import { registerWebhooksPage } from "./pages/webhooks.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
@@ -89,6 +90,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerKeys(dash);
   registerDomains(dash);
   registerWebhooksPage(dash);
+  registerPeople(dash);
   dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>Nothing is at {c.req.path}. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
 
   dash.onError((err, c) => {
