@@ -67,13 +67,9 @@ async function newVictimTag() {
   await createLink({ url: "https://example.com/fz-tagged", tags: [victim.tag] });
 }
 
-async function newVictimKey() {
-  victim.keyId = (await mintKey(["links:read"], "fz victim")).id;
-}
-
-async function newVictimUser() {
-  victim.userId = ((await (await call("POST", "/api/v1/users", { body: { email: `fz-${crypto.randomUUID()}@example.test`, role: "viewer" } })).json()) as { id: string }).id;
-}
+const newVictimKey = async () => void (victim.keyId = (await mintKey(["links:read"], "fz victim")).id);
+const newVictimUser = async () =>
+  void (victim.userId = ((await (await call("POST", "/api/v1/users", { body: { email: `fz-${crypto.randomUUID()}@example.test`, role: "viewer" } })).json()) as { id: string }).id);
 
 async function newVictimDomain() {
   const hostname = `fz${crypto.randomUUID().slice(0, 8)}.example.test`;
@@ -146,15 +142,13 @@ function send(req: ApiReq, scope: Scope): Promise<Response> {
 // What a refused request must leave alone.
 
 /**
- * Rows and revocations of links and api_keys, rows and changes of domains; every update of a link bumps its
- * version. last_used_at is left out: authentication writes it.
+ * Rows and revocations of links and api_keys, rows and changes of domains and users, audit entries; every
+ * update of a link bumps its version. last_used_at is left out: authentication writes it.
  */
 async function tables(): Promise<string> {
-  const r = await db.execute(sql`select
-    (select count(*) from links) as links, (select coalesce(sum(version), 0) from links) as versions,
-    (select max(updated_at) from links) as updated, (select count(*) from api_keys) as keys,
-    (select count(revoked_at) from api_keys) as revoked, (select count(*) from domains) as domains,
-    (select max(updated_at) from domains) as domains_updated, (select count(*) from users) as users,
+  const r = await db.execute(sql`select (select count(*) from links) as links, (select coalesce(sum(version), 0) from links) as versions,
+    (select max(updated_at) from links) as updated, (select count(*) from api_keys) as keys, (select count(revoked_at) from api_keys) as revoked,
+    (select count(*) from domains) as domains, (select max(updated_at) from domains) as domains_updated, (select count(*) from users) as users,
     (select max(updated_at) from users) as users_updated, (select count(*) from audit_log) as audit`);
   return JSON.stringify(r.rows[0]);
 }
