@@ -124,7 +124,7 @@ describe("the domains API", () => {
     d.hosts.add(hostname);
     const created = await res.json();
     expect(created).toEqual({
-      hostname, isDefault: false, rootRedirect: "https://example.com/r", notFoundRedirect: null, links: 0, createdAt: expect.any(String),
+      hostname, isDefault: false, rootRedirect: "https://example.com/r", notFoundRedirect: null, links: 0, createdBy: null, createdAt: expect.any(String),
     });
     await createLink({ url: "https://example.com/x", domain: hostname });
 

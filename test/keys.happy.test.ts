@@ -17,7 +17,7 @@ describe("POST /api/v1/keys", () => {
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const created = (await res.json()) as any;
-    expect(Object.keys(created).sort()).toEqual(["createdAt", "domains", "id", "key", "name", "ownLinksOnly", "prefix", "scopes"]);
+    expect(Object.keys(created).sort()).toEqual(["createdAt", "createdBy", "domains", "id", "key", "name", "ownLinksOnly", "prefix", "scopes"]);
     expect([created.domains, created.ownLinksOnly]).toEqual([null, false]);
     expect(created.key).toMatch(/^emu_[0-9A-Za-z]{32}$/);
     expect(created.prefix).toBe(created.key.slice(0, 12));
@@ -28,7 +28,7 @@ describe("POST /api/v1/keys", () => {
     expect(Object.values(row).map(String)).not.toContain(created.key);
 
     const listed = (await listKeys()).find((k) => k.id === created.id);
-    expect(listed).toEqual({ id: created.id, name, prefix: created.prefix, scopes: created.scopes, createdAt: created.createdAt, lastUsedAt: null, revokedAt: null, domains: null, ownLinksOnly: false });
+    expect(listed).toEqual({ id: created.id, name, prefix: created.prefix, scopes: created.scopes, createdAt: created.createdAt, lastUsedAt: null, revokedAt: null, domains: null, ownLinksOnly: false, createdBy: null });
     expect(JSON.stringify(await listKeys())).not.toContain(created.key);
   });
 });

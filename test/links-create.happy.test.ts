@@ -16,7 +16,7 @@ const linkKeys = [
   "domain",
   "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "validSince", "expiresAt", "maxClicks", "fallbackUrl",
   "forwardQuery", "crawlable",
-  "hasPassword", "rules", "variants", "clicks", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "clicks", "createdBy", "createdAt", "updatedAt",
 ];
 
 
@@ -45,6 +45,7 @@ describe("POST /api/v1/links", () => {
       rules: [],
       variants: null,
       clicks: 0,
+      createdBy: null,
     });
     expect(new Date(link.createdAt).toISOString()).toBe(link.createdAt);
     expect(link.updatedAt).toBe(link.createdAt);

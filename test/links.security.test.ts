@@ -2,13 +2,17 @@
  * Every /api/v1 route of the scope table (helpers/route-scopes.ts) against every kind of caller: no key, a
  * wrong key, a revoked key, a key of each scope, and ADMIN_API_KEY. A caller without the route's scope gets
  * 401/403 and changes nothing; with it, the route works. Then every route as a key under each restriction
- * (domains, ownLinksOnly), aimed at a link the key may not see: 404 and nothing revealed or changed.
+ * (domains, ownLinksOnly), aimed at a link the key may not see: 404 and nothing revealed or changed. People
+ * (signed-in sessions) are callers too: by role, and disabled or removed ones refused; and a person under each
+ * restriction meets every route exactly as a key under it does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopes, type Scope } from "../functions/shared/auth/scopes.ts";
 import { createLink, mintKey } from "./helpers/api.ts";
 import { ADMIN_KEY, config } from "./helpers/env.ts";
-import { restrictedWorld, restrictions, type RestrictedWorld } from "./helpers/restrictions.ts";
+import { restrictedWorld, restrictions, type PrincipalKind, type Restriction, type RestrictedWorld } from "./helpers/restrictions.ts";
+import { ROLE_SCOPES } from "../functions/shared/auth/roles.ts";
+import { signedInPerson } from "./helpers/people.ts";
 import { routeScopes } from "./helpers/route-scopes.ts";
 import { call } from "./helpers/worker.ts";
 import { removeTestWebhooks } from "./helpers/webhooks.ts";
@@ -25,6 +29,9 @@ const callers: Caller[] = [
   ...scopes.map((s) => ({ name: `a ${s} key`, scopes: [s], headers: () => bearer(keys.get(s)!) })),
   { name: "a links:read+links:write key", scopes: ["links:read", "links:write"] as Scope[], headers: () => bearer(keys.get("rw")!) },
   { name: "ADMIN_API_KEY", scopes: ["admin"], headers: () => bearer(ADMIN_KEY) },
+  ...(["viewer", "editor", "admin"] as const).map((role) => ({ name: `a signed-in ${role}`, scopes: ROLE_SCOPES[role], headers: () => bearer(keys.get(role)!) })),
+  { name: "a disabled admin's session", scopes: null, headers: () => bearer(keys.get("disabled")!) },
+  { name: "a removed admin's session", scopes: null, headers: () => bearer(keys.get("removed")!) },
 ];
 
 beforeAll(async () => {
@@ -33,6 +40,13 @@ beforeAll(async () => {
   const revoked = await mintKey([...scopes]);
   expect((await call("DELETE", `/api/v1/keys/${revoked.id}`)).status).toBe(204);
   keys.set("revoked", revoked.key);
+  for (const role of ["viewer", "editor", "admin"] as const) keys.set(role, (await signedInPerson(role)).token);
+  const disabled = await signedInPerson("admin");
+  expect((await call("PATCH", `/api/v1/users/${disabled.id}`, { body: { disabled: true } })).status).toBe(200);
+  keys.set("disabled", disabled.token);
+  const removed = await signedInPerson("admin");
+  expect((await call("DELETE", `/api/v1/users/${removed.id}`)).status).toBe(204);
+  keys.set("removed", removed.token);
 });
 
 afterAll(removeTestWebhooks);
@@ -100,10 +114,12 @@ describe("list cursors are signed for their page", () => {
   });
 });
 
-describe.each(restrictions)("a key restricted by %s, on every route", (restriction) => {
+const kinds: [PrincipalKind, Restriction][] = (["key", "user"] as const).flatMap((k) => restrictions.map((r) => [k, r] as [PrincipalKind, Restriction]));
+
+describe.each(kinds)("a %s restricted by %s, on every route", (kind, restriction) => {
   let world: RestrictedWorld;
   beforeAll(async () => {
-    world = await restrictedWorld(restriction);
+    world = await restrictedWorld(restriction, kind);
   });
 
   it.each(routeScopes.map((r) => [r.route, r] as const))("%s", async (_route, r) => {

@@ -13,13 +13,13 @@ describe("GET /openapi.json", () => {
     }
     expect(Object.keys(doc.paths["/api/v1/links/{slug}"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(Object.keys(doc.paths["/api/v1/domains/{hostname}"]).sort()).toEqual(["delete", "patch"]);
-    expect(doc.components.schemas.Domain.required.sort()).toEqual(["createdAt", "hostname", "isDefault", "links", "notFoundRedirect", "rootRedirect"]);
+    expect(doc.components.schemas.Domain.required.sort()).toEqual(["createdAt", "createdBy", "hostname", "isDefault", "links", "notFoundRedirect", "rootRedirect"]);
     // Every route that names a link by slug takes ?domain=.
     for (const [path, method] of [["/api/v1/links/{slug}", "get"], ["/api/v1/links/{slug}", "patch"], ["/api/v1/links/{slug}", "delete"], ["/api/v1/links/{slug}/stats", "get"]]) {
       expect(doc.paths[path][method].parameters.map((p: { name: string }) => p.name), `${method} ${path}`).toContain("domain");
     }
     expect(doc.components.schemas.Link.required.sort()).toEqual([
-      "clicks", "crawlable", "createdAt", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "id", "maxClicks", "redirectType",
+      "clicks", "crawlable", "createdAt", "createdBy", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "id", "maxClicks", "redirectType",
       "rules", "shortUrl", "slug", "tags", "title", "updatedAt", "url", "validSince", "variants",
     ]);
     expect(doc.components.schemas.Link.properties.redirectType.enum).toEqual([301, 302, 307, 308]);

@@ -4,8 +4,8 @@
  * fuzz-arbitraries.ts). Whatever arrives:
  * - the answer is never a 5xx;
  * - every 4xx is application/problem+json with its status in the body;
- * - a refused request changes nothing: after each refused write, the links and api_keys tables and the link
- *   cache entries of the slugs it named are as they were before it; read routes change nothing at all.
+ * - a refused request changes nothing: after each refused write, the links, api_keys, domains, users and
+ *   audit_log tables and the link cache entries of the slugs it named are as they were before it; read routes change nothing at all.
  * The runs per route are FUZZ_RUNS when that binding is set (`npm run fuzz`), else SUITE_RUNS. Each route must
  * also see at least one success and one refusal, so a generator that only ever produces 401s fails.
  *
@@ -49,7 +49,7 @@ afterAll(async () => {
 
 const keys = new Map<string, string>();
 /** The link, the key, the domain and the webhook the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "", tag: "" };
+const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "", tag: "", userId: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -67,9 +67,9 @@ async function newVictimTag() {
   await createLink({ url: "https://example.com/fz-tagged", tags: [victim.tag] });
 }
 
-async function newVictimKey() {
-  victim.keyId = (await mintKey(["links:read"], "fz victim")).id;
-}
+const newVictimKey = async () => void (victim.keyId = (await mintKey(["links:read"], "fz victim")).id);
+const newVictimUser = async () =>
+  void (victim.userId = ((await (await call("POST", "/api/v1/users", { body: { email: `fz-${crypto.randomUUID()}@example.test`, role: "viewer" } })).json()) as { id: string }).id);
 
 async function newVictimDomain() {
   const hostname = `fz${crypto.randomUUID().slice(0, 8)}.example.test`;
@@ -93,6 +93,7 @@ beforeAll(async () => {
   await newVictimDomain();
   await newVictimWebhook();
   await newVictimTag();
+  await newVictimUser();
   // An import's report, for GET /api/v1/imports/{id} to find.
   victim.importId = ((await (await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/fz-import" }] })).json()) as { id: string }).id;
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
@@ -141,15 +142,14 @@ function send(req: ApiReq, scope: Scope): Promise<Response> {
 // What a refused request must leave alone.
 
 /**
- * Rows and revocations of links and api_keys, rows and changes of domains; every update of a link bumps its
- * version. last_used_at is left out: authentication writes it.
+ * Rows and revocations of links and api_keys, rows and changes of domains and users, audit entries; every
+ * update of a link bumps its version. last_used_at is left out: authentication writes it.
  */
 async function tables(): Promise<string> {
-  const r = await db.execute(sql`select
-    (select count(*) from links) as links, (select coalesce(sum(version), 0) from links) as versions,
-    (select max(updated_at) from links) as updated, (select count(*) from api_keys) as keys,
-    (select count(revoked_at) from api_keys) as revoked, (select count(*) from domains) as domains,
-    (select max(updated_at) from domains) as domains_updated`);
+  const r = await db.execute(sql`select (select count(*) from links) as links, (select coalesce(sum(version), 0) from links) as versions,
+    (select max(updated_at) from links) as updated, (select count(*) from api_keys) as keys, (select count(revoked_at) from api_keys) as revoked,
+    (select count(*) from domains) as domains, (select max(updated_at) from domains) as domains_updated, (select count(*) from users) as users,
+    (select max(updated_at) from users) as users_updated, (select count(*) from audit_log) as audit`);
   return JSON.stringify(r.rows[0]);
 }
 
@@ -226,6 +226,7 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
           if (aimed && res.status === 204 && route === "DELETE /api/v1/domains/{hostname}") await newVictimDomain();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/webhooks/{id}") await newVictimWebhook();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/tags/{tag}") await newVictimTag();
+          if (aimed && res.status === 204 && route === "DELETE /api/v1/users/{id}") await newVictimUser();
           if (aimed && res.status === 200 && route === "PATCH /api/v1/tags/{tag}") victim.tag = ((await res.json()) as { tag: string }).tag;
           // A disabled victim refuses tests and retries: enable it again so those routes keep reaching success.
           if (aimed && res.status === 200 && route === "PATCH /api/v1/webhooks/{id}") await call("PATCH", `/api/v1/webhooks/${victim.webhookId}`, { body: { enabled: true } });

@@ -122,6 +122,8 @@ export interface ListFilter {
   tag?: string;
   /** Only links on this domain (null: the default); absent: every domain. */
   domain?: string | null;
+  /** Only links made by this person or key (links.created_by). */
+  createdBy?: string;
   scope?: LinkScope;
 }
 
@@ -146,6 +148,7 @@ export async function listLinks(
         pattern ? or(ilike(links.slug, pattern), ilike(links.url, pattern), ilike(links.title, pattern)) : undefined,
         f.tag === undefined ? undefined : arrayContains(links.tags, [f.tag]),
         f.domain === undefined ? undefined : onDomain(f.domain),
+        f.createdBy === undefined ? undefined : eq(links.createdBy, f.createdBy),
         f.scope ? scopeCondition(f.scope) : undefined,
       ),
     )

@@ -60,3 +60,13 @@ export async function touchUserLastSeen(db: Db, id: string): Promise<void> {
     .set({ lastSeenAt: sql`now()` })
     .where(and(eq(users.id, id), or(isNull(users.lastSeenAt), lt(users.lastSeenAt, sql`now() - interval '1 minute'`))));
 }
+
+/** Revokes every open session of a person (disabling them): each stops working at its next request. */
+export async function revokeUserSessions(db: Db | Tx, userId: string): Promise<void> {
+  await db.update(userSessions).set({ revokedAt: sql`now()` }).where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
+}
+
+/** Deletes every session of a person (removing them; the foreign key's cascade would too, this says so). */
+export async function deleteUserSessions(db: Db | Tx, userId: string): Promise<void> {
+  await db.delete(userSessions).where(eq(userSessions.userId, userId));
+}

@@ -26,6 +26,10 @@ import { registerSecurityScheme } from "./openapi.ts";
 import { registerAllStats } from "./stats/all.ts";
 import { registerLinkStats } from "./stats/link.ts";
 import { registerTags } from "./tags/index.ts";
+import { registerCreateUser } from "./users/create.ts";
+import { registerDeleteUser } from "./users/delete.ts";
+import { registerListUsers } from "./users/list.ts";
+import { registerPatchUser } from "./users/patch.ts";
 import { registerWebhooks } from "./webhooks/index.ts";
 import { webhooksAfterWrite } from "../webhooks/kick.ts";
 
@@ -54,6 +58,10 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerListDomains(app);
   registerPatchDomain(app);
   registerDeleteDomain(app);
+  registerCreateUser(app);
+  registerListUsers(app);
+  registerPatchUser(app);
+  registerDeleteUser(app);
   registerIngestFlush(app);
   registerIngestStatus(app);
   registerIngestReplay(app);

@@ -44,7 +44,7 @@ const PROBLEMS = {
   401: "No API key, or an unknown or revoked one",
   403: "The API key lacks the scope this route needs",
   404: "No such resource",
-  409: "A conflict: the slug is taken on its domain, the domain exists, or links still use it",
+  409: "A conflict: the slug is taken on its domain, the domain exists, links still use it, the email is taken, or the last owner would go",
   413: "The request body is too large",
   415: "The body is not application/json",
   422: "Well-formed, but refused: a reserved slug, a link to this service itself, or a time in the past",

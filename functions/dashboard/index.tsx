@@ -21,6 +21,7 @@ import { withNotice } from "./notices.ts";
 import { FormUnreadable } from "./forms.ts";
 import { registerDomains } from "./pages/domains.tsx";
 import { registerKeys } from "./pages/keys.tsx";
+import { registerPeople } from "./pages/people.tsx";
 import { registerWebhooksPage } from "./pages/webhooks.tsx";
 import { registerAuditPage } from "./pages/audit.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
@@ -92,8 +93,9 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerKeys(dash);
   registerDomains(dash);
   registerWebhooksPage(dash);
+  registerPeople(dash);
   registerAuditPage(dash);
-  dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>Nothing is at {c.req.path}. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
+  dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>No dashboard page is at this address. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
 
   dash.onError((err, c) => {
     if (err instanceof SessionRejected) {

@@ -11,6 +11,7 @@ import { enabledEndpoints } from "../../db/queries/webhook-endpoints.ts";
 import { deleteOutbox, lockOutbox, selectWebhookClicks } from "../../db/queries/webhook-outbox.ts";
 import type { WebhookEndpointRow } from "../../db/schema.ts";
 import { randomBase62 } from "../shared/crypto.ts";
+import { creatorsOf } from "../../db/queries/creators.ts";
 import { body, clickPayload, CLICKS_PER_DELIVERY, linkPayload, type EventType } from "./payloads.ts";
 
 /** Outbox rows one transaction takes: 10 deliveries of 100 clicks per endpoint at most. */
@@ -34,12 +35,13 @@ export async function dispatchOnce(db: Db, opts: { base: string; retryForMs: num
     const endpoints = await enabledEndpoints(tx);
     const out: NewDelivery[] = [];
     const clickIds: string[] = [];
+    const creators = await creatorsOf(tx, rows.map((r) => (r.type === "clicks" ? null : ((r.row as { created_by?: string | null }).created_by ?? null))));
     for (const r of rows) {
       if (r.type === "clicks") {
         if (r.clickId) clickIds.push(r.clickId);
         continue;
       }
-      const data = linkPayload(r.row as Record<string, unknown>, opts.base);
+      const data = linkPayload(r.row as Record<string, unknown>, opts.base, creators);
       const text = body(r.type as EventType, r.createdAt, data);
       for (const e of endpoints) if (wants(e, r.type, r.linkId)) out.push(newDelivery(e.id, r.type as EventType, text, opts.retryForMs));
     }

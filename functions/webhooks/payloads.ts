@@ -6,6 +6,7 @@ import { getTableColumns } from "drizzle-orm";
 import { links, type LinkRow } from "../../db/schema.ts";
 import type { WebhookClickRow } from "../../db/queries/webhook-outbox.ts";
 import { toLink } from "../api/links/present.ts";
+import { createdByOf, type CreatedBy } from "../api/created-by.ts";
 import type { Link } from "../api/links/schemas.ts";
 
 export const LINK_EVENTS = ["link.created", "link.updated", "link.deleted"] as const;
@@ -37,13 +38,16 @@ export function linkRowFromJson(json: Record<string, unknown>): LinkRow {
   return row as LinkRow;
 }
 
-/** The Link of a links row for a webhook: click counts are not part of an event (0). */
-export function linkPayload(json: Record<string, unknown>, base: string): Link {
+/**
+ * The Link of a links row for a webhook: click counts are not part of an event (0); `creators` names the
+ * makers of the batch's links (db/queries/creators.ts creatorsOf).
+ */
+export function linkPayload(json: Record<string, unknown>, base: string, creators: ReadonlyMap<string, CreatedBy & {}> = new Map()): Link {
   const row = linkRowFromJson(json);
   // A link on another domain is shortened there (links.domain null = the default domain, base's host).
   const scheme = base ? new URL(base).protocol : "https:";
   const domain = row.domain ?? (base ? new URL(base).host : "");
-  return toLink(row, row.domain ? `${scheme}//${row.domain}` : base, domain, 0);
+  return toLink(row, row.domain ? `${scheme}//${row.domain}` : base, domain, 0, createdByOf(row.createdBy ?? null, creators));
 }
 
 export function clickPayload({ ts, utmSource, utmMedium, utmCampaign, ...c }: WebhookClickRow): WebhookClick {

@@ -1,10 +1,11 @@
 /**
  * Whole request bodies of the /api/v1 input campaign (routes-property.error.test.ts) for the routes whose
  * bodies are not one link: bulk creates, imports (CSV files as each tool writes them, JSON arrays), keys,
- * domains, tag renames, webhooks and QStash's callback reports. Built of the field values of
+ * domains, people, tag renames, webhooks and QStash's callback reports. Built of the field values of
  * fuzz-api-values.ts; apart from the route table (fuzz-api-targets.ts) so that it stays a table.
  */
 import fc from "fast-check";
+import { roles } from "../../functions/shared/auth/roles.ts";
 import { scopes } from "../../functions/shared/auth/scopes.ts";
 import { EVENT_TYPES } from "../../functions/webhooks/payloads.ts";
 import { deepJson, field, hostileNumber, hostileText, jsonText, junkBody } from "../fuzz-arbitraries.ts";
@@ -112,4 +113,20 @@ export const domainBody = jsonBodyOf(
 export const domainPatchBody = jsonBodyOf(fc.record({ ...domainFields, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(withoutUndefined));
 export const renameBody = jsonBodyOf(
   fc.record({ name: tagName, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(withoutUndefined),
+);
+
+// People: new emails of the campaign's own (fz-...), every role, restrictions now and then, hostile values.
+const newEmail = fc.stringMatching(/^[a-z0-9]{1,20}$/).map((s) => `fz-${s}@Example.test`);
+const hostileEmail = fc.oneof(fc.constantFrom("", "@", "a@", "@b.test", "a@@b.test", "a b@c.test", `${"a".repeat(250)}@b.test`, "fz@example.test\u0000"), hostileText);
+const role = field(fc.constantFrom<string>(...roles), fc.oneof(fc.constantFrom("OWNER", "root", ""), hostileText));
+const personFields = {
+  role,
+  name: rarely(field(fc.constantFrom("Grace", " Ada ", "ï".repeat(200)), hostileText), 2),
+  domains: rarely(fc.oneof(fc.constant(null), field(fc.array(domainName, { minLength: 1, maxLength: 3 }), fc.array(hostileText, { maxLength: 102 }))), 3),
+  ownLinksOnly: rarely(field(fc.boolean(), hostileText), 3),
+  extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8),
+};
+export const userBody = jsonBodyOf(fc.record({ email: field(newEmail, hostileEmail), ...personFields }, { requiredKeys: ["email", "role"] }).map(withoutUndefined));
+export const userPatchBody = jsonBodyOf(
+  fc.record({ ...personFields, disabled: rarely(field(fc.boolean(), hostileText), 2) }, { requiredKeys: [] }).map(withoutUndefined),
 );

@@ -9,10 +9,12 @@ import {
   hostileDate, hostileIntText, hostileRange, hostileText, hostileTimeZone, junkBody, longString, mostly, onTheWire, percentEncode,
   queryString,
 } from "../fuzz-arbitraries.ts";
-import { bulkBody, domainBody, domainPatchBody, importBody, keyBody, qstashReport, renameBody, webhookObject } from "./fuzz-api-bodies.ts";
+import {
+  bulkBody, domainBody, domainPatchBody, importBody, keyBody, qstashReport, renameBody, userBody, userPatchBody, webhookObject,
+} from "./fuzz-api-bodies.ts";
 import {
   contentType, deliveryIdSegment, domainName, domainParam, jsonBodyOf, keyIdSegment, linkObject, rarely, slugSegment, tagSegment,
-  validTags, victimDomain, webhookIdSegment, type ApiSegment,
+  userIdSegment, validTags, victimDomain, webhookIdSegment, type ApiSegment,
 } from "./fuzz-api-values.ts";
 
 export type ApiCaller = "admin" | "scoped" | "other-scope" | "none" | "unknown" | "revoked" | "basic" | "garbage";
@@ -187,6 +189,10 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
     { route: "POST /api/v1/keys", mutates: true, requests: req("POST", fixed("api", "v1", "keys"), noQuery, keyBody) },
     { route: "GET /api/v1/keys", mutates: false, requests: req("GET", fixed("api", "v1", "keys"), noQuery) },
     { route: "DELETE /api/v1/keys/{id}", mutates: true, requests: req("DELETE", keyIdSegment.map((s): ApiSegment[] => ["api", "v1", "keys", s]), noQuery) },
+    { route: "POST /api/v1/users", mutates: true, requests: req("POST", fixed("api", "v1", "users"), noQuery, userBody) },
+    { route: "GET /api/v1/users", mutates: false, requests: req("GET", fixed("api", "v1", "users"), noQuery) },
+    { route: "PATCH /api/v1/users/{id}", mutates: true, requests: req("PATCH", userIdSegment.map((s): ApiSegment[] => ["api", "v1", "users", s]), noQuery, userPatchBody) },
+    { route: "DELETE /api/v1/users/{id}", mutates: true, requests: req("DELETE", userIdSegment.map((s): ApiSegment[] => ["api", "v1", "users", s]), noQuery) },
     { route: "POST /api/v1/domains", mutates: true, requests: req("POST", fixed("api", "v1", "domains"), noQuery, domainBody) },
     { route: "GET /api/v1/domains", mutates: false, requests: req("GET", fixed("api", "v1", "domains"), noQuery) },
     { route: "PATCH /api/v1/domains/{hostname}", mutates: true, requests: req("PATCH", domainPath, noQuery, domainPatchBody) },

@@ -12,7 +12,7 @@ import {
   field, hostileDate, hostileNumber, hostileText, jsonText, junkBody, onTheWire, percentEncode, rawPercent,
 } from "../fuzz-arbitraries.ts";
 
-export type ApiSegment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" | "tag" };
+export type ApiSegment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" | "tag" | "userId" };
 
 const victimSlug: ApiSegment = { victim: "slug" };
 const victimKey: ApiSegment = { victim: "keyId" };
@@ -20,6 +20,7 @@ export const victimDomain: ApiSegment = { victim: "domain" };
 const victimWebhook: ApiSegment = { victim: "webhookId" };
 const victimDelivery: ApiSegment = { victim: "deliveryId" };
 const victimTag: ApiSegment = { victim: "tag" };
+const victimUser: ApiSegment = { victim: "userId" };
 
 /** Slugs this campaign may create: never one another test names. */
 const validSlug = fc.stringMatching(/^[A-Za-z0-9_-]{1,62}$/).map((s) => `fz${s}`);
@@ -48,6 +49,13 @@ export const keyIdSegment = fc.oneof(
 );
 
 export const webhookIdSegment = keyIdSegment.map((s) => (s === victimKey ? victimWebhook : s));
+/** A person's id: the victim (an invited viewer), well-formed unknown ones, and the key id values besides. */
+export const userIdSegment = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(victimUser) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9]{16}$/).map((s) => `usr_${s}`) },
+  { weight: 1, arbitrary: fc.constantFrom("usr_", `usr_${"A".repeat(17)}`, "USR_AAAAAAAAAAAAAAAA", "usr_AAAAAAAAAAAAAAA%00") },
+  { weight: 2, arbitrary: keyIdSegment.filter((s) => s !== victimKey) },
+);
 export const deliveryIdSegment = fc.oneof(
   { weight: 4, arbitrary: fc.constant(victimDelivery) },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((s) => `msg_${s}`) },

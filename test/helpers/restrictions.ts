@@ -1,13 +1,15 @@
 /**
  * Keys under each restriction of POST /api/v1/keys, and a link each may not see: for `domains`, a key limited
  * to one domain and a link on another; for `ownLinksOnly`, a key that sees its own links and a link the admin
- * made. The hidden link has one click rolled up in an hour of its own (far in the future, so no other test
+ * made. The same restrictions on a person (kind "user": a signed-in editor) must act exactly alike, since a
+ * person is one more kind of principal. The hidden link has one click rolled up in an hour of its own (far in the future, so no other test
  * writes there), which the stats routes must not show the key.
  */
 import type { Scope } from "../../functions/shared/auth/scopes.ts";
 import { createLink } from "./api.ts";
 import { withDb } from "./db.ts";
 import { uniqueHost } from "./domains.ts";
+import { signedInPerson } from "./people.ts";
 import { rollUpClicks } from "./rollups.ts";
 import { call } from "./worker.ts";
 
@@ -16,7 +18,10 @@ export type Restriction = (typeof restrictions)[number];
 
 export interface RestrictedWorld {
   restriction: Restriction;
-  /** A key with links:read, links:write and analytics:read under the restriction. */
+  /**
+   * A key with links:read, links:write and analytics:read under the restriction, or (kind "user") the session
+   * token of an editor (the same scopes) under it.
+   */
   key: string;
   /** The domain it may use (domains), or null. */
   visibleDomain: string | null;
@@ -48,17 +53,25 @@ function lonelyHour(): Date {
   return new Date(from + Math.floor(Math.random() * hours) * 3_600_000);
 }
 
-export async function restrictedWorld(restriction: Restriction): Promise<RestrictedWorld> {
+export type PrincipalKind = "key" | "user";
+
+/** A key or a person (an editor: RESTRICTED_SCOPES) under the restriction `body`; its bearer token. */
+async function restrictedCaller(kind: PrincipalKind, body: { domains?: string[]; ownLinksOnly?: boolean }, storedDomains?: string[]) {
+  if (kind === "key") return (await mintRestrictedKey(body)).key;
+  return (await signedInPerson("editor", { domains: storedDomains ?? null, ownLinksOnly: body.ownLinksOnly })).token;
+}
+
+export async function restrictedWorld(restriction: Restriction, kind: PrincipalKind = "key"): Promise<RestrictedWorld> {
   let key: string;
   let hidden: RestrictedWorld["hidden"];
   let visibleDomain: string | null = null;
   if (restriction === "domains") {
     visibleDomain = await addDomain();
     const other = await addDomain();
-    key = (await mintRestrictedKey({ domains: [visibleDomain] })).key;
+    key = await restrictedCaller(kind, { domains: [visibleDomain] }, [visibleDomain]);
     hidden = await createLink({ url: "https://example.com/hidden", domain: other });
   } else {
-    key = (await mintRestrictedKey({ ownLinksOnly: true })).key;
+    key = await restrictedCaller(kind, { ownLinksOnly: true });
     hidden = await createLink({ url: "https://example.com/hidden" });
   }
   const hour = lonelyHour();

@@ -409,6 +409,55 @@ export const routeScopes: RouteCase[] = [
     },
   },
   {
+    route: "POST /api/v1/users",
+    scope: "admin",
+    success: 201,
+    prepare: async () => {
+      const email = `${uniqueSlug("inv")}@example.com`;
+      return { method: "POST", path: "/api/v1/users", body: { email, role: "viewer" }, unchanged: async () => expect(await personByEmail(email)).toBeUndefined() };
+    },
+    restricted: adminOnly("POST", "/api/v1/users"),
+  },
+  {
+    route: "GET /api/v1/users",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/users", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/users"),
+  },
+  {
+    route: "PATCH /api/v1/users/{id}",
+    scope: "admin",
+    success: 200,
+    prepare: async () => {
+      const { id, email } = await invite();
+      return { method: "PATCH", path: `/api/v1/users/${id}`, body: { role: "editor" }, unchanged: async () => expect(await personByEmail(email)).toMatchObject({ role: "viewer" }) };
+    },
+    restricted: async () => {
+      const { id, email } = await invite();
+      return { method: "PATCH", path: `/api/v1/users/${id}`, body: { role: "admin" }, check: async (res) => {
+        await expectStatus(res, 403);
+        expect(await personByEmail(email)).toMatchObject({ role: "viewer" });
+      } };
+    },
+  },
+  {
+    route: "DELETE /api/v1/users/{id}",
+    scope: "admin",
+    success: 204,
+    prepare: async () => {
+      const { id, email } = await invite();
+      return { method: "DELETE", path: `/api/v1/users/${id}`, unchanged: async () => expect(await personByEmail(email)).toBeTruthy() };
+    },
+    restricted: async () => {
+      const { id, email } = await invite();
+      return { method: "DELETE", path: `/api/v1/users/${id}`, check: async (res) => {
+        await expectStatus(res, 403);
+        expect(await personByEmail(email)).toBeTruthy();
+      } };
+    },
+  },
+  {
     route: "POST /api/v1/webhooks",
     restricted: adminOnly("POST", "/api/v1/webhooks"),
     scope: "admin",
@@ -524,4 +573,16 @@ async function newDomain(): Promise<string> {
 async function domainOf(hostname: string) {
   const { data } = (await (await call("GET", "/api/v1/domains")).json()) as { data: { hostname: string; rootRedirect: string | null }[] };
   return data.find((d) => d.hostname === hostname);
+}
+
+/** A viewer invited with ADMIN_API_KEY. */
+async function invite(): Promise<{ id: string; email: string }> {
+  const res = await call("POST", "/api/v1/users", { body: { email: `${uniqueSlug("inv")}@example.com`, role: "viewer" } });
+  if (res.status !== 201) throw new Error(`inviting a person: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string; email: string };
+}
+
+async function personByEmail(email: string) {
+  const { data } = (await (await call("GET", "/api/v1/users")).json()) as { data: { email: string; role: string }[] };
+  return data.find((u) => u.email === email);
 }

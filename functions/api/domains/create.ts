@@ -4,6 +4,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { defaultHostname } from "../../shared/hostnames.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
+import { creatorId, madeByCaller } from "../created-by.ts";
 import { domainsChanged, toDomain } from "./present.ts";
 import { CreateDomainInput, Domain } from "./schemas.ts";
 
@@ -26,10 +27,10 @@ export function registerCreateDomain(app: OpenAPIHono<AppEnv>) {
     const exists = () => new ApiError(409, `The domain "${hostname}" exists.`, { errors: [{ path: "hostname", message: "exists" }] });
     // The default domain always exists, under PUBLIC_BASE_URL's host.
     if (hostname === defaultHostname(c.var.config, c.req.url)) throw exists();
-    const row = await insertDomain(c.var.db(), { hostname, rootRedirect: rootRedirect ?? null, notFoundRedirect: notFoundRedirect ?? null }, { actor: c.var.principal ?? null, action: "domain.created" });
+    const row = await insertDomain(c.var.db(), { hostname, rootRedirect: rootRedirect ?? null, notFoundRedirect: notFoundRedirect ?? null, createdBy: creatorId(c.var.principal) }, { actor: c.var.principal ?? null, action: "domain.created" });
     if (!row) throw exists();
     await domainsChanged(c);
     c.header("location", `/api/v1/domains/${hostname}`);
-    return c.json(toDomain(c, row, 0), 201);
+    return c.json(toDomain(c, row, 0, madeByCaller(c)), 201);
   });
 }

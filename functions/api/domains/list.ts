@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { selectDomainsWithCounts } from "../../../db/queries/domains.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { json, problems, secured } from "../openapi.ts";
+import { makersOf } from "../created-by.ts";
 import { toDomain } from "./present.ts";
 import { DomainList } from "./schemas.ts";
 
@@ -21,6 +22,7 @@ export function registerListDomains(app: OpenAPIHono<AppEnv>) {
   app.openapi(listDomainsRoute, async (c) => {
     // The default's row ("") sorts first.
     const rows = await selectDomainsWithCounts(c.var.db());
-    return c.json({ data: rows.map((r) => toDomain(c, r, r.links)) }, 200);
+    const makers = await makersOf(c, rows.map((r) => r.createdBy));
+    return c.json({ data: rows.map((r, i) => toDomain(c, r, r.links, makers[i])) }, 200);
   });
 }

@@ -4,10 +4,11 @@ import { countDomainLinks } from "../../../db/queries/domains.ts";
 import { DEFAULT_DOMAIN_ROW, type DomainRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { invalidateDomainTable } from "../../redirect/domain-cache.ts";
+import { makersOf, type CreatedBy } from "../created-by.ts";
 import { hostnameOf } from "./resolve.ts";
 import type { Domain } from "./schemas.ts";
 
-export function toDomain(c: Context<AppEnv>, row: DomainRow, links: number): Domain {
+export function toDomain(c: Context<AppEnv>, row: DomainRow, links: number, createdBy: CreatedBy): Domain {
   const isDefault = row.hostname === DEFAULT_DOMAIN_ROW;
   return {
     hostname: isDefault ? hostnameOf(c, null) : row.hostname,
@@ -15,6 +16,7 @@ export function toDomain(c: Context<AppEnv>, row: DomainRow, links: number): Dom
     rootRedirect: row.rootRedirect,
     notFoundRedirect: row.notFoundRedirect,
     links,
+    createdBy,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -22,7 +24,7 @@ export function toDomain(c: Context<AppEnv>, row: DomainRow, links: number): Dom
 /** One domain with its link count. */
 export async function presentDomain(c: Context<AppEnv>, row: DomainRow): Promise<Domain> {
   const links = await countDomainLinks(c.var.db(), row.hostname === DEFAULT_DOMAIN_ROW ? null : row.hostname);
-  return toDomain(c, row, links);
+  return toDomain(c, row, links, (await makersOf(c, [row.createdBy]))[0]);
 }
 
 /** After a committed change: the redirect's domain table is dropped, so the next redirect reads the change. */

@@ -1,5 +1,6 @@
 /** The Domain resource, the bodies of the domains routes, and the `domain` parameter of the links routes. */
 import { z } from "@hono/zod-openapi";
+import { CreatedBy } from "../created-by.ts";
 import { hostnameProblem } from "../../shared/hostnames.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 import { HostnameRef, httpUrlProblem, MAX_URL_LENGTH } from "../links/schemas.ts";
@@ -46,6 +47,7 @@ export const Domain = z
     rootRedirect: z.string().nullable(),
     notFoundRedirect: z.string().nullable(),
     links: z.int().openapi({ description: "Links on the domain" }),
+    createdBy: CreatedBy,
     createdAt: z.string(),
   })
   .openapi("Domain");

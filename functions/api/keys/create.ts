@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { insertApiKey } from "../../../db/queries/api-keys.ts";
 import { ApiError, type FieldError } from "../../shared/errors.ts";
 import { lookupDomains } from "../domains/resolve.ts";
+import { creatorId, madeByCaller } from "../created-by.ts";
 import { restrictionsOf } from "./present.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { Scope } from "../../shared/auth/scopes.ts";
@@ -51,10 +52,11 @@ export function registerCreateKey(app: OpenAPIHono<AppEnv>) {
       scopes: [...new Set(scopes)],
       domains: stored,
       ownLinksOnly,
+      createdBy: creatorId(c.var.principal),
     }, { actor: c.var.principal ?? null, action: "key.created" });
     c.header("cache-control", "no-store");
     return c.json(
-      { id: row.id, name: row.name, key, prefix: row.prefix, scopes: row.scopes as Scope[], ...restrictionsOf(c, row), createdAt: row.createdAt.toISOString() },
+      { id: row.id, name: row.name, key, prefix: row.prefix, scopes: row.scopes as Scope[], ...restrictionsOf(c, row), createdBy: madeByCaller(c), createdAt: row.createdAt.toISOString() },
       201,
     );
   });

@@ -3,6 +3,7 @@ import { listApiKeys } from "../../../db/queries/api-keys.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import type { Scope } from "../../shared/auth/scopes.ts";
 import { json, problems, secured } from "../openapi.ts";
+import { makersOf } from "../created-by.ts";
 import { restrictionsOf } from "./present.ts";
 import { ApiKey } from "./schemas.ts";
 
@@ -21,12 +22,14 @@ export const listKeysRoute = createRoute({
 export function registerListKeys(app: OpenAPIHono<AppEnv>) {
   app.openapi(listKeysRoute, async (c) => {
     const rows = await listApiKeys(c.var.db());
-    const data = rows.map((r) => ({
+    const makers = await makersOf(c, rows.map((r) => r.createdBy));
+    const data = rows.map((r, i) => ({
       id: r.id,
       name: r.name,
       prefix: r.prefix,
       scopes: r.scopes as Scope[],
       ...restrictionsOf(c, r),
+      createdBy: makers[i],
       createdAt: r.createdAt.toISOString(),
       lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
       revokedAt: r.revokedAt?.toISOString() ?? null,

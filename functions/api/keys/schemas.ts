@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CreatedBy } from "../created-by.ts";
 import { scopes } from "../../shared/auth/scopes.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 import { HostnameRef } from "../links/schemas.ts";
@@ -32,6 +33,7 @@ const keyFields = {
   scopes: z.array(ScopeSchema),
   domains: z.array(z.string()).nullable().openapi({ description: "The domains the key is restricted to; null: every domain" }),
   ownLinksOnly: z.boolean(),
+  createdBy: CreatedBy,
   createdAt: z.string(),
 };
 

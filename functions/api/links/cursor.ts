@@ -15,6 +15,7 @@ export interface CursorFilters {
   q?: string;
   tag?: string;
   domain?: string;
+  createdBy?: string;
 }
 
 const MICRO_ISO = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\d{3}Z$/;
@@ -42,7 +43,8 @@ async function cursorKey(config: Env): Promise<CryptoKey> {
 
 /** What the MAC covers: the payload as sent and the filters, unambiguously (JSON of a fixed-shape array). */
 const signed = (payload: string, f: CursorFilters) =>
-  enc.encode(JSON.stringify(["links-cursor-v1", f.q ?? null, f.tag ?? null, payload, ...(f.domain === undefined ? [] : [f.domain])]));
+  enc.encode(JSON.stringify(["links-cursor-v1", f.q ?? null, f.tag ?? null, payload, ...(f.domain === undefined ? [] : [f.domain]),
+    ...(f.createdBy === undefined ? [] : [["createdBy", f.createdBy]])]));
 
 export async function encodeCursor(config: Env, p: ListPosition, filters: CursorFilters): Promise<string> {
   const payload = toBase64Url(enc.encode(JSON.stringify([p.createdAt, p.id])));

@@ -2,14 +2,15 @@
 import type { Context } from "hono";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { humanClicksOf } from "../../../db/queries/link-pages.ts";
+import { humanClicksAndCreators } from "../../../db/queries/creators.ts";
+import { createdByOf, creatorsFromCaller, type CreatedBy } from "../created-by.ts";
 import { readPending } from "../../analytics/live.ts";
 import { hostnameOf } from "../domains/resolve.ts";
 import { shortOrigin } from "./rules.ts";
 import type { Link } from "./schemas.ts";
 
 /** `base` is the origin of short URLs on the link's domain, `domain` the hostname it is shown as. */
-export function toLink(row: LinkRow, base: string, domain: string, clicks: number): Link {
+export function toLink(row: LinkRow, base: string, domain: string, clicks: number, createdBy: CreatedBy): Link {
   return {
     id: row.id,
     slug: row.slug,
@@ -31,30 +32,40 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     rules: row.rules as Link["rules"],
     variants: row.variants as Link["variants"],
     clicks,
+    createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 /**
- * Human clicks of `rows`, all time: the ingested ones (one Postgres query for the page) plus those still
- * waiting in the click stream (one Redis read, functions/analytics/live.ts). A count is a nicety next to the
- * link itself: when Redis fails the ingested figure is answered alone, and the failure is logged.
+ * Human clicks of `rows`, all time: the ingested ones plus those still waiting in the click stream (one Redis
+ * read, functions/analytics/live.ts); and their makers, read in the same Postgres query as the counts. A count
+ * is a nicety next to the link itself: when Redis fails the ingested figure is answered alone, and the failure
+ * is logged.
  */
-export async function clickCounts(c: Context<AppEnv>, rows: LinkRow[]): Promise<number[]> {
-  if (!rows.length) return [];
+export async function clickCountsAndMakers(c: Context<AppEnv>, rows: LinkRow[]): Promise<{ counts: number[]; makers: CreatedBy[] }> {
+  if (!rows.length) return { counts: [], makers: [] };
   const [ingested, pending] = await Promise.all([
-    humanClicksOf(c.var.db(), rows.map((r) => r.id)),
+    humanClicksAndCreators(c.var.db(), rows.map((r) => r.id), rows.map((r) => r.createdBy)),
     readPending(c.var.redis).catch((e) => {
       console.error("waiting clicks unavailable, counting ingested ones only:", e instanceof Error ? e.message : e);
       return null;
     }),
   ]);
-  return rows.map((r) => (ingested.get(r.id) ?? 0) + (pending?.byLink.get(r.id)?.humans ?? 0));
+  return {
+    counts: rows.map((r) => (ingested.clicks.get(r.id) ?? 0) + (pending?.byLink.get(r.id)?.humans ?? 0)),
+    makers: rows.map((r) => createdByOf(r.createdBy, ingested.creators)),
+  };
 }
 
-/** Link JSON for rows, counting clicks unless `fresh` (a link created this request has none). */
+export const clickCounts = async (c: Context<AppEnv>, rows: LinkRow[]) => (await clickCountsAndMakers(c, rows)).counts;
+
+/** Link JSON for rows, counting clicks unless `fresh` (a link created this request, by the caller, has none). */
 export async function presentLinks(c: Context<AppEnv>, rows: LinkRow[], fresh = false): Promise<Link[]> {
-  const counts = fresh ? rows.map(() => 0) : await clickCounts(c, rows);
-  return rows.map((row, i) => toLink(row, shortOrigin(c, row.domain), hostnameOf(c, row.domain), counts[i]));
+  const mine = creatorsFromCaller(c.var.principal);
+  const { counts, makers } = fresh
+    ? { counts: rows.map(() => 0), makers: rows.map((r) => createdByOf(r.createdBy, mine)) }
+    : await clickCountsAndMakers(c, rows);
+  return rows.map((row, i) => toLink(row, shortOrigin(c, row.domain), hostnameOf(c, row.domain), counts[i], makers[i]));
 }

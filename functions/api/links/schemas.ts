@@ -1,6 +1,7 @@
 /** The Link resource and the bodies and parameters of the links routes: validation and documentation in one. */
 import { z } from "@hono/zod-openapi";
 import { HostnameRef } from "../../shared/hostnames.ts";
+import { CreatedBy } from "../created-by.ts";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../../shared/slugs.ts";
 
 export { HostnameRef };
@@ -125,6 +126,7 @@ export const Link = z
     hasPassword: z.boolean(),
     ...routingOutputFields,
     clicks: z.int().openapi({ description: "Human clicks served, live: ingested plus those still waiting in the click stream" }),
+    createdBy: CreatedBy,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -145,6 +147,7 @@ export const ListQuery = z
     q: text(200).min(1).optional().openapi({ description: "Case-insensitive search in slug, URL and title" }),
     tag: Tag.optional().openapi({ description: "Only links carrying this tag" }),
     domain: HostnameRef.optional().openapi({ description: "Only links on this domain (a hostname); every domain the key sees when absent" }),
+    createdBy: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a person's or key's id").optional().openapi({ description: "Only links made by this person or key (createdBy.id)" }),
   });
 
 export const LinkPage = z

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { creatorId, madeByCaller } from "../created-by.ts";
 import { insertEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
@@ -47,8 +48,9 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>) {
       events: [...new Set(input.events)],
       linkIds: input.linkIds ? [...new Set(input.linkIds)] : null,
       secret: await sealSecret(config, id, secret),
+      createdBy: creatorId(c.var.principal),
     }, { actor: c.var.principal ?? null, action: "webhook.created" });
     c.header("cache-control", "no-store");
-    return c.json({ ...toWebhook(row), secret }, 201);
+    return c.json({ ...toWebhook(row, madeByCaller(c)), secret }, 201);
   });
 }

@@ -3,6 +3,7 @@ import { selectEndpoint } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { json, problems, secured } from "../openapi.ts";
+import { makersOf } from "../created-by.ts";
 import { toWebhook } from "./present.ts";
 import { Webhook, WebhookParams } from "./schemas.ts";
 
@@ -23,6 +24,6 @@ export function registerGetWebhook(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     const row = await selectEndpoint(c.var.db(), id);
     if (!row) throw noWebhook(id);
-    return c.json(toWebhook(row), 200);
+    return c.json(toWebhook(row, (await makersOf(c, [row.createdBy]))[0]), 200);
   });
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { listEndpoints } from "../../../db/queries/webhook-endpoints.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { json, problems, secured } from "../openapi.ts";
+import { makersOf } from "../created-by.ts";
 import { toWebhook } from "./present.ts";
 import { WebhookList } from "./schemas.ts";
 
@@ -17,6 +18,7 @@ export const listWebhooksRoute = createRoute({
 export function registerListWebhooks(app: OpenAPIHono<AppEnv>) {
   app.openapi(listWebhooksRoute, async (c) => {
     const rows = await listEndpoints(c.var.db());
-    return c.json({ data: rows.map((r) => toWebhook(r)) }, 200);
+    const makers = await makersOf(c, rows.map((r) => r.createdBy));
+    return c.json({ data: rows.map((r, i) => toWebhook(r, makers[i])) }, 200);
   });
 }

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { checkDestination, MAX_WEBHOOK_BODY_BYTES } from "./create.ts";
 import { noWebhook } from "./get.ts";
+import { makersOf } from "../created-by.ts";
 import { toWebhook } from "./present.ts";
 import { PatchWebhookInput, Webhook, WebhookParams } from "./schemas.ts";
 
@@ -34,6 +35,6 @@ export function registerPatchWebhook(app: OpenAPIHono<AppEnv>) {
     }
     const row = await updateEndpoint(c.var.db(), id, values, { actor: c.var.principal ?? null, action: "webhook.updated" });
     if (!row) throw noWebhook(id);
-    return c.json(toWebhook(row), 200);
+    return c.json(toWebhook(row, (await makersOf(c, [row.createdBy]))[0]), 200);
   });
 }

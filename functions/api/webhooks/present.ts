@@ -1,9 +1,10 @@
 /** Endpoint and delivery rows as the API shows them (never a secret). */
 import type { WebhookEndpointRow } from "../../../db/schema.ts";
 import type { listDeliveries } from "../../../db/queries/webhook-deliveries.ts";
+import type { CreatedBy } from "../created-by.ts";
 import type { Delivery, Webhook } from "./schemas.ts";
 
-export function toWebhook(r: WebhookEndpointRow, now = Date.now()): Webhook {
+export function toWebhook(r: WebhookEndpointRow, createdBy: CreatedBy, now = Date.now()): Webhook {
   const until = r.previousSecret && r.previousSecretUntil && r.previousSecretUntil.getTime() > now ? r.previousSecretUntil : null;
   return {
     id: r.id,
@@ -14,6 +15,7 @@ export function toWebhook(r: WebhookEndpointRow, now = Date.now()): Webhook {
     disabledReason: r.enabled ? null : (r.disabledReason as Webhook["disabledReason"]),
     failingSince: r.failingSince?.toISOString() ?? null,
     previousSecretValidUntil: until?.toISOString() ?? null,
+    createdBy,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CreatedBy } from "../created-by.ts";
 import { EVENT_TYPES } from "../../webhooks/payloads.ts";
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 
@@ -40,6 +41,7 @@ export const Webhook = z
     }),
     failingSince: z.string().nullable().openapi({ description: "Start of the current run of failed attempts" }),
     previousSecretValidUntil: z.string().nullable().openapi({ description: "After a rotation: until when the old secret still signs too" }),
+    createdBy: CreatedBy,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -55,6 +55,8 @@ export function registerLinkDetail(dash: Dash) {
               <dt>Fallback</dt><dd class="url">{l.fallbackUrl ?? "none (410 Gone)"}</dd>
               <dt>Password</dt><dd>{l.hasPassword ? "yes" : "no"}</dd>
               <dt>Created</dt><dd><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></dd>
+              <dt>Made by</dt>
+              <dd class="made-by">{l.createdBy ? <a href={`/app/links?createdBy=${encodeURIComponent(l.createdBy.id)}`}>{l.createdBy.name} ({l.createdBy.type === "user" ? "person" : "API key"})</a> : "the deployment's admin key"}</dd>
               <dt>Updated</dt><dd><time datetime={l.updatedAt}>{formatInstant(l.updatedAt, tz)}</time></dd>
             </dl>
           </section>

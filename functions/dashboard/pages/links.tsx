@@ -16,13 +16,14 @@ export function registerLinks(dash: Dash) {
     const q = c.req.query("q") ?? "";
     const tag = c.req.query("tag") ?? "";
     const domain = c.req.query("domain") ?? "";
+    const createdBy = c.req.query("createdBy") ?? "";
     const cursor = c.req.query("cursor");
     const [res, domains] = await Promise.all([
-      c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, domain, cursor } }),
+      c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, domain, createdBy, cursor } }),
       domainChoices(c),
     ]);
     const tz = c.var.tz;
-    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...(domain && { domain }), ...extra }).toString();
+    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...(domain && { domain }), ...(createdBy && { createdBy }), ...extra }).toString();
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
     return page(
       c,
@@ -46,15 +47,16 @@ export function registerLinks(dash: Dash) {
           ) : (
             <Field name="domain" label="Domain" value={domain} placeholder="any domain" />
           )}
+          {createdBy && <input type="hidden" name="createdBy" value={createdBy} />}
           <div class="filter-actions">
             <button type="submit">Filter</button>
-            {(q || tag || domain) && <a href="/app/links">Clear</a>}
+            {(q || tag || domain || createdBy) && <a href="/app/links">Clear</a>}
           </div>
         </form>
         {!res.ok ? (
           <FormError message={res.problem.detail} />
         ) : res.data.data.length === 0 ? (
-          <p class="empty">{q || tag || domain || cursor ? "No links match." : "No links yet."}</p>
+          <p class="empty">{q || tag || domain || createdBy || cursor ? "No links match." : "No links yet."}</p>
         ) : (
           <>
             <div class="table-wrap">
@@ -80,7 +82,10 @@ export function registerLinks(dash: Dash) {
                       <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(l.domain)}`} title={l.domain}>{l.domain}</a></td>
                       <td data-label="Tags" class="tags"><div>{l.tags.map((t) => <a class="tag" href={`/app/links?tag=${encodeURIComponent(t)}`} title={t}>{t}</a>)}</div></td>
                       <td data-label="Clicks" class="num">{l.clicks}</td>
-                      <td data-label="Created" class="created"><time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time></td>
+                      <td data-label="Created" class="created">
+                        <time datetime={l.createdAt}>{formatInstant(l.createdAt, tz)}</time>
+                        {l.createdBy && <> <a class="made-by" href={`/app/links?createdBy=${encodeURIComponent(l.createdBy.id)}`}>by {l.createdBy.name}</a></>}
+                      </td>
                       <td class="actions">
                         <div>
                           <CopyButton text={l.shortUrl} label={`Copy ${l.shortUrl}`} />
