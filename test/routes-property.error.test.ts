@@ -204,7 +204,7 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
       const seen = new Map<number, number>();
       const started = Date.now();
       let lastTables = await tables();
-      const startTables = lastTables;
+      let startTables = lastTables;
 
       await fc.assert(
         fc.asyncProperty(target.requests, async (req) => {
@@ -213,7 +213,12 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
           const res = await send(req, scope);
           seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
           await expectWellFormed(res, req, route);
-          if (!target.mutates) return;
+          if (!target.mutates) {
+            // Now and then a request goes out with another method (PATCH on a GET route, say): one that
+            // succeeds is a write of another route, legitimately changing a table (the audit log, at least).
+            if (req.method !== route.split(" ")[0] && res.status < 400) startTables = await tables();
+            return;
+          }
           if (res.status >= 400) {
             expect(await tables(), `${route}: the refused ${req.method} ${pathOf(req).slice(0, 200)} (${res.status}) changed a table`).toBe(lastTables);
             expect(await cacheEntries(slugs), `${route}: the refused request (${res.status}) changed the link cache`).toBe(cacheBefore);
