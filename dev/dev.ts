@@ -11,8 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import net from "node:net";
 import pg from "pg";
-import { DEV_PEOPLE, DEV_TEAM_DOMAIN } from "./oidc-people.ts";
-import { startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
+import { DEV_PEOPLE } from "./oidc-people.ts";
+import { oidcBindings, startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
 import { orExit, StartupError } from "./startup-error.ts";
 
@@ -98,12 +98,7 @@ const vars: Record<string, string> = {
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
   // Webhook receivers on this machine (http://127.0.0.1, localhost) are accepted in development.
   WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? "true",
-  OIDC_ISSUER: oidc.issuer,
-  OIDC_CLIENT_ID: oidc.clientId,
-  OIDC_CLIENT_SECRET: oidc.clientSecret,
-  OIDC_ALLOWED_DOMAINS: DEV_TEAM_DOMAIN,
-  OIDC_DEFAULT_ROLE: "editor",
-  OIDC_PROVIDER_NAME: "the development provider",
+  ...oidcBindings(oidc),
 };
 for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_MINUTE", "AUTH_FAILURES_PER_MINUTE",
   "POSTGRES_LOOKUPS_PER_MINUTE", "PASSWORD_FAILURES_PER_CLIENT", "PASSWORD_FAILURES_PER_LINK", "CAPTURE_LINGER_MS",

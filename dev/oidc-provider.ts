@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from "jose";
 import Provider, { type ClientMetadata } from "oidc-provider";
-import { DEV_PEOPLE, TAMPER_MODES, type DevLogin, type TamperMode } from "./oidc-people.ts";
+import { DEV_PEOPLE, DEV_TEAM_DOMAIN, TAMPER_MODES, type DevLogin, type TamperMode } from "./oidc-people.ts";
 import { freePort } from "./ports.ts";
 
 export interface OidcProvider {
@@ -50,6 +50,19 @@ async function tamperIdToken(idToken: string, mode: TamperMode, real: KeyLike, f
   if (mode === "expired") Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
   return new SignJWT(claims).setProtectedHeader({ alg: header.alg!, kid: header.kid, typ: header.typ }).sign(mode === "forged" ? foreign : real);
 }
+
+/**
+ * The Worker settings for single sign-on through this provider, as `npm run dev` and `npm test` both use it:
+ * anyone of DEV_TEAM_DOMAIN (grace) may join as an editor; ada comes in by invitation.
+ */
+export const oidcBindings = (p: OidcProvider) => ({
+  OIDC_ISSUER: p.issuer,
+  OIDC_CLIENT_ID: p.clientId,
+  OIDC_CLIENT_SECRET: p.clientSecret,
+  OIDC_ALLOWED_DOMAINS: DEV_TEAM_DOMAIN,
+  OIDC_DEFAULT_ROLE: "editor",
+  OIDC_PROVIDER_NAME: "the development provider",
+});
 
 export async function startOidcProvider(opts: OidcProviderOptions): Promise<OidcProvider> {
   const port = opts.port ?? (await freePort());

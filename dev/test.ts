@@ -11,8 +11,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DEV_TEAM_DOMAIN } from "./oidc-people.ts";
-import { startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
+import { oidcBindings, startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
 import { orExit } from "./startup-error.ts";
 import { duplicateExports } from "./export-names.ts";
@@ -94,13 +93,8 @@ const bindings = {
   DIRECT_DATABASE_URL: stack.databaseUrl,
   // Test-only: the private redis-server behind the bridge, so security tests can knock on it directly.
   DIRECT_REDIS_URL: stack.redisUrl,
-  // Single sign-on through the run's provider (dev/oidc-provider.ts): grace joins by her domain as an editor.
-  OIDC_ISSUER: oidc.issuer,
-  OIDC_CLIENT_ID: oidc.clientId,
-  OIDC_CLIENT_SECRET: oidc.clientSecret,
-  OIDC_ALLOWED_DOMAINS: DEV_TEAM_DOMAIN,
-  OIDC_DEFAULT_ROLE: "editor",
-  OIDC_PROVIDER_NAME: "the development provider",
+  // Single sign-on through the run's provider (dev/oidc-provider.ts).
+  ...oidcBindings(oidc),
   // Runs per route of the input campaign (test/routes-property.error.test.ts); `npm run fuzz` sets it.
   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
 };

@@ -3,6 +3,7 @@ import type { z } from "@hono/zod-openapi";
 import { AUDIT_ACTIONS, type AuditPage } from "../../api/audit/schemas.ts";
 import { Field, Select } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
+import { Pager } from "../components/pager.tsx";
 import type { Dash } from "../dash-env.ts";
 import { formatInstant, parseWallTime } from "../wall-time.ts";
 
@@ -80,10 +81,7 @@ export function registerAuditPage(dash: Dash) {
                 </tbody>
               </table>
             </div>
-            <nav class="pager" aria-label="Pages">
-              {cursor && <a href={`/app/audit${qs({})}`}>First page</a>}
-              {res.data.nextCursor && <a href={`/app/audit${qs({ cursor: res.data.nextCursor })}`} rel="next">Next page</a>}
-            </nav>
+            <Pager page={(c) => `/app/audit${qs(c ? { cursor: c } : {})}`} cursor={cursor} next={res.data.nextCursor} />
           </>
         )}
       </Layout>,

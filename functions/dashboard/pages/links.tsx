@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { LinkPage } from "../../api/links/schemas.ts";
 import { Field, Select } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
+import { Pager } from "../components/pager.tsx";
 import { CopyButton } from "../components/copy.tsx";
 import type { Dash } from "../dash-env.ts";
 import { noticeOf } from "../notices.ts";
@@ -99,10 +100,7 @@ export function registerLinks(dash: Dash) {
                 </tbody>
               </table>
             </div>
-            <nav class="pager" aria-label="Pages">
-              {cursor && <a href={`/app/links${qs({})}`}>First page</a>}
-              {res.data.nextCursor && <a href={`/app/links${qs({ cursor: res.data.nextCursor })}`} rel="next">Next page</a>}
-            </nav>
+            <Pager page={(c) => `/app/links${qs(c ? { cursor: c } : {})}`} cursor={cursor} next={res.data.nextCursor} />
           </>
         )}
       </Layout>,
