@@ -50,6 +50,7 @@ const appFile = (shape: (v: unknown) => boolean, message: string, doc: object) =
     .superRefine((v, ctx) => {
       if (v !== null && v !== undefined && !shape(v)) ctx.addIssue({ code: "custom", message });
     })
+    .optional()
     .openapi(doc);
 
 const appFiles = {
