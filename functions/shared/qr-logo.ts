@@ -110,7 +110,7 @@ const SVG_FORBIDDEN: [RegExp, string][] = [
   [/<!\s*(doctype|entity)/, "may not have a DOCTYPE or ENTITY declaration"],
   [/javascript\s*:/, "may not contain javascript: URLs"],
   [/@import/, "may not contain CSS @import"],
-  [/url\(\s*(?!['"]?\s*#)/, "may not reference anything but its own #fragments in url(...)"],
+  [/url\(\s*(?![\s'"]*#)/, "may not reference anything but its own #fragments in url(...)"],
   [/href\s*=\s*(["'])\s*(?!#|data:image\/(png|jpeg|gif|webp);base64,)/, "may not link to anything but its own #fragments or an embedded PNG, JPEG, GIF or WebP"],
   [/href\s*=\s*[^\s"']/, "must quote its href attributes"],
 ];

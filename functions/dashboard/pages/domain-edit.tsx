@@ -116,7 +116,9 @@ function jsonOf(text: string): { value: unknown; parseError?: string } {
  */
 async function logoOf(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.slice(0, MAX_QR_LOGO_BYTES + 1).arrayBuffer());
-  return qrLogoDataUrl(file.type || "application/octet-stream", bytes);
+  // A browser that knows no type for the file leaves it empty: its extension says what it claims to be.
+  const byName = /\.svg$/i.test(file.name) ? "image/svg+xml" : /\.png$/i.test(file.name) ? "image/png" : "application/octet-stream";
+  return qrLogoDataUrl(file.type || byName, bytes);
 }
 
 const domainsError = (c: Context<DashEnv>, detail: string, status: number) =>
