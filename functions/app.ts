@@ -13,6 +13,7 @@ import { registerRedirect } from "./redirect/redirect.ts";
 import { registerRobots } from "./redirect/robots.ts";
 import { registerRoot } from "./redirect/root.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
+import { registerWellKnown } from "./redirect/well-known.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -57,6 +58,7 @@ export function createApp() {
   // Last on purpose: /{slug} matches any single path segment, so every fixed route above must win over it.
   registerRoot(app);
   registerRobots(app);
+  registerWellKnown(app);
   registerRedirect(app);
   registerUnlock(app);
   return app;

@@ -125,6 +125,7 @@ describe("the domains API", () => {
     const created = await res.json();
     expect(created).toEqual({
       hostname, isDefault: false, rootRedirect: "https://example.com/r", notFoundRedirect: null, links: 0, createdBy: null, createdAt: expect.any(String),
+      hasAppleAppSiteAssociation: false, hasAssetLinks: false, hasQrLogo: false, appleAppSiteAssociation: null, assetLinks: null, qrLogo: null,
     });
     await createLink({ url: "https://example.com/x", domain: hostname });
 

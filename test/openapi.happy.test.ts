@@ -12,8 +12,20 @@ describe("GET /openapi.json", () => {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.paths["/api/v1/links/{slug}"]).sort()).toEqual(["delete", "get", "patch"]);
-    expect(Object.keys(doc.paths["/api/v1/domains/{hostname}"]).sort()).toEqual(["delete", "patch"]);
-    expect(doc.components.schemas.Domain.required.sort()).toEqual(["createdAt", "createdBy", "hostname", "isDefault", "links", "notFoundRedirect", "rootRedirect"]);
+    expect(Object.keys(doc.paths["/api/v1/domains/{hostname}"]).sort()).toEqual(["delete", "get", "patch"]);
+    expect(doc.components.schemas.Domain.required.sort()).toEqual([
+      "createdAt", "createdBy", "hasAppleAppSiteAssociation", "hasAssetLinks", "hasQrLogo", "hostname", "isDefault", "links", "notFoundRedirect", "rootRedirect",
+    ]);
+    // One domain's answer has the large values the list only flags.
+    expect(doc.components.schemas.DomainDetails.allOf).toEqual([
+      { $ref: "#/components/schemas/Domain" }, expect.objectContaining({ required: ["appleAppSiteAssociation", "assetLinks", "qrLogo"] }),
+    ]);
+    // The association files are public routes of each domain, like robots.txt, with their media type.
+    for (const path of ["/.well-known/apple-app-site-association", "/.well-known/assetlinks.json"]) {
+      expect(Object.keys(doc.paths[path]), path).toEqual(["get"]);
+      expect(doc.paths[path].get.security, path).toBeUndefined();
+      expect(Object.keys(doc.paths[path].get.responses[200].content), path).toEqual(["application/json"]);
+    }
     // Every route that names a link by slug takes ?domain=.
     for (const [path, method] of [["/api/v1/links/{slug}", "get"], ["/api/v1/links/{slug}", "patch"], ["/api/v1/links/{slug}", "delete"], ["/api/v1/links/{slug}/stats", "get"]]) {
       expect(doc.paths[path][method].parameters.map((p: { name: string }) => p.name), `${method} ${path}`).toContain("domain");

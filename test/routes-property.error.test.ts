@@ -187,9 +187,11 @@ async function expectWellFormed(res: Response, req: ApiReq, route: string) {
 }
 
 describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+json refusals, no change from a refused request`, () => {
-  // The campaign may give the default domain (shared by every test file) a root or not-found redirect.
+  // The campaign may give the default domain (shared by every test file) a redirect, an app file or a logo.
   afterEach(async () => {
-    const res = await call("PATCH", "/api/v1/domains/sho.rt", { body: { rootRedirect: null, notFoundRedirect: null } });
+    const res = await call("PATCH", "/api/v1/domains/sho.rt", {
+      body: { rootRedirect: null, notFoundRedirect: null, appleAppSiteAssociation: null, assetLinks: null, qrLogo: null },
+    });
     expect(res.status).toBe(200);
   });
   it("covers exactly the routes of the scope table", () => {

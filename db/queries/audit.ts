@@ -50,20 +50,38 @@ export interface AuditedTable {
   key: string;
   /** SQL names of columns never logged (secrets, password hashes). */
   hidden: readonly string[];
+  /**
+   * SQL names of large text columns logged as `{"bytes","sha256"}` of their UTF-8 text (null stays null): the
+   * entry tells whether and to what the value changed without holding up to 64 KB twice per change, which
+   * would make every page of the audit list that large.
+   */
+  digested?: readonly string[];
   /** Link entries also carry the link's domain ("" = the default) and creator, for restricted readers. */
   link?: boolean;
 }
 
 export const LINK_AUDIT: AuditedTable = { kind: "link", key: "id", hidden: ["password_hash"], link: true };
-export const DOMAIN_AUDIT: AuditedTable = { kind: "domain", key: "hostname", hidden: [] };
+export const DOMAIN_AUDIT: AuditedTable = {
+  kind: "domain", key: "hostname", hidden: [], digested: ["apple_app_site_association", "asset_links", "qr_logo"],
+};
 export const KEY_AUDIT: AuditedTable = { kind: "key", key: "id", hidden: ["hash"] };
 export const WEBHOOK_AUDIT: AuditedTable = { kind: "webhook", key: "id", hidden: ["secret", "previous_secret"] };
 
 /** A row of a CTE as loggable JSON: hidden columns dropped (a link says only whether it has a password). */
 function rowJson(alias: string, t: AuditedTable): SQL {
   const a = sql.identifier(alias);
-  const json = sql`(to_jsonb(${a}) - ${`{${t.hidden.join(",")}}`}::text[])`;
-  return t.link ? sql`(${json} || jsonb_build_object('has_password', ${a}.password_hash is not null))` : json;
+  const digested = t.digested ?? [];
+  const json = sql`(to_jsonb(${a}) - ${`{${[...t.hidden, ...digested].join(",")}}`}::text[])`;
+  if (t.link) return sql`(${json} || jsonb_build_object('has_password', ${a}.password_hash is not null))`;
+  if (!digested.length) return json;
+  const digests = sql.join(
+    digested.map((name) => {
+      const col = sql`${a}.${sql.identifier(name)}`;
+      return sql`${name}::text, case when ${col} is null then null else jsonb_build_object('bytes', octet_length(${col}), 'sha256', encode(sha256(convert_to(${col}, 'UTF8')), 'hex')) end`;
+    }),
+    sql`, `,
+  );
+  return sql`(${json} || jsonb_build_object(${digests}))`;
 }
 
 export interface ChangeLog extends AuditBy {

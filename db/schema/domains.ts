@@ -17,6 +17,15 @@ export const domains = pgTable("domains", {
   rootRedirect: text("root_redirect"),
   /** Where an unknown slug on the domain redirects (302); null: 404. */
   notFoundRedirect: text("not_found_redirect"),
+  /**
+   * Served byte for byte as /.well-known/apple-app-site-association on the domain (iOS universal links): the
+   * JSON text as the API serialized it (text, not jsonb, which would reorder keys); at most 64 KB.
+   */
+  appleAppSiteAssociation: text("apple_app_site_association"),
+  /** Served byte for byte as /.well-known/assetlinks.json on the domain (Android app links); as above. */
+  assetLinks: text("asset_links"),
+  /** The logo put in the middle of the domain's QR codes: a data: URL of a PNG or SVG of at most 64 KB. */
+  qrLogo: text("qr_logo"),
   /** Who made it: a user or key id (links.created_by's form); null for the admin key. */
   createdBy: text("created_by"),
   ...timestamps,

@@ -16,6 +16,15 @@ export interface StoredVariant {
   url: string;
   weight: number;
 }
+/**
+ * The card a link-preview fetcher (Slack, X, WhatsApp, ...) is shown instead of the redirect: written only by
+ * the links API after its Preview schema accepted it (`image` an https URL). Each field may be null.
+ */
+export interface StoredPreview {
+  title: string | null;
+  description: string | null;
+  image: string | null;
+}
 
 export const links = pgTable(
   "links",
@@ -49,6 +58,8 @@ export const links = pgTable(
     rules: jsonb("rules").$type<StoredRule[]>().notNull().default([]),
     /** A/B variants (2 to 10 URLs with weights adding up to 100) splitting the visits no rule took; null = none. */
     variants: jsonb("variants").$type<StoredVariant[]>(),
+    /** The social card shown to link-preview fetchers; null = none (they get the redirect, like everyone). */
+    preview: jsonb("preview").$type<StoredPreview>(),
     /** API key that created the link (null for the bootstrap admin key); what ownLinksOnly keys see. */
     createdBy: text("created_by"),
     /**

@@ -5,6 +5,7 @@ import { registerListAudit } from "./audit/list.ts";
 import { registerDocs } from "./docs.ts";
 import { registerCreateDomain } from "./domains/create.ts";
 import { registerDeleteDomain } from "./domains/delete.ts";
+import { registerGetDomain } from "./domains/get.ts";
 import { registerListDomains } from "./domains/list.ts";
 import { registerPatchDomain } from "./domains/patch.ts";
 import { registerIngestFlush } from "./ingest/flush.ts";
@@ -56,6 +57,7 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerRevokeKey(app);
   registerCreateDomain(app);
   registerListDomains(app);
+  registerGetDomain(app);
   registerPatchDomain(app);
   registerDeleteDomain(app);
   registerCreateUser(app);

@@ -11,7 +11,7 @@ const NOTICES = {
   "link-saved": "Changes saved.",
   "link-deleted": "Link deleted.",
   "domain-added": "Domain added.",
-  "domain-saved": "Redirects saved.",
+  "domain-saved": "Domain saved.",
   "domain-removed": "Domain removed.",
   "tag-renamed": "Tag renamed on its links.",
   "tag-deleted": "Tag removed from its links.",

@@ -15,8 +15,8 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../../db/client.ts";
-import { selectDomains } from "../../db/queries/domains.ts";
-import { DEFAULT_DOMAIN_ROW, type DomainRow } from "../../db/schema.ts";
+import { selectDomains, type DomainRedirectsRow } from "../../db/queries/domains.ts";
+import { DEFAULT_DOMAIN_ROW } from "../../db/schema.ts";
 import type { Env } from "../shared/env.ts";
 import { redisKeys } from "../shared/redis-keys.ts";
 import { LinkStoreUnavailable } from "./link-cache/get-link.ts";
@@ -37,7 +37,7 @@ export interface DomainTable {
   custom: Record<string, DomainRedirects>;
 }
 
-export function toDomainTable(rows: DomainRow[]): DomainTable {
+export function toDomainTable(rows: DomainRedirectsRow[]): DomainTable {
   const table: DomainTable = { defaultDomain: { rootRedirect: null, notFoundRedirect: null }, custom: {} };
   for (const r of rows) {
     const redirects = { rootRedirect: r.rootRedirect, notFoundRedirect: r.notFoundRedirect };
@@ -121,26 +121,32 @@ async function fillDomainTable(redis: Redis, db: Db, seen: DomainTable): Promise
   if (!now || JSON.stringify(now) !== JSON.stringify(seen)) await redis.del(redisKeys.domainTable);
 }
 
-/**
- * After a domain changed (committed): drop this isolate's copy and the Redis one. A failed delete is retried
- * in waitUntil; if Redis stays unreachable the leftover lives DOMAIN_TABLE_TTL_SECONDS at most.
- */
-export async function invalidateDomainTable(config: Env, redis: Redis, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<void> {
+/** Drops this isolate's copy of the table (the caller deletes the Redis one: deleteAfterCommit). */
+export function forgetDomainTable(config: Env): void {
   memo.delete(config);
+}
+
+/**
+ * Deletes cache `keys` in ONE command after the change they cache was committed. A failed delete is retried
+ * in waitUntil with the link cache's backoff (about 12 s); if Redis stays unreachable, the keys' TTL bounds
+ * the leftover, and the log names them for an operator.
+ */
+export async function deleteAfterCommit(redis: Redis, ctx: { waitUntil(p: Promise<unknown>): void }, keys: string[]): Promise<void> {
+  if (!keys.length) return;
   try {
-    await redis.del(redisKeys.domainTable);
+    await redis.del(...keys);
   } catch (e) {
-    console.error(`domain table: delete failed (${message(e)}); retrying`);
+    console.error(`cache: delete of ${keys.join(" ")} failed (${message(e)}); retrying`);
     ctx.waitUntil(
       (async () => {
         for (const delay of RETRY_DELAYS_MS) {
           await new Promise((r) => setTimeout(r, delay));
           try {
-            await redis.del(redisKeys.domainTable);
+            await redis.del(...keys);
             return;
           } catch { /* next attempt */ }
         }
-        console.error(`domain table: Redis unreachable; ${redisKeys.domainTable} may be stale for up to ${DOMAIN_TABLE_TTL_SECONDS} s`);
+        console.error(`cache: Redis unreachable; ${keys.join(" ")} may be stale until their TTL ends`);
       })(),
     );
   }

@@ -13,6 +13,13 @@ export const redisKeys = {
   /** JSON of every domain's redirects (functions/redirect/domain-cache.ts), DOMAIN_TABLE_TTL_SECONDS. */
   domainTable: "domains:table",
   /**
+   * JSON {aasa, assetLinks} of one domain (null = the default): its /.well-known/ association files as stored
+   * (each the JSON text or null, so a domain without them is remembered too), APP_FILES_TTL_SECONDS
+   * (functions/redirect/app-files.ts). Keyed by domain, not by request host: an unknown host is served as the
+   * default domain and shares its key, so strangers cannot make keys. `@` never appears in a hostname.
+   */
+  appFiles: (domain: string | null) => `app-files:${domain ?? "@default"}`,
+  /**
    * Integer: human clicks a link with maxClicks has served (functions/redirect/click-limit.ts claims each one
    * atomically against the limit). Its name is older than its role: it counted every link's humans once.
    */

@@ -22,7 +22,7 @@ export class DomainFixtures {
   /** Ids of other links to remove with their clicks (made on the default domain, say). */
   readonly links = new Set<string>();
 
-  async add(body: { hostname?: string; rootRedirect?: string | null; notFoundRedirect?: string | null } = {}): Promise<any> {
+  async add(body: { hostname?: string; rootRedirect?: string | null; notFoundRedirect?: string | null; [field: string]: unknown } = {}): Promise<any> {
     const hostname = body.hostname ?? uniqueHost();
     const res = await call("POST", "/api/v1/domains", { body: { ...body, hostname } });
     if (res.status !== 201) throw new Error(`adding a domain: ${res.status} ${await res.text()}`);
@@ -45,7 +45,7 @@ export class DomainFixtures {
     });
     await dropStreamClicks(ids);
     await forgetClicks(ids);
-    if (hosts.length) await redis.del(redisKeys.domainTable);
+    if (hosts.length) await redis.del(redisKeys.domainTable, ...hosts.map(redisKeys.appFiles));
     this.hosts.clear();
     this.links.clear();
   }

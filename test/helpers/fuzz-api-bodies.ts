@@ -10,6 +10,7 @@ import { scopes } from "../../functions/shared/auth/scopes.ts";
 import { EVENT_TYPES } from "../../functions/webhooks/payloads.ts";
 import { deepJson, field, hostileNumber, hostileText, jsonText, junkBody } from "../fuzz-arbitraries.ts";
 import { domainName, hostileUrl, jsonBodyOf, linkObject, rarely, tagName, validUrl } from "./fuzz-api-values.ts";
+import { aasaValue, assetLinksValue, bodyText, qrLogoValue } from "./app-files.ts";
 import { SINK } from "./webhooks.ts";
 
 // Webhooks and QStash's reports.
@@ -105,12 +106,19 @@ export const keyBody = jsonBodyOf(
   }),
 );
 const redirectField = field(validUrl, hostileUrl);
-const domainFields = { rootRedirect: rarely(redirectField, 2), notFoundRedirect: rarely(redirectField, 2) };
+// The app-association files and the QR logo (helpers/app-files.ts: valid ones, wrong shapes, past 64 KB, deep nesting).
+const domainFields = {
+  rootRedirect: rarely(redirectField, 2), notFoundRedirect: rarely(redirectField, 2),
+  appleAppSiteAssociation: rarely(aasaValue, 3), assetLinks: rarely(assetLinksValue, 3), qrLogo: rarely(qrLogoValue, 3),
+};
 const newHostname = fc.stringMatching(/^[a-z0-9]{1,20}$/).map((s) => `fz${s}.example.test`);
-export const domainBody = jsonBodyOf(
+/** jsonBodyOf for domain bodies, whose file values may be raw deep JSON (bodyText). */
+const domainBodyOf = (shaped: fc.Arbitrary<Record<string, unknown>>) =>
+  fc.oneof({ weight: 8, arbitrary: shaped.map(bodyText) }, { weight: 2, arbitrary: junkBody });
+export const domainBody = domainBodyOf(
   fc.record({ hostname: field(fc.oneof(newHostname, domainName), hostileText), ...domainFields, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: ["hostname"] }).map(withoutUndefined),
 );
-export const domainPatchBody = jsonBodyOf(fc.record({ ...domainFields, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(withoutUndefined));
+export const domainPatchBody = domainBodyOf(fc.record({ ...domainFields, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(withoutUndefined));
 export const renameBody = jsonBodyOf(
   fc.record({ name: tagName, extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8) }, { requiredKeys: [] }).map(withoutUndefined),
 );

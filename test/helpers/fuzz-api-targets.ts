@@ -195,6 +195,7 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
     { route: "DELETE /api/v1/users/{id}", mutates: true, requests: req("DELETE", userIdSegment.map((s): ApiSegment[] => ["api", "v1", "users", s]), noQuery) },
     { route: "POST /api/v1/domains", mutates: true, requests: req("POST", fixed("api", "v1", "domains"), noQuery, domainBody) },
     { route: "GET /api/v1/domains", mutates: false, requests: req("GET", fixed("api", "v1", "domains"), noQuery) },
+    { route: "GET /api/v1/domains/{hostname}", mutates: false, requests: req("GET", domainPath, noQuery) },
     { route: "PATCH /api/v1/domains/{hostname}", mutates: true, requests: req("PATCH", domainPath, noQuery, domainPatchBody) },
     { route: "DELETE /api/v1/domains/{hostname}", mutates: true, requests: req("DELETE", domainPath, noQuery) },
     { route: "POST /api/v1/webhooks", mutates: true, requests: req("POST", fixed(...hooks), noQuery, jsonBodyOf(webhookObject(true))) },

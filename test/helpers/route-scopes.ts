@@ -381,6 +381,13 @@ export const routeScopes: RouteCase[] = [
     restricted: adminOnly("GET", "/api/v1/domains"),
   },
   {
+    route: "GET /api/v1/domains/{hostname}",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: `/api/v1/domains/${await newDomain()}`, unchanged: async () => {} }),
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/domains/${w.hidden.domain}`, check: async (res) => expectStatus(res, 403) }),
+  },
+  {
     route: "PATCH /api/v1/domains/{hostname}",
     scope: "admin",
     success: 200,

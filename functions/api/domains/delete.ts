@@ -36,7 +36,7 @@ export function registerDeleteDomain(app: OpenAPIHono<AppEnv>) {
       throw new ApiError(409, `Links still use the domain "${hostname}": delete or move them first.`);
     }
     if (!row) throw new ApiError(404, `No domain "${hostname}" is served here.`);
-    await domainsChanged(c);
+    await domainsChanged(c, { redirects: true, appFilesOf: hostname });
     return c.body(null, 204);
   });
 }

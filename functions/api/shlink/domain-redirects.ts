@@ -5,7 +5,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { HostnameRef } from "../../shared/hostnames.ts";
 import { fieldErrors } from "../../shared/validation.ts";
 import { domainsChanged } from "../domains/present.ts";
-import { PatchDomainInput } from "../domains/schemas.ts";
+import { DomainRedirectsInput } from "../domains/schemas.ts";
 import { limitBody } from "../openapi.ts";
 import { shlinkSecured } from "./auth.ts";
 import { toRedirects } from "./domains-list.ts";
@@ -37,7 +37,7 @@ export const shlinkEditDomainRedirectsRoute = createRoute({
 export function registerShlinkEditDomainRedirects(app: OpenAPIHono<AppEnv>) {
   app.openapi(shlinkEditDomainRedirectsRoute, async (c) => {
     const body = c.req.valid("json");
-    const parsed = PatchDomainInput.safeParse(
+    const parsed = DomainRedirectsInput.safeParse(
       Object.fromEntries(
         Object.entries({ rootRedirect: body.baseUrlRedirect, notFoundRedirect: body.invalidShortUrlRedirect }).filter(([, v]) => v !== undefined),
       ),

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { selectDomains } from "../../../db/queries/domains.ts";
-import { DEFAULT_DOMAIN_ROW, type DomainRow } from "../../../db/schema.ts";
+import { selectDomains, type DomainRedirectsRow } from "../../../db/queries/domains.ts";
+import { DEFAULT_DOMAIN_ROW } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { hostnameOf, mayUseDomain } from "../domains/resolve.ts";
 import { shlinkSecured } from "./auth.ts";
@@ -8,7 +8,7 @@ import { SHLINK_TAG, shlinkJson, shlinkProblems } from "./route-docs.ts";
 import { ShlinkDomainRedirects } from "./schemas.ts";
 
 /** Our two redirects in Shlink's three: it tells a 404 of a path from a 404 of a short code; we do not. */
-export const toRedirects = (row: DomainRow | undefined) => ({
+export const toRedirects = (row: DomainRedirectsRow | undefined) => ({
   baseUrlRedirect: row?.rootRedirect ?? null,
   regular404Redirect: null,
   invalidShortUrlRedirect: row?.notFoundRedirect ?? null,

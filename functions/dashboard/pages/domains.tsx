@@ -1,6 +1,9 @@
-/** The domains page (admins): add a domain, set its root and not-found redirects, remove it. Through the API. */
+/**
+ * The domains page (admins): add a domain, remove it; its edit page (domain-edit.tsx) sets its redirects,
+ * app-association files and QR logo. Through the API.
+ */
 import type { Context } from "hono";
-import type { Domain, DomainList } from "../../api/domains/schemas.ts";
+import type { Domain, DomainDetails, DomainList } from "../../api/domains/schemas.ts";
 import type { z } from "@hono/zod-openapi";
 import { Field } from "../components/field.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
@@ -10,6 +13,7 @@ import { noticeOf, withNotice } from "../notices.ts";
 import { formErrors, type FormErrors, readForm } from "../forms.ts";
 import { isAdminSession } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
+import { formText, RedirectFields, redirectsOf, registerDomainEdit } from "./domain-edit.tsx";
 
 type Domains = z.infer<typeof DomainList>;
 const FIELDS = ["hostname", "rootRedirect", "notFoundRedirect"] as const;
@@ -21,21 +25,9 @@ export async function domainChoices(c: Context<DashEnv>): Promise<string[] | und
   return res.ok ? res.data.data.map((d) => d.hostname) : undefined;
 }
 
-const text = (form: Record<string, unknown>, k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
-/** Empty clears a redirect (null); anything else goes as typed, for the API to judge. */
-const redirects = (form: Record<string, unknown>) => ({
-  rootRedirect: text(form, "rootRedirect") || null,
-  notFoundRedirect: text(form, "notFoundRedirect") || null,
-});
-
-const RedirectFields = (p: { values: Partial<Domain>; errors: FormErrors }) => (
-  <>
-    <Field name="rootRedirect" label="Root redirect" type="url" inputmode="url" value={p.values.rootRedirect ?? ""} error={p.errors.rootRedirect}
-      hint="Where the domain's own address (/) sends visitors. Empty: the dashboard on the default domain, 404 on the others." />
-    <Field name="notFoundRedirect" label="Not-found redirect" type="url" inputmode="url" value={p.values.notFoundRedirect ?? ""} error={p.errors.notFoundRedirect}
-      hint="Where an unknown short link on the domain sends visitors. Empty: 404." />
-  </>
-);
+/** What the domain serves besides its links, in a few words. */
+const extras = (d: Domain) =>
+  [d.hasAppleAppSiteAssociation && "iOS", d.hasAssetLinks && "Android", d.hasQrLogo && "QR logo"].filter(Boolean).join(", ") || "none";
 
 async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; values?: Partial<Domain>; notice?: string; status?: number } = {}) {
   const res = await c.var.api.call<Domains>("GET", "/api/v1/domains");
@@ -48,17 +40,18 @@ async function domainsPage(c: Context<DashEnv>, opts: { errors?: FormErrors; val
         <>
           <div class="table-wrap">
             <table class="stack">
-              <thead><tr><th scope="col">Domain</th><th scope="col">Root redirect</th><th scope="col">Not-found redirect</th><th scope="col" class="num">Links</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+              <thead><tr><th scope="col">Domain</th><th scope="col">Root redirect</th><th scope="col">Not-found redirect</th><th scope="col">App links, logo</th><th scope="col" class="num">Links</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {res.data.data.map((d) => (
                   <tr>
                     <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(d.hostname)}`}>{d.hostname}</a>{d.isDefault && <span class="sub">default</span>}</td>
                     <td data-label="Root redirect" class="url">{d.rootRedirect ?? (d.isDefault ? "the dashboard" : "404")}</td>
                     <td data-label="Not-found redirect" class="url">{d.notFoundRedirect ?? "404"}</td>
+                    <td data-label="App links, logo">{extras(d)}</td>
                     <td data-label="Links" class="num">{d.links}</td>
                     <td data-label="Added">{formatInstant(d.createdAt, tz)}</td>
                     <td class="actions">
-                      <a href={`/app/domains/${encodeURIComponent(d.hostname)}/edit`}>Redirects</a>
+                      <a href={`/app/domains/${encodeURIComponent(d.hostname)}/edit`}>Edit</a>
                       {!d.isDefault && <a href={`/app/domains/${encodeURIComponent(d.hostname)}/remove`}>Remove</a>}
                     </td>
                   </tr>
@@ -86,27 +79,12 @@ export function registerDomains(dash: Dash) {
 
   dash.post("/domains", async (c) => {
     const form = await readForm(c);
-    const hostname = text(form, "hostname");
-    const body = { hostname, ...redirects(form) };
-    const res = await c.var.api.call<Domain>("POST", "/api/v1/domains", { body });
+    const hostname = formText(form, "hostname");
+    const body = { hostname, ...redirectsOf(form) };
+    const res = await c.var.api.call<DomainDetails>("POST", "/api/v1/domains", { body });
     if (res.ok) return c.redirect(withNotice("/app/domains", "domain-added"), 303);
     return domainsPage(c, { errors: formErrors(res.problem, FIELDS), values: body });
   });
-
-  const editPage = (c: Context<DashEnv>, hostname: string, values: Partial<Domain>, errors: FormErrors = {}, status = 200) =>
-    page(c, (
-      <Layout title={`Redirects of ${hostname}`} session={c.var.session} nav="domains">
-        <h1>Redirects of <code>{hostname}</code></h1>
-        <form method="post" action={`/app/domains/${encodeURIComponent(hostname)}/edit`} class="card form" novalidate>
-          <FormError message={errors[""]} />
-          <RedirectFields values={values} errors={errors} />
-          <div class="buttons">
-            <button type="submit" class="primary">Save redirects</button>
-            <a href="/app/domains">Cancel</a>
-          </div>
-        </form>
-      </Layout>
-    ), status);
 
   /**
    * The domain a page's address names, or the domains page saying there is none. The address is never
@@ -119,15 +97,7 @@ export function registerDomains(dash: Dash) {
     return res.ok ? notFoundPage(c, "domain") : domainsPage(c, { errors: { "": res.problem.detail }, status: res.status });
   };
 
-  dash.get("/domains/:hostname/edit", (c) => served(c, (d) => editPage(c, d.hostname, d)));
-
-  dash.post("/domains/:hostname/edit", async (c) => {
-    const hostname = c.req.param("hostname");
-    const body = redirects(await readForm(c));
-    const res = await c.var.api.call<Domain>("PATCH", `/api/v1/domains/${encodeURIComponent(hostname)}`, { body });
-    if (res.ok) return c.redirect(withNotice("/app/domains", "domain-saved"), 303);
-    return editPage(c, hostname, body, formErrors(res.problem, FIELDS), res.status);
-  });
+  registerDomainEdit(dash);
 
   const Confirm = (p: { hostname: string; error?: string }) => (
     <section class="card narrow">
