@@ -74,3 +74,12 @@ export async function countDomainLinks(db: Db, hostname: string | null): Promise
     .where(hostname === null ? isNull(links.domain) : eq(links.domain, hostname));
   return Number(r.n);
 }
+
+/**
+ * The qrLogo of a link's domain (`domain` as links.domain holds it: null for the default domain, whose row
+ * is DEFAULT_DOMAIN_ROW): a data: URL of a PNG or SVG, or null when the domain has none.
+ */
+export async function selectDomainQrLogo(db: Db, domain: string | null): Promise<string | null> {
+  const [row] = await db.select({ qrLogo: domains.qrLogo }).from(domains).where(eq(domains.hostname, domain ?? DEFAULT_DOMAIN_ROW)).limit(1);
+  return row?.qrLogo ?? null;
+}
