@@ -175,6 +175,21 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
     },
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
     { route: "GET /api/v1/links/{slug}/stats", mutates: false, requests: req("GET", slugSegment.map((s): ApiSegment[] => [...links, s, "stats"]), statsQuery) },
+    {
+      route: "GET /api/v1/links/{slug}/qr",
+      mutates: false,
+      // Plausible choices mostly (a code is drawn), at sizes that keep 500 drawings quick; hostile ones besides.
+      requests: req("GET", slugSegment.map((s): ApiSegment[] => [...links, s, "qr"]), queryString({
+        format: onTheWire(mostly(fc.constantFrom("png", "svg"), fc.oneof(fc.constantFrom("PNG", "gif"), hostileText))),
+        size: onTheWire(mostly(fc.integer({ min: 64, max: 640 }).map(String), fc.oneof(fc.constantFrom("2048", "63", "2049", "1e3", "0x100"), hostileIntText))),
+        margin: onTheWire(mostly(fc.integer({ min: 0, max: 16 }).map(String), hostileIntText)),
+        fg: onTheWire(mostly(fc.constantFrom("#000000", "1a237e", "#777777", "#ffffff"), hostileText)),
+        bg: onTheWire(mostly(fc.constantFrom("#ffffff", "fff8e1", "#ffffff00", "#000000"), hostileText)),
+        ecc: onTheWire(mostly(fc.constantFrom("L", "M", "Q", "H"), hostileText)),
+        logo: onTheWire(mostly(fc.constantFrom("true", "false"), hostileText)),
+        domain: domainParam,
+      })),
+    },
     { route: "GET /api/v1/stats", mutates: false, requests: req("GET", fixed("api", "v1", "stats"), statsQuery) },
     { route: "GET /api/v1/tags", mutates: false, requests: req("GET", fixed("api", "v1", "tags"), noQuery) },
     { route: "PATCH /api/v1/tags/{tag}", mutates: true, requests: req("PATCH", tagPath, noQuery, renameBody) },
