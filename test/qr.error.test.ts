@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLink, mintKey } from "./helpers/api.ts";
-import { DomainFixtures } from "./helpers/domains.ts";
-import { pngDataUrl, readQrPng, setQrLogo, svgDataUrl, testLogos } from "./helpers/qr.ts";
+import { DomainFixtures, setQrLogo } from "./helpers/domains.ts";
+import { pngDataUrl, readQrPng, svgDataUrl, testLogos } from "./helpers/qr.ts";
 import { call } from "./helpers/worker.ts";
 
 const fixtures = new DomainFixtures();

@@ -10,8 +10,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contrastRatio, parseHexColor, relativeLuminance } from "../functions/qr/colors.ts";
 import { createLink } from "./helpers/api.ts";
-import { DomainFixtures } from "./helpers/domains.ts";
-import { decodeQrPng, pngDataUrl, pngPixels, readQrPng, setQrLogo, testLogos } from "./helpers/qr.ts";
+import { DomainFixtures, setQrLogo } from "./helpers/domains.ts";
+import { decodeQrPng, pngDataUrl, pngPixels, readQrPng, testLogos } from "./helpers/qr.ts";
 import { call } from "./helpers/worker.ts";
 
 const fixtures = new DomainFixtures();
@@ -150,6 +150,7 @@ describe("any styling", () => {
   });
 
   it("scans whenever accepted; a refusal is a 422 naming exactly the parameters that broke a rule", async () => {
+    const seen = { drawn: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(styling, async (s) => {
         const res = await qr(small, s);
@@ -160,14 +161,19 @@ describe("any styling", () => {
         if (res.status === 200) {
           expect(badColours || tooSmall, JSON.stringify(s)).toBe(false);
           expect(readQrPng(new Uint8Array(await res.arrayBuffer()), s.bg.slice(0, 7)), JSON.stringify(s)).toBe(small.shortUrl);
+          seen.drawn++;
           return;
         }
         expect(res.status, JSON.stringify(s)).toBe(422);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
         const paths = ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
         expect(paths, JSON.stringify(s)).toEqual([...(badColours ? ["bg", "fg"] : []), ...(tooSmall ? ["size"] : [])].sort());
+        seen.refused++;
       }),
       { numRuns: 60 },
     );
+    // The choices reach both sides of every rule often enough to judge it.
+    expect(seen.drawn, JSON.stringify(seen)).toBeGreaterThanOrEqual(10);
+    expect(seen.refused, JSON.stringify(seen)).toBeGreaterThanOrEqual(10);
   }, 120_000);
 });

@@ -2,13 +2,14 @@
  * Reading QR codes back as a phone would, with nothing of the service's own drawing code: fast-png decodes
  * the file, transparent pixels are laid over the surface the code is meant to sit on, and jsQR (an
  * independent reader) finds and decodes the code in the pixels. Plus test logos of every PNG kind, made with
- * fast-png, and a way to give a domain one straight in the database (the domains API field is elsewhere).
+ * fast-png. Pure, so the browser tests (Node) share it; domains.ts sets a domain's logo.
  */
-import { eq } from "drizzle-orm";
 import { convertIndexedToRgb, decode, encode, type ImageData } from "fast-png";
-import jsQR from "jsqr";
-import { domains } from "../../db/schema.ts";
-import { withDb } from "./db.ts";
+import jsQRExport from "jsqr";
+
+/** jsqr is CommonJS: its default import is the function under workerd's bundler and Node alike, typed apart by each resolver. */
+type Reader = (data: Uint8ClampedArray, width: number, height: number, options: { inversionAttempts: "dontInvert" }) => { data: string; version: number } | null;
+const jsQR = ((m: unknown) => (typeof m === "function" ? m : (m as { default: unknown }).default))(jsQRExport) as Reader;
 
 /** The decoded image as opaque RGBA over `surface` (#rrggbb; white unless given). */
 export function pngPixels(bytes: Uint8Array, surface = "#ffffff"): { width: number; height: number; rgba: Uint8ClampedArray } {
@@ -71,8 +72,3 @@ export const testLogos = {
   /** 16-bit RGB, taller than wide, green. */
   rgb16: { png: image(20, 30, 3, () => [0, 0xc0c0, 0x4040], { depth: 16 }), centre: [0, 192, 64] },
 };
-
-/** Sets (or with null, clears) a domain's qrLogo in the database; the default domain's row is "". */
-export async function setQrLogo(hostname: string, dataUrl: string | null): Promise<void> {
-  await withDb((db) => db.update(domains).set({ qrLogo: dataUrl }).where(eq(domains.hostname, hostname)));
-}
