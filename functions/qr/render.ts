@@ -31,9 +31,9 @@ export interface QrImage {
 }
 
 /**
- * The largest PNG a request on Workers Free (10 ms of CPU, the request's own work beside) may draw: a plain
- * 512 px code took 1.5 ms, 1,024 px 3.8 ms; any PNG with a logo 7 ms or more (docs/qr.md, "Cost"). SVG
- * costs under 1 ms at any size, logo or not.
+ * The largest PNG a request on Workers Free (10 ms of CPU, the request's own work beside) may draw: in
+ * workerd here (bench/cpu.ts qr), warm, a plain 512 px code took 2.3 ms, 1,024 px 7 ms; any PNG with a logo
+ * 12 ms or more. SVG took about 1 ms at any size, logo or not (docs/qr.md, "Cost").
  */
 export const FREE_PLAN_MAX_PNG = 512;
 
