@@ -41,8 +41,10 @@ export const FREE_PLAN_MAX_PNG = 512;
 export function renderQr(text: string, o: QrOptions, storedLogo: string | null, plan: Plan): QrImage | FieldError[] {
   const [fg, bg] = [parseHexColor(o.fg), parseHexColor(o.bg)];
   const logo = o.logo ? logoFor(o.format, storedLogo) : null;
-  const problems = [...colorProblems(fg, bg), ...(typeof logo === "string" ? [{ path: "logo", message: logo }] : []), ...planProblems(o, plan)];
   const layout = layoutQr({ text, ecc: o.ecc, margin: o.margin, size: o.size, logo: o.logo });
+  // Every reason at once, so one answer says all there is to change.
+  const problems = [...colorProblems(fg, bg), ...planProblems(o, plan)];
+  if (typeof logo === "string") problems.push({ path: "logo", message: logo });
   if (Array.isArray(layout)) problems.push(...layout);
   if (problems.length || Array.isArray(layout) || typeof logo === "string") return problems;
   if (o.format === "svg") return { body: drawQrSvg(layout, fg, bg, logo?.dataUrl ?? null), contentType: "image/svg+xml; charset=utf-8" };
