@@ -7,6 +7,7 @@
  *   free    chunks of the size the free plan's budget gives (clicksPerChunk), warm and cold, against the budget
  *   redis   the Redis client's own work for one request
  *   pbkdf2  one password hash at several iteration counts: the figure PASSWORD_ITERATIONS is chosen from
+ *   qr      one QR code (functions/qr/render.ts) by format, size and logo: the figures docs/qr.md gives
  * Settings: CHUNKS=1,10,25,50,100 COLD=3 ITERATIONS=1000,5000,... (the machine: BENCHMARKS.md).
  */
 import { build } from "esbuild";
@@ -18,6 +19,7 @@ import { clicksPerChunk, MEASURED_CPU } from "../functions/ingest/cpu.ts";
 import { CAPTURE_MAX_CHARS } from "../functions/ingest/limits.ts";
 import { PLAN_DEFAULTS } from "../functions/shared/plan.ts";
 import type { ClickEvent } from "../functions/shared/click-event.ts";
+import { encode as encodePng } from "fast-png";
 import { makeClicks } from "./clicks.ts";
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-cpu-"));
@@ -121,4 +123,26 @@ if (mode === "all" || mode === "pbkdf2") {
     console.log(`${String(it).padStart(10)}  ${f(median(xs))} (${f(Math.min(...xs))}, ${f(Math.max(...xs))})`);
   }
   await w.dispose();
+}
+if (mode === "all" || mode === "qr") {
+  // Logos as a domain might set them: a 256 px RGBA image, and the largest a logo may be (1,024 px a side).
+  const logo = (side: number) => {
+    const data = new Uint8Array(side * side * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
+    return `data:image/png;base64,${Buffer.from(encodePng({ width: side, height: side, data, channels: 4, depth: 8 })).toString("base64")}`;
+  };
+  console.log("\nQR code    size   ms a code: cold (fresh isolate)   warm median (min) of 9 requests");
+  for (const [name, format, body] of [["png", "png", ""], ["png+logo", "png", logo(256)], ["png+1024", "png", logo(1024)], ["svg", "svg", ""], ["svg+logo", "svg", logo(256)]]) {
+    for (const size of [256, 512, 1024, 2048]) {
+      const cold = await worker();
+      const first = await cold.call(`/qr?format=${format}&size=${size}`, body);
+      await cold.dispose();
+      const w = await worker();
+      const times = Math.max(1, Math.ceil(50 / size ** 0.5));
+      for (let i = 0; i < 3; i++) await w.call(`/qr?format=${format}&size=${size}&times=${times}`, body);
+      const xs: number[] = [];
+      for (let i = 0; i < 9; i++) xs.push(await w.call(`/qr?format=${format}&size=${size}&times=${times}`, body));
+      await w.dispose();
+      console.log(`${name.padEnd(10)} ${String(size).padStart(5)}   ${f(first).padStart(8)}                       ${f(median(xs))} (${f(Math.min(...xs))})`);
+    }
+  }
 }

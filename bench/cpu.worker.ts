@@ -9,11 +9,14 @@
  *   POST /pbkdf2?iterations=N&times=R   times R password hashes at N iterations (functions/shared/password.ts).
  *   POST /redis?times=R   times R requests of the ingest's Redis client (@upstash/redis as stream.ts makes it)
  *                 whose fetch answers at once with a small reply: the client's own work for one request.
+ *   POST /qr?format=F&size=S&times=R   body: a logo's data: URL, or nothing. Times R QR codes of a typical
+ *                 short URL drawn by functions/qr/render.ts (with the logo when one is sent).
  *
  * Answers the milliseconds per chunk or hash, as text. workerd's clock has a resolution of 1 ms, hence the
  * repetitions in one request.
  */
 import { Batcher, parseEntries } from "../functions/ingest/batch.ts";
+import { renderQr } from "../functions/qr/render.ts";
 import { hashPassword } from "../functions/shared/password.ts";
 import { Redis } from "@upstash/redis/cloudflare";
 
@@ -52,6 +55,11 @@ export default {
       } finally {
         globalThis.fetch = real;
       }
+    } else if (url.pathname === "/qr") {
+      times = Number(url.searchParams.get("times") ?? 1);
+      const format = url.searchParams.get("format") === "svg" ? "svg" : "png";
+      const options = { format, size: Number(url.searchParams.get("size")), margin: 4, fg: "#1a237e", bg: "#ffffff", ecc: "M", logo: body !== "" } as const;
+      for (let i = 0; i < times; i++) renderQr("https://go.example.com/launch-2026", options, body || null, "paid");
     } else if (url.pathname === "/pbkdf2") {
       times = Number(url.searchParams.get("times") ?? 1);
       for (let i = 0; i < times; i++) await hashPassword("correct horse battery staple", Number(url.searchParams.get("iterations")));

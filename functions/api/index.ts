@@ -23,6 +23,7 @@ import { registerDeleteLink } from "./links/delete.ts";
 import { registerGetLink } from "./links/get.ts";
 import { registerListLinks } from "./links/list.ts";
 import { registerPatchLink } from "./links/patch.ts";
+import { registerLinkQr } from "./links/qr.ts";
 import { registerSecurityScheme } from "./openapi.ts";
 import { registerAllStats } from "./stats/all.ts";
 import { registerLinkStats } from "./stats/link.ts";
@@ -50,6 +51,7 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerPatchLink(app);
   registerDeleteLink(app);
   registerLinkStats(app);
+  registerLinkQr(app);
   registerAllStats(app);
   registerTags(app);
   registerCreateKey(app);

@@ -1,6 +1,7 @@
 // The dashboard's only script (served as a static file: the CSP allows no inline script). Every page works
 // without it; it adds the browser's time zone, copy buttons, the chart, the live counter, the custom
-// range toggle, and on the import page keeps the picked file between the dry run and the import.
+// range toggle, on the import page keeps the picked file between the dry run and the import, and on a
+// link's page redraws its QR code as a choice changes.
 // @ts-check
 (() => {
   "use strict";
@@ -120,5 +121,23 @@
       for (const b of buttons) b.setAttribute("disabled", "");
       load(importForm.action, { method: "POST", body }).finally(() => { for (const b of buttons) b.removeAttribute("disabled"); });
     });
+  }
+
+  // QR code: each change loads the code with the form's choices (the route the Download links use); a
+  // choice the API refuses has no image to show, so the form is sent and the page says why beside the field.
+  const qrForm = /** @type {HTMLFormElement | null} */ (document.querySelector("form[data-qr-form]"));
+  const qrImage = /** @type {HTMLImageElement | null} */ (document.getElementById("qr-preview"));
+  if (qrForm && qrImage) {
+    const base = qrForm.dataset.qrForm;
+    const redraw = () => {
+      const params = new URLSearchParams(/** @type {any} */ (new FormData(qrForm)));
+      const format = params.get("format") === "svg" ? "svg" : "png";
+      params.delete("format");
+      for (const link of $$("a[data-qr-download]")) link.setAttribute("href", `${base}/qr.${link.dataset.qrDownload}?${params}`);
+      qrImage.hidden = false;
+      qrImage.src = `${base}/qr.${format}?${params}`;
+    };
+    qrImage.addEventListener("error", () => { if (!qrImage.src.startsWith("data:")) qrForm.submit(); });
+    qrForm.addEventListener("change", redraw);
   }
 })();

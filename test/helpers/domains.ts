@@ -53,3 +53,11 @@ export class DomainFixtures {
 
 /** A request on `host` (the Worker sees it in the URL, as Cloudflare hands it over). */
 export const on = (host: string, path: string) => `http://${host}${path}`;
+
+/**
+ * Sets (or with null, clears) a domain's qrLogo straight in the database, as the domains API stores it (a
+ * data: URL); the default domain's row is "".
+ */
+export async function setQrLogo(hostname: string, dataUrl: string | null): Promise<void> {
+  await withDb((db) => db.update(domains).set({ qrLogo: dataUrl }).where(eq(domains.hostname, hostname)));
+}

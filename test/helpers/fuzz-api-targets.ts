@@ -55,6 +55,9 @@ const statsQuery = fc.oneof(
 );
 
 const noQuery = queryString({});
+/** A plausible value eight times in nine: for routes of many parameters, whose requests `mostly` would nearly all refuse. */
+const seldom = <T>(plausible: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 8, arbitrary: plausible }, { weight: 1, arbitrary: hostile });
 /** The query of the routes that name a link by slug. */
 const linkQuery = queryString({ domain: domainParam });
 
@@ -175,6 +178,22 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
     },
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
     { route: "GET /api/v1/links/{slug}/stats", mutates: false, requests: req("GET", slugSegment.map((s): ApiSegment[] => [...links, s, "stats"]), statsQuery) },
+    {
+      route: "GET /api/v1/links/{slug}/qr",
+      mutates: false,
+      // Eight parameters, each hostile at times: hostile ones are kept rare enough that whole requests are
+      // drawn often (at 1 in 3 each, 5 of 500 were), at sizes that keep 500 drawings quick.
+      requests: req("GET", slugSegment.map((s): ApiSegment[] => [...links, s, "qr"]), queryString({
+        format: onTheWire(seldom(fc.constantFrom("png", "svg"), fc.oneof(fc.constantFrom("PNG", "gif"), hostileText))),
+        size: onTheWire(seldom(fc.integer({ min: 64, max: 640 }).map(String), fc.oneof(fc.constantFrom("2048", "63", "2049", "1e3", "0x100"), hostileIntText))),
+        margin: onTheWire(seldom(fc.integer({ min: 0, max: 16 }).map(String), hostileIntText)),
+        fg: onTheWire(seldom(fc.constantFrom("#000000", "1a237e", "#777777", "#ffffff"), hostileText)),
+        bg: onTheWire(seldom(fc.constantFrom("#ffffff", "fff8e1", "#ffffff00", "#000000"), hostileText)),
+        ecc: onTheWire(seldom(fc.constantFrom("L", "M", "Q", "H"), hostileText)),
+        logo: onTheWire(seldom(fc.constantFrom("true", "false"), hostileText)),
+        domain: domainParam,
+      })),
+    },
     { route: "GET /api/v1/stats", mutates: false, requests: req("GET", fixed("api", "v1", "stats"), statsQuery) },
     { route: "GET /api/v1/tags", mutates: false, requests: req("GET", fixed("api", "v1", "tags"), noQuery) },
     { route: "PATCH /api/v1/tags/{tag}", mutates: true, requests: req("PATCH", tagPath, noQuery, renameBody) },

@@ -226,6 +226,17 @@ export const routeScopes: RouteCase[] = [
     restricted: async (w) => ({ method: "GET", path: `/api/v1/links/${w.hidden.slug}/stats?${at(w)}&${w.statsRange}`, check: async (res) => expectStatus(res, 404) }),
   },
   {
+    route: "GET /api/v1/links/{slug}/qr",
+    scope: "links:read",
+    success: 200,
+    prepare: async () => {
+      const link = await createLink({ url: "https://example.com/qr" });
+      return { method: "GET", path: `/api/v1/links/${link.slug}/qr?size=128`, unchanged: async () => {} };
+    },
+    // GET /api/v1/links/{slug}'s lookup: the hidden link's code is not there for the key.
+    restricted: async (w) => ({ method: "GET", path: `/api/v1/links/${w.hidden.slug}/qr?${at(w)}`, check: async (res) => expectStatus(res, 404) }),
+  },
+  {
     route: "GET /api/v1/stats",
     scope: "analytics:read",
     success: 200,

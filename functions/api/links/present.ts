@@ -15,7 +15,7 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     id: row.id,
     slug: row.slug,
     domain,
-    shortUrl: `${base}/${row.slug}`,
+    shortUrl: `${base}/${row.slug}`, // as shortUrlOf writes it
     url: row.url,
     redirectType: row.redirectType as Link["redirectType"],
     title: row.title,
@@ -69,3 +69,6 @@ export async function presentLinks(c: Context<AppEnv>, rows: LinkRow[], fresh = 
     : await clickCountsAndMakers(c, rows);
   return rows.map((row, i) => toLink(row, shortOrigin(c, row.domain), hostnameOf(c, row.domain), counts[i], makers[i]));
 }
+
+/** A link's shortUrl, without the rest of its Link (the QR code encodes it). */
+export const shortUrlOf = (c: Context<AppEnv>, row: Pick<LinkRow, "domain" | "slug">) => `${shortOrigin(c, row.domain)}/${row.slug}`;

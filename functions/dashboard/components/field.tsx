@@ -13,6 +13,7 @@ interface FieldProps {
   autocomplete?: string;
   inputmode?: "numeric" | "url" | "text";
   min?: string;
+  max?: string;
   readonly?: boolean;
 }
 
@@ -33,6 +34,7 @@ export const Field: FC<FieldProps> = (p) => {
         autocomplete={p.autocomplete}
         inputmode={p.inputmode}
         min={p.min}
+        max={p.max}
         readonly={p.readonly}
         aria-invalid={p.error ? "true" : undefined}
         aria-describedby={described}

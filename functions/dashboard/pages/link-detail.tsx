@@ -6,6 +6,8 @@ import type { Dash } from "../dash-env.ts";
 import { noticeOf } from "../notices.ts";
 import { domainOfLink, domainQuery, linkPage, pageDomain } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
+import { QrCard } from "../components/qr-card.tsx";
+import { qrPreview, readQrForm } from "../qr-choices.ts";
 
 export function registerLinkDetail(dash: Dash) {
   dash.get("/links/:slug", async (c) => {
@@ -20,7 +22,8 @@ export function registerLinkDetail(dash: Dash) {
     const l = res.data;
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
     const domain = domainOfLink(c, l);
-    const qr = (ext: string) => linkPage(l.slug, domain, `/qr.${ext}`);
+    const qrValues = readQrForm(c);
+    const preview = await qrPreview(c, l.slug, qrValues);
     return page(c, (
       <Layout title={l.slug} session={c.var.session} nav="links" notice={notice}>
         <div class="page-head">
@@ -60,14 +63,7 @@ export function registerLinkDetail(dash: Dash) {
               <dt>Updated</dt><dd><time datetime={l.updatedAt}>{formatInstant(l.updatedAt, tz)}</time></dd>
             </dl>
           </section>
-          <section class="card qr">
-            <h2>QR code</h2>
-            <img src={qr("svg")} width="200" height="200" alt={`QR code for ${l.shortUrl}`} />
-            <p class="buttons">
-              <a class="button" href={qr("svg")} download={`${l.slug}.svg`}>Download SVG</a>
-              <a class="button" href={qr("png")} download={`${l.slug}.png`}>Download PNG</a>
-            </p>
-          </section>
+          <QrCard slug={l.slug} shortUrl={l.shortUrl} domain={domain} values={qrValues} preview={preview} />
         </div>
       </Layout>
     ));
