@@ -60,7 +60,9 @@ function truecolour(l: QrLayout, fg: Rgba, bg: Rgba, logo: PlacedLogo): Uint8Arr
     for (let dy = 1; dy < l.scale; dy++) data.set(row, top + dy * rowLength);
   }
   composite(data, l.size, ch, logo, bg);
-  return encode({ width: l.size, height: l.size, data, channels: ch, depth: 8 });
+  // Deflate level 1: a QR code's long runs compress as well at 1 as at the default 6 (smaller, even), and
+  // 2.5 times faster at 512 px, 1.5 times at 2,048 (fast-png in Node, same machine, same pixels).
+  return encode({ width: l.size, height: l.size, data, channels: ch, depth: 8 }, { zlib: { level: 1 } });
 }
 
 /** The logo over the background: Porter-Duff "over", written back as straight colour. */
