@@ -20,7 +20,7 @@ describe("GET /openapi.json", () => {
     }
     expect(doc.components.schemas.Link.required.sort()).toEqual([
       "clicks", "crawlable", "createdAt", "createdBy", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "id", "maxClicks", "redirectType",
-      "rules", "shortUrl", "slug", "tags", "title", "updatedAt", "url", "validSince", "variants",
+      "preview", "rules", "shortUrl", "slug", "tags", "title", "updatedAt", "url", "validSince", "variants",
     ]);
     expect(doc.components.schemas.Link.properties.redirectType.enum).toEqual([301, 302, 307, 308]);
     expect(doc.components.schemas.CreateLinkInput.additionalProperties).toBe(false);
