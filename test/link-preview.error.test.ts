@@ -36,7 +36,8 @@ const BAD: [string, unknown, string][] = [
 ];
 
 describe("a bad preview card", () => {
-  it.each(BAD)("on create: %s is a 400 naming %s, and no link is made", async (_what, preview, path) => {
+  // Named by what is wrong, not by the value: a lone surrogate cannot travel in a test's name.
+  it.each(BAD.map(([what, preview, path]) => [what, path, preview] as const))("on create: %s is a 400 naming %s, and no link is made", async (_what, path, preview) => {
     const slug = uniqueSlug("bad-card");
     const res = await call("POST", "/api/v1/links", { body: { url: "https://dest.example/x", slug, preview } });
     await expectLinksProblem(res, 400, [path]);

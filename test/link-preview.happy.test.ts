@@ -226,7 +226,7 @@ describe("export, then import into an empty domain, then export", () => {
     const csv = await exportOf(hostname, "csv");
     const json = await exportOf(hostname, "json");
     expect(csv.split("\r\n")[0]).toContain(",crawlable,preview,clicks,");
-    expect(JSON.parse(json).map((l: any) => l.preview?.title ?? null).sort()).toEqual([null, null, '=SUM("a, b")']);
+    expect(JSON.parse(json).map((l: any) => l.preview?.title).filter(Boolean)).toEqual(['=SUM("a, b")']);
 
     for (const [format, file, type] of [["csv", csv, "text/csv"], ["json", json, "application/json"]] as const) {
       await withDb((db) => db.delete(links).where(eq(links.domain, hostname)));
