@@ -25,6 +25,8 @@ export interface Case {
   paths?: string[];
   /** Measure the hot link on ours in the same rounds, and give this case's ratio to it. */
   versusHot?: boolean;
+  /** Request headers of ours, and of the hot link beside it (the same, so the ratio is the case's own cost). */
+  headers?: Record<string, string>;
   /** Every answer of ours must be a redirect (a fast error must not pass for speed); unknown slugs are 404s. */
   expect: "redirect" | "404";
   /** Also measure the floor Worker (one click pipeline per request) in this case's rounds. */
@@ -52,7 +54,8 @@ export async function measureCase(
     const cpu0 = w.cpuSeconds();
     const own0 = process.cpuUsage();
     const cost0 = await meter.snapshot();
-    const r = await wrk(k.paths ? w.url : `${w.url}${who === "hot" ? "/b1" : (k.path ?? "/b1")}`, { seconds, paths: k.paths });
+    const headers = who === "ours" || who === "hot" ? k.headers : undefined;
+    const r = await wrk(k.paths ? w.url : `${w.url}${who === "hot" ? "/b1" : (k.path ?? "/b1")}`, { seconds, paths: k.paths, headers });
     // Work deferred with waitUntil outlives the response: give it a moment to finish so it is charged to
     // this run, and so the next run does not start on a backlog.
     await quiet(w);

@@ -135,9 +135,9 @@ describe("export, then import into an empty domain, then export", () => {
     });
     const csv = await exportOf(hostname);
     const json = await exportOf(hostname, "json");
-    expect(csv.split("\r\n")[0]).toBe("id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,validSince,forwardQuery,crawlable,clicks,createdAt,updatedAt");
+    expect(csv.split("\r\n")[0]).toBe("id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,validSince,forwardQuery,crawlable,preview,clicks,createdAt,updatedAt");
     expect(JSON.parse(json)).toHaveLength(4);
-    expect(csv).toMatch(/,false,true,0,/); // rt-four: forwardQuery false, crawlable true
+    expect(csv).toMatch(/,false,true,,0,/); // rt-four: forwardQuery false, crawlable true, no preview card
 
     for (const [format, file, type] of [["csv", csv, "text/csv"], ["json", json, "application/json"]] as const) {
       await withDb((db) => db.delete(links).where(eq(links.domain, hostname)));

@@ -16,7 +16,7 @@ const linkKeys = [
   "domain",
   "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "validSince", "expiresAt", "maxClicks", "fallbackUrl",
   "forwardQuery", "crawlable",
-  "hasPassword", "rules", "variants", "clicks", "createdBy", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "preview", "clicks", "createdBy", "createdAt", "updatedAt",
 ];
 
 
@@ -44,6 +44,7 @@ describe("POST /api/v1/links", () => {
       hasPassword: false,
       rules: [],
       variants: null,
+      preview: null,
       clicks: 0,
       createdBy: null,
     });

@@ -1,6 +1,6 @@
 /** Unit tests of form <-> API body: the API's types out, the API's errors back beside their fields. */
 import { describe, expect, it } from "vitest";
-import { createBody, formErrors, patchBody, readLinkForm } from "./forms.ts";
+import { createBody, formErrors, linkFields, patchBody, readLinkForm } from "./forms.ts";
 
 describe("forms", () => {
   it("sends only what was filled in on create, in the API's types", () => {
@@ -14,13 +14,28 @@ describe("forms", () => {
     const body = patchBody(readLinkForm({ url: "https://a.example", redirectType: "302" }), "UTC");
     expect(body).toEqual({
       url: "https://a.example", title: null, tags: [], validSince: null, expiresAt: null, maxClicks: null, fallbackUrl: null, redirectType: 302,
-      forwardQuery: true, crawlable: false, rules: [], variants: null,
+      forwardQuery: true, crawlable: false, rules: [], variants: null, preview: null,
     });
     expect(patchBody(readLinkForm({ url: "x", noForwardQuery: "on", crawlable: "on", validSince: "2030-01-01T10:00" }), "Europe/Paris")).toMatchObject({
       forwardQuery: false, crawlable: true, validSince: "2030-01-01T09:00:00.000Z",
     });
     expect(patchBody(readLinkForm({ url: "x", removePassword: "on", password: "p" }), "UTC").password).toBeNull();
     expect(patchBody(readLinkForm({ url: "x", password: "new" }), "UTC").password).toBe("new");
+  });
+
+  it("sends the preview card's fields as one card, blanks as null, and no card when all three are empty", () => {
+    const card = { previewTitle: " Launch ", previewDescription: "", previewImage: "https://img.example/c.png" };
+    const expected = { title: "Launch", description: null, image: "https://img.example/c.png" };
+    expect(createBody(readLinkForm({ url: "u", ...card }), "UTC").preview).toEqual(expected);
+    expect(patchBody(readLinkForm({ url: "u", ...card }), "UTC").preview).toEqual(expected);
+    expect("preview" in createBody(readLinkForm({ url: "u" }), "UTC")).toBe(false);
+    expect(patchBody(readLinkForm({ url: "u", previewTitle: "  " }), "UTC").preview).toBeNull();
+    // The card's errors sit beside their own fields.
+    const errors = formErrors(
+      { type: "t", title: "t", status: 400, detail: "see errors", errors: [{ path: "preview.image", message: "must be an https URL" }, { path: "preview", message: "bad card" }] },
+      linkFields,
+    );
+    expect(errors).toMatchObject({ "preview.image": "must be an https URL", preview: "bad card" });
   });
 
   it("passes values it cannot convert through as typed, for the API to explain", () => {

@@ -4,6 +4,7 @@
  * API's problem back into messages beside the fields they concern.
  */
 import type { Link } from "../api/links/schemas.ts";
+import type { PreviewInput } from "../api/links/preview-schemas.ts";
 import type { Problem } from "../shared/errors.ts";
 import { readRoutingForm, routingBody, routingToForm, type RuleRow, type VariantRow } from "./routing-form.ts";
 import { parseWallTime, toWallInput } from "./wall-time.ts";
@@ -16,7 +17,7 @@ export function formErrors(problem: Problem, fields: readonly string[]): FormErr
   const loose: string[] = [];
   for (const e of problem.errors ?? []) {
     // "tags.2" belongs to the tags field; "(root)" or an unknown path to the form as a whole.
-    const field = e.path.split(".")[0];
+    const field = fields.includes(e.path) ? e.path : e.path.split(".")[0];
     if (fields.includes(field)) out[field] = out[field] ? `${out[field]} ${e.message}` : e.message;
     else loose.push(e.path === "(root)" ? e.message : `${e.path}: ${e.message}`);
   }
@@ -50,10 +51,16 @@ export interface LinkFormValues {
   /** The routing editor's rows (routing-form.ts). */
   rules: RuleRow[];
   variants: VariantRow[];
+  /** The preview card's fields; all three empty: no card. */
+  previewTitle: string;
+  previewDescription: string;
+  previewImage: string;
 }
 
 export const linkFields = [
   "url", "slug", "domain", "title", "tags", "validSince", "expiresAt", "maxClicks", "fallbackUrl", "redirectType", "password", "rules", "variants",
+  // The card's errors sit beside each of its fields ("preview" alone: the card as a whole).
+  "preview", "preview.title", "preview.description", "preview.image",
 ] as const;
 
 export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
@@ -63,6 +70,7 @@ export function readLinkForm(body: Record<string, unknown>): LinkFormValues {
     validSince: s("validSince"), expiresAt: s("expiresAt"), maxClicks: s("maxClicks").trim(), fallbackUrl: s("fallbackUrl").trim(),
     redirectType: s("redirectType"), password: s("password"), removePassword: s("removePassword"),
     noForwardQuery: s("noForwardQuery"), crawlable: s("crawlable"),
+    previewTitle: s("previewTitle").trim(), previewDescription: s("previewDescription").trim(), previewImage: s("previewImage").trim(),
     ...readRoutingForm(body),
   };
 }
@@ -73,8 +81,15 @@ export function linkToForm(link: Link, tz: string): LinkFormValues {
     validSince: toWallInput(link.validSince, tz), expiresAt: toWallInput(link.expiresAt, tz), maxClicks: link.maxClicks?.toString() ?? "",
     fallbackUrl: link.fallbackUrl ?? "", redirectType: String(link.redirectType), password: "", removePassword: "",
     noForwardQuery: link.forwardQuery ? "" : "on", crawlable: link.crawlable ? "on" : "",
+    previewTitle: link.preview?.title ?? "", previewDescription: link.preview?.description ?? "", previewImage: link.preview?.image ?? "",
     ...routingToForm(link),
   };
+}
+
+/** The card the form describes; null when its three fields are empty (no card, or the card removed). */
+export function previewBody(f: LinkFormValues): PreviewInput | null {
+  if (!f.previewTitle && !f.previewDescription && !f.previewImage) return null;
+  return { title: f.previewTitle || null, description: f.previewDescription || null, image: f.previewImage || null };
 }
 
 const tagList = (s: string) => s.split(",").map((t) => t.trim()).filter(Boolean);
@@ -101,6 +116,8 @@ export function createBody(f: LinkFormValues, tz: string): Record<string, unknow
   const routing = routingBody(f);
   if (routing.rules.length) body.rules = routing.rules;
   if (routing.variants) body.variants = routing.variants;
+  const preview = previewBody(f);
+  if (preview) body.preview = preview;
   return body;
 }
 
@@ -119,6 +136,8 @@ export function patchBody(f: LinkFormValues, tz: string): Record<string, unknown
     redirectType: num(f.redirectType || "302"),
     // An emptied editor clears them: [] and null.
     ...routingBody(f),
+    // Emptied fields remove the card.
+    preview: previewBody(f),
   };
   if (f.removePassword === "on") body.password = null;
   else if (f.password) body.password = f.password;

@@ -52,7 +52,8 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
+        // https: for a link's preview card image (its mock-up on the link pages); nothing else loads one.
+        imgSrc: ["'self'", "data:", "https:"],
         connectSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],

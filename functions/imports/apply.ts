@@ -12,6 +12,7 @@ import { linkScopeOf, lookupDomains, unknownDomain, hostnameOf, type LinkCtx } f
 import { policyErrors, toValues } from "../api/links/rules.ts";
 import { servedHosts } from "../api/links/served-hosts.ts";
 import { CreateLinkInput } from "../api/links/schemas.ts";
+import { samePreview } from "../api/links/preview-schemas.ts";
 import { fieldErrors } from "../shared/validation.ts";
 import { randomSlug } from "../shared/slugs.ts";
 import { toLinkInput, type DetectedFormat, type RowExtras } from "./formats.ts";
@@ -230,6 +231,11 @@ function changed(row: LinkRow, values: Partial<NewLink>): boolean {
     if (!(c in values)) continue;
     if (c === "passwordHash") {
       if (values.passwordHash !== null || row.passwordHash !== null) return true;
+      continue;
+    }
+    // jsonb keeps the card's keys in an order of its own: compared field by field.
+    if (c === "preview") {
+      if (!samePreview(row.preview, values.preview)) return true;
       continue;
     }
     const a = row[c] instanceof Date ? (row[c] as Date).toISOString() : JSON.stringify(row[c] ?? null);

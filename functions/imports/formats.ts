@@ -14,7 +14,7 @@ export type ImportField =
   | "url" | "slug" | "shortUrl" | "domain" | "title" | "tags" | "createdAt"
   // Ours only (what export writes): the rest of the Link.
   | "id" | "redirectType" | "expiresAt" | "maxClicks" | "fallbackUrl" | "rules" | "variants" | "password" | "updatedAt" | "hasPassword"
-  | "validSince" | "forwardQuery" | "crawlable";
+  | "validSince" | "forwardQuery" | "crawlable" | "preview";
 
 const ALIASES: Record<string, ImportField> = {
   longurl: "url", destinationurl: "url", url: "url", target: "url",
@@ -30,13 +30,13 @@ const ALIASES: Record<string, ImportField> = {
 const OURS: Record<string, ImportField> = {
   id: "id", redirecttype: "redirectType", expiresat: "expiresAt", maxclicks: "maxClicks", fallbackurl: "fallbackUrl",
   rules: "rules", variants: "variants", password: "password", updatedat: "updatedAt", haspassword: "hasPassword",
-  validsince: "validSince", forwardquery: "forwardQuery", crawlable: "crawlable",
+  validsince: "validSince", forwardquery: "forwardQuery", crawlable: "crawlable", preview: "preview",
 };
 
 /** The columns our CSV export writes, in order: the Link's fields. */
 export const OUR_COLUMNS = [
   "id", "slug", "domain", "shortUrl", "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl",
-  "hasPassword", "rules", "variants", "validSince", "forwardQuery", "crawlable", "clicks", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "validSince", "forwardQuery", "crawlable", "preview", "clicks", "createdAt", "updatedAt",
 ] as const;
 
 export const normalizeHeader = (h: string) => h.toLowerCase().replace(/[\s_]/g, "");
@@ -190,6 +190,12 @@ export function toLinkInput(values: Record<string, unknown>, format: DetectedFor
       if (!parsed.ok) return parsed;
       // Export writes a link without routing as [] and null; both mean none.
       if (parsed.value !== null && !(Array.isArray(parsed.value) && parsed.value.length === 0)) input[f] = parsed.value;
+    }
+    if (values.preview !== undefined) {
+      const parsed = jsonCell(values.preview, "preview");
+      if (!parsed.ok) return parsed;
+      // Export writes a link without a card as an empty cell (CSV) or null (JSON): none.
+      if (parsed.value !== null) input.preview = parsed.value;
     }
     if (asBoolean(values.hasPassword) && input.password === undefined) {
       return { ok: false, message: "hasPassword: the link has a password, which export never writes: give it one in a password column" };

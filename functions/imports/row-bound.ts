@@ -8,6 +8,7 @@
  *   (scheme, host, slug), slug, domain, title, tags with their separators, password; and, in our own format,
  *   the rules and variants as export writes them: every rule at the longest URL with MAX_CONDITIONS
  *   query-param conditions at the longest key and value, with JSON_SYNTAX for the JSON around each object;
+ *   and the preview card, its three fields at their longest;
  * - at the most bytes a character can take there: 3 in a text cell (a UTF-16 unit is at most 3 bytes of
  *   UTF-8; a quote, doubled by CSV quoting, 2), 6 in a JSON cell (a control character is written \u0001; a
  *   quote, \" with its quote doubled, 3);
@@ -18,6 +19,7 @@
  */
 import { LINK_TEXT_LIMITS, MAX_URL_LENGTH } from "../api/links/schemas.ts";
 import { QUERY_MATCH_LIMITS } from "../api/links/routing-schemas.ts";
+import { PREVIEW_LIMITS } from "../api/links/preview-schemas.ts";
 import { MAX_HOSTNAME_LENGTH } from "../shared/hostnames.ts";
 import { MAX_CONDITIONS, MAX_RULES, MAX_VARIANTS } from "../shared/routing-conditions.ts";
 import { MAX_SLUG_LENGTH } from "../shared/slugs.ts";
@@ -39,9 +41,10 @@ const OURS_TEXT = MAX_URL_LENGTH + LINK_TEXT_LIMITS.password;
 const CONDITION = QUERY_MATCH_LIMITS.key + QUERY_MATCH_LIMITS.value + JSON_SYNTAX;
 const RULES = MAX_RULES * (MAX_URL_LENGTH + JSON_SYNTAX + MAX_CONDITIONS * CONDITION);
 const VARIANTS = MAX_VARIANTS * (MAX_URL_LENGTH + JSON_SYNTAX);
+const PREVIEW = PREVIEW_LIMITS.title + PREVIEW_LIMITS.description + PREVIEW_LIMITS.image + JSON_SYNTAX;
 
 /** The largest record of any CSV we read (our own format's): the bound until the header names the format. */
-export const MAX_CSV_RECORD_BYTES = TEXT_BYTES * (COMMON + OURS_TEXT) + JSON_BYTES * (RULES + VARIANTS) + SHORT_CELLS + IGNORED_BYTES;
+export const MAX_CSV_RECORD_BYTES = TEXT_BYTES * (COMMON + OURS_TEXT) + JSON_BYTES * (RULES + VARIANTS + PREVIEW) + SHORT_CELLS + IGNORED_BYTES;
 const OTHER_RECORD_BYTES = TEXT_BYTES * COMMON + SHORT_CELLS + IGNORED_BYTES;
 
 /** The largest record a valid row of `format` can be. */

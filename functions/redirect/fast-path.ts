@@ -3,7 +3,8 @@
  * directly (no password, no click limit, not expired), answered before the Hono app is entered. That request
  * is most of the traffic, and the app's router, context, middleware and schema validation were a quarter of
  * its CPU under load (bench:profile). The answer is serveLink's, built by the same functions (newVisit,
- * sendToLink, which applies the link's routing rules and variants); anything else returns null and the app answers it, so this path can only ever be a shortcut:
+ * sendToLink, which applies the link's routing rules and variants; previewAnswer, a fetcher's preview card);
+ * anything else returns null and the app answers it, so this path can only ever be a shortcut:
  * - a path that is not one slug (`/a/b`, `/%41`, `/a/`) or is reserved (every fixed route of the app is:
  *   test/redirect-fast-path.happy.test.ts checks the route table) goes to the app's routes;
  * - a cache miss goes to the app, which fills the cache;
@@ -23,7 +24,7 @@ import { requestServices } from "../shared/services.ts";
 import { isolateGet } from "./link-cache/isolate-tier.ts";
 import { isLink } from "./link-cache/entry.ts";
 import { newVisit } from "./capture.ts";
-import { sendToLink, servedDirectly } from "./serve-link.ts";
+import { previewAnswer, sendToLink, servedDirectly } from "./serve-link.ts";
 
 export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionContext, "waitUntil">): Response | null {
   // A body, even on a GET, is the app's to bound (413 past its limit, as on every path).
@@ -50,7 +51,8 @@ export function fastRedirect(request: Request, env: RawEnv, ctx: Pick<ExecutionC
   const visit = newVisit(request, url, slug);
   if (!servedDirectly(link, visit.ts)) return null;
   const s = requestServices(env, ctx, config);
-  const response = sendToLink(s, visit, link, link.redirectType);
+  // A link-preview fetcher of a link with a card gets the card (one property read for every other link).
+  const response = previewAnswer(s, visit, link) ?? sendToLink(s, visit, link, link.redirectType);
   s.settle();
   return response;
 }

@@ -15,11 +15,15 @@ export const redirectRoute = createRoute({
     "(the destination's own parameters win on a clash). The destination is decided in this order: password " +
     "(a form first), expiry and click limit (410 or fallbackUrl), rules (the first whose conditions all match), " +
     "variants (by weight, the same for a visitor all UTC day), url. HEAD answers the same status and Location and is " +
-    "recorded as a preview. Temporary redirects are `Cache-Control: private, no-store`, permanent ones " +
+    "recorded as a preview. A link-preview fetcher (Slack, X, WhatsApp, ...) of a link with a preview card gets the " +
+    "card instead (200 HTML with Open Graph tags, never the destination; docs/previews.md). Temporary redirects are `Cache-Control: private, no-store`, permanent ones " +
     "`private, max-age=90`.",
   request: { params: ShortPathParams },
   responses: {
-    200: { description: "The link is password-protected: an HTML form that posts the password back", content: { "text/html": { schema: z.string() } } },
+    200: {
+      description: "The link is password-protected: an HTML form that posts the password back; or a link-preview fetcher gets the link's preview card",
+      content: { "text/html": { schema: z.string() } },
+    },
     301: redirectDoc("Permanent redirect (the link's redirectType)"),
     302: redirectDoc("Temporary redirect (default), or to the fallbackUrl of an expired or exhausted link"),
     307: redirectDoc("Temporary redirect keeping the method"),

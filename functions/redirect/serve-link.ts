@@ -19,6 +19,7 @@ import { getDomainTable } from "./domain-cache.ts";
 import { findLink, type DomainOf } from "./find-link.ts";
 import { isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
+import { previewCardResponse } from "./preview-card.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import type { RequestServices } from "../shared/services.ts";
 import { chooseDestination, routingVisit, type ChosenBy } from "./routing/index.ts";
@@ -80,9 +81,10 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
 
   // One order for every protected link: the password first (an expired or exhausted link tells nothing,
   // not even that, before it is unlocked), then expiry and the click limit, then the destination (rules,
-  // variants, url: sendToLink).
+  // variants, url: sendToLink). A link-preview fetcher gets the link's card where a person would get the
+  // password form, the withheld page or the destination (docs/previews.md); the card names no destination.
   if (link.passwordHash) {
-    if (!unlocking) return passwordResponse(200);
+    if (!unlocking) return previewAnswer(s, visit, link) ?? passwordResponse(200);
     const refused = await checkPassword(c, link, visit, password);
     if (refused) return refused;
   }
@@ -105,13 +107,28 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
     if (!consume) {
       // A HEAD, a bot or a link preview does not use up a click, so it must not learn where the link goes:
       // a one-time link would otherwise stay readable by `curl -I` and every crawler. It is still recorded.
+      const card = previewAnswer(s, visit, link);
+      if (card) return card;
       capture(s, visit, link.id, null);
       return withheldResponse();
     }
   }
 
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
-  return sendToLink(s, visit, link, unlocking ? 303 : link.redirectType);
+  if (unlocking) return sendToLink(s, visit, link, 303);
+  return previewAnswer(s, visit, link) ?? sendToLink(s, visit, link, link.redirectType);
+}
+
+/**
+ * The link's preview card when it has one and the visit is a link-preview fetcher's, recorded as that
+ * preview (without a destination: the card names none); null otherwise. Reuses the visit's classification
+ * (made once, for the click event), so a link without a card costs one property read and no more.
+ */
+export function previewAnswer(s: RequestServices, visit: Visit, link: CachedLink): Response | null {
+  const card = link.preview;
+  if (card === undefined || visit.classification.reason !== "preview-fetcher") return null;
+  capture(s, visit, link.id, null);
+  return previewCardResponse(visit, card);
 }
 
 

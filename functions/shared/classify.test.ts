@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyClick } from "./classify.ts";
+import { FETCHERS, PEOPLE } from "../../test/helpers/preview-fetchers.ts";
 
 const CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -11,12 +12,8 @@ describe("classifyClick", () => {
     expect(get({ "user-agent": IPHONE })).toEqual({ kind: "human", reason: null });
   });
 
-  it("takes in-app browsers of social apps for humans, not for their preview fetchers", () => {
-    for (const ua of [
-      `${IPHONE} [Pinterest/iOS]`,
-      `${IPHONE} [LinkedInApp]/9.29`,
-      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/470.0]",
-    ]) expect(get({ "user-agent": ua })).toEqual({ kind: "human", reason: null });
+  it.each(PEOPLE.map((p) => [p.who, p.ua]))("takes %s for a human, not for its app's preview fetcher", (_who, ua) => {
+    expect(get({ "user-agent": ua })).toEqual({ kind: "human", reason: null });
   });
 
   it("reports HEAD as a preview, whoever sends it", () => {
@@ -34,21 +31,13 @@ describe("classifyClick", () => {
     expect(get({ "user-agent": CHROME, [name]: value })).toEqual({ kind: "preview", reason: "prefetch" });
   });
 
-  it.each([
-    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
-    "Slackbot 1.0 (+https://api.slack.com/robots)",
-    "Twitterbot/1.0",
-    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-    "facebookexternalhit/1.1 Facebot Twitterbot/1.0", // iMessage
-    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
-    "WhatsApp/2.23.20.0",
-    "TelegramBot (like TwitterBot)",
-    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
-    "Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5",
-    "http.rb/5.1.1 (Mastodon/4.2.0; +https://mastodon.social/)",
-  ])("reports the link-preview fetcher %s as a preview, not a bot", (ua) => {
+  it.each(FETCHERS.map((f) => [f.network, f.ua]))("reports %s's link-preview fetcher as a preview, not a bot (%s)", (_network, ua) => {
     expect(get({ "user-agent": ua })).toEqual({ kind: "preview", reason: "preview-fetcher" });
+  });
+
+  it("reports a fetcher's HEAD as the fetcher's, anyone else's as a HEAD", () => {
+    for (const { ua } of FETCHERS) expect(classifyClick("HEAD", new Headers({ "user-agent": ua })), ua).toEqual({ kind: "preview", reason: "preview-fetcher" });
+    for (const { ua } of PEOPLE) expect(classifyClick("HEAD", new Headers({ "user-agent": ua })), ua).toEqual({ kind: "preview", reason: "head" });
   });
 
   it.each([

@@ -14,20 +14,37 @@ export interface Classification {
 }
 
 /**
- * Link-preview fetchers: chat apps and social networks that fetch a shared link to draw a card. Checked before
- * isbot, which matches most of them too, so they are reported as previews rather than crawlers. iMessage sends
- * "facebookexternalhit/1.1 Facebot Twitterbot/1.0"; Teams and Skype send "SkypeUriPreview". Names are specific
- * enough not to match the in-app browsers of the same apps (e.g. "[Pinterest/iOS]", "LinkedInApp").
+ * Link-preview fetchers: chat apps and social networks that fetch a shared link to draw a card (docs/previews.md
+ * lists each with the page that documents its user agent). Checked before isbot, which matches most of them
+ * too, so they are reported as previews rather than crawlers, and a link with a preview card answers them with
+ * it. The names are specific enough not to match the in-app browsers of the same apps ("[FBAN/FBIOS...]",
+ * "[LinkedInApp]", "[Pinterest/iOS]", "Instagram 334.0...", "Line/13.6", "Twitter for iPhone", "KAKAOTALK"),
+ * which are people: test/link-preview.happy.test.ts sends both.
  */
-const PREVIEW_FETCHERS = new RegExp(
-  [
-    "Slackbot-LinkExpanding", "Slack-ImgProxy", "Slackbot", "Twitterbot", "facebookexternalhit", "Facebot",
-    "meta-externalfetcher", "Discordbot", "WhatsApp", "TelegramBot", "LinkedInBot", "Applebot", "SkypeUriPreview",
-    "MicrosoftPreview", "redditbot", "Pinterestbot", "Pinterest/0.", "Embedly", "Iframely", "vkShare",
-    "KakaoTalk-Scrap", "Mastodon/", "Bluesky Cardyb", "Snap URL Preview", "Zoombot", "Mattermost-Bot", "Google-PageRenderer",
-  ].map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
-  "i",
-);
+const FETCHER_NAMES = [
+  // Slack: the unfurler, then its image proxy.
+  "Slackbot-LinkExpanding", "Slack-ImgProxy", "Slackbot",
+  // X. Telegram says "TelegramBot (like TwitterBot)".
+  "Twitterbot", "TelegramBot",
+  // Meta's crawler: Facebook, Messenger, Instagram, Threads; also sent by iMessage ("facebookexternalhit/1.1
+  // Facebot Twitterbot/1.0"), LINE ("facebookexternalhit/1.1;line-poker/1.0") and KakaoTalk.
+  "facebookexternalhit", "Facebot", "meta-externalfetcher",
+  // WhatsApp's app ("WhatsApp/2.23.20.0"), and Signal, whose app fetches through its proxy as "WhatsApp/2".
+  "WhatsApp",
+  "LinkedInBot", "Discordbot", "Applebot",
+  // Microsoft Teams and Skype; Teams, Outlook and Copilot.
+  "SkypeUriPreview", "MicrosoftPreview",
+  // Reddit, and Embedly which it hands the page to.
+  "redditbot", "Embedly",
+  "Pinterestbot", "Pinterest/0.", "Mastodon/", "Bluesky Cardyb", "Snap URL Preview", "Google-Chat", "Google-PageRenderer",
+  "Mattermost-Bot", "Zoombot", "KakaoTalk-Scrap", "Iframely", "vkShare",
+];
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Viber's app fetches as "Viber/20.9.0.8 CFNetwork/..." (a name that starts the string, unlike its in-app browser). */
+const PREVIEW_FETCHERS = new RegExp([...FETCHER_NAMES.map(escaped), "^Viber/"].join("|"), "i");
+
+const HEAD: Classification = Object.freeze({ kind: "preview", reason: "head" });
+const FETCHER: Classification = Object.freeze({ kind: "preview", reason: "preview-fetcher" });
 
 /** Speculative loads a browser makes before (or without) the user following the link. */
 function isPrefetch(headers: Headers): boolean {
@@ -42,11 +59,12 @@ function isPrefetch(headers: Headers): boolean {
 
 /** `ua`: the User-Agent header, when the caller has read it already. */
 export function classifyClick(method: string, headers: Headers, ua = headers.get("user-agent") ?? ""): Classification {
-  if (method.toUpperCase() === "HEAD") return { kind: "preview", reason: "head" };
+  // A fetcher's HEAD is the fetcher's: it gets the card's headers, as its GET gets the card.
+  if (method.toUpperCase() === "HEAD") return PREVIEW_FETCHERS.test(ua) ? FETCHER : HEAD;
   if (isPrefetch(headers)) return { kind: "preview", reason: "prefetch" };
   // Every browser sends a user agent; a request without one is a script.
   if (!ua.trim()) return { kind: "bot", reason: "no-user-agent" };
-  if (PREVIEW_FETCHERS.test(ua)) return { kind: "preview", reason: "preview-fetcher" };
+  if (PREVIEW_FETCHERS.test(ua)) return FETCHER;
   if (isbot(ua)) return { kind: "bot", reason: "isbot" };
   return { kind: "human", reason: null };
 }

@@ -1,7 +1,7 @@
 // The dashboard's only script (served as a static file: the CSP allows no inline script). Every page works
 // without it; it adds the browser's time zone, copy buttons, the chart, the live counter, the custom
-// range toggle, on the import page keeps the picked file between the dry run and the import, and on a
-// link's page redraws its QR code as a choice changes.
+// range toggle, the preview card's mock-up following its fields as you type, on the import page keeps the
+// picked file between the dry run and the import, and on a link's page redraws its QR code as a choice changes.
 // @ts-check
 (() => {
   "use strict";
@@ -89,6 +89,36 @@
     poll();
     setInterval(poll, 3000);
   }
+  // Preview card: the server drew the mock-up from the values it had; this keeps it current as the fields,
+  // the slug and the domain change (what the card falls back to without a title: host/slug).
+  const og = document.querySelector("[data-og-preview]");
+  const ogForm = og?.closest("form");
+  if (og && ogForm) {
+    const value = (/** @type {string} */ name) => {
+      const el = ogForm.querySelector(`[name="${name}"]`);
+      return el instanceof HTMLInputElement || el instanceof HTMLSelectElement ? el.value.trim() : "";
+    };
+    const part = (/** @type {string} */ name) => /** @type {HTMLElement} */ (og.querySelector(`[data-og-${name}]`));
+    const [card, none, image, host, title, description] = ["card", "none", "image", "host", "title", "description"].map(part);
+    const defaultHost = host.textContent || "";
+    const https = (/** @type {string} */ s) => { try { return new URL(s).protocol === "https:"; } catch { return false; } };
+    const sync = () => {
+      const t = value("previewTitle"), d = value("previewDescription"), i = value("previewImage");
+      const h = value("domain") || defaultHost;
+      card.hidden = !t && !d && !i;
+      none.hidden = !card.hidden;
+      host.textContent = h;
+      title.textContent = t || `${h}/${value("slug") || "…"}`;
+      description.textContent = d;
+      description.hidden = !d;
+      image.hidden = !https(i);
+      if (https(i)) image.setAttribute("src", i);
+      else image.removeAttribute("src");
+    };
+    ogForm.addEventListener("input", sync);
+    ogForm.addEventListener("change", sync);
+  }
+
   // Import: send the form without leaving the page (the file stays picked), swap in the report the server
   // rendered, and while a background job runs, poll its page and swap its report in again.
   const importForm = document.getElementById("import-form");

@@ -69,7 +69,7 @@ export const bulkBody = fc.oneof(
 );
 // Files as each tool writes them, with hostile cells; JSON arrays of link-shaped objects; junk.
 const csvCell = fc.oneof(
-  { weight: 15, arbitrary: fc.constantFrom("", "https://example.com/fz", "fz-imp", "a|b", '"', '""', "\r\n", "2024-01-01 00:00:00", "bit.ly/fz") },
+  { weight: 15, arbitrary: fc.constantFrom("", "https://example.com/fz", "fz-imp", "a|b", '"', '""', "\r\n", "2024-01-01 00:00:00", "bit.ly/fz", '{"title":"fz"}', '{"image":"http://img.example/x.png"}') },
   { weight: 15, arbitrary: hostileText },
   // Now and then a cell past any valid row, plain or (with separators and line breaks) quoted.
   { weight: 1, arbitrary: fc.constantFrom(20_000, 300_000).chain((n) => fc.constantFrom("x".repeat(n), "y,\n".repeat(n / 3))) },
@@ -79,6 +79,7 @@ const header = fc.constantFrom(
   "Long URL,Short code,Domain,Title,Tags", "id,link,long_url,title,created_at,tags", "keyword,url,title,timestamp,ip,clicks",
   "Short Link,Destination URL,Title,Tags,Created At", "url,slug,expiresAt,maxClicks,rules,variants,password,hasPassword",
   "id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,clicks,createdAt,updatedAt",
+  "id,slug,domain,shortUrl,url,redirectType,title,tags,expiresAt,maxClicks,fallbackUrl,hasPassword,rules,variants,validSince,forwardQuery,crawlable,preview,clicks,createdAt,updatedAt",
   "visits", "",
 );
 const csvFile = fc.tuple(header, fc.array(fc.array(csvCell, { maxLength: 18 }).map((r) => r.join(",")), { maxLength: 5 }), fc.constantFrom("\n", "\r\n", "\r"))

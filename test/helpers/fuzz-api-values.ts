@@ -160,6 +160,17 @@ const hostileVariants = fc.oneof(
   fc.constant(Array.from({ length: 11 }, (_, i) => ({ url: `https://example.com/${i}`, weight: i ? 9 : 10 }))),
 );
 
+/** Preview cards: valid ones, and hostile fields (non-https images, control characters, lengths, odd types). */
+const validPreview = fc.record(
+  { title: fc.string({ maxLength: 60 }), description: fc.string({ maxLength: 80 }), image: fc.webUrl({ validSchemes: ["https"] }) },
+  { requiredKeys: [] },
+);
+const hostilePreview = fc.oneof(
+  fc.record({ title: fc.oneof(hostileText, fc.constant("x".repeat(201))), description: hostileText, image: fc.oneof(hostileUrl, fc.constantFrom("http://img.example/x.png", "data:image/png;base64,AA==")) }, { requiredKeys: [] }),
+  fc.constant({ title: "t", unknown: true }),
+  hostileText,
+);
+
 const sometimes = <T>(arb: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 
@@ -179,6 +190,7 @@ const linkFields = {
   domain: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(domainName, hostileText) }),
   rules: field(validRules, hostileRules),
   variants: field(validVariants, hostileVariants),
+  preview: sometimes(field(validPreview, hostilePreview)),
   // Rare: a valid password costs a PBKDF2 hash (about 16 ms).
   password: fc.oneof({ weight: 1, arbitrary: hostileText }, { weight: 8, arbitrary: fc.constant(undefined) }),
 };

@@ -41,7 +41,7 @@ export function csvLine(l: Link): string {
     title: l.title ?? "", tags: l.tags.join("|"), expiresAt: l.expiresAt ?? "", maxClicks: l.maxClicks === null ? "" : String(l.maxClicks),
     fallbackUrl: l.fallbackUrl ?? "", hasPassword: String(l.hasPassword), rules: JSON.stringify(l.rules),
     variants: l.variants === null ? "" : JSON.stringify(l.variants), validSince: l.validSince ?? "", forwardQuery: String(l.forwardQuery),
-    crawlable: String(l.crawlable), clicks: String(l.clicks), createdAt: l.createdAt, updatedAt: l.updatedAt,
+    crawlable: String(l.crawlable), preview: l.preview === null ? "" : JSON.stringify(l.preview), clicks: String(l.clicks), createdAt: l.createdAt, updatedAt: l.updatedAt,
   };
   // Titles, tags and URLs are whoever wrote the link's: defused, so no cell runs as a formula (csvCell).
   return OUR_COLUMNS.map((c) => csvCell(values[c])).join(",") + "\r\n";

@@ -8,6 +8,7 @@ import { readPending } from "../../analytics/live.ts";
 import { hostnameOf } from "../domains/resolve.ts";
 import { shortOrigin } from "./rules.ts";
 import type { Link } from "./schemas.ts";
+import { presentPreview } from "./preview-schemas.ts";
 
 /** `base` is the origin of short URLs on the link's domain, `domain` the hostname it is shown as. */
 export function toLink(row: LinkRow, base: string, domain: string, clicks: number, createdBy: CreatedBy): Link {
@@ -31,6 +32,7 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     // Stored only after the Rule and Variant schemas accepted them (rules.ts toValues).
     rules: row.rules as Link["rules"],
     variants: row.variants as Link["variants"],
+    preview: presentPreview(row.preview),
     clicks,
     createdBy,
     createdAt: row.createdAt.toISOString(),

@@ -10,6 +10,7 @@ import { isReservedSlug } from "../../shared/slugs.ts";
 import { routingPolicyErrors } from "./routing-policy.ts";
 import { pointsAtShortLink, SHORT_LINK_LOOP, type ServedHosts } from "./served-hosts.ts";
 import { toStoredRules, toStoredVariants } from "./routing-schemas.ts";
+import { toStoredPreview } from "./preview-schemas.ts";
 import type { CreateLinkInput, PatchLinkInput } from "./schemas.ts";
 
 export type LinkValues = Partial<typeof links.$inferInsert>;
@@ -72,6 +73,7 @@ export async function toValues(input: PatchLinkInput | CreateLinkInput, password
   if (input.fallbackUrl !== undefined) v.fallbackUrl = input.fallbackUrl === null ? null : new URL(input.fallbackUrl).href;
   if (input.rules !== undefined) v.rules = input.rules === null ? [] : toStoredRules(input.rules);
   if (input.variants !== undefined) v.variants = input.variants === null ? null : toStoredVariants(input.variants);
+  if (input.preview !== undefined) v.preview = toStoredPreview(input.preview);
   if (input.password !== undefined) v.passwordHash = input.password === null ? null : await hashPassword(input.password, passwordIterations);
   return v;
 }

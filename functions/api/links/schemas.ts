@@ -8,6 +8,7 @@ export { HostnameRef };
 import { isWellFormed, NOT_WELL_FORMED } from "../../shared/validation.ts";
 import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
 import { routingInputFields, routingOutputFields } from "./routing-schemas.ts";
+import { previewInputFields, previewOutputFields } from "./preview-schemas.ts";
 import { inStorableRange } from "../../shared/instants.ts";
 
 export { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.ts";
@@ -83,6 +84,7 @@ const clearable = {
   fallbackUrl: HttpUrl.nullish(),
   password: Password.nullish(),
   ...routingInputFields,
+  ...previewInputFields,
 };
 
 export const CreateLinkInput = z
@@ -125,6 +127,7 @@ export const Link = z
     fallbackUrl: z.string().nullable(),
     hasPassword: z.boolean(),
     ...routingOutputFields,
+    ...previewOutputFields,
     clicks: z.int().openapi({ description: "Human clicks served, live: ingested plus those still waiting in the click stream" }),
     createdBy: CreatedBy,
     createdAt: z.string(),

@@ -3,6 +3,7 @@ import type { FormErrors, LinkFormValues } from "../forms.ts";
 import { Field, Select } from "./field.tsx";
 import { FormError } from "./layout.tsx";
 import { RoutingEditor } from "./routing-editor.tsx";
+import { PreviewEditor } from "./preview-card.tsx";
 
 interface Props {
   mode: "create" | "edit";
@@ -18,6 +19,8 @@ interface Props {
   domains?: string[];
   /** Where Cancel goes (edit: the link's page). */
   cancel?: string;
+  /** The short URL's host (create: the default domain's, until another is picked), for the card's mock-up. */
+  host: string;
 }
 
 const REDIRECTS = [
@@ -28,7 +31,7 @@ const REDIRECTS = [
 ] as const;
 
 /** Create and edit share one form; the API's errors land beside their fields. */
-export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, routingErrors = {}, tz, domains, cancel }) => (
+export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasPassword, routingErrors = {}, tz, domains, cancel, host }) => (
   <form method="post" action={action} class="card form" novalidate>
     <FormError message={errors[""]} />
     <input type="hidden" name="tz" value={tz} data-tz />
@@ -79,6 +82,7 @@ export const LinkForm: FC<Props> = ({ mode, action, values: v, errors = {}, hasP
         <label for="f-removePassword">Remove the password</label>
       </div>
     )}
+    <PreviewEditor values={v} errors={errors} host={v.domain || host} fallbackTitle={`${v.domain || host}/${v.slug || "…"}`} />
     <RoutingEditor values={v} errors={routingErrors} />
     <div class="buttons">
       <button type="submit" class="primary">{mode === "create" ? "Create link" : "Save changes"}</button>

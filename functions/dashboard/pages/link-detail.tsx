@@ -8,6 +8,7 @@ import { domainOfLink, domainQuery, linkPage, pageDomain } from "../link-paths.t
 import { formatInstant } from "../wall-time.ts";
 import { QrCard } from "../components/qr-card.tsx";
 import { qrPreview, readQrForm } from "../qr-choices.ts";
+import { PreviewMockup } from "../components/preview-card.tsx";
 
 export function registerLinkDetail(dash: Dash) {
   dash.get("/links/:slug", async (c) => {
@@ -62,6 +63,9 @@ export function registerLinkDetail(dash: Dash) {
               <dd class="made-by">{l.createdBy ? <a href={`/app/links?createdBy=${encodeURIComponent(l.createdBy.id)}`}>{l.createdBy.name} ({l.createdBy.type === "user" ? "person" : "API key"})</a> : "the deployment's admin key"}</dd>
               <dt>Updated</dt><dd><time datetime={l.updatedAt}>{formatInstant(l.updatedAt, tz)}</time></dd>
             </dl>
+            <h2 id="preview-card">Preview card</h2>
+            <PreviewMockup host={l.domain} fallbackTitle={l.shortUrl.replace(/^https?:\/\//, "")} title={l.preview?.title ?? ""}
+              description={l.preview?.description ?? ""} image={l.preview?.image ?? ""} />
           </section>
           <QrCard slug={l.slug} shortUrl={l.shortUrl} domain={domain} values={qrValues} preview={preview} />
         </div>

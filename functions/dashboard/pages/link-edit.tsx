@@ -19,7 +19,7 @@ export function registerLinkEdit(dash: Dash) {
       <Layout title={`Edit ${slug}`} session={c.var.session} nav="links">
         <h1>Edit <code>{slug}</code></h1>
         {res.ok
-          ? <LinkForm mode="edit" action={linkPage(slug, domain, "/edit")} cancel={linkPage(slug, domain)} values={linkToForm(res.data, c.var.tz)} hasPassword={res.data.hasPassword} tz={c.var.tz} />
+          ? <LinkForm mode="edit" action={linkPage(slug, domain, "/edit")} cancel={linkPage(slug, domain)} values={linkToForm(res.data, c.var.tz)} hasPassword={res.data.hasPassword} tz={c.var.tz} host={res.data.domain} />
           : <FormError message={res.problem.detail} />}
       </Layout>
     ), res.ok ? 200 : res.status);
@@ -39,7 +39,8 @@ export function registerLinkEdit(dash: Dash) {
       <Layout title={`Edit ${slug}`} session={c.var.session} nav="links">
         <h1>Edit <code>{slug}</code></h1>
         <LinkForm mode="edit" action={linkPage(slug, domain, "/edit")} cancel={linkPage(slug, domain)} values={values} errors={formErrors(res.problem, linkFields)}
-          routingErrors={routingErrors(res.problem)} hasPassword={current.ok && current.data.hasPassword} tz={tz} />
+          routingErrors={routingErrors(res.problem)} hasPassword={current.ok && current.data.hasPassword} tz={tz}
+          host={current.ok ? current.data.domain : new URL(c.req.url).hostname} />
       </Layout>
     ), res.status);
   });

@@ -11,8 +11,14 @@ import { domainChoices } from "./domains.tsx";
 
 const empty: LinkFormValues = {
   url: "", slug: "", domain: "", title: "", tags: "", validSince: "", expiresAt: "", noForwardQuery: "", crawlable: "", maxClicks: "", fallbackUrl: "", redirectType: "302", password: "", removePassword: "",
-  rules: [], variants: [],
+  rules: [], variants: [], previewTitle: "", previewDescription: "", previewImage: "",
 };
+
+/** The domains to offer, and the default domain's host (the first of them, else the dashboard's own). */
+async function choicesAndHost(c: Parameters<typeof domainChoices>[0]): Promise<{ domains?: string[]; host: string }> {
+  const domains = await domainChoices(c);
+  return { domains, host: domains?.[0] ?? new URL(c.req.url).hostname };
+}
 
 export function registerLinkNew(dash: Dash) {
   dash.get("/create", async (c) =>
@@ -20,7 +26,7 @@ export function registerLinkNew(dash: Dash) {
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
         <LinkForm mode="create" action="/app/create" values={{ ...empty, url: c.req.query("url") ?? "", domain: c.req.query("domain") ?? "" }}
-          tz={c.var.tz} domains={await domainChoices(c)} />
+          tz={c.var.tz} {...await choicesAndHost(c)} />
       </Layout>
     )));
 
@@ -37,7 +43,7 @@ export function registerLinkNew(dash: Dash) {
       <Layout title="New link" session={c.var.session} nav="links">
         <h1>New link</h1>
         <LinkForm mode="create" action="/app/create" values={values} errors={formErrors(res.problem, linkFields)}
-          routingErrors={routingErrors(res.problem)} tz={tz} domains={await domainChoices(c)} />
+          routingErrors={routingErrors(res.problem)} tz={tz} {...await choicesAndHost(c)} />
       </Layout>
     ), res.status);
   });

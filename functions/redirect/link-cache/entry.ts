@@ -1,5 +1,5 @@
 /** The link as the redirect needs it: what every tier of the link cache holds. */
-import type { LinkRow } from "../../../db/schema.ts";
+import type { LinkRow, StoredPreview } from "../../../db/schema.ts";
 import type { Rule, Variant } from "../../api/links/routing-schemas.ts";
 
 export interface CachedLink {
@@ -28,6 +28,11 @@ export interface CachedLink {
    */
   rules?: Rule[];
   variants?: Variant[];
+  /**
+   * The card link-preview fetchers get instead of the redirect (docs/previews.md), present only when the link
+   * has one, so an ordinary entry is as small as before and costs the redirect one property read.
+   */
+  preview?: StoredPreview;
 }
 
 /** Stored for unknown slugs; a cached value without `id`. */
@@ -54,6 +59,7 @@ export function toCachedLink(row: LinkRow): CachedLink {
     // Stored only after the Rule and Variant schemas accepted them; compile.ts copes with anything anyway.
     ...(row.rules?.length ? { rules: row.rules as Rule[] } : {}),
     ...(row.variants?.length ? { variants: row.variants as Variant[] } : {}),
+    ...(row.preview ? { preview: row.preview } : {}),
   };
 }
 
