@@ -79,7 +79,7 @@ describe("dashboard flow in headless Chromium", () => {
     await screenshot(page, "link-form-error");
 
     await page.getByLabel("Destination URL").fill(`${landing.url}/first?from=dashboard`);
-    await page.getByLabel("Title").fill("Browser test link");
+    await page.getByLabel("Title", { exact: true }).fill("Browser test link");
     await page.getByLabel("Tags").fill("browser, test");
     await page.getByLabel("Click limit").fill("100");
     await page.getByRole("button", { name: "Create link" }).click();
@@ -114,7 +114,7 @@ describe("dashboard flow in headless Chromium", () => {
   step("edits the link, and the next visit goes to the new destination", async () => {
     await page.goto(app(`/app/links/${slug}/edit`));
     await page.getByLabel("Destination URL").fill(`${landing.url}/second`);
-    await page.getByLabel("Title").fill("Edited in the browser");
+    await page.getByLabel("Title", { exact: true }).fill("Edited in the browser");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL(`**/app/links/${slug}?done=link-saved`);
     expect(await page.locator("h1 .sub").textContent()).toBe("Edited in the browser");
