@@ -81,8 +81,11 @@ export const links = pgTable(
     warning: text("warning"),
     /** The destination's last health check (functions/health/); null = never checked. */
     health: jsonb("health").$type<StoredHealth>(),
-    /** When its destination is next due for a health check; null = as soon as the cron gets to it. */
-    healthDueAt: timestamp("health_due_at", { withTimezone: true }),
+    /**
+     * When its destination is next due for a health check; null = as soon as the cron gets to it. A new link is
+     * due 5 minutes after it is made (the cron wakes Postgres for it at the next full hour: docs/abuse.md).
+     */
+    healthDueAt: timestamp("health_due_at", { withTimezone: true }).default(sql`now() + interval '5 minutes'`),
     /** The social card shown to link-preview fetchers; null = none (they get the redirect, like everyone). */
     preview: jsonb("preview").$type<StoredPreview>(),
     /** API key that created the link (null for the bootstrap admin key); what ownLinksOnly keys see. */
