@@ -119,6 +119,9 @@ export const LinkHealth = z
     }),
     httpStatus: z.int().nullable().openapi({ description: "Status of the last answer (after redirects); null when none came" }),
     checkedAt: z.string().openapi({ description: "ISO 8601 UTC of the last check" }),
+    reason: z.string().nullable().openapi({
+      description: "What the last check found, in a word: 404, 410, 5xx, timeout, refused, unreachable (DNS or TLS), redirects, private-host (not fetched), safe-browsing:{threat}; null when it answered",
+    }),
   })
   .openapi("LinkHealth");
 
