@@ -26,7 +26,7 @@ const BODY_BYTES = 4096;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** What a check found; `httpStatus` is the last answer's status, null when none came. */
-export type Outcome =
+export type CheckOutcome =
   | { kind: "ok"; httpStatus: number }
   | { kind: "gone"; httpStatus: number }
   | { kind: "server-error"; httpStatus: number }
@@ -54,7 +54,7 @@ export function hopProblem(url: URL, allowLoopback: Loopback): string | null {
 const isRedirect = (s: number) => s === 301 || s === 302 || s === 303 || s === 307 || s === 308;
 
 /** The answer as a person would read it: 404 and 410 say the page is gone; any other 4xx says it exists. */
-function byStatus(status: number): Outcome {
+function byStatus(status: number): CheckOutcome {
   if (status === 404 || status === 410) return { kind: "gone", httpStatus: status };
   if (status >= 500) return { kind: "server-error", httpStatus: status };
   return { kind: "ok", httpStatus: status };
@@ -77,7 +77,7 @@ async function skim(body: ReadableStream<Uint8Array> | null, limit: number): Pro
   }
 }
 
-export async function checkDestination(url: string, o: CheckOptions): Promise<Outcome> {
+export async function checkLinkDestination(url: string, o: CheckOptions): Promise<CheckOutcome> {
   const doFetch = o.fetch ?? fetch;
   const deadline = AbortSignal.timeout(o.timeoutMs);
   let current = new URL(url);

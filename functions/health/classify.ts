@@ -1,11 +1,11 @@
 /**
  * From a check's outcome and the link's last health to its new health and the time of its next check. A
- * destination is judged as a person would judge it: a 404 or 410 is broken at once; a failure that may pass
+ * destination is judged as a person would judgeHealth it: a 404 or 410 is broken at once; a failure that may pass
  * (no connection, a 5xx, a timeout) only after several checks in a row that failed, re-checked sooner
  * meanwhile (after an hour, then six); a timeout alone never makes a link broken.
  */
 import type { StoredHealth } from "../../db/schema.ts";
-import type { Outcome } from "./check.ts";
+import type { CheckOutcome } from "./check.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,7 +28,7 @@ export interface Verdict {
   dueInMs: number;
 }
 
-export function judge(prev: StoredHealth | null, outcome: Outcome, now: Date, days: number, random = Math.random()): Verdict {
+export function judgeHealth(prev: StoredHealth | null, outcome: CheckOutcome, now: Date, days: number, random = Math.random()): Verdict {
   const checkedAt = now.toISOString();
   const regular = regularDelayMs(days, random);
   const base = { httpStatus: outcome.httpStatus, checkedAt };

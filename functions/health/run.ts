@@ -9,8 +9,8 @@ import type { Db } from "../../db/client.ts";
 import { claimDueLinks, recordHealth, type DueLink, type HealthRecord } from "../../db/queries/link-health.ts";
 import type { Env } from "../shared/env.ts";
 import { writeThrough } from "../redirect/link-cache/index.ts";
-import { checkDestination, type Outcome } from "./check.ts";
-import { judge } from "./classify.ts";
+import { checkLinkDestination, type CheckOutcome } from "./check.ts";
+import { judgeHealth } from "./classify.ts";
 
 /** Checks in flight at once within a run. */
 const PARALLEL = 10;
@@ -67,12 +67,12 @@ export async function runHealthChecks(o: HealthRunOptions): Promise<HealthRunRes
   const due = await claimDueLinks(o.db, env.HEALTH_CHECKS_PER_RUN, leaseMs);
   if (!due.length) return result;
   const options = { timeoutMs: env.HEALTH_CHECK_TIMEOUT_MS, allowLoopback: env.HEALTH_ALLOW_LOOPBACK, userAgent: healthUserAgent(env), fetch: o.fetch };
-  const outcomes = await pooled(due, PARALLEL, (link) => checkDestination(link.url, options));
+  const outcomes = await pooled(due, PARALLEL, (link) => checkLinkDestination(link.url, options));
   const verdicts = await unsafeVerdicts(o.checkUnsafe, due, outcomes);
   const now = new Date();
   const records: HealthRecord[] = due.map((link, i) => {
     const outcome = outcomes[i];
-    const { health, dueInMs } = judge(link.health, outcome, now, env.HEALTH_CHECK_DAYS);
+    const { health, dueInMs } = judgeHealth(link.health, outcome, now, env.HEALTH_CHECK_DAYS);
     const threat = verdicts.get(link.url);
     const record: HealthRecord = { id: link.id, url: link.url, health, dueAt: new Date(now.getTime() + dueInMs), warning: null };
     if (threat && health) {
@@ -91,7 +91,7 @@ export async function runHealthChecks(o: HealthRunOptions): Promise<HealthRunRes
 }
 
 /** The verdicts on the destinations that were fetched; none without `checkUnsafe`, or when it fails. */
-async function unsafeVerdicts(checkUnsafe: CheckUnsafe | undefined, due: DueLink[], outcomes: Outcome[]): Promise<Map<string, string | null>> {
+async function unsafeVerdicts(checkUnsafe: CheckUnsafe | undefined, due: DueLink[], outcomes: CheckOutcome[]): Promise<Map<string, string | null>> {
   const urls = [...new Set(due.filter((_, i) => outcomes[i].kind !== "private-host").map((l) => l.url))];
   if (!checkUnsafe || !urls.length) return new Map();
   try {

@@ -15,7 +15,7 @@ import { uniqueSlug } from "../helpers/unique.ts";
 export { stackBindings };
 const ADMIN = stackBindings.ADMIN_API_KEY;
 
-export interface Destination {
+export interface HealthDestination {
   origin: string;
   /** Requests received, by path. */
   hits: string[];
@@ -26,8 +26,8 @@ export interface Destination {
   close(): Promise<void>;
 }
 
-export async function destination(): Promise<Destination> {
-  const d: Destination = { origin: "", hits: [], connections: 0, answer: () => ({ status: 200 }), close: async () => {} };
+export async function destination(): Promise<HealthDestination> {
+  const d: HealthDestination = { origin: "", hits: [], connections: 0, answer: () => ({ status: 200 }), close: async () => {} };
   const server = http.createServer((req, res) => {
     d.hits.push(req.url ?? "");
     const a = d.answer(req.url ?? "/");
@@ -54,7 +54,7 @@ export async function openSql() {
   return sql;
 }
 
-export async function api(base: string, method: string, p: string, body?: unknown, key = ADMIN) {
+export async function healthApi(base: string, method: string, p: string, body?: unknown, key = ADMIN) {
   const res = await fetch(`${base}${p}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
@@ -64,8 +64,8 @@ export async function api(base: string, method: string, p: string, body?: unknow
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-export async function makeLink(base: string, url: string, extra: object = {}) {
-  const res = await api(base, "POST", "/api/v1/links", { url, slug: uniqueSlug("hl"), ...extra });
+export async function makeHealthLink(base: string, url: string, extra: object = {}) {
+  const res = await healthApi(base, "POST", "/api/v1/links", { url, slug: uniqueSlug("hl"), ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as { id: string; slug: string; health: unknown };
 }

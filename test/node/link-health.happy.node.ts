@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { api, destination, healthOf, healthWorker, makeDue, makeLink, openSql, type Destination } from "./health-harness.ts";
+import { healthApi, destination, healthOf, healthWorker, makeDue, makeHealthLink, openSql, type HealthDestination } from "./health-harness.ts";
 import { startReceiver, type Receiver } from "../helpers/webhook-receiver.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
 
 let sql: pg.Client;
-let dest: Destination;
+let dest: HealthDestination;
 const workers: WorkerServer[] = [];
 const started = async (extra: Record<string, string> = {}) => {
   const w = await healthWorker(extra);
@@ -51,7 +51,7 @@ async function check(ids: string[]) {
 
 describe("a health check", () => {
   it("finds a 404 broken after one check, a 200 ok, and a 401 ok (the page exists); the GET carries the user agent", async () => {
-    const [gone, fine, closed] = [await makeLink(w.url, `${dest.origin}/gone/${uniqueSlug()}`), await makeLink(w.url, `${dest.origin}/fine`), await makeLink(w.url, `${dest.origin}/private`)];
+    const [gone, fine, closed] = [await makeHealthLink(w.url, `${dest.origin}/gone/${uniqueSlug()}`), await makeHealthLink(w.url, `${dest.origin}/fine`), await makeHealthLink(w.url, `${dest.origin}/private`)];
     expect(gone.health).toBeNull();
     await check([gone.id, fine.id, closed.id]);
     expect((await healthOf(sql, gone.id)).health).toMatchObject({ status: "broken", httpStatus: 404, reason: "404" });
@@ -61,13 +61,13 @@ describe("a health check", () => {
     const due = (await healthOf(sql, fine.id)).health_due_at.getTime() - Date.now();
     expect(due).toBeGreaterThan(7 * 86_400_000 - 60_000);
     expect(due).toBeLessThan(8.75 * 86_400_000 + 60_000);
-    const got = await api(w.url, "GET", `/api/v1/links/${gone.slug}`);
+    const got = await healthApi(w.url, "GET", `/api/v1/links/${gone.slug}`);
     expect(got.body.health).toMatchObject({ status: "broken", httpStatus: 404, reason: "404" });
     expect(Date.parse(got.body.health.checkedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("finds a 503 broken only after 3 checks in a row, re-checking sooner meanwhile", async () => {
-    const link = await makeLink(w.url, `${dest.origin}/down`);
+    const link = await makeHealthLink(w.url, `${dest.origin}/down`);
     await check([link.id]);
     let h = await healthOf(sql, link.id);
     expect(h.health).toMatchObject({ status: "ok", httpStatus: 503, reason: "5xx", failures: 1 });
@@ -81,14 +81,14 @@ describe("a health check", () => {
   });
 
   it("does not find a destination broken because it timed out once", async () => {
-    const link = await makeLink(w.url, `${dest.origin}/hang`);
+    const link = await makeHealthLink(w.url, `${dest.origin}/hang`);
     await check([link.id]);
     expect((await healthOf(sql, link.id)).health).toMatchObject({ status: "ok", httpStatus: null, reason: "timeout", failures: 1 });
   });
 
   it("follows 5 redirects to an answer, and finds a 6th broken", async () => {
-    const five = await makeLink(w.url, `${dest.origin}/r/5`);
-    const six = await makeLink(w.url, `${dest.origin}/r/6`);
+    const five = await makeHealthLink(w.url, `${dest.origin}/r/5`);
+    const six = await makeHealthLink(w.url, `${dest.origin}/r/6`);
     const before = dest.hits.length;
     await check([five.id, six.id]);
     expect((await healthOf(sql, five.id)).health).toMatchObject({ status: "ok", httpStatus: 200 });
@@ -98,7 +98,7 @@ describe("a health check", () => {
   });
 
   it("a run checks at most HEALTH_CHECKS_PER_RUN links", async () => {
-    const links = await Promise.all([1, 2, 3, 4, 5].map(() => makeLink(w.url, `${dest.origin}/budget/${uniqueSlug()}`)));
+    const links = await Promise.all([1, 2, 3, 4, 5].map(() => makeHealthLink(w.url, `${dest.origin}/budget/${uniqueSlug()}`)));
     await makeDue(sql, links.map((l) => l.id));
     const two = await started({ HEALTH_CHECKS_PER_RUN: "2" });
     await two.scheduled();
@@ -112,15 +112,15 @@ describe("a health check", () => {
   it("sends link.health when the status changes, and only then", async () => {
     const r: Receiver = await startReceiver();
     try {
-      const hook = await api(w.url, "POST", "/api/v1/webhooks", { url: r.url, events: ["link.health"] });
+      const hook = await healthApi(w.url, "POST", "/api/v1/webhooks", { url: r.url, events: ["link.health"] });
       expect(hook.status).toBe(201);
       r.secrets.push(hook.body.secret);
       const path = `/flaky/${uniqueSlug()}`;
       let status = 404;
       const answer = dest.answer;
       dest.answer = (p) => (p === path ? { status } : answer(p));
-      const link = await makeLink(w.url, `${dest.origin}${path}`);
-      const fine = await makeLink(w.url, `${dest.origin}/fine`);
+      const link = await makeHealthLink(w.url, `${dest.origin}${path}`);
+      const fine = await makeHealthLink(w.url, `${dest.origin}/fine`);
       await check([link.id, fine.id]); // broken: an event; the other's first ok: none
       await check([link.id]); // still broken: none
       status = 200;
@@ -131,18 +131,18 @@ describe("a health check", () => {
       expect(events[0].verified!.data.health).toMatchObject({ httpStatus: 404, reason: "404" });
       // A check's write is no link.updated either: nothing else arrived.
       expect(r.received.filter((x) => x.verified?.type !== "link.health")).toEqual([]);
-      await api(w.url, "DELETE", `/api/v1/webhooks/${hook.body.id}`);
+      await healthApi(w.url, "DELETE", `/api/v1/webhooks/${hook.body.id}`);
     } finally {
       await r.close();
     }
   });
 
   it("a new URL clears the health and makes the link due again", async () => {
-    const link = await makeLink(w.url, `${dest.origin}/gone/x`);
+    const link = await makeHealthLink(w.url, `${dest.origin}/gone/x`);
     await check([link.id]);
     expect((await healthOf(sql, link.id)).health?.status).toBe("broken");
-    expect((await api(w.url, "PATCH", `/api/v1/links/${link.slug}`, { title: "same url" })).body.health.status).toBe("broken");
-    const patched = await api(w.url, "PATCH", `/api/v1/links/${link.slug}`, { url: `${dest.origin}/fine` });
+    expect((await healthApi(w.url, "PATCH", `/api/v1/links/${link.slug}`, { title: "same url" })).body.health.status).toBe("broken");
+    const patched = await healthApi(w.url, "PATCH", `/api/v1/links/${link.slug}`, { url: `${dest.origin}/fine` });
     expect(patched.body.health).toBeNull();
     const due = (await healthOf(sql, link.id)).health_due_at.getTime() - Date.now();
     expect(due).toBeGreaterThan(3 * 60_000);
@@ -153,21 +153,21 @@ describe("a health check", () => {
 describe("GET /api/v1/links?health=", () => {
   it("lists the links of that health, unchecked ones as unchecked, and only what a restricted key sees", async () => {
     const tag = uniqueSlug("h");
-    const gone = await makeLink(w.url, `${dest.origin}/gone/${tag}`, { tags: [tag] });
-    const fine = await makeLink(w.url, `${dest.origin}/fine`, { tags: [tag] });
-    const fresh = await makeLink(w.url, `${dest.origin}/fine`, { tags: [tag] });
+    const gone = await makeHealthLink(w.url, `${dest.origin}/gone/${tag}`, { tags: [tag] });
+    const fine = await makeHealthLink(w.url, `${dest.origin}/fine`, { tags: [tag] });
+    const fresh = await makeHealthLink(w.url, `${dest.origin}/fine`, { tags: [tag] });
     await check([gone.id, fine.id]);
     const slugs = async (health: string, key?: string) =>
-      (await api(w.url, "GET", `/api/v1/links?tag=${tag}&health=${health}`, undefined, key)).body.data.map((l: { slug: string }) => l.slug);
+      (await healthApi(w.url, "GET", `/api/v1/links?tag=${tag}&health=${health}`, undefined, key)).body.data.map((l: { slug: string }) => l.slug);
     expect(await slugs("broken")).toEqual([gone.slug]);
     expect(await slugs("ok")).toEqual([fine.slug]);
     expect(await slugs("unchecked")).toEqual([fresh.slug]);
     expect(await slugs("unsafe")).toEqual([]);
-    expect((await api(w.url, "GET", "/api/v1/links?health=sick")).status).toBe(400);
+    expect((await healthApi(w.url, "GET", "/api/v1/links?health=sick")).status).toBe(400);
 
-    const minted = await api(w.url, "POST", "/api/v1/keys", { name: uniqueSlug("own"), scopes: ["links:read", "links:write"], ownLinksOnly: true });
+    const minted = await healthApi(w.url, "POST", "/api/v1/keys", { name: uniqueSlug("own"), scopes: ["links:read", "links:write"], ownLinksOnly: true });
     expect(minted.status, JSON.stringify(minted.body)).toBe(201);
-    const own = await api(w.url, "POST", "/api/v1/links", { url: `${dest.origin}/gone/own`, tags: [tag] }, minted.body.key);
+    const own = await healthApi(w.url, "POST", "/api/v1/links", { url: `${dest.origin}/gone/own`, tags: [tag] }, minted.body.key);
     await check([own.body.id]);
     expect(await slugs("broken", minted.body.key)).toEqual([own.body.slug]);
   });
@@ -175,7 +175,7 @@ describe("GET /api/v1/links?health=", () => {
 
 describe("an idle deployment", () => {
   it("with links not yet due opens no Postgres session", async () => {
-    await makeLink(w.url, `${dest.origin}/fine`); // due in 5 minutes: the idle check wakes Postgres at the full hour
+    await makeHealthLink(w.url, `${dest.origin}/fine`); // due in 5 minutes: the idle check wakes Postgres at the full hour
     const noPostgres = await started({ DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:9/none" });
     // Links other files left due are taken too (their destinations are not loopback ones: refused, never fetched).
     const settle = await started({ HEALTH_CHECKS_PER_RUN: "1000" });

@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import type { WorkerServer } from "../../dev/worker-server.ts";
-import { checkDestination } from "../../functions/health/check.ts";
-import { destination, healthOf, healthWorker, makeDue, makeLink, openSql, type Destination } from "./health-harness.ts";
+import { checkLinkDestination } from "../../functions/health/check.ts";
+import { destination, healthOf, healthWorker, makeDue, makeHealthLink, openSql, type HealthDestination } from "./health-harness.ts";
 
 let sql: pg.Client;
-let listener: Destination;
+let listener: HealthDestination;
 let open: WorkerServer;
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe("the cron's health checks, in production mode", () => {
     const port = listener.origin.split(":").at(-1);
     const hosts = ["127.0.0.1", "2130706433", "0177.0.0.1", "0x7f.1", "127.1", "[::ffff:127.0.0.1]", "[::1]", "localhost", "localhost.", "a.localhost", "[2002:7f00:1::]"];
     const links = [];
-    for (const h of hosts) links.push({ host: h, ...(await makeLink(open.url, `http://${h}:${port}/x`)) });
+    for (const h of hosts) links.push({ host: h, ...(await makeHealthLink(open.url, `http://${h}:${port}/x`)) });
     // Production mode, taking exactly these links (the most overdue of all once made due).
     const production = await healthWorker({ HEALTH_ALLOW_LOOPBACK: "false", HEALTH_CHECKS_PER_RUN: String(links.length) });
     try {
@@ -70,7 +70,7 @@ describe("the check", () => {
       "http://[64:ff9b::a00:1]/", "http://printer.local/", "http://intranet.corp/", "http://host.internal/", "http://single/",
       "http://012.0.0.1/", "http://167772161/",
     ]) {
-      expect(await checkDestination(url, options(f)), url).toMatchObject({ kind: "private-host" });
+      expect(await checkLinkDestination(url, options(f)), url).toMatchObject({ kind: "private-host" });
     }
     expect(calls).toEqual([]);
   });
@@ -84,12 +84,12 @@ describe("the check", () => {
       calls.push(String(input));
       return new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${port}/inside` } });
     }) as typeof fetch;
-    expect(await checkDestination("https://public.example.com/start", options(f))).toMatchObject({ kind: "private-host", host: `127.0.0.1:${port}` });
+    expect(await checkLinkDestination("https://public.example.com/start", options(f))).toMatchObject({ kind: "private-host", host: `127.0.0.1:${port}` });
     expect(calls).toEqual(["https://public.example.com/start"]);
     // The same through the other spellings of a redirect target.
     for (const target of [`http://2130706433:${port}/`, `http://0177.0.0.1:${port}/`, `http://[::ffff:7f00:1]:${port}/`, `http://localhost.:${port}/`]) {
       const g = (async () => new Response(null, { status: 301, headers: { location: target } })) as unknown as typeof fetch;
-      expect(await checkDestination("https://public.example.com/", options(g)), target).toMatchObject({ kind: "private-host" });
+      expect(await checkLinkDestination("https://public.example.com/", options(g)), target).toMatchObject({ kind: "private-host" });
     }
     expect(listener.connections).toBe(before);
     expect(listener.hits).toEqual([]);
