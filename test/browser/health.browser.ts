@@ -7,6 +7,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { Redis } from "@upstash/redis/cloudflare";
+import { lowerWorkDue } from "../../functions/shared/work-due.ts";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerServer } from "../../dev/worker-server.ts";
@@ -19,12 +21,13 @@ let page: Page;
 let server: http.Server;
 let origin: string;
 const tag = uniqueSlug("health");
+const handedBindings = () => JSON.parse(process.env.EATMYURL_TEST_BINDINGS!) as Record<string, string>;
 const gone = uniqueSlug("gone");
 const fine = uniqueSlug("fine");
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    res.writeHead(req.url?.startsWith("/gone") ? 404 : 200, { "content-type": "text/html" });
+    res.writeHead(req.url?.startsWith("/p/gone") ? 404 : 200, { "content-type": "text/html" });
     res.end("<!doctype html><title>page</title>");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -53,7 +56,7 @@ async function create(slug: string, url: string) {
 
 describe("the health badge and filter", () => {
   it("show a link whose destination 404s as broken after the check, and the filter lists it", async () => {
-    const ids = [(await create(gone, `${origin}/gone`)).id, (await create(fine, `${origin}/fine`)).id];
+    const ids = [(await create(gone, `${origin}/p/gone`)).id, (await create(fine, `${origin}/p/fine`)).id];
     await signIn(page, worker.url);
     await page.goto(`${worker.url}/app/links?tag=${tag}`);
     await expect.poll(() => page.locator("tr", { hasText: gone }).locator(".health").textContent()).toBe("Not checked yet");
@@ -66,6 +69,8 @@ describe("the health badge and filter", () => {
     } finally {
       await sql.end();
     }
+    // The idle check learns of due work from Redis: tell it, as a link write at the full hour would.
+    await lowerWorkDue(new Redis({ url: handedBindings().UPSTASH_REDIS_REST_URL, token: handedBindings().UPSTASH_REDIS_REST_TOKEN }), Date.now() - 1000);
     await worker.scheduled();
 
     await page.goto(`${worker.url}/app/links?tag=${tag}`);

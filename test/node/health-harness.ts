@@ -8,6 +8,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { Redis } from "@upstash/redis/cloudflare";
+import { lowerWorkDue } from "../../functions/shared/work-due.ts";
 import { expect } from "vitest";
 import { startWebhookWorker, stackBindings } from "./webhooks-harness.ts";
 import { uniqueSlug } from "../helpers/unique.ts";
@@ -17,8 +19,10 @@ const ADMIN = stackBindings.ADMIN_API_KEY;
 
 export interface HealthDestination {
   origin: string;
-  /** Requests received, by path. */
+  /** Requests received, by path (without the /p prefix). */
   hits: string[];
+  /** The user agent of each request. */
+  agents: string[];
   /** TCP connections accepted. */
   connections: number;
   /** What a path answers: a status (and headers), or null to never answer. */
@@ -27,10 +31,13 @@ export interface HealthDestination {
 }
 
 export async function destination(): Promise<HealthDestination> {
-  const d: HealthDestination = { origin: "", hits: [], connections: 0, answer: () => ({ status: 200 }), close: async () => {} };
+  const d: HealthDestination = { origin: "", hits: [], agents: [], connections: 0, answer: () => ({ status: 200 }), close: async () => {} };
   const server = http.createServer((req, res) => {
-    d.hits.push(req.url ?? "");
-    const a = d.answer(req.url ?? "/");
+    // Links point at /p/...: a one-segment path on the Worker's own host would be refused as a loop.
+    const path = (req.url ?? "/").replace(/^\/p\//, "/");
+    d.hits.push(path);
+    d.agents.push(req.headers["user-agent"] ?? "");
+    const a = d.answer(path);
     if (a === null) return; // hangs until the checker gives up
     res.writeHead(a.status, { "content-type": "text/html", ...a.headers });
     res.end("<!doctype html><title>a page</title>" + "x".repeat(20_000));
@@ -70,9 +77,13 @@ export async function makeHealthLink(base: string, url: string, extra: object = 
   return res.body as { id: string; slug: string; health: unknown };
 }
 
-/** Makes the links due now, ahead of every other link (the most overdue go first). */
+/**
+ * Makes the links due now, ahead of every other link (the most overdue go first), and tells the cron's idle
+ * check that Postgres work is due (it would otherwise learn it at the full hour).
+ */
 export async function makeDue(sql: pg.Client, ids: string[]) {
   await sql.query("update links set health_due_at = '1990-01-01T00:00:00Z' where id = any($1)", [ids]);
+  await lowerWorkDue(new Redis({ url: stackBindings.UPSTASH_REDIS_REST_URL, token: stackBindings.UPSTASH_REDIS_REST_TOKEN }), Date.now() - 1000);
 }
 
 export async function healthOf(sql: pg.Client, id: string) {

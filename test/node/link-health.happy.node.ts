@@ -51,7 +51,7 @@ async function check(ids: string[]) {
 
 describe("a health check", () => {
   it("finds a 404 broken after one check, a 200 ok, and a 401 ok (the page exists); the GET carries the user agent", async () => {
-    const [gone, fine, closed] = [await makeHealthLink(w.url, `${dest.origin}/gone/${uniqueSlug()}`), await makeHealthLink(w.url, `${dest.origin}/fine`), await makeHealthLink(w.url, `${dest.origin}/private`)];
+    const [gone, fine, closed] = [await makeHealthLink(w.url, `${dest.origin}/p/gone/${uniqueSlug()}`), await makeHealthLink(w.url, `${dest.origin}/p/fine`), await makeHealthLink(w.url, `${dest.origin}/p/private`)];
     expect(gone.health).toBeNull();
     await check([gone.id, fine.id, closed.id]);
     expect((await healthOf(sql, gone.id)).health).toMatchObject({ status: "broken", httpStatus: 404, reason: "404" });
@@ -61,13 +61,14 @@ describe("a health check", () => {
     const due = (await healthOf(sql, fine.id)).health_due_at.getTime() - Date.now();
     expect(due).toBeGreaterThan(7 * 86_400_000 - 60_000);
     expect(due).toBeLessThan(8.75 * 86_400_000 + 60_000);
+    expect(dest.agents.at(-1)).toMatch(/^EatMyURL-LinkHealth\/1 \(\+http:\/\/127\.0\.0\.1:\d+\)$/);
     const got = await healthApi(w.url, "GET", `/api/v1/links/${gone.slug}`);
     expect(got.body.health).toMatchObject({ status: "broken", httpStatus: 404, reason: "404" });
     expect(Date.parse(got.body.health.checkedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("finds a 503 broken only after 3 checks in a row, re-checking sooner meanwhile", async () => {
-    const link = await makeHealthLink(w.url, `${dest.origin}/down`);
+    const link = await makeHealthLink(w.url, `${dest.origin}/p/down`);
     await check([link.id]);
     let h = await healthOf(sql, link.id);
     expect(h.health).toMatchObject({ status: "ok", httpStatus: 503, reason: "5xx", failures: 1 });
@@ -81,14 +82,14 @@ describe("a health check", () => {
   });
 
   it("does not find a destination broken because it timed out once", async () => {
-    const link = await makeHealthLink(w.url, `${dest.origin}/hang`);
+    const link = await makeHealthLink(w.url, `${dest.origin}/p/hang`);
     await check([link.id]);
     expect((await healthOf(sql, link.id)).health).toMatchObject({ status: "ok", httpStatus: null, reason: "timeout", failures: 1 });
   });
 
   it("follows 5 redirects to an answer, and finds a 6th broken", async () => {
-    const five = await makeHealthLink(w.url, `${dest.origin}/r/5`);
-    const six = await makeHealthLink(w.url, `${dest.origin}/r/6`);
+    const five = await makeHealthLink(w.url, `${dest.origin}/p/r/5`);
+    const six = await makeHealthLink(w.url, `${dest.origin}/p/r/6`);
     const before = dest.hits.length;
     await check([five.id, six.id]);
     expect((await healthOf(sql, five.id)).health).toMatchObject({ status: "ok", httpStatus: 200 });
@@ -98,7 +99,7 @@ describe("a health check", () => {
   });
 
   it("a run checks at most HEALTH_CHECKS_PER_RUN links", async () => {
-    const links = await Promise.all([1, 2, 3, 4, 5].map(() => makeHealthLink(w.url, `${dest.origin}/budget/${uniqueSlug()}`)));
+    const links = await Promise.all([1, 2, 3, 4, 5].map(() => makeHealthLink(w.url, `${dest.origin}/p/budget/${uniqueSlug()}`)));
     await makeDue(sql, links.map((l) => l.id));
     const two = await started({ HEALTH_CHECKS_PER_RUN: "2" });
     await two.scheduled();
@@ -120,7 +121,7 @@ describe("a health check", () => {
       const answer = dest.answer;
       dest.answer = (p) => (p === path ? { status } : answer(p));
       const link = await makeHealthLink(w.url, `${dest.origin}${path}`);
-      const fine = await makeHealthLink(w.url, `${dest.origin}/fine`);
+      const fine = await makeHealthLink(w.url, `${dest.origin}/p/fine`);
       await check([link.id, fine.id]); // broken: an event; the other's first ok: none
       await check([link.id]); // still broken: none
       status = 200;
@@ -138,11 +139,11 @@ describe("a health check", () => {
   });
 
   it("a new URL clears the health and makes the link due again", async () => {
-    const link = await makeHealthLink(w.url, `${dest.origin}/gone/x`);
+    const link = await makeHealthLink(w.url, `${dest.origin}/p/gone/x`);
     await check([link.id]);
     expect((await healthOf(sql, link.id)).health?.status).toBe("broken");
     expect((await healthApi(w.url, "PATCH", `/api/v1/links/${link.slug}`, { title: "same url" })).body.health.status).toBe("broken");
-    const patched = await healthApi(w.url, "PATCH", `/api/v1/links/${link.slug}`, { url: `${dest.origin}/fine` });
+    const patched = await healthApi(w.url, "PATCH", `/api/v1/links/${link.slug}`, { url: `${dest.origin}/p/fine` });
     expect(patched.body.health).toBeNull();
     const due = (await healthOf(sql, link.id)).health_due_at.getTime() - Date.now();
     expect(due).toBeGreaterThan(3 * 60_000);
@@ -153,9 +154,9 @@ describe("a health check", () => {
 describe("GET /api/v1/links?health=", () => {
   it("lists the links of that health, unchecked ones as unchecked, and only what a restricted key sees", async () => {
     const tag = uniqueSlug("h");
-    const gone = await makeHealthLink(w.url, `${dest.origin}/gone/${tag}`, { tags: [tag] });
-    const fine = await makeHealthLink(w.url, `${dest.origin}/fine`, { tags: [tag] });
-    const fresh = await makeHealthLink(w.url, `${dest.origin}/fine`, { tags: [tag] });
+    const gone = await makeHealthLink(w.url, `${dest.origin}/p/gone/${tag}`, { tags: [tag] });
+    const fine = await makeHealthLink(w.url, `${dest.origin}/p/fine`, { tags: [tag] });
+    const fresh = await makeHealthLink(w.url, `${dest.origin}/p/fine`, { tags: [tag] });
     await check([gone.id, fine.id]);
     const slugs = async (health: string, key?: string) =>
       (await healthApi(w.url, "GET", `/api/v1/links?tag=${tag}&health=${health}`, undefined, key)).body.data.map((l: { slug: string }) => l.slug);
@@ -167,7 +168,7 @@ describe("GET /api/v1/links?health=", () => {
 
     const minted = await healthApi(w.url, "POST", "/api/v1/keys", { name: uniqueSlug("own"), scopes: ["links:read", "links:write"], ownLinksOnly: true });
     expect(minted.status, JSON.stringify(minted.body)).toBe(201);
-    const own = await healthApi(w.url, "POST", "/api/v1/links", { url: `${dest.origin}/gone/own`, tags: [tag] }, minted.body.key);
+    const own = await healthApi(w.url, "POST", "/api/v1/links", { url: `${dest.origin}/p/gone/own`, tags: [tag] }, minted.body.key);
     await check([own.body.id]);
     expect(await slugs("broken", minted.body.key)).toEqual([own.body.slug]);
   });
@@ -175,7 +176,7 @@ describe("GET /api/v1/links?health=", () => {
 
 describe("an idle deployment", () => {
   it("with links not yet due opens no Postgres session", async () => {
-    await makeHealthLink(w.url, `${dest.origin}/fine`); // due in 5 minutes: the idle check wakes Postgres at the full hour
+    await makeHealthLink(w.url, `${dest.origin}/p/fine`); // due in 5 minutes: the idle check wakes Postgres at the full hour
     const noPostgres = await started({ DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:9/none" });
     // Links other files left due are taken too (their destinations are not loopback ones: refused, never fetched).
     const settle = await started({ HEALTH_CHECKS_PER_RUN: "1000" });

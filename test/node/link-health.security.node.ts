@@ -32,7 +32,7 @@ describe("the cron's health checks, in production mode", () => {
     const port = listener.origin.split(":").at(-1);
     const hosts = ["127.0.0.1", "2130706433", "0177.0.0.1", "0x7f.1", "127.1", "[::ffff:127.0.0.1]", "[::1]", "localhost", "localhost.", "a.localhost", "[2002:7f00:1::]"];
     const links = [];
-    for (const h of hosts) links.push({ host: h, ...(await makeHealthLink(open.url, `http://${h}:${port}/x`)) });
+    for (const h of hosts) links.push({ host: h, ...(await makeHealthLink(open.url, `http://${h}:${port}/p/x`)) });
     // Production mode, taking exactly these links (the most overdue of all once made due).
     const production = await healthWorker({ HEALTH_ALLOW_LOOPBACK: "false", HEALTH_CHECKS_PER_RUN: String(links.length) });
     try {
