@@ -10,7 +10,7 @@
  * be caught here (a Worker cannot resolve a name before fetch); Cloudflare's own network does not reach
  * private networks from a Worker's fetch.
  *
- * How workerd reports a failed fetch (found by trying, workerd 1.2025x): a refused connection throws
+ * How workerd reports a failed fetch (found by trying, with the workerd of package-lock.json): a refused connection throws
  * "Network connection lost."; a name that does not resolve and a TLS handshake that fails both throw
  * "internal error; reference = ..." (the cause is only in workerd's own log). So "refused" is told apart,
  * DNS and TLS are not: both are "unreachable".
