@@ -8,3 +8,4 @@ export * from "./schema/webhooks.ts";
 export * from "./schema/imports.ts";
 export * from "./schema/users.ts";
 export * from "./schema/audit-log.ts";
+export * from "./schema/abuse.ts";

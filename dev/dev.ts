@@ -98,6 +98,8 @@ const vars: Record<string, string> = {
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
   // Webhook receivers on this machine (http://127.0.0.1, localhost) are accepted in development.
   WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? "true",
+  // Links to servers on this machine are health-checked too in development.
+  HEALTH_ALLOW_LOOPBACK: process.env.HEALTH_ALLOW_LOOPBACK ?? "true",
   ...oidcBindings(oidc),
 };
 for (const k of ["LINK_CACHE_SECONDS", "REDIS_TIMEOUT_MS", "RATE_LIMIT_PER_MINUTE", "AUTH_FAILURES_PER_MINUTE",

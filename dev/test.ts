@@ -88,6 +88,10 @@ const bindings = {
   AUTH_FAILURES_PER_MINUTE: "100000",
   // Webhooks may go only to receivers on this machine: no test, fuzzed input included, sends one elsewhere.
   WEBHOOK_ALLOW_LOOPBACK: "only",
+  // Health checks likewise fetch only this machine. They are off for the suite (a cron run of any file at an
+  // hour's turn would check every test's links); the tests of link health turn them on in the env they pass.
+  HEALTH_ALLOW_LOOPBACK: "only",
+  HEALTH_CHECK_DAYS: "0",
   // Test-only: lets tests stop and start the Redis and Postgres this run owns (dev/stack.ts).
   CONTROL_URL: stack.controlUrl ?? "",
   DIRECT_DATABASE_URL: stack.databaseUrl,

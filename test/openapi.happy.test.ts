@@ -31,7 +31,7 @@ describe("GET /openapi.json", () => {
       expect(doc.paths[path][method].parameters.map((p: { name: string }) => p.name), `${method} ${path}`).toContain("domain");
     }
     expect(doc.components.schemas.Link.required.sort()).toEqual([
-      "clicks", "crawlable", "createdAt", "createdBy", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "id", "maxClicks", "preview", "redirectType",
+      "clicks", "crawlable", "createdAt", "createdBy", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "health", "id", "maxClicks", "preview", "redirectType",
       "rules", "shortUrl", "slug", "tags", "title", "updatedAt", "url", "validSince", "variants",
     ]);
     expect(doc.components.schemas.Link.properties.redirectType.enum).toEqual([301, 302, 307, 308]);

@@ -70,6 +70,15 @@ export async function selectLinkBySlug(db: Db, domain: string | null, slug: stri
 }
 
 /**
+ * A new destination has not been checked: its health is cleared and its check due as a new link's is (the
+ * column's default, migration 0017_health_due_default.sql). The same URL written again changes nothing.
+ */
+const healthAfterUrl = (url: SQL) => ({
+  health: sql`case when ${links.url} = ${url} then ${links.health} else null end`,
+  healthDueAt: sql`case when ${links.url} = ${url} then ${links.healthDueAt} else now() + interval '5 minutes' end`,
+});
+
+/**
  * Throws a unique violation when values.slug is taken on the link's (new) domain (see isUniqueViolation), a
  * foreign-key violation when values.domain does not exist. With `audit`, the change is logged in the same
  * statement (db/queries/audit.ts), as are the other writes here.
@@ -80,7 +89,7 @@ export async function updateLink(
   const where = named(domain, slug, scope);
   const update = db
     .update(links)
-    .set({ ...values, updatedAt: sql`now()`, version: sql`${links.version} + 1` })
+    .set({ ...values, ...(values.url === undefined ? {} : healthAfterUrl(sql`${values.url}`)), updatedAt: sql`now()`, version: sql`${links.version} + 1` })
     .where(where)
     .returning();
   const [row] = audit ? await withAudit(db, update, { ...audit, table: LINK_AUDIT, returned: "after", before: { from: links, where } }) : await update;
@@ -124,6 +133,8 @@ export interface ListFilter {
   domain?: string | null;
   /** Only links made by this person or key (links.created_by). */
   createdBy?: string;
+  /** Only links whose last health check found this status; unchecked: never checked (health null). */
+  health?: "ok" | "broken" | "unsafe" | "unchecked";
   scope?: LinkScope;
 }
 
@@ -149,6 +160,7 @@ export async function listLinks(
         f.tag === undefined ? undefined : arrayContains(links.tags, [f.tag]),
         f.domain === undefined ? undefined : onDomain(f.domain),
         f.createdBy === undefined ? undefined : eq(links.createdBy, f.createdBy),
+        f.health === undefined ? undefined : f.health === "unchecked" ? isNull(links.health) : sql`${links.health}->>'status' = ${f.health}`,
         f.scope ? scopeCondition(f.scope) : undefined,
       ),
     )
@@ -203,7 +215,10 @@ export function upsertLinks(db: Db, rows: (NewLink & { id: string })[], audit?: 
   const upsert = db
     .insert(links)
     .values(rows)
-    .onConflictDoUpdate({ target: [links.domain, links.slug], set: { ...set, updatedAt: sql`now()`, version: sql`${links.version} + 1` } })
+    .onConflictDoUpdate({
+      target: [links.domain, links.slug],
+      set: { ...set, ...healthAfterUrl(sql.raw(`excluded.${cols.url.name}`)), updatedAt: sql`now()`, version: sql`${links.version} + 1` },
+    })
     .returning();
   if (!audit) return upsert;
   // Each row is an existing link's merged values, so its id names the link as it was.

@@ -20,6 +20,18 @@ export interface StoredVariant {
  * The card a link-preview fetcher (Slack, X, WhatsApp, ...) is shown instead of the redirect: written only by
  * the links API after its Preview schema accepted it (`image` an https URL). Each field may be null.
  */
+/** The outcome of the last checks of a link's destination (functions/health/): null until its first check. */
+export interface StoredHealth {
+  status: "ok" | "broken" | "unsafe";
+  /** The final answer's status; null when none came (DNS, TLS, connection, timeout). */
+  httpStatus: number | null;
+  /** ISO 8601 UTC of the last check. */
+  checkedAt: string;
+  /** What the last check found, in a word ("404", "dns", "tls", "timeout", "5xx", "redirects", "private-host", ...). */
+  reason?: string | null;
+  /** Consecutive checks that found a transient failure (a 5xx or a timeout): broken only after several. */
+  failures?: number;
+}
 export interface StoredPreview {
   title: string | null;
   description: string | null;
@@ -58,6 +70,22 @@ export const links = pgTable(
     rules: jsonb("rules").$type<StoredRule[]>().notNull().default([]),
     /** A/B variants (2 to 10 URLs with weights adding up to 100) splitting the visits no rule took; null = none. */
     variants: jsonb("variants").$type<StoredVariant[]>(),
+    /** Set by an admin (e.g. resolving a report): the link answers 410 with a page saying so, on every path. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /** Why it was disabled, shown on that page. */
+    disabledReason: text("disabled_reason"),
+    /**
+     * Why visitors are warned before going on (a destination found unsafe after the link was made): they get a
+     * page with a "continue anyway" link instead of the redirect until an admin clears it (null).
+     */
+    warning: text("warning"),
+    /** The destination's last health check (functions/health/); null = never checked. */
+    health: jsonb("health").$type<StoredHealth>(),
+    /**
+     * When its destination is next due for a health check; null = as soon as the cron gets to it. A new link is
+     * due 5 minutes after it is made (the cron wakes Postgres for it at the next full hour: docs/abuse.md).
+     */
+    healthDueAt: timestamp("health_due_at", { withTimezone: true }).default(sql`now() + interval '5 minutes'`),
     /** The social card shown to link-preview fetchers; null = none (they get the redirect, like everyone). */
     preview: jsonb("preview").$type<StoredPreview>(),
     /** API key that created the link (null for the bootstrap admin key); what ownLinksOnly keys see. */
@@ -77,6 +105,8 @@ export const links = pgTable(
     index("links_tags_idx").using("gin", t.tags),
     // Shlink's findIfExists looks a link up by its destination; hash, as URLs can outgrow a btree entry.
     index("links_url_idx").using("hash", t.url),
+    // The cron takes the links most overdue for a health check first.
+    index("links_health_due_idx").on(t.healthDueAt.asc().nullsFirst()),
   ],
 );
 

@@ -6,7 +6,7 @@ import { timestamps } from "./columns.ts";
 export const webhookEndpoints = pgTable("webhook_endpoints", {
   id: text("id").primaryKey(),
   url: text("url").notNull(),
-  /** Event types it receives: link.created, link.updated, link.deleted, clicks (ping always). */
+  /** Event types it receives: link.created, link.updated, link.deleted, link.health, clicks (ping always). */
   events: text("events").array().notNull(),
   /** Only events of these links; null = every link. */
   linkIds: text("link_ids").array(),
@@ -33,7 +33,7 @@ export const webhookEndpoints = pgTable("webhook_endpoints", {
  */
 export const webhookOutbox = pgTable("webhook_outbox", {
   seq: bigserial("seq", { mode: "number" }).primaryKey(),
-  /** link.created, link.updated, link.deleted or clicks. */
+  /** link.created, link.updated, link.deleted, link.health or clicks. */
   type: text("type").notNull(),
   linkId: text("link_id"),
   /** For clicks: the click's id (the row itself is read from clicks). */

@@ -34,12 +34,16 @@ import { registerListUsers } from "./users/list.ts";
 import { registerPatchUser } from "./users/patch.ts";
 import { registerWebhooks } from "./webhooks/index.ts";
 import { webhooksAfterWrite } from "../webhooks/kick.ts";
+import { healthAfterWrite } from "../health/after-write.ts";
 
 export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerSecurityScheme(app);
   // Link writes put events in the webhook outbox (a trigger); a run right after delivers them.
   app.use("/api/v1/links", webhooksAfterWrite);
   app.use("/api/v1/links/*", webhooksAfterWrite);
+  // A new or re-pointed destination comes due for a health check: the cron's idle check must know.
+  app.use("/api/v1/links", healthAfterWrite);
+  app.use("/api/v1/links/*", healthAfterWrite);
   // Literal paths before parameterised ones: /links/bulk must not be read as the slug "bulk".
   registerBulkCreate(app);
   registerImportLinks(app);

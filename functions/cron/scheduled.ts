@@ -7,6 +7,7 @@ import { runRetention } from "../ingest/retention.ts";
 import { createIngestRedis } from "../ingest/stream.ts";
 import { runWebhooks } from "../webhooks/run.ts";
 import { runImports } from "../imports/jobs.ts";
+import { runHealthChecks } from "../health/run.ts";
 import { foldDimBlocks, sealTarget } from "../../db/queries/dim-blocks.ts";
 import { createRedis } from "../shared/redis.ts";
 import { lowerWorkDue, probeWork, settleWorkDue, type WorkProbe } from "../shared/work-due.ts";
@@ -18,7 +19,7 @@ import { lowerWorkDue, probeWork, settleWorkDue, type WorkProbe } from "../share
  * When neither, the run ends there: no Postgres connection, so Neon's compute can suspend (docs/cost.md).
  * Otherwise: ingestion when clicks wait (or Redis could not be asked), then webhooks (the clicks events the
  * ingest just wrote, and deliveries due), and, when their time has come, background imports, the fold of
- * sealed days into dimension blocks and retention; last, the next due time as Postgres has it. The handler's
+ * sealed days into dimension blocks, retention and link health checks; last, the next due time as Postgres has it. The handler's
  * promise is the run: the runtime keeps the invocation alive until it settles, and a failure shows as a
  * failed cron invocation (after being recorded for /ingest/status).
  */
@@ -63,7 +64,7 @@ export async function runScheduled(controller: ScheduledController, raw: RawEnv,
     // Right after the ingest commit: the clicks events it wrote, and every delivery due (docs/webhooks.md).
     if (ingested || otherDue) await step("webhooks", () => runWebhooks(db, env), (h) => Boolean(h.events || h.attempted));
     // What the ingest added may have made maintenance due (old clicks past retention, days to fold).
-    const dueNext = () => step("work due", () => nextWorkDue(db, env.RAW_RETENTION_DAYS).then((at) => ({ at })), () => false);
+    const dueNext = () => step("work due", () => nextWorkDue(db, env.RAW_RETENTION_DAYS, env.HEALTH_CHECK_DAYS).then((at) => ({ at })), () => false);
     let next = await dueNext();
     if (otherDue || (next?.at != null && next.at <= Date.now())) {
       // Background imports (functions/imports/jobs.ts): a chunk per transaction until the budget is spent.
@@ -71,6 +72,9 @@ export async function runScheduled(controller: ScheduledController, raw: RawEnv,
       // Once a day has been sealed: its dimensions folded into blocks of days (db/queries/dim-blocks.ts).
       await step("dimension blocks", () => foldDimBlocks(db, sealTarget(Date.now())), (r) => Boolean(r.rows));
       await step("retention", () => runRetention(db, redis, env), (r) => Boolean(r.clicks || r.visitorDays));
+      // Destinations due for a health check, HEALTH_CHECKS_PER_RUN at most (functions/health/run.ts). Safe
+      // Browsing's verdicts join them through the `checkUnsafe` option when SAFE_BROWSING_API_KEY is set.
+      await step("health", () => runHealthChecks({ db, env, redis: createRedis(env), waitUntil: (p) => ctx.waitUntil(p) }), (r) => Boolean(r.checked || r.refused));
       next = await dueNext();
     }
     // Unknown (Postgres failed): asked again by the next run; known and changed: kept for the idle check.

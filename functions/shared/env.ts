@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CAPTURE_MAX_BYTES_LIMIT } from "./click-event.ts";
 import { webhookEnv } from "../webhooks/settings.ts";
+import { healthEnv } from "../health/settings.ts";
 import { planEnv, withPlanDefaults } from "./plan.ts";
 import { checkOidcTogether, oidcEnv } from "../dashboard/oidc/settings.ts";
 
@@ -96,6 +97,8 @@ const settings = z.object({
   RETENTION_BUDGET_MS: intVar(10_000, 0),
   /** Webhook delivery (functions/webhooks/settings.ts; docs/webhooks.md). */
   ...webhookEnv,
+  /** Link health checks (functions/health/settings.ts; docs/abuse.md, "Link health"). */
+  ...healthEnv,
   /** PLAN and the settings whose default follows from it (functions/shared/plan.ts). */
   ...planEnv,
   /** Single sign-on of people through the organisation's identity provider (functions/dashboard/oidc/settings.ts). */

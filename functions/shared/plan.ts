@@ -21,6 +21,8 @@ export interface PlanDefaults {
   PASSWORD_ITERATIONS: number;
   /** Webhook attempts (or QStash publishes) one delivery run makes at most: each is a subrequest. */
   WEBHOOK_MAX_PER_RUN: number;
+  /** Links whose destination one cron run checks at most: each check is up to 6 subrequests (5 redirects). */
+  HEALTH_CHECKS_PER_RUN: number;
 }
 
 export const PLAN_DEFAULTS: Record<Plan, PlanDefaults> = {
@@ -38,6 +40,9 @@ export const PLAN_DEFAULTS: Record<Plan, PlanDefaults> = {
     // an unlock that also rehashes stays within 40 % of the 10 ms, the rest of the request beside it.
     PASSWORD_ITERATIONS: 12_000,
     WEBHOOK_MAX_PER_RUN: 8,
+    // 2 checks are at most 12 subrequests: with the ingest's 25, the webhooks' 8, the idle check and the due
+    // time's write, a run stays under the 50 (docs/abuse.md, "Link health").
+    HEALTH_CHECKS_PER_RUN: 2,
   },
   paid: {
     // Under the 30 s a cron invocation gets by default, with the rest of the cron beside it (wrangler.toml).
@@ -48,6 +53,8 @@ export const PLAN_DEFAULTS: Record<Plan, PlanDefaults> = {
     // workerd refuses PBKDF2 above 100,000 iterations.
     PASSWORD_ITERATIONS: 100_000,
     WEBHOOK_MAX_PER_RUN: 1_000,
+    // At most 300 fetches, each within HEALTH_CHECK_TIMEOUT_MS, made 10 at a time: well inside a cron run.
+    HEALTH_CHECKS_PER_RUN: 50,
   },
 };
 
@@ -62,6 +69,7 @@ export const planEnv = {
   CAPTURE_MAX_CLICKS: int(1, 5000),
   PASSWORD_ITERATIONS: int(1000, 100_000),
   WEBHOOK_MAX_PER_RUN: int(1, 10_000),
+  HEALTH_CHECKS_PER_RUN: int(1, 1_000),
 };
 
 type Given = { PLAN: Plan } & { [K in keyof PlanDefaults]?: number | undefined };
@@ -77,5 +85,6 @@ export function withPlanDefaults<E extends Given>(env: E): Omit<E, keyof PlanDef
     CAPTURE_MAX_BYTES: env.CAPTURE_MAX_BYTES ?? d.CAPTURE_MAX_BYTES,
     PASSWORD_ITERATIONS: env.PASSWORD_ITERATIONS ?? d.PASSWORD_ITERATIONS,
     WEBHOOK_MAX_PER_RUN: env.WEBHOOK_MAX_PER_RUN ?? d.WEBHOOK_MAX_PER_RUN,
+    HEALTH_CHECKS_PER_RUN: env.HEALTH_CHECKS_PER_RUN ?? d.HEALTH_CHECKS_PER_RUN,
   };
 }

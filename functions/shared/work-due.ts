@@ -5,7 +5,8 @@
  * Neon's compute can suspend and an unused deployment spends one command a minute.
  *
  * The due time is lowered by whatever makes work: a webhook attempt that failed and is retried later, an
- * import job, a click written to the Postgres inbox, an ingest outside the cron; the cron, after a run that
+ * import job, a click written to the Postgres inbox, an ingest outside the cron, a link write (its health
+ * check, functions/health/after-write.ts); the cron, after a run that
  * opened Postgres, sets it to what Postgres says is next (db/queries/work-due.ts). A stream holds it (not a
  * string) only because XREAD reads several streams in one command and nothing reads a stream and a string
  * together; the scripts below keep it at one entry.
@@ -95,7 +96,7 @@ export async function settleWorkDue(redis: Redis, seen: WorkProbe["due"], next: 
 }
 
 /** After work outside the cron changed what Postgres holds: the next due time as Postgres has it, noted. */
-export async function noteWorkDue(redis: Redis, db: Db, config: Pick<Env, "RAW_RETENTION_DAYS">): Promise<void> {
-  const at = await nextWorkDue(db, config.RAW_RETENTION_DAYS);
+export async function noteWorkDue(redis: Redis, db: Db, config: Pick<Env, "RAW_RETENTION_DAYS" | "HEALTH_CHECK_DAYS">): Promise<void> {
+  const at = await nextWorkDue(db, config.RAW_RETENTION_DAYS, config.HEALTH_CHECK_DAYS);
   if (at !== null) await lowerWorkDue(redis, at);
 }

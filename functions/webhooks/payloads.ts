@@ -9,7 +9,7 @@ import { toLink } from "../api/links/present.ts";
 import { createdByOf, type CreatedBy } from "../api/created-by.ts";
 import type { Link } from "../api/links/schemas.ts";
 
-export const LINK_EVENTS = ["link.created", "link.updated", "link.deleted"] as const;
+export const LINK_EVENTS = ["link.created", "link.updated", "link.deleted", "link.health"] as const;
 export const EVENT_TYPES = [...LINK_EVENTS, "clicks"] as const;
 export type EventType = (typeof EVENT_TYPES)[number] | "ping";
 

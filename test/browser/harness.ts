@@ -37,14 +37,15 @@ const CHROMIUM_FLAGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
-export function startWorker(): Promise<WorkerServer> {
+/** The Worker on the run's bindings, with `extra` settings on top. */
+export function startWorker(extra: Record<string, string> = {}): Promise<WorkerServer> {
   const { bindings: all, bundleDir } = handedOver();
   const { CONTROL_URL: _c, DIRECT_DATABASE_URL: _d, ...bindings } = all;
   return serveWorker({
     bundle: bundleIn(bundleDir),
     assets: path.join(root, "public"),
     // Short URLs must point at this server, so the browser can follow them.
-    bindings: (url) => ({ ...bindings, PUBLIC_BASE_URL: url }),
+    bindings: (url) => ({ ...bindings, PUBLIC_BASE_URL: url, ...extra }),
   });
 }
 

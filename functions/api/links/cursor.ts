@@ -1,6 +1,6 @@
 /**
  * Links list cursors (also the webhook delivery log's): signed cursors (functions/shared/signed-cursor.ts) over
- * JSON [createdAt, id], bound to the q, tag, domain and createdBy filters of the page that issued them. The
+ * JSON [createdAt, id], bound to the q, tag, domain, createdBy and health filters of the page that issued them. The
  * position is still checked strictly after the MAC, in case a key ever signs a bad one.
  */
 import type { ListPosition } from "../../../db/queries/links.ts";
@@ -13,6 +13,7 @@ export interface CursorFilters {
   tag?: string;
   domain?: string;
   createdBy?: string;
+  health?: string;
 }
 
 const MICRO_ISO = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\d{3}Z$/;
@@ -21,7 +22,7 @@ const PURPOSE = "links v1";
 /** What the MAC covers: the payload as sent and the filters (this shape is what cursors already issued carry). */
 const covered = (f: CursorFilters) => (payload: string) =>
   ["links-cursor-v1", f.q ?? null, f.tag ?? null, payload, ...(f.domain === undefined ? [] : [f.domain]),
-    ...(f.createdBy === undefined ? [] : [["createdBy", f.createdBy]])];
+    ...(f.createdBy === undefined ? [] : [["createdBy", f.createdBy]]), ...(f.health === undefined ? [] : [["health", f.health]])];
 
 export function encodeCursor(config: Env, p: ListPosition, filters: CursorFilters): Promise<string> {
   return sealCursor(config, PURPOSE, new TextEncoder().encode(JSON.stringify([p.createdAt, p.id])), covered(filters));

@@ -12,9 +12,9 @@ export const listLinksRoute = createRoute({
   method: "get",
   path: "/api/v1/links",
   tags: ["links"],
-  summary: "Links, newest first, a page at a time; search, tag, domain and maker filters",
+  summary: "Links, newest first, a page at a time; search, tag, domain, maker and health filters",
   description:
-    "Pass `nextCursor` back as `cursor` for the next page (with the same q, tag, domain and createdBy: a cursor is signed for them); it is null on the last page. " +
+    "Pass `nextCursor` back as `cursor` for the next page (with the same q, tag, domain, createdBy and health: a cursor is signed for them); it is null on the last page. " +
     "A key restricted to some domains or to its own links lists only those.",
   ...secured("links:read"),
   request: { query: ListQuery },
@@ -26,17 +26,17 @@ export const listLinksRoute = createRoute({
 
 export function registerListLinks(app: OpenAPIHono<AppEnv>) {
   app.openapi(listLinksRoute, async (c) => {
-    const { limit, cursor, q, tag, domain: hostname, createdBy } = c.req.valid("query");
+    const { limit, cursor, q, tag, domain: hostname, createdBy, health } = c.req.valid("query");
     const config = c.var.config;
-    const filters = { q, tag, domain: hostname, createdBy };
+    const filters = { q, tag, domain: hostname, createdBy, health };
     const after = cursor === undefined ? undefined : await decodeCursor(config, cursor, filters);
     if (after === null) {
       throw new ApiError(400, "The cursor is not one this API issued.", {
-        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page, with the same q, tag, domain and createdBy" }],
+        errors: [{ path: "cursor", message: "is not a valid cursor: pass nextCursor from a previous page, with the same q, tag, domain, createdBy and health" }],
       });
     }
     const domain = hostname === undefined ? undefined : await resolveDomainRef(c, hostname);
-    const { rows, next } = await listLinks(c.var.db(), { limit, after, q, tag, domain, createdBy, scope: linkScopeOf(c.var.principal) });
+    const { rows, next } = await listLinks(c.var.db(), { limit, after, q, tag, domain, createdBy, health, scope: linkScopeOf(c.var.principal) });
     const data = await presentLinks(c, rows);
     return c.json({ data, nextCursor: next ? await encodeCursor(config, next, filters) : null }, 200);
   });

@@ -33,6 +33,9 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     rules: row.rules as Link["rules"],
     variants: row.variants as Link["variants"],
     preview: presentPreview(row.preview),
+    health: row.health
+      ? { status: row.health.status, httpStatus: row.health.httpStatus ?? null, checkedAt: row.health.checkedAt, reason: row.health.reason ?? null }
+      : null,
     clicks,
     createdBy,
     createdAt: row.createdAt.toISOString(),

@@ -109,6 +109,22 @@ export const PatchLinkInput = z
   .openapi("PatchLinkInput", { description: "Each field optional; null clears it" });
 export type PatchLinkInput = z.infer<typeof PatchLinkInput>;
 
+export const HEALTH_STATUSES = ["ok", "broken", "unsafe"] as const;
+
+/** What the last health check of the destination found (docs/abuse.md, "Link health"). */
+export const LinkHealth = z
+  .object({
+    status: z.enum(HEALTH_STATUSES).openapi({
+      description: "ok: it answers (401, 403 and 429 included); broken: 404 or 410, too many redirects, or failing several checks in a row; unsafe: flagged by Google Safe Browsing",
+    }),
+    httpStatus: z.int().nullable().openapi({ description: "Status of the last answer (after redirects); null when none came" }),
+    checkedAt: z.string().openapi({ description: "ISO 8601 UTC of the last check" }),
+    reason: z.string().nullable().openapi({
+      description: "What the last check found, in a word: 404, 410, 5xx, timeout, refused, unreachable (DNS or TLS), redirects, private-host (not fetched), safe-browsing:{threat}; null when it answered",
+    }),
+  })
+  .openapi("LinkHealth");
+
 export const Link = z
   .object({
     id: z.string(),
@@ -128,6 +144,7 @@ export const Link = z
     hasPassword: z.boolean(),
     ...routingOutputFields,
     ...previewOutputFields,
+    health: LinkHealth.nullable().openapi({ description: "The destination's last health check; null until the first (or since the URL changed)" }),
     clicks: z.int().openapi({ description: "Human clicks served, live: ingested plus those still waiting in the click stream" }),
     createdBy: CreatedBy,
     createdAt: z.string(),
@@ -151,6 +168,7 @@ export const ListQuery = z
     tag: Tag.optional().openapi({ description: "Only links carrying this tag" }),
     domain: HostnameRef.optional().openapi({ description: "Only links on this domain (a hostname); every domain the key sees when absent" }),
     createdBy: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a person's or key's id").optional().openapi({ description: "Only links made by this person or key (createdBy.id)" }),
+    health: z.enum([...HEALTH_STATUSES, "unchecked"]).optional().openapi({ description: "Only links whose destination's health is this; unchecked: not checked yet" }),
   });
 
 export const LinkPage = z

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { webhooksAfterWrite } from "../../webhooks/kick.ts";
+import { healthAfterWrite } from "../../health/after-write.ts";
 import { SHLINK_SECURITY_SCHEME } from "./auth.ts";
 import { registerShlinkDomainVisits } from "./domain-visits.ts";
 import { registerShlinkEditDomainRedirects } from "./domain-redirects.ts";
@@ -58,6 +59,8 @@ export function registerShlink(app: OpenAPIHono<AppEnv>) {
   // Link writes here put events in the webhook outbox as /api/v1's do; the same run delivers them at once.
   app.use("/rest/v3/short-urls", webhooksAfterWrite);
   app.use("/rest/v3/short-urls/*", webhooksAfterWrite);
+  app.use("/rest/v3/short-urls", healthAfterWrite);
+  app.use("/rest/v3/short-urls/*", healthAfterWrite);
   app.use("/rest/v3/tags", webhooksAfterWrite);
   registerShlinkHealth(app);
   registerShlinkMercureInfo(app);

@@ -9,6 +9,7 @@ import { formatInstant } from "../wall-time.ts";
 import { QrCard } from "../components/qr-card.tsx";
 import { qrPreview, readQrForm } from "../qr-choices.ts";
 import { PreviewMockup } from "../components/preview-card.tsx";
+import { HealthBadge } from "../components/health-badge.tsx";
 
 export function registerLinkDetail(dash: Dash) {
   dash.get("/links/:slug", async (c) => {
@@ -46,6 +47,7 @@ export function registerLinkDetail(dash: Dash) {
             <dl class="facts">
               <dt>Domain</dt><dd>{l.domain}</dd>
               <dt>Destination</dt><dd class="url"><a href={l.url} rel="noopener noreferrer">{l.url}</a></dd>
+              <dt>Health</dt><dd class="health-detail"><HealthBadge health={l.health} tz={tz} long /></dd>
               <dt>Redirect</dt><dd>{l.redirectType}</dd>
               <dt>Routing</dt>
               <dd>{l.rules.length || l.variants ? `${l.rules.length} rule(s), ${l.variants?.length ?? 0} A/B variant(s)` : "none"}</dd>

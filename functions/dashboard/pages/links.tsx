@@ -9,6 +9,9 @@ import { noticeOf } from "../notices.ts";
 import { domainOfLink, linkPage } from "../link-paths.ts";
 import { formatInstant } from "../wall-time.ts";
 import { domainChoices } from "./domains.tsx";
+import { HealthBadge } from "../components/health-badge.tsx";
+
+const HEALTH_CHOICES = [["ok", "OK"], ["broken", "Broken"], ["unsafe", "Unsafe"], ["unchecked", "Not checked yet"]] as const;
 
 const PAGE_SIZE = "25";
 
@@ -18,13 +21,14 @@ export function registerLinks(dash: Dash) {
     const tag = c.req.query("tag") ?? "";
     const domain = c.req.query("domain") ?? "";
     const createdBy = c.req.query("createdBy") ?? "";
+    const health = c.req.query("health") ?? "";
     const cursor = c.req.query("cursor");
     const [res, domains] = await Promise.all([
-      c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, domain, createdBy, cursor } }),
+      c.var.api.call<z.infer<typeof LinkPage>>("GET", "/api/v1/links", { query: { limit: PAGE_SIZE, q, tag, domain, createdBy, health, cursor } }),
       domainChoices(c),
     ]);
     const tz = c.var.tz;
-    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...(domain && { domain }), ...(createdBy && { createdBy }), ...extra }).toString();
+    const qs = (extra: Record<string, string>) => "?" + new URLSearchParams({ ...(q && { q }), ...(tag && { tag }), ...(domain && { domain }), ...(createdBy && { createdBy }), ...(health && { health }), ...extra }).toString();
     const canWrite = c.var.session.scopes.some((s) => s === "links:write" || s === "admin");
     return page(
       c,
@@ -48,16 +52,20 @@ export function registerLinks(dash: Dash) {
           ) : (
             <Field name="domain" label="Domain" value={domain} placeholder="any domain" />
           )}
+          <Select name="health" label="Health">
+            <option value="" selected={!health}>any health</option>
+            {HEALTH_CHOICES.map(([v, label]) => <option value={v} selected={health === v}>{label}</option>)}
+          </Select>
           {createdBy && <input type="hidden" name="createdBy" value={createdBy} />}
           <div class="filter-actions">
             <button type="submit">Filter</button>
-            {(q || tag || domain || createdBy) && <a href="/app/links">Clear</a>}
+            {(q || tag || domain || createdBy || health) && <a href="/app/links">Clear</a>}
           </div>
         </form>
         {!res.ok ? (
           <FormError message={res.problem.detail} />
         ) : res.data.data.length === 0 ? (
-          <p class="empty">{q || tag || domain || createdBy || cursor ? "No links match." : "No links yet."}</p>
+          <p class="empty">{q || tag || domain || createdBy || health || cursor ? "No links match." : "No links yet."}</p>
         ) : (
           <>
             <div class="table-wrap">
@@ -78,6 +86,7 @@ export function registerLinks(dash: Dash) {
                           <a href={linkPage(l.slug, d)}>{l.slug}</a>
                           {l.title && <span class="sub" title={l.title}>{l.title}</span>}
                           <span class="dest" title={l.url}><span class="sr-only">Destination: </span>{l.url}</span>
+                          <span class="health-line"><span class="sr-only">Health: </span><HealthBadge health={l.health} tz={tz} /></span>
                         </div>
                       </td>
                       <td data-label="Domain" class="domain"><a href={`/app/links?domain=${encodeURIComponent(l.domain)}`} title={l.domain}>{l.domain}</a></td>
