@@ -43,6 +43,8 @@ export function normalizeBlockRule(raw: string): BlockRuleResult {
   if (!host) return bad("is not a valid host name or IP address");
   if (host.length > MAX_HOSTNAME_LENGTH) return bad(`must be at most ${MAX_HOSTNAME_LENGTH} characters once in punycode`);
   if (suffix && isIpLiteral(host)) return bad("a suffix rule (*.) takes a DNS name, not an IP address");
+  // The URL parser keeps empty labels ("a..b"), which no DNS name has.
+  if (!isIpLiteral(host) && host.split(".").some((l) => l === "")) return bad("must not have an empty label (two dots in a row, or a leading dot)");
   return { ok: true, host: suffix ? `${SUFFIX_PREFIX}${host}` : host };
 }
 

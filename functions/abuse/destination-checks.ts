@@ -19,7 +19,7 @@ export const BLOCKLIST_SOURCE = "blocklist";
 export const SAFE_BROWSING_SOURCE = "Google Safe Browsing";
 
 /** A destination of a link body, with the path of its field (`url`, `rules.2.url`, ...). */
-export interface Destination {
+export interface CheckedDestination {
   path: string;
   url: string;
 }
@@ -30,8 +30,8 @@ export function destinationsOf(input: {
   fallbackUrl?: string | null;
   rules?: readonly { url: string }[] | null;
   variants?: readonly { url: string }[] | null;
-}): Destination[] {
-  const out: Destination[] = [];
+}): CheckedDestination[] {
+  const out: CheckedDestination[] = [];
   if (input.url) out.push({ path: "url", url: input.url });
   if (input.fallbackUrl) out.push({ path: "fallbackUrl", url: input.fallbackUrl });
   input.rules?.forEach((r, i) => out.push({ path: `rules.${i}.url`, url: r.url }));
@@ -40,7 +40,7 @@ export function destinationsOf(input: {
 }
 
 /** Every blocklist rule that would block one of these destinations: what servedAndBlocked asks Postgres about. */
-export function blockRulesFor(items: readonly (readonly Destination[])[]): string[] {
+export function blockRulesFor(items: readonly (readonly CheckedDestination[])[]): string[] {
   const rules = new Set<string>();
   for (const item of items) for (const d of item) for (const r of rulesMatching(destinationHost(d.url))) rules.add(r);
   return [...rules];
@@ -63,7 +63,7 @@ function unsafe(source: string, errors: { path: string; message: string }[]): Pr
  * blockRulesFor(items) that are on the blocklist. A write with a blocklisted destination is refused without a
  * lookup; the others' destinations go to Safe Browsing together.
  */
-export async function screenDestinations(config: Env, items: readonly (readonly Destination[])[], blocked: ReadonlySet<string>): Promise<Screened[]> {
+export async function screenDestinations(config: Env, items: readonly (readonly CheckedDestination[])[], blocked: ReadonlySet<string>): Promise<Screened[]> {
   const out: Screened[] = items.map((item) => {
     const errors = item.flatMap((d) => {
       const host = destinationHost(d.url);
