@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { oidcBindings, startOidcProvider, type OidcProvider } from "./oidc-provider.ts";
 import { onShutdown, startStack, type Stack } from "./stack.ts";
+import { safeBrowsingBindings, startSafeBrowsingStandIn, type SafeBrowsingStandIn } from "./safe-browsing-standin.ts";
 import { orExit } from "./startup-error.ts";
 import { duplicateExports } from "./export-names.ts";
 import { staleVendored } from "./vendor-assets.ts";
@@ -29,7 +30,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 const step = (s: string) => console.log(`\n== ${s}`);
 let stack: Stack | undefined;
 let oidc: OidcProvider | undefined;
-onShutdown(async () => { await Promise.all([stack?.stop(), oidc?.stop()]); });
+let safeBrowsing: SafeBrowsingStandIn | undefined;
+onShutdown(async () => { await Promise.all([stack?.stop(), oidc?.stop(), safeBrowsing?.stop()]); });
 
 step("type-check");
 if ((await run("npx", ["tsc", "-p", "tsconfig.json"])) || (await run("npx", ["tsc", "-p", "tsconfig.node.json"]))) {
@@ -72,6 +74,8 @@ stack = await orExit(startStack({
 // One identity provider for the run. The tests reach the Worker as http://127.0.0.1 (the browser tests on
 // a port of their own: a loopback redirect URI matches any port), and may make it hand out bad ID tokens.
 oidc = await startOidcProvider({ redirectUris: ["http://127.0.0.1/app/login/oidc/callback"], tamper: true });
+// One Safe Browsing stand-in for the run: every link write of every test asks it (it flags nothing unless told).
+safeBrowsing = await startSafeBrowsingStandIn();
 
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "eatmyurl-vitest-"));
 const bindings = {
@@ -99,6 +103,8 @@ const bindings = {
   DIRECT_REDIS_URL: stack.redisUrl,
   // Single sign-on through the run's provider (dev/oidc-provider.ts).
   ...oidcBindings(oidc),
+  // Destination checks through the run's Safe Browsing stand-in (dev/safe-browsing-standin.ts).
+  ...safeBrowsingBindings(safeBrowsing),
   // Runs per route of the input campaign (test/routes-property.error.test.ts); `npm run fuzz` sets it.
   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
 };
@@ -138,7 +144,7 @@ if (runBrowser) {
   step("browser tests (headless Chromium against the bundle on workerd)");
   results.push(await vitest("browser", ["--config", "vitest.browser.config.ts", ...browserArgs]));
 }
-await Promise.all([stack.stop(), oidc.stop()]);
+await Promise.all([stack.stop(), oidc.stop(), safeBrowsing.stop()]);
 fs.rmSync(outdir, { recursive: true, force: true });
 
 // The benchmarks, small, once: they build their own stack (the test stack is stopped by now, so they do not

@@ -3,7 +3,7 @@
  * (functions/redirect/app-files.ts) and the QR logo. The three large columns (association files and logo, up
  * to 64 KB each) are read only where they are needed: never by the lists nor by the redirect's table.
  */
-import { asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DEFAULT_DOMAIN_ROW, domains, links, type DomainRow } from "../schema.ts";
 import { DOMAIN_AUDIT, withAudit, type AuditBy } from "./audit.ts";
@@ -80,12 +80,6 @@ export async function selectQrLogo(db: Db, domain: string | null): Promise<strin
     .where(eq(domains.hostname, domain ?? DEFAULT_DOMAIN_ROW))
     .limit(1);
   return row?.qrLogo ?? null;
-}
-
-/** The hostnames of the custom domains (the default's row has none): a small table, read whole. */
-export async function selectCustomHostnames(db: Db): Promise<string[]> {
-  const rows = await db.select({ hostname: domains.hostname }).from(domains).where(ne(domains.hostname, DEFAULT_DOMAIN_ROW));
-  return rows.map((r) => r.hostname);
 }
 
 export async function selectDomain(db: Db, hostname: string): Promise<DomainRow | undefined> {

@@ -201,7 +201,7 @@ export async function takenLinkIds(db: Db, ids: readonly string[]): Promise<Set<
 /** The columns an import with onConflict=update replaces on a link that exists (everything a row can say). */
 export const IMPORT_UPDATE_COLUMNS = [
   "url", "redirectType", "title", "tags", "expiresAt", "maxClicks", "fallbackUrl", "passwordHash", "rules", "variants",
-  "validSince", "forwardQuery", "crawlable", "preview",
+  "validSince", "forwardQuery", "crawlable", "preview", "healthDueAt",
 ] as const;
 
 /**

@@ -2,6 +2,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../shared/app-env.ts";
 import { registerListAudit } from "./audit/list.ts";
+import { registerCreateBlocklist } from "./blocklist/create.ts";
+import { registerDeleteBlocklist } from "./blocklist/delete.ts";
+import { registerListBlocklist } from "./blocklist/list.ts";
 import { registerDocs } from "./docs.ts";
 import { registerCreateDomain } from "./domains/create.ts";
 import { registerDeleteDomain } from "./domains/delete.ts";
@@ -75,5 +78,8 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerIngestReplay(app);
   registerWebhooks(app);
   registerListAudit(app);
+  registerListBlocklist(app);
+  registerCreateBlocklist(app);
+  registerDeleteBlocklist(app);
   registerDocs(app);
 }

@@ -47,7 +47,7 @@ const PROBLEMS = {
   409: "A conflict: the slug is taken on its domain, the domain exists, links still use it, the email is taken, or the last owner would go",
   413: "The request body is too large",
   415: "The body is not application/json",
-  422: "Well-formed, but refused: a reserved slug, a link to this service itself, or a time in the past",
+  422: "Well-formed, but refused: a reserved slug, a link to this service itself, a time in the past, or an unsafe destination (type unsafe-destination, `source` the blocklist or Google Safe Browsing)",
   429: "The API key used up its requests for this minute; see Retry-After",
 } as const;
 

@@ -8,6 +8,7 @@ import { createIngestRedis } from "../ingest/stream.ts";
 import { runWebhooks } from "../webhooks/run.ts";
 import { runImports } from "../imports/jobs.ts";
 import { runHealthChecks } from "../health/run.ts";
+import { unsafeThreats } from "../abuse/safe-browsing.ts";
 import { foldDimBlocks, sealTarget } from "../../db/queries/dim-blocks.ts";
 import { createRedis } from "../shared/redis.ts";
 import { lowerWorkDue, probeWork, settleWorkDue, type WorkProbe } from "../shared/work-due.ts";
@@ -72,9 +73,12 @@ export async function runScheduled(controller: ScheduledController, raw: RawEnv,
       // Once a day has been sealed: its dimensions folded into blocks of days (db/queries/dim-blocks.ts).
       await step("dimension blocks", () => foldDimBlocks(db, sealTarget(Date.now())), (r) => Boolean(r.rows));
       await step("retention", () => runRetention(db, redis, env), (r) => Boolean(r.clicks || r.visitorDays));
-      // Destinations due for a health check, HEALTH_CHECKS_PER_RUN at most (functions/health/run.ts). Safe
-      // Browsing's verdicts join them through the `checkUnsafe` option when SAFE_BROWSING_API_KEY is set.
-      await step("health", () => runHealthChecks({ db, env, redis: createRedis(env), waitUntil: (p) => ctx.waitUntil(p) }), (r) => Boolean(r.checked || r.refused));
+      // Destinations due for a health check, HEALTH_CHECKS_PER_RUN at most (functions/health/run.ts), with Safe
+      // Browsing's verdicts on them when SAFE_BROWSING_API_KEY is set.
+      await step("health", () => {
+        const r = createRedis(env);
+        return runHealthChecks({ db, env, redis: r, waitUntil: (p) => ctx.waitUntil(p), checkUnsafe: unsafeThreats(env, r) });
+      }, (r) => Boolean(r.checked || r.refused));
       next = await dueNext();
     }
     // Unknown (Postgres failed): asked again by the next run; known and changed: kept for the idle check.

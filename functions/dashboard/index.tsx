@@ -21,6 +21,7 @@ import { withNotice } from "./notices.ts";
 import { FormUnreadable } from "./forms.ts";
 import { registerDomains } from "./pages/domains.tsx";
 import { registerKeys } from "./pages/keys.tsx";
+import { registerBlocklistPage } from "./pages/blocklist.tsx";
 import { registerPeople } from "./pages/people.tsx";
 import { registerWebhooksPage } from "./pages/webhooks.tsx";
 import { registerAuditPage } from "./pages/audit.tsx";
@@ -96,6 +97,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerWebhooksPage(dash);
   registerPeople(dash);
   registerAuditPage(dash);
+  registerBlocklistPage(dash);
   dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>No dashboard page is at this address. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
 
   dash.onError((err, c) => {

@@ -16,6 +16,8 @@ const NOTICES = {
   "tag-renamed": "Tag renamed on its links.",
   "tag-deleted": "Tag removed from its links.",
   "key-revoked": "Key revoked.",
+  "host-blocked": "Host blocked: links may no longer point there.",
+  "host-unblocked": "Host unblocked.",
   "person-invited": "Invitation made: they join at their first sign-in.",
   "person-saved": "Changes saved: they apply at the person's next request.",
   "person-removed": "Person removed and signed out.",

@@ -10,7 +10,8 @@ import type { ImportError, LinkRow, StoredImportRow } from "../../db/schema.ts";
 import { insertDrafts, type Draft } from "../api/links/create-links.ts";
 import { linkScopeOf, lookupDomains, unknownDomain, hostnameOf, type LinkCtx } from "../api/domains/resolve.ts";
 import { policyErrors, toValues } from "../api/links/rules.ts";
-import { servedHosts } from "../api/links/served-hosts.ts";
+import { servedAndBlocked } from "../api/links/served-hosts.ts";
+import { blockRulesFor, destinationsOf, screenDestinations } from "../abuse/destination-checks.ts";
 import { CreateLinkInput } from "../api/links/schemas.ts";
 import { samePreview } from "../api/links/preview-schemas.ts";
 import { fieldErrors } from "../shared/validation.ts";
@@ -88,6 +89,8 @@ interface Accepted {
   input: CreateLinkInput;
   extras: RowExtras;
   domain: string | null;
+  /** Safe Browsing did not answer for its destinations: written with its health check due now. */
+  recheck?: boolean;
 }
 
 const keyOf = (domain: string | null, slug: string) => `${domain ?? ""}/${slug}`;
@@ -118,9 +121,14 @@ export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[]
 
   // Built anew, not spread: a Hono context keeps `req` on its prototype.
   const onDb: LinkCtx = { var: { config: ctx.var.config, principal: ctx.var.principal, db: () => db }, req: { url: ctx.req.url } };
-  const [domains, served] = await Promise.all([lookupDomains(onDb, valid.map((v) => v.input.domain)), valid.length ? servedHosts(onDb) : new Set<string>()]);
-  let pending: Accepted[] = [];
-  for (const v of valid) {
+  const destinations = valid.map((v) => destinationsOf(v.input));
+  const none = { served: new Set<string>(), blocked: new Set<string>() };
+  const [domains, { served, blocked }] = await Promise.all([
+    lookupDomains(onDb, valid.map((v) => v.input.domain)),
+    valid.length ? servedAndBlocked(onDb, blockRulesFor(destinations)) : none,
+  ]);
+  const checked: (Accepted & { k: number })[] = [];
+  for (const [k, v] of valid.entries()) {
     const domain = domains.get(v.input.domain);
     if (domain === undefined) {
       const name = v.input.domain ?? hostnameOf(ctx, null);
@@ -129,7 +137,15 @@ export async function applyRows(ctx: LinkCtx, db: Db, rows: readonly SourceRow[]
     }
     const errors = policyErrors(v.input, served);
     if (errors.length) fail(t, v.line, errors.map((e) => `${e.path}: ${e.message}`).join("; "));
-    else pending.push({ ...v, domain });
+    else checked.push({ ...v, domain, k });
+  }
+  // The destinations of the batch's rows, checked together: one blocklist query (above), one Safe Browsing MGET.
+  const screened = await screenDestinations(ctx.var.config, checked.map((a) => destinations[a.k]), blocked);
+  let pending: Accepted[] = [];
+  for (const [i, { k: _, ...a }] of checked.entries()) {
+    const p = screened[i].problem;
+    if (p) fail(t, a.line, (p.errors ?? []).map((e) => `${e.path}: ${e.message}`).join("; "));
+    else pending.push({ ...a, recheck: screened[i].recheck });
   }
 
   // Rows naming the same slug twice are applied in order, one pass per repetition: the second is then a
@@ -181,6 +197,7 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
       } else {
         const values = await toValues(a.input, ctx.var.config.PASSWORD_ITERATIONS);
         const merged = { ...found, ...values, slug: found.slug, domain: found.domain };
+        if (a.recheck) merged.healthDueAt = new Date();
         if (changed(found, values)) updates.push(merged);
         else t.skipped++;
       }
@@ -201,6 +218,7 @@ async function applyPass(ctx: LinkCtx, db: Db, items: Accepted[], o: ImportOptio
       slug: a.input.slug ?? randomSlug(),
       domain: a.domain,
       createdBy,
+      ...(a.recheck ? { healthDueAt: new Date() } : {}),
       ...(created ? { createdAt: instant(created) } : {}),
       ...(a.extras.updatedAt || created ? { updatedAt: instant(a.extras.updatedAt ?? created!) } : {}),
     };

@@ -9,6 +9,7 @@ import { webhookEnv } from "../webhooks/settings.ts";
 import { healthEnv } from "../health/settings.ts";
 import { planEnv, withPlanDefaults } from "./plan.ts";
 import { checkOidcTogether, oidcEnv } from "../dashboard/oidc/settings.ts";
+import { abuseEnv } from "../abuse/settings.ts";
 
 const intVar = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
@@ -103,6 +104,8 @@ const settings = z.object({
   ...planEnv,
   /** Single sign-on of people through the organisation's identity provider (functions/dashboard/oidc/settings.ts). */
   ...oidcEnv,
+  /** Checks of link destinations: Google Safe Browsing (functions/abuse/settings.ts). */
+  ...abuseEnv,
 });
 
 export const envSchema = settings.superRefine(checkOidcTogether).transform(withPlanDefaults);

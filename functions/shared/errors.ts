@@ -59,6 +59,12 @@ export function problem(status: number, detail: string, errors?: FieldError[], t
   };
 }
 
+/** The ApiError that answers `p` as it is: its type, title and extension members (e.g. `source`) kept. */
+export function problemError(p: Problem): ApiError {
+  const { type, title, status, detail, errors, ...extra } = p;
+  return new ApiError(status as ContentfulStatusCode, detail, { errors, type, title, extra });
+}
+
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(p), {
     status: p.status,

@@ -11,6 +11,10 @@ export const ProblemSchema = z
     status: z.int(),
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    source: z
+      .string()
+      .optional()
+      .openapi({ description: "For an unsafe-destination problem: which check refused it, `blocklist` or `Google Safe Browsing`" }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details; `errors` names each offending field." });
 

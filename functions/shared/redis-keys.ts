@@ -38,6 +38,11 @@ export const redisKeys = {
   ingestLastRun: "ingest:last",
   /** The random salt of one UTC day's visitor hashes (functions/shared/visitor.ts), kept two days at most. */
   visitorSalt: (day: string) => `salt:${day}`,
+  /**
+   * A Google Safe Browsing verdict of one destination, by SHA-256 (hex) of its canonical URL
+   * (functions/abuse/safe-browsing.ts): "safe", or "unsafe:" + the threat type; expires with the verdict.
+   */
+  safeBrowsing: (urlHash: string) => `sb:${urlHash}`,
   /** Prefix of rate-limit keys (@upstash/ratelimit). */
   rateLimit: "ratelimit",
   /** Prefix of the wrong-password limiter of protected links (per link and salted visitor IP). */

@@ -9,7 +9,7 @@ import { roles } from "../../functions/shared/auth/roles.ts";
 import { scopes } from "../../functions/shared/auth/scopes.ts";
 import { EVENT_TYPES } from "../../functions/webhooks/payloads.ts";
 import { deepJson, field, hostileNumber, hostileText, jsonText, junkBody } from "../fuzz-arbitraries.ts";
-import { domainName, hostileUrl, jsonBodyOf, linkObject, rarely, tagName, validUrl } from "./fuzz-api-values.ts";
+import { blockRule, domainName, hostileUrl, jsonBodyOf, linkObject, rarely, tagName, validUrl } from "./fuzz-api-values.ts";
 import { aasaValue, assetLinksValue, bodyText, qrLogoValue } from "./app-files.ts";
 import { SINK } from "./webhooks.ts";
 
@@ -138,4 +138,22 @@ const personFields = {
 export const userBody = jsonBodyOf(fc.record({ email: field(newEmail, hostileEmail), ...personFields }, { requiredKeys: ["email", "role"] }).map(withoutUndefined));
 export const userPatchBody = jsonBodyOf(
   fc.record({ ...personFields, disabled: rarely(field(fc.boolean(), hostileText), 2) }, { requiredKeys: [] }).map(withoutUndefined),
+);
+
+/**
+ * POST /api/v1/blocklist: rules of the campaign's own or none (blockRule), and values of other types; never
+ * field()'s arbitrary JSON, whose strings could block a host another test file links to.
+ */
+export const blockBody = jsonBodyOf(
+  fc.record(
+    {
+      host: fc.oneof(
+        { weight: 8, arbitrary: blockRule },
+        { weight: 1, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.oneof(hostileNumber, fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== "string")) },
+      ),
+      extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8),
+    },
+    { requiredKeys: [] },
+  ).map(withoutUndefined),
 );

@@ -10,10 +10,10 @@ import {
   queryString,
 } from "../fuzz-arbitraries.ts";
 import {
-  bulkBody, domainBody, domainPatchBody, importBody, keyBody, qstashReport, renameBody, userBody, userPatchBody, webhookObject,
+  blockBody, bulkBody, domainBody, domainPatchBody, importBody, keyBody, qstashReport, renameBody, userBody, userPatchBody, webhookObject,
 } from "./fuzz-api-bodies.ts";
 import {
-  contentType, deliveryIdSegment, domainName, domainParam, jsonBodyOf, keyIdSegment, linkObject, rarely, slugSegment, tagSegment,
+  blockRuleSegment, contentType, deliveryIdSegment, domainName, domainParam, jsonBodyOf, keyIdSegment, linkObject, rarely, slugSegment, tagSegment,
   userIdSegment, validTags, victimDomain, webhookIdSegment, type ApiSegment,
 } from "./fuzz-api-values.ts";
 
@@ -259,6 +259,21 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
         cursor: onTheWire(cursorValue(cursors)),
         limit: onTheWire(mostly(fc.integer({ min: 1, max: 100 }).map(String), hostileIntText)),
       })),
+    },
+    {
+      route: "GET /api/v1/blocklist",
+      mutates: false,
+      requests: req("GET", fixed("api", "v1", "blocklist"), queryString({
+        // Cursors of the links list: signed by this deployment, but not for this route.
+        cursor: onTheWire(cursorValue(cursors)),
+        limit: onTheWire(mostly(fc.integer({ min: 1, max: 500 }).map(String), hostileIntText)),
+      })),
+    },
+    { route: "POST /api/v1/blocklist", mutates: true, requests: req("POST", fixed("api", "v1", "blocklist"), noQuery, blockBody) },
+    {
+      route: "DELETE /api/v1/blocklist/{host}",
+      mutates: true,
+      requests: req("DELETE", blockRuleSegment.map((h): ApiSegment[] => ["api", "v1", "blocklist", h]), noQuery),
     },
   ];
 }

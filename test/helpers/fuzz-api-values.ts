@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { Tag } from "../../functions/api/links/schemas.ts";
 import { CONDITION_TYPES } from "../../functions/shared/routing-conditions.ts";
+import { normalizeBlockRule } from "../../functions/abuse/block-hosts.ts";
 import {
   field, hostileDate, hostileNumber, hostileText, jsonText, junkBody, onTheWire, percentEncode, rawPercent,
 } from "../fuzz-arbitraries.ts";
@@ -230,4 +231,33 @@ export const contentType = fc.oneof(
       "application/merge-patch+json", "application/jsonp", "application/json, text/plain", "*/*", "\u00e9",
     ),
   },
+);
+
+/**
+ * Hosts for the blocklist. A rule blocks the links of every test file running beside the campaign, so a text
+ * that would make one is first put under the campaign's own name (.fz-blocklist.test); a text that cannot be
+ * a rule stays as it is, for the route to refuse.
+ */
+const ownBlockRule = (s: string) => (normalizeBlockRule(s).ok ? `${s}.fz-blocklist.test` : s);
+/** Rules of the campaign's own: exact or suffix, in capitals, with a trailing dot, international (punycode once stored). */
+const validBlockRule = fc
+  .tuple(fc.constantFrom("", "*.", "*.A."), fc.stringMatching(/^[a-z0-9-]{1,20}$/), fc.constantFrom("", "\u00fc", ".B\u00fccher"), fc.constantFrom("", "."))
+  .map(([pre, s, mid, end]) => `${pre}fz${s}${mid}.fz-blocklist.test${end}`);
+export const blockRule = fc.oneof(
+  { weight: 4, arbitrary: validBlockRule },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "", "*", "*.", "**.x.test", "a/b.test", "evil.example:80", "[::1", "http://x.test", "user@x.test", "a b.test", "a%2eb.test",
+      "x".repeat(254), "*.127.0.0.1", "*.[::1]", "a..b.test", ".", "\u0000",
+    ),
+  },
+  { weight: 2, arbitrary: hostileText.map(ownBlockRule) },
+);
+/** A rule as a path segment (DELETE /api/v1/blocklist/{host}). */
+export const blockRuleSegment = fc.oneof(
+  { weight: 3, arbitrary: validBlockRule.map(percentEncode) },
+  { weight: 1, arbitrary: fc.constantFrom("%00", "x".repeat(10_000), ".", "..", "%2e%2e", "a%2Fb", "%2A") },
+  { weight: 2, arbitrary: onTheWire(hostileText.map(ownBlockRule)) },
+  { weight: 1, arbitrary: rawPercent },
 );

@@ -10,6 +10,7 @@ import { expect } from "vitest";
 import type { Scope } from "../../functions/shared/auth/scopes.ts";
 import { createLink, mintKey } from "./api.ts";
 import { uniqueHost } from "./domains.ts";
+import { uniqueBlockHost } from "./blocklist.ts";
 import type { RestrictedWorld } from "./restrictions.ts";
 import { uniqueSlug } from "./unique.ts";
 import { tagPath, tagsOf, uniqueTag } from "./tags.ts";
@@ -372,6 +373,37 @@ export const routeScopes: RouteCase[] = [
     success: 200,
     prepare: async () => ({ method: "GET", path: "/api/v1/audit?limit=1", unchanged: async () => {} }),
     restricted: adminOnly("GET", "/api/v1/audit"),
+  },
+  {
+    route: "GET /api/v1/blocklist",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/blocklist?limit=1", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/blocklist"),
+  },
+  {
+    route: "POST /api/v1/blocklist",
+    scope: "admin",
+    success: 201,
+    prepare: async () => {
+      const host = uniqueBlockHost("sec");
+      // A refused add leaves nothing to remove; an accepted one is removed here too.
+      return { method: "POST", path: "/api/v1/blocklist", body: { host },
+        unchanged: async () => expect(await status("DELETE", `/api/v1/blocklist/${host}`)).toBe(404) };
+    },
+    restricted: async () => ({ method: "POST", path: "/api/v1/blocklist", body: { host: uniqueBlockHost("sec") }, check: async (res) => expectStatus(res, 403) }),
+  },
+  {
+    route: "DELETE /api/v1/blocklist/{host}",
+    scope: "admin",
+    success: 204,
+    prepare: async () => {
+      const host = uniqueBlockHost("sec");
+      const res = await call("POST", "/api/v1/blocklist", { body: { host } });
+      if (res.status !== 201) throw new Error(`blocking a host: ${res.status} ${await res.text()}`);
+      return { method: "DELETE", path: `/api/v1/blocklist/${host}`, unchanged: async () => expect(await status("DELETE", `/api/v1/blocklist/${host}`)).toBe(204) };
+    },
+    restricted: adminOnly("DELETE", `/api/v1/blocklist/${uniqueBlockHost("sec")}`),
   },
   {
     route: "POST /api/v1/domains",

@@ -45,5 +45,5 @@ export const AUDIT_ACTIONS = [
   "link.created", "link.updated", "link.deleted", "links.imported", "tag.renamed", "tag.deleted",
   "domain.created", "domain.updated", "domain.deleted", "key.created", "key.revoked",
   "webhook.created", "webhook.updated", "webhook.deleted", "webhook.secret_rotated",
-  "user.invited", "user.updated", "user.removed", "session.signed_in", "session.sign_in_failed", "session.signed_out",
+  "user.invited", "user.updated", "user.removed", "blocklist.added", "blocklist.removed", "session.signed_in", "session.sign_in_failed", "session.signed_out",
 ] as const;

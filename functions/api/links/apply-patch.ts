@@ -6,13 +6,14 @@ import type { Context } from "hono";
 import { isForeignKeyViolation, isUniqueViolation, selectLinkBySlug, updateLink } from "../../../db/queries/links.ts";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { ApiError } from "../../shared/errors.ts";
+import { ApiError, problemError } from "../../shared/errors.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { redisKeys } from "../../shared/redis-keys.ts";
 import { linkScopeOf, resolveDomainRef, type DomainRef } from "../domains/resolve.ts";
 import { clickCounts } from "./present.ts";
 import { policyErrors, toValues, writesDestination } from "./rules.ts";
-import { servedHosts } from "./served-hosts.ts";
+import { servedAndBlocked } from "./served-hosts.ts";
+import { blockRulesFor, destinationsOf, screenDestinations } from "../../abuse/destination-checks.ts";
 import type { PatchLinkInput } from "./schemas.ts";
 
 /**
@@ -21,14 +22,19 @@ import type { PatchLinkInput } from "./schemas.ts";
  */
 export async function applyLinkPatch(c: Context<AppEnv>, domain: DomainRef, slug: string, input: PatchLinkInput): Promise<LinkRow> {
   // Moving to a domain the key may not use is refused as if that domain did not exist.
-  const [target, served] = await Promise.all([
+  const destinations = destinationsOf(input);
+  const [target, { served, blocked }] = await Promise.all([
     input.domain === undefined ? domain : resolveDomainRef(c, input.domain),
-    writesDestination(input) ? servedHosts(c) : new Set<string>(),
+    writesDestination(input) ? servedAndBlocked(c, blockRulesFor([destinations])) : { served: new Set<string>(), blocked: new Set<string>() },
   ]);
   const errors = policyErrors(input, served);
   if (errors.length) throw new ApiError(422, "The change cannot be made: see errors.", { errors });
+  const [screened] = destinations.length ? await screenDestinations(c.var.config, [destinations], blocked) : [{ problem: null, recheck: false }];
+  if (screened.problem) throw problemError(screened.problem);
 
   const values = await toValues(input, c.var.config.PASSWORD_ITERATIONS);
+  // Safe Browsing did not answer: the change is made, and the link's health check (which asks again) is due now.
+  if (screened.recheck) values.healthDueAt = new Date();
   if (input.domain !== undefined) values.domain = target;
   const db = c.var.db();
   const scope = linkScopeOf(c.var.principal);

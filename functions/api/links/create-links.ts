@@ -10,7 +10,8 @@ import { randomSlug } from "../../shared/slugs.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { hostnameOf, lookupDomains, unknownDomain } from "../domains/resolve.ts";
 import { policyErrors, toValues } from "./rules.ts";
-import { servedHosts } from "./served-hosts.ts";
+import { servedAndBlocked } from "./served-hosts.ts";
+import { blockRulesFor, destinationsOf, screenDestinations } from "../../abuse/destination-checks.ts";
 import type { CreateLinkInput } from "./schemas.ts";
 
 export type CreateOutcome = { ok: true; row: LinkRow } | { ok: false; problem: Problem };
@@ -57,12 +58,15 @@ export async function insertDrafts(
 export async function createLinks(
   c: Context<AppEnv>, inputs: CreateLinkInput[], newSlug: () => string = randomSlug,
 ): Promise<CreateOutcome[]> {
-  const [domains, served] = await Promise.all([lookupDomains(c, inputs.map((i) => i.domain)), servedHosts(c)]);
+  const destinations = inputs.map(destinationsOf);
+  const [domains, { served, blocked }] = await Promise.all([
+    lookupDomains(c, inputs.map((i) => i.domain)),
+    servedAndBlocked(c, blockRulesFor(destinations)),
+  ]);
   const creator = c.var.principal?.id;
   const createdBy = creator && creator !== "admin" ? creator : null;
   const outcomes: (CreateOutcome | undefined)[] = inputs.map(() => undefined);
-  const claimed = new Set<string>();
-  const accepted: { index: number; input: CreateLinkInput; domain: string | null }[] = [];
+  const checked: { index: number; input: CreateLinkInput; domain: string | null }[] = [];
 
   for (const [index, input] of inputs.entries()) {
     const domain = domains.get(input.domain);
@@ -72,14 +76,26 @@ export async function createLinks(
       continue;
     }
     const errors = policyErrors(input, served);
+    if (errors.length) outcomes[index] = { ok: false, problem: problem(422, "The link cannot be created: see errors.", errors) };
+    else checked.push({ index, input, domain });
+  }
+
+  // The destinations of every link that passed the rules above, checked together (docs/abuse.md).
+  const screened = await screenDestinations(c.var.config, checked.map((k) => destinations[k.index]), blocked);
+  const recheck = new Set<number>();
+  const claimed = new Set<string>();
+  const accepted: typeof checked = [];
+  for (const [k, item] of checked.entries()) {
+    const { index, input, domain } = item;
     const claim = `${domain ?? ""}/${input.slug}`;
-    if (errors.length) {
-      outcomes[index] = { ok: false, problem: problem(422, "The link cannot be created: see errors.", errors) };
+    if (screened[k].problem) {
+      outcomes[index] = { ok: false, problem: screened[k].problem };
     } else if (input.slug !== undefined && claimed.has(claim)) {
       outcomes[index] = { ok: false, problem: problem(409, `The slug "${input.slug}" appears earlier in this request.`) };
     } else {
       if (input.slug !== undefined) claimed.add(claim);
-      accepted.push({ index, input, domain });
+      if (screened[k].recheck) recheck.add(index);
+      accepted.push(item);
     }
   }
 
@@ -88,6 +104,8 @@ export async function createLinks(
     accepted.map(async ({ index, input, domain }) => {
       const values = await toValues(input, c.var.config.PASSWORD_ITERATIONS);
       const row = { ...values, url: values.url!, id: crypto.randomUUID(), slug: input.slug ?? newSlug(), domain, createdBy };
+      // Safe Browsing did not answer: the link is made, and its health check (which asks again) is due now.
+      if (recheck.has(index)) row.healthDueAt = new Date();
       return { index, draft: { row, custom: input.slug !== undefined } };
     }),
   );

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../shared/app-env.ts";
-import { ApiError } from "../../shared/errors.ts";
+import { problemError } from "../../shared/errors.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
 import { createLinks } from "./create-links.ts";
 import { presentLinks } from "./present.ts";
@@ -33,10 +33,7 @@ export const createLinkRoute = createRoute({
 export function registerCreateLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(createLinkRoute, async (c) => {
     const [outcome] = await createLinks(c, [c.req.valid("json")]);
-    if (!outcome.ok) {
-      const p = outcome.problem;
-      throw new ApiError(p.status as 409 | 422, p.detail, { errors: p.errors });
-    }
+    if (!outcome.ok) throw problemError(outcome.problem);
     const [link] = await presentLinks(c, [outcome.row], true);
     c.header("location", `/api/v1/links/${encodeURIComponent(link.slug)}`);
     return c.json(link, 201);

@@ -22,7 +22,7 @@ export const shlinkSetRedirectRulesRoute = createRoute({
     query: DomainQuery,
     body: { required: true, content: { "application/json": { schema: SetRedirectRulesInput } } },
   },
-  responses: { 200: shlinkJson(RedirectRulesList, "The rules as they are now"), ...shlinkProblems(400, 404) },
+  responses: { 200: shlinkJson(RedirectRulesList, "The rules as they are now"), ...shlinkProblems(400, 404, 422) },
 });
 
 export function registerShlinkSetRedirectRules(app: OpenAPIHono<AppEnv>) {

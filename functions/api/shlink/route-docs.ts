@@ -15,6 +15,7 @@ const PROBLEMS = {
   403: "The key lacks the scope, or forbidden-tag-operation",
   404: "short-url-not-found, tag-not-found or domain-not-found",
   409: "tag-conflict",
+  422: "unsafe-destination (our type, not Shlink's): the blocklist or Google Safe Browsing refused a destination; `source` names which",
   429: "The key used up its requests for this minute",
   501: "Not offered here",
 } as const;

@@ -4,6 +4,8 @@ import { selectLinksWithUrl } from "../../../db/queries/link-pages.ts";
 import type { LinkRow } from "../../../db/schema.ts";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { randomSlug } from "../../shared/slugs.ts";
+import { problemError } from "../../shared/errors.ts";
+import { UNSAFE_DESTINATION } from "../../abuse/destination-checks.ts";
 import { linkScopeOf } from "../domains/resolve.ts";
 import { createLinks } from "../links/create-links.ts";
 import { MAX_LINK_BODY_BYTES } from "../links/create.ts";
@@ -25,7 +27,7 @@ export const shlinkCreateShortUrlRoute = createRoute({
   description: "`findIfExists: true` answers an existing short URL with the same long URL and the same options given, if there is one.",
   ...shlinkSecured("links:write", limitBody(MAX_LINK_BODY_BYTES)),
   request: { body: { required: true, content: { "application/json": { schema: CreateShortUrlInput } } } },
-  responses: { 200: shlinkJson(ShortUrl, "The short URL, live at once"), ...shlinkProblems(400, 404) },
+  responses: { 200: shlinkJson(ShortUrl, "The short URL, live at once"), ...shlinkProblems(400, 404, 422) },
 });
 
 const sameInstant = (a: Date | null, b: string | null | undefined) => (b == null ? true : a !== null && a.getTime() === Date.parse(b));
@@ -64,6 +66,8 @@ export function registerShlinkCreateShortUrl(app: OpenAPIHono<AppEnv>) {
       const p = outcome.problem;
       if (p.status === 409) throw nonUniqueSlug(input.slug ?? "", body.domain);
       if (p.status === 404) throw domainNotFound(body.domain ?? "");
+      // An unsafe destination keeps its own type (no Shlink client mistakes it for one of Shlink's).
+      if (p.type === UNSAFE_DESTINATION) throw problemError(p);
       throw invalidData(p.errors ?? [], p.detail);
     }
     const [shortUrl] = await presentShortUrls(c, [outcome.row], true);

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { applyLinkPatch } from "../links/apply-patch.ts";
+import { UNSAFE_DESTINATION } from "../../abuse/destination-checks.ts";
 import { MAX_LINK_BODY_BYTES } from "../links/create.ts";
 import { limitBody } from "../openapi.ts";
 import { shlinkSecured } from "./auth.ts";
@@ -19,7 +20,7 @@ export const shlinkEditShortUrlRoute = createRoute({
   summary: "Edit a short URL; the next redirect already uses the change",
   ...shlinkSecured("links:write", limitBody(MAX_LINK_BODY_BYTES)),
   request: { params: ShortCodeParams, query: DomainQuery, body: { required: true, content: { "application/json": { schema: EditShortUrlInput } } } },
-  responses: { 200: shlinkJson(ShortUrl, "The short URL as it is now"), ...shlinkProblems(400, 404) },
+  responses: { 200: shlinkJson(ShortUrl, "The short URL as it is now"), ...shlinkProblems(400, 404, 422) },
 });
 
 /** A change through the links API's patch; its refusals in Shlink's words. */
@@ -28,7 +29,8 @@ export async function editShortUrl(c: Parameters<typeof applyLinkPatch>[0], shor
   try {
     return await applyLinkPatch(c, ref, shortCode, input);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 422) throw invalidData(e.options.errors ?? []);
+    // An unsafe destination keeps its own type (no Shlink client mistakes it for one of Shlink's).
+    if (e instanceof ApiError && e.status === 422 && e.options.type !== UNSAFE_DESTINATION) throw invalidData(e.options.errors ?? []);
     if (e instanceof ApiError && e.status === 404) throw shortUrlNotFound(shortCode, domain);
     throw e;
   }
