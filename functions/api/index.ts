@@ -33,6 +33,7 @@ import { registerDeleteUser } from "./users/delete.ts";
 import { registerListUsers } from "./users/list.ts";
 import { registerPatchUser } from "./users/patch.ts";
 import { registerWebhooks } from "./webhooks/index.ts";
+import { registerReports } from "./reports/index.ts";
 import { webhooksAfterWrite } from "../webhooks/kick.ts";
 
 export function registerApi(app: OpenAPIHono<AppEnv>) {
@@ -71,5 +72,6 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerIngestReplay(app);
   registerWebhooks(app);
   registerListAudit(app);
+  registerReports(app);
   registerDocs(app);
 }

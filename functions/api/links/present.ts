@@ -33,6 +33,11 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     rules: row.rules as Link["rules"],
     variants: row.variants as Link["variants"],
     preview: presentPreview(row.preview),
+    // `?? null`: rows from before these columns (an outbox event's to_jsonb) lack them.
+    disabled: (row.disabledAt ?? null) !== null,
+    disabledReason: row.disabledAt ? (row.disabledReason ?? null) : null,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    warning: row.warning ?? null,
     clicks,
     createdBy,
     createdAt: row.createdAt.toISOString(),
