@@ -5,7 +5,7 @@ import type { AppEnv } from "../../shared/app-env.ts";
 import { ApiError } from "../../shared/errors.ts";
 import { json, problems, secured } from "../openapi.ts";
 import { decodeReportCursor, encodeReportCursor } from "./cursor.ts";
-import { toReport } from "./present.ts";
+import { presentReport } from "./present.ts";
 import { ReportPage, ReportsQuery } from "./schemas.ts";
 
 export const listReportsRoute = createRoute({
@@ -30,6 +30,6 @@ export function registerListReports(app: OpenAPIHono<AppEnv>) {
       });
     }
     const { rows, next } = await listReports(c.var.db(), { status, beforeId, limit });
-    return c.json({ data: rows.map((r) => toReport(c, r)), nextCursor: next === null ? null : await encodeReportCursor(config, next, status) }, 200);
+    return c.json({ data: rows.map((r) => presentReport(c, r)), nextCursor: next === null ? null : await encodeReportCursor(config, next, status) }, 200);
   });
 }

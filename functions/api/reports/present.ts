@@ -25,7 +25,7 @@ export function reportFields(r: LinkReportRow): Omit<Report, "link"> {
   };
 }
 
-export function toReport(c: Context<AppEnv>, r: ReportWithLink): Report {
+export function presentReport(c: Context<AppEnv>, r: ReportWithLink): Report {
   const l = r.link;
   return {
     ...reportFields(r),

@@ -6,7 +6,7 @@ import { ApiError } from "../../shared/errors.ts";
 import { writeThrough } from "../../redirect/link-cache/index.ts";
 import { kickWebhooks } from "../../webhooks/kick.ts";
 import { json, jsonBody, limitBody, problems, secured } from "../openapi.ts";
-import { toReport } from "./present.ts";
+import { presentReport } from "./present.ts";
 import { Report, ReportIdParams, ResolveInput } from "./schemas.ts";
 
 export const resolveReportRoute = createRoute({
@@ -41,6 +41,6 @@ export function registerResolveReport(app: OpenAPIHono<AppEnv>) {
       kickWebhooks(c); // the link.updated event
     }
     const shown = link ? { slug: link.slug, domain: link.domain, url: link.url, disabledAt: link.disabledAt } : null;
-    return c.json(toReport(c, { ...report, link: shown }), 200);
+    return c.json(presentReport(c, { ...report, link: shown }), 200);
   });
 }
