@@ -42,6 +42,10 @@ describe("POST /api/v1/reports with arbitrary bodies", () => {
       fc.asyncProperty(reportBody, async (body) => {
         const res = await sendReport(body);
         seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+        if (new TextEncoder().encode(JSON.stringify(body)).length > MAX_REPORT_BODY_BYTES) {
+          await expectProblem(res, 413);
+          return;
+        }
         const valid = ReportInput.safeParse(body);
         if (!valid.success) {
           const problem = (await expectProblem(res, 400)) as unknown as { errors: unknown[] };

@@ -50,7 +50,7 @@ export type ResolveOutcome =
   | { kind: "missing" }
   | { kind: "resolved"; status: string }
   | { kind: "no-link" }
-  | { kind: "done"; report: LinkReportRow; link: LinkRow | null };
+  | { kind: "done"; report: LinkReportRow; link: LinkRow | null; disabled: boolean };
 
 /**
  * Resolves an open report, in one transaction: with "disable", its link is disabled (the reason shown on the
@@ -79,6 +79,8 @@ export async function resolveReport(
       .set({ status: action === "disable" ? "disabled" : "dismissed", resolvedAt: sql`now()`, resolvedBy: actor.id })
       .where(where).returning();
     const [closed] = await withAudit(tx, close, { actor, action: "report.resolved", table: REPORT_AUDIT, returned: "after", before: { from: linkReports, where } });
-    return { kind: "done", report: closed, link };
+    // A dismissed report is shown with its link as it is.
+    if (!link && report.linkId !== null) [link = null] = await tx.select().from(links).where(eq(links.id, report.linkId));
+    return { kind: "done", report: closed, link, disabled: action === "disable" };
   });
 }

@@ -35,8 +35,8 @@ export function registerResolveReport(app: OpenAPIHono<AppEnv>) {
         errors: [{ path: "action", message: "disable needs a report of an existing link; dismiss it instead" }],
       });
     }
-    const { report, link } = outcome;
-    if (link) {
+    const { report, link, disabled } = outcome;
+    if (link && disabled) {
       await writeThrough(c.var.redis, c.executionCtx, [link], []);
       kickWebhooks(c); // the link.updated event
     }
