@@ -90,6 +90,9 @@ const bindings = {
   // modified env (test/redirect.security.test.ts).
   POSTGRES_LOOKUPS_PER_MINUTE: "100000",
   AUTH_FAILURES_PER_MINUTE: "100000",
+  // Reports from every test file (and the input campaign) share the total; test/reports.security.test.ts
+  // tests it with a low one passed in a modified env.
+  REPORTS_PER_HOUR: "100000",
   // Webhooks may go only to receivers on this machine: no test, fuzzed input included, sends one elsewhere.
   WEBHOOK_ALLOW_LOOPBACK: "only",
   // Health checks likewise fetch only this machine. They are off for the suite (a cron run of any file at an

@@ -14,6 +14,7 @@ import { registerRobots } from "./redirect/robots.ts";
 import { registerRoot } from "./redirect/root.ts";
 import { registerUnlock } from "./redirect/unlock.ts";
 import { registerWellKnown } from "./redirect/well-known.ts";
+import { registerReportPage } from "./reports/report-page.ts";
 import type { AppEnv } from "./shared/app-env.ts";
 import { ApiError, onError } from "./shared/errors.ts";
 import { services } from "./shared/services.ts";
@@ -49,6 +50,7 @@ export function createApp() {
   registerApi(app);
   registerShlink(app);
   registerDashboard(app);
+  registerReportPage(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

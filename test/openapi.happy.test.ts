@@ -31,8 +31,8 @@ describe("GET /openapi.json", () => {
       expect(doc.paths[path][method].parameters.map((p: { name: string }) => p.name), `${method} ${path}`).toContain("domain");
     }
     expect(doc.components.schemas.Link.required.sort()).toEqual([
-      "clicks", "crawlable", "createdAt", "createdBy", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "health", "id", "maxClicks", "preview", "redirectType",
-      "rules", "shortUrl", "slug", "tags", "title", "updatedAt", "url", "validSince", "variants",
+      "clicks", "crawlable", "createdAt", "createdBy", "disabled", "disabledAt", "disabledReason", "domain", "expiresAt", "fallbackUrl", "forwardQuery", "hasPassword", "health", "id", "maxClicks", "preview", "redirectType",
+      "rules", "shortUrl", "slug", "tags", "title", "updatedAt", "url", "validSince", "variants", "warning",
     ]);
     expect(doc.components.schemas.Link.properties.redirectType.enum).toEqual([301, 302, 307, 308]);
     expect(doc.components.schemas.CreateLinkInput.additionalProperties).toBe(false);

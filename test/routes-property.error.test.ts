@@ -25,7 +25,8 @@ import { ADMIN_KEY, bindings } from "./helpers/env.ts";
 import { apiTargets, type ApiCaller, type ApiReq } from "./helpers/fuzz-api-targets.ts";
 import type { ApiSegment } from "./helpers/fuzz-api-values.ts";
 import { redis } from "./helpers/redis.ts";
-import { routeScopes } from "./helpers/route-scopes.ts";
+import { publicRoutes, routeScopes } from "./helpers/route-scopes.ts";
+import { fileTestReport } from "./helpers/reports.ts";
 import { call } from "./helpers/worker.ts";
 import { createTestWebhook, removeTestWebhooks, sendTestPing } from "./helpers/webhooks.ts";
 
@@ -49,7 +50,7 @@ afterAll(async () => {
 
 const keys = new Map<string, string>();
 /** The link, the key, the domain and the webhook the write routes aim at; replaced when a valid request deletes or revokes them. */
-const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "", tag: "", userId: "" };
+const victim = { slug: "", keyId: "", domain: "", webhookId: "", deliveryId: "", importId: "", tag: "", userId: "", reportId: "" };
 /** nextCursor values the list route issued (without q, and for q=fz): the campaign sends them with any q and tag. */
 const cursors: string[] = [];
 
@@ -70,6 +71,12 @@ async function newVictimTag() {
 const newVictimKey = async () => void (victim.keyId = (await mintKey(["links:read"], "fz victim")).id);
 const newVictimUser = async () =>
   void (victim.userId = ((await (await call("POST", "/api/v1/users", { body: { email: `fz-${crypto.randomUUID()}@example.test`, role: "viewer" } })).json()) as { id: string }).id);
+
+/** An open report of a link of the campaign's own (not the victim link: disabling it would end other routes' successes). */
+async function newVictimReport() {
+  const link = await createLink({ url: "https://example.com/fz-reported" });
+  victim.reportId = await fileTestReport({ slug: link.slug });
+}
 
 async function newVictimDomain() {
   const hostname = `fz${crypto.randomUUID().slice(0, 8)}.example.test`;
@@ -94,6 +101,7 @@ beforeAll(async () => {
   await newVictimWebhook();
   await newVictimTag();
   await newVictimUser();
+  await newVictimReport();
   // An import's report, for GET /api/v1/imports/{id} to find.
   victim.importId = ((await (await call("POST", "/api/v1/links/import?dryRun=true", { body: [{ url: "https://example.com/fz-import" }] })).json()) as { id: string }).id;
   for (const n of [0, 1, 2]) await createLink({ url: `https://example.com/fz-page-${n}`, title: "fz page", tags: ["fz"] });
@@ -142,14 +150,16 @@ function send(req: ApiReq, scope: Scope): Promise<Response> {
 // What a refused request must leave alone.
 
 /**
- * Rows and revocations of links and api_keys, rows and changes of domains and users, audit entries; every
+ * Rows and revocations of links and api_keys, rows and changes of domains and users, audit entries, reports
+ * and their resolutions; every
  * update of a link bumps its version. last_used_at is left out: authentication writes it.
  */
 async function tables(): Promise<string> {
   const r = await db.execute(sql`select (select count(*) from links) as links, (select coalesce(sum(version), 0) from links) as versions,
     (select max(updated_at) from links) as updated, (select count(*) from api_keys) as keys, (select count(revoked_at) from api_keys) as revoked,
     (select count(*) from domains) as domains, (select max(updated_at) from domains) as domains_updated, (select count(*) from users) as users,
-    (select max(updated_at) from users) as users_updated, (select count(*) from audit_log) as audit`);
+    (select max(updated_at) from users) as users_updated, (select count(*) from audit_log) as audit,
+    (select count(*) from link_reports) as reports, (select count(resolved_at) from link_reports) as resolved`);
   return JSON.stringify(r.rows[0]);
 }
 
@@ -195,14 +205,15 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
     expect(res.status).toBe(200);
   });
   it("covers exactly the routes of the scope table", () => {
-    expect(apiTargets(cursors, victim.deliveryId).map((t) => t.route).sort()).toEqual(routeScopes.map((r) => r.route).sort());
+    expect(apiTargets(cursors, victim.deliveryId).map((t) => t.route).sort()).toEqual([...routeScopes, ...publicRoutes].map((r) => r.route).sort());
   });
 
   // Built per test: the arbitraries close over the cursors made in beforeAll.
-  for (const route of routeScopes.map((r) => r.route)) {
+  for (const route of [...routeScopes, ...publicRoutes].map((r) => r.route)) {
     it(route, async () => {
       const target = apiTargets(cursors, victim.deliveryId).find((t) => t.route === route)!;
-      const scope = routeScopes.find((r) => r.route === route)!.scope;
+      // A public route ignores credentials: its callers send those of some scope, or none, all the same.
+      const scope = routeScopes.find((r) => r.route === route)?.scope ?? "links:read";
       const seen = new Map<number, number>();
       const started = Date.now();
       let lastTables = await tables();
@@ -234,6 +245,7 @@ describe(`every /api/v1 route, ${RUNS} arbitrary requests each: no 5xx, problem+
           if (aimed && res.status === 204 && route === "DELETE /api/v1/webhooks/{id}") await newVictimWebhook();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/tags/{tag}") await newVictimTag();
           if (aimed && res.status === 204 && route === "DELETE /api/v1/users/{id}") await newVictimUser();
+          if (aimed && res.status === 200 && route === "POST /api/v1/reports/{id}/resolve") await newVictimReport();
           if (aimed && res.status === 200 && route === "PATCH /api/v1/tags/{tag}") victim.tag = ((await res.json()) as { tag: string }).tag;
           // A disabled victim refuses tests and retries: enable it again so those routes keep reaching success.
           if (aimed && res.status === 200 && route === "PATCH /api/v1/webhooks/{id}") await call("PATCH", `/api/v1/webhooks/${victim.webhookId}`, { body: { enabled: true } });

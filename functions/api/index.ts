@@ -36,6 +36,7 @@ import { registerDeleteUser } from "./users/delete.ts";
 import { registerListUsers } from "./users/list.ts";
 import { registerPatchUser } from "./users/patch.ts";
 import { registerWebhooks } from "./webhooks/index.ts";
+import { registerReports } from "./reports/index.ts";
 import { webhooksAfterWrite } from "../webhooks/kick.ts";
 import { healthAfterWrite } from "../health/after-write.ts";
 
@@ -81,5 +82,6 @@ export function registerApi(app: OpenAPIHono<AppEnv>) {
   registerListBlocklist(app);
   registerCreateBlocklist(app);
   registerDeleteBlocklist(app);
+  registerReports(app);
   registerDocs(app);
 }

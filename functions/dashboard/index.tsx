@@ -27,6 +27,8 @@ import { registerWebhooksPage } from "./pages/webhooks.tsx";
 import { registerAuditPage } from "./pages/audit.tsx";
 import { registerLinkDelete } from "./pages/link-delete.tsx";
 import { registerLinkDetail } from "./pages/link-detail.tsx";
+import { registerLinkHalt } from "./pages/link-halt.tsx";
+import { registerReportsPage } from "./pages/reports.tsx";
 import { registerLinkEdit } from "./pages/link-edit.tsx";
 import { registerLinkNew } from "./pages/link-new.tsx";
 import { registerImport } from "./pages/import.tsx";
@@ -90,6 +92,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerStats(dash);
   registerLinkEdit(dash);
   registerLinkDelete(dash);
+  registerLinkHalt(dash);
   registerLinkDetail(dash);
   registerTagsPage(dash);
   registerKeys(dash);
@@ -98,6 +101,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   registerPeople(dash);
   registerAuditPage(dash);
   registerBlocklistPage(dash);
+  registerReportsPage(dash);
   dash.all("*", (c) => page(c, <Layout title="Not found" session={c.var.session}><h1>Not found</h1><p>No dashboard page is at this address. <a href="/app/links">Back to your links</a>.</p></Layout>, 404));
 
   dash.onError((err, c) => {

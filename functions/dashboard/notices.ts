@@ -24,6 +24,11 @@ const NOTICES = {
   "webhook-test-sent": "Test event sent.",
   "delivery-retried": "Delivery queued again.",
   "signed-out": "Signed out.",
+  "link-disabled": "Link disabled: it answers 410 from now on.",
+  "link-enabled": "Link enabled: it redirects again.",
+  "warning-cleared": "Warning cleared: the link redirects again.",
+  "report-disabled": "Report resolved: its link is disabled.",
+  "report-dismissed": "Report dismissed.",
   "session-expired": "Your session ended or its key was revoked: sign in again.",
 } as const;
 

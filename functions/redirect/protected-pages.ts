@@ -7,7 +7,8 @@
 import { html, raw } from "hono/html";
 import { COMMON_HEADERS } from "./respond.ts";
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f6f7f9;color:#1b1f24}
+/** The look of every page a short link answers with instead of a redirect (abuse-pages.ts too). */
+export const PAGE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f6f7f9;color:#1b1f24}
 main{background:#fff;padding:2rem;border-radius:12px;box-shadow:0 1px 4px #0002;width:min(22rem,90vw)}
 h1{font-size:1.25rem;margin:0 0 .5rem}label{display:block;margin:1rem 0 .25rem;font-weight:600}
 input{width:100%;box-sizing:border-box;padding:.6rem;font:inherit;border:1px solid #8a939e;border-radius:6px}
@@ -23,7 +24,7 @@ export function passwordPage(error?: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Password required</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(PAGE_STYLE)}</style>
 </head>
 <body>
 <main>
@@ -68,7 +69,7 @@ const WITHHELD = html`<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Open this link in a browser</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(PAGE_STYLE)}</style>
 </head>
 <body>
 <main>

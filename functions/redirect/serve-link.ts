@@ -20,6 +20,7 @@ import { findLink, type DomainOf } from "./find-link.ts";
 import { isLink, LinkStoreUnavailable, type CacheEntry, type CachedLink } from "./link-cache/index.ts";
 import { passwordResponse, withheldResponse } from "./protected-pages.ts";
 import { previewCardResponse } from "./preview-card.ts";
+import { backTarget, disabledResponse, warningResponse } from "./abuse-pages.ts";
 import { COMMON_HEADERS, forwardQuery, redirectTo } from "./respond.ts";
 import type { RequestServices } from "../shared/services.ts";
 import { chooseDestination, routingVisit, type ChosenBy } from "./routing/index.ts";
@@ -77,6 +78,10 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   const visit = newVisit(c.req.raw, url, slug);
   // Not yet valid: it answers as if it did not exist, as Shlink does (validSince), and no click is recorded.
   if (link.validSince !== undefined && link.validSince > visit.ts) return unknownSlug(c, domain, slug);
+  // Disabled by an admin: 410 on every path, before anything about the link is decided (docs/abuse.md).
+  // No click is recorded, as for an expired link without a fallback.
+  const halt = link.halt;
+  if (halt?.disabled) return disabledResponse(halt.disabled.reason, visit.request.method);
   const unlocking = password !== undefined;
 
   // One order for every protected link: the password first (an expired or exhausted link tells nothing,
@@ -84,7 +89,8 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
   // variants, url: sendToLink). A link-preview fetcher gets the link's card where a person would get the
   // password form, the withheld page or the destination (docs/previews.md); the card names no destination.
   if (link.passwordHash) {
-    if (!unlocking) return previewAnswer(s, visit, link) ?? passwordResponse(200);
+    // A link under a warning shows no card: a card makes a link look trustworthy where it is shared.
+    if (!unlocking) return (halt ? null : previewAnswer(s, visit, link)) ?? passwordResponse(200);
     const refused = await checkPassword(c, link, visit, password);
     if (refused) return refused;
   }
@@ -107,13 +113,16 @@ export async function serveLink(c: C, slug: string, password?: string): Promise<
     if (!consume) {
       // A HEAD, a bot or a link preview does not use up a click, so it must not learn where the link goes:
       // a one-time link would otherwise stay readable by `curl -I` and every crawler. It is still recorded.
-      const card = previewAnswer(s, visit, link);
+      const card = halt ? null : previewAnswer(s, visit, link);
       if (card) return card;
       capture(s, visit, link.id, null);
       return withheldResponse();
     }
   }
 
+  // A destination reported unsafe: a page instead of the redirect (after the password, so a protected link
+  // still tells nothing before it is unlocked), for fetchers too, who get no destination and no card.
+  if (halt?.warning !== undefined) return warned(s, visit, link, halt.warning);
   // After a POST, 303 makes the browser GET the destination; a 307/308 would re-post the password there.
   if (unlocking) return sendToLink(s, visit, link, 303);
   return previewAnswer(s, visit, link) ?? sendToLink(s, visit, link, link.redirectType);
@@ -134,13 +143,29 @@ export function previewAnswer(s: RequestServices, visit: Visit, link: CachedLink
 
 /**
  * Whether serveLink would send a visit of this link straight to its url with nothing checked on the way:
- * no password, no click limit, not expired, already valid (the redirect's fast path, fast-path.ts, serves only those).
+ * no password, no click limit, not expired, already valid, neither disabled nor warned about (the redirect's
+ * fast path, fast-path.ts, serves only those; `halt` is one property read for an ordinary link).
  */
 export function servedDirectly(link: CachedLink, ts: number): boolean {
   return (
-    !link.passwordHash && link.maxClicks === null && (link.expiresAt === null || link.expiresAt > ts) &&
+    !link.passwordHash && link.maxClicks === null && link.halt === undefined && (link.expiresAt === null || link.expiresAt > ts) &&
     (link.validSince === undefined || link.validSince <= ts)
   );
+}
+
+/**
+ * The warning page of a link whose destination was reported unsafe. A person gets the destination this visit
+ * would have been sent to (rules, variants and query forwarding applied) behind "continue anyway"; a HEAD, a
+ * bot or a link-preview fetcher gets the page without it (an unsafe destination is not handed to crawlers).
+ * Recorded like the withheld page: a visit without a destination, since nobody was redirected.
+ */
+function warned(s: RequestServices, visit: Visit, link: CachedLink, warning: string): Response {
+  capture(s, visit, link.id, null);
+  const method = visit.request.method;
+  if (visit.classification.kind !== "human") return warningResponse(warning, null, "about:blank", method); // HEAD included
+  const chosen = !link.rules?.length && !link.variants?.length ? link.url : chooseDestination(link, routingVisit(visit)).url;
+  const dest = link.forwardQuery === false ? chosen : forwardQuery(chosen, visit.url.search.slice(1));
+  return warningResponse(warning, dest, backTarget(visit.request.headers.get("referer")), method);
 }
 
 const BY_URL: ChosenBy = Object.freeze({ kind: "url" });

@@ -54,6 +54,10 @@ const settings = z.object({
   PASSWORD_FAILURES_PER_CLIENT: intVar(10),
   /** Wrong passwords per protected link from all visitors together in 15 minutes before 429. */
   PASSWORD_FAILURES_PER_LINK: intVar(100),
+  /** Link reports (GET /report, POST /api/v1/reports) per client IP in 10 minutes before 429; 0 turns it off. */
+  REPORTS_PER_CLIENT: intVar(5),
+  /** Link reports from everyone together per hour before 429 (a flood from many addresses); 0 turns it off. */
+  REPORTS_PER_HOUR: intVar(200),
   /**
    * Click capture gathers the clicks of concurrent requests of an isolate into one Redis request
    * (functions/redirect/click-batch.ts): the first click of a batch waits this long for others (0 = none).

@@ -58,6 +58,11 @@ const LIMITS = {
   passwordFailure: failuresPer15Minutes((config) => config.PASSWORD_FAILURES_PER_CLIENT, redisKeys.passwordAttempts),
   /** Wrong passwords per protected link from all clients together: rotating addresses (IPv6) gains nothing. */
   passwordFailureLink: failuresPer15Minutes((config) => config.PASSWORD_FAILURES_PER_LINK, redisKeys.passwordAttemptsPerLink),
+  /** Link reports per salted client IP: anyone may report, nobody may flood the admins' queue. */
+  reportClient: { requests: (config) => config.REPORTS_PER_CLIENT, window: "10 m", prefix: redisKeys.reportsPerClient, ephemeralCache: new Map(), keepPending: false },
+  /** Link reports from every client together (identifier "all"): rotating addresses gains nothing past it. */
+  // No ephemeral cache: it would keep refusing everyone from memory for up to an hour after one refusal.
+  reportTotal: { requests: (config) => config.REPORTS_PER_HOUR, window: "1 h", prefix: redisKeys.reportsTotal, ephemeralCache: false, keepPending: false },
 } satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMITS;

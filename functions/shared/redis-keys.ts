@@ -53,6 +53,10 @@ export const redisKeys = {
   postgresLookups: "ratelimit:lookup",
   /** Prefix of the wrong-password limiter per link, over all clients. */
   passwordAttemptsPerLink: "ratelimit:password-link",
+  /** Prefix of the limiter of link reports per salted client IP (functions/reports/). */
+  reportsPerClient: "ratelimit:reports",
+  /** Prefix of the limiter of link reports from everyone together. */
+  reportsTotal: "ratelimit:reports-all",
 } as const;
 
 /** Names a link in the isolate and Redis tiers of the link cache: the slug alone on the default domain. */

@@ -19,6 +19,7 @@ export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   "openapi", "health", "status", "metrics", "admin", "dashboard", "login", "logout", "signup", "signin",
   "register", "auth", "oauth", "account", "settings", "static", "public", "www", "v1", "cdn-cgi",
   "__scheduled", "sitemap.xml", "manifest.json", "index.html", "security.txt", "humans.txt",
+  "report",
 ]);
 
 /** A slug that matches the pattern may still be refused: reserved words, and anything starting with "_". */

@@ -12,7 +12,7 @@ import { deleteOutbox, lockOutbox, selectWebhookClicks } from "../../db/queries/
 import type { WebhookEndpointRow } from "../../db/schema.ts";
 import { randomBase62 } from "../shared/crypto.ts";
 import { creatorsOf } from "../../db/queries/creators.ts";
-import { body, clickPayload, CLICKS_PER_DELIVERY, linkPayload, type EventType } from "./payloads.ts";
+import { body, clickPayload, CLICKS_PER_DELIVERY, linkPayload, reportPayload, type EventType } from "./payloads.ts";
 
 /** Outbox rows one transaction takes: 10 deliveries of 100 clicks per endpoint at most. */
 const OUTBOX_BATCH = 1000;
@@ -41,7 +41,8 @@ export async function dispatchOnce(db: Db, opts: { base: string; retryForMs: num
         if (r.clickId) clickIds.push(r.clickId);
         continue;
       }
-      const data = linkPayload(r.row as Record<string, unknown>, opts.base, creators);
+      const json = r.row as Record<string, unknown>;
+      const data = r.type === "report.created" ? reportPayload(json) : linkPayload(json, opts.base, creators);
       const text = body(r.type as EventType, r.createdAt, data);
       for (const e of endpoints) if (wants(e, r.type, r.linkId)) out.push(newDelivery(e.id, r.type as EventType, text, opts.retryForMs));
     }

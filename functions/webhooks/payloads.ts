@@ -1,6 +1,7 @@
 /**
  * What a webhook body carries: `{"type","timestamp","data"}`. Link events carry the Link as the API shows it
- * (built from the links row the outbox kept); clicks events carry enriched clicks, never the visitor hash.
+ * (built from the links row the outbox kept); clicks events carry enriched clicks, never the visitor hash;
+ * report.created carries the report (functions/api/reports/present.ts reportFields).
  */
 import { getTableColumns } from "drizzle-orm";
 import { links, type LinkRow } from "../../db/schema.ts";
@@ -8,9 +9,10 @@ import type { WebhookClickRow } from "../../db/queries/webhook-outbox.ts";
 import { toLink } from "../api/links/present.ts";
 import { createdByOf, type CreatedBy } from "../api/created-by.ts";
 import type { Link } from "../api/links/schemas.ts";
+import { reportFields, reportRowFromJson } from "../api/reports/present.ts";
 
 export const LINK_EVENTS = ["link.created", "link.updated", "link.deleted", "link.health"] as const;
-export const EVENT_TYPES = [...LINK_EVENTS, "clicks"] as const;
+export const EVENT_TYPES = [...LINK_EVENTS, "clicks", "report.created"] as const;
 export type EventType = (typeof EVENT_TYPES)[number] | "ping";
 
 /** Clicks one clicks delivery carries at most. */
@@ -49,6 +51,12 @@ export function linkPayload(json: Record<string, unknown>, base: string, creator
   const domain = row.domain ?? (base ? new URL(base).host : "");
   return toLink(row, row.domain ? `${scheme}//${row.domain}` : base, domain, 0, createdByOf(row.createdBy ?? null, creators));
 }
+
+/** The report of a report.created event, from the link_reports row the outbox kept (to_jsonb). */
+export function reportPayload(json: Record<string, unknown>): ReportEvent {
+  return reportFields(reportRowFromJson(json));
+}
+export type ReportEvent = ReturnType<typeof reportFields>;
 
 export function clickPayload({ ts, utmSource, utmMedium, utmCampaign, ...c }: WebhookClickRow): WebhookClick {
   return { ...c, timestamp: ts.toISOString(), utm: { source: utmSource, medium: utmMedium, campaign: utmCampaign } };

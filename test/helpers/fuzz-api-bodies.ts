@@ -157,3 +157,31 @@ export const blockBody = jsonBodyOf(
     { requiredKeys: [] },
   ).map(withoutUndefined),
 );
+
+// Reports of links: strangers' bodies (a short URL or a slug, a reason, details, an email) and admins' resolutions.
+
+const reportTarget = fc.oneof(
+  fc.record({ slug: field(fc.constantFrom("fz-nope", "report", "app"), hostileText) }),
+  fc.record({ slug: field(fc.constantFrom("fz-nope", "fz-other"), hostileText), domain: field(domainName, hostileText) }),
+  fc.record({ url: field(fc.oneof(validUrl, fc.constantFrom("http://sho.rt/fz-nope", "sho.rt/fz-nope", "https://{victim}/fz")), hostileUrl) }),
+  fc.constant({}),
+);
+export const reportBody = jsonBodyOf(
+  fc.tuple(
+    reportTarget,
+    fc.record({
+      reason: field(fc.constantFrom("phishing", "malware", "spam", "broken", "other"), fc.oneof(fc.constantFrom("PHISHING", "", "abuse"), hostileText)),
+      details: rarely(field(fc.oneof(fc.string({ maxLength: 200 }), fc.constant("é".repeat(1000)), fc.constant("x".repeat(1001))), hostileText), 2),
+      email: rarely(field(fc.constantFrom("fz@example.test", "a+b@example.test"), fc.oneof(fc.constantFrom("not an email", "@x", "a@b"), hostileText)), 2),
+      // Fields a reporter may not set: they must be refused, never applied.
+      extra: rarely(fc.constantFrom<Record<string, unknown>>({ status: "disabled" }, { linkId: "x" }, { disabled: true }, { warning: "x" }), 6),
+    }, { requiredKeys: [] }),
+  ).map(([target, { extra, ...rest }]) => withoutUndefined({ ...target, ...rest, ...(extra ?? {}) })),
+);
+export const resolveBody = jsonBodyOf(
+  fc.record({
+    action: field(fc.constantFrom("disable", "dismiss"), fc.oneof(fc.constantFrom("DISABLE", "delete", ""), hostileText)),
+    reason: rarely(field(fc.oneof(fc.constant(null), fc.string({ maxLength: 100 })), hostileText), 2),
+    extra: rarely(fc.jsonValue({ maxDepth: 2 }), 8),
+  }, { requiredKeys: [] }).map(withoutUndefined),
+);

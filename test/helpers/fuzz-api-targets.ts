@@ -10,10 +10,10 @@ import {
   queryString,
 } from "../fuzz-arbitraries.ts";
 import {
-  blockBody, bulkBody, domainBody, domainPatchBody, importBody, keyBody, qstashReport, renameBody, userBody, userPatchBody, webhookObject,
+  blockBody, bulkBody, domainBody, domainPatchBody, importBody, keyBody, qstashReport, renameBody, reportBody, resolveBody, userBody, userPatchBody, webhookObject,
 } from "./fuzz-api-bodies.ts";
 import {
-  blockRuleSegment, contentType, deliveryIdSegment, domainName, domainParam, jsonBodyOf, keyIdSegment, linkObject, rarely, slugSegment, tagSegment,
+  blockRuleSegment, contentType, deliveryIdSegment, domainName, domainParam, jsonBodyOf, keyIdSegment, linkObject, rarely, reportIdSegment, slugSegment, tagSegment,
   userIdSegment, validTags, victimDomain, webhookIdSegment, type ApiSegment,
 } from "./fuzz-api-values.ts";
 
@@ -174,6 +174,11 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
       requests: req("PATCH", linkSlug, linkQuery, jsonBodyOf(fc.oneof(
         { weight: 4, arbitrary: linkObject(false) },
         { weight: 1, arbitrary: fc.record({ title: fc.string({ maxLength: 60 }), tags: validTags }, { requiredKeys: [] }) },
+        // The admin-only fields (a links:write key is refused with 403, and changes nothing).
+        { weight: 1, arbitrary: fc.record({
+          disabled: fc.oneof(fc.boolean(), hostileText), disabledReason: fc.oneof(fc.constant(null), fc.string({ maxLength: 80 }), hostileText),
+          warning: fc.oneof(fc.constant(null), fc.string({ minLength: 1, maxLength: 80 }), hostileText),
+        }, { requiredKeys: [] }) },
       ))),
     },
     { route: "DELETE /api/v1/links/{slug}", mutates: true, requests: req("DELETE", linkSlug, linkQuery, fc.option(junkBody, { nil: undefined }) as fc.Arbitrary<string>) },
@@ -245,6 +250,27 @@ export function apiTargets(cursors: string[], deliveryId: string): Target[] {
         delivery: onTheWire(mostly(fc.oneof(fc.constant(deliveryId), fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((x) => `msg_${x}`)), hostileText)),
         outcome: onTheWire(mostly(fc.constantFrom("success", "failure"), hostileText)),
       }), jsonBodyOf(qstashReport)),
+    },
+    {
+      route: "POST /api/v1/reports",
+      mutates: true,
+      // Strangers, each from an address of its own now and then, so the per-client limit is met and passed.
+      requests: fc.tuple(req("POST", fixed("api", "v1", "reports"), noQuery, reportBody), fc.option(fc.ipV6(), { freq: 2 })).map(([r, ip]) =>
+        ip === null ? r : { ...r, extraHeaders: { ...r.extraHeaders, "x-forwarded-for": ip } }),
+    },
+    {
+      route: "GET /api/v1/reports",
+      mutates: false,
+      requests: req("GET", fixed("api", "v1", "reports"), queryString({
+        status: onTheWire(mostly(fc.constantFrom("open", "disabled", "dismissed"), fc.oneof(fc.constantFrom("OPEN", "all", ""), hostileText))),
+        cursor: onTheWire(cursorValue(cursors)),
+        limit: onTheWire(mostly(fc.integer({ min: 1, max: 100 }).map(String), hostileIntText)),
+      })),
+    },
+    {
+      route: "POST /api/v1/reports/{id}/resolve",
+      mutates: true,
+      requests: req("POST", reportIdSegment.map((s): ApiSegment[] => ["api", "v1", "reports", s, "resolve"]), noQuery, resolveBody),
     },
     {
       route: "GET /api/v1/audit",

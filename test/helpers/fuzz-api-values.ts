@@ -13,7 +13,7 @@ import {
   field, hostileDate, hostileNumber, hostileText, jsonText, junkBody, onTheWire, percentEncode, rawPercent,
 } from "../fuzz-arbitraries.ts";
 
-export type ApiSegment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" | "tag" | "userId" };
+export type ApiSegment = string | { victim: "slug" | "keyId" | "domain" | "webhookId" | "deliveryId" | "importId" | "tag" | "userId" | "reportId" };
 
 const victimSlug: ApiSegment = { victim: "slug" };
 const victimKey: ApiSegment = { victim: "keyId" };
@@ -22,6 +22,7 @@ const victimWebhook: ApiSegment = { victim: "webhookId" };
 const victimDelivery: ApiSegment = { victim: "deliveryId" };
 const victimTag: ApiSegment = { victim: "tag" };
 const victimUser: ApiSegment = { victim: "userId" };
+const victimReport: ApiSegment = { victim: "reportId" };
 
 /** Slugs this campaign may create: never one another test names. */
 const validSlug = fc.stringMatching(/^[A-Za-z0-9_-]{1,62}$/).map((s) => `fz${s}`);
@@ -50,6 +51,13 @@ export const keyIdSegment = fc.oneof(
 );
 
 export const webhookIdSegment = keyIdSegment.map((s) => (s === victimKey ? victimWebhook : s));
+/** A report's id: the victim (an open report of a link of the campaign's own), unknown ones, anything. */
+export const reportIdSegment = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(victimReport) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1e3", "9223372036854775808", "99999999999999999", "01", "1.5", " 1") },
+  { weight: 1, arbitrary: onTheWire(hostileText) },
+);
 /** A person's id: the victim (an invited viewer), well-formed unknown ones, and the key id values besides. */
 export const userIdSegment = fc.oneof(
   { weight: 4, arbitrary: fc.constant(victimUser) },

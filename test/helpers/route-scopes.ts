@@ -16,6 +16,7 @@ import { uniqueSlug } from "./unique.ts";
 import { tagPath, tagsOf, uniqueTag } from "./tags.ts";
 import { createTestWebhook, SINK, sendTestPing } from "./webhooks.ts";
 import { call } from "./worker.ts";
+import { fileTestReport, reportRow } from "./reports.ts";
 
 /** One call of a route, ready to send, and how to check that a refused one changed nothing. */
 export interface PreparedCall {
@@ -603,7 +604,41 @@ export const routeScopes: RouteCase[] = [
       unchanged: async () => {},
     }),
   },
+  {
+    route: "GET /api/v1/reports",
+    scope: "admin",
+    success: 200,
+    prepare: async () => ({ method: "GET", path: "/api/v1/reports?status=open&limit=1", unchanged: async () => {} }),
+    restricted: adminOnly("GET", "/api/v1/reports"),
+  },
+  {
+    route: "POST /api/v1/reports/{id}/resolve",
+    scope: "admin",
+    success: 200,
+    prepare: async () => {
+      const link = await createLink({ url: "https://example.com/reported" });
+      const id = await fileTestReport({ slug: link.slug });
+      return { method: "POST", path: `/api/v1/reports/${id}/resolve`, body: { action: "disable", reason: "sec" },
+        unchanged: async () => {
+          expect(await reportRow(id)).toMatchObject({ status: "open", resolvedAt: null });
+          expect(await (await call("GET", `/api/v1/links/${link.slug}`)).json()).toMatchObject({ disabled: false });
+        } };
+    },
+    restricted: async () => {
+      const id = await fileTestReport();
+      return { method: "POST", path: `/api/v1/reports/${id}/resolve`, body: { action: "dismiss" }, check: async (res) => {
+        await expectStatus(res, 403);
+        expect(await reportRow(id)).toMatchObject({ status: "open" });
+      } };
+    },
+  },
 ];
+
+/**
+ * /api/v1 routes anyone may call, without a key: the OpenAPI document declares no security for them
+ * (openapi.security.test.ts), and the input campaign sends them hostile requests like the others.
+ */
+export const publicRoutes: { route: string; success: number }[] = [{ route: "POST /api/v1/reports", success: 202 }];
 
 /** A link (the admin's) with a tag of its own, and a check that the tag is still on it. */
 async function taggedLink() {

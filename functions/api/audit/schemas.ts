@@ -46,4 +46,5 @@ export const AUDIT_ACTIONS = [
   "domain.created", "domain.updated", "domain.deleted", "key.created", "key.revoked",
   "webhook.created", "webhook.updated", "webhook.deleted", "webhook.secret_rotated",
   "user.invited", "user.updated", "user.removed", "blocklist.added", "blocklist.removed", "session.signed_in", "session.sign_in_failed", "session.signed_out",
+  "report.resolved",
 ] as const;

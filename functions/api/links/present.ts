@@ -36,6 +36,11 @@ export function toLink(row: LinkRow, base: string, domain: string, clicks: numbe
     health: row.health
       ? { status: row.health.status, httpStatus: row.health.httpStatus ?? null, checkedAt: row.health.checkedAt, reason: row.health.reason ?? null }
       : null,
+    // `?? null`: rows from before these columns (an outbox event's to_jsonb) lack them.
+    disabled: (row.disabledAt ?? null) !== null,
+    disabledReason: row.disabledAt ? (row.disabledReason ?? null) : null,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    warning: row.warning ?? null,
     clicks,
     createdBy,
     createdAt: row.createdAt.toISOString(),

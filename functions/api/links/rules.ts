@@ -46,6 +46,9 @@ export function policyErrors(input: PatchLinkInput, hosts: ServedHosts, now = Da
     errors.push({ path: "validSince", message: "must be before expiresAt" });
   }
   errors.push(...routingPolicyErrors(input, (url) => pointsAtShortLink(hosts, url)));
+  if (input.disabled === false && input.disabledReason) {
+    errors.push({ path: "disabledReason", message: "cannot be given when enabling the link (disabled: false clears it)" });
+  }
   return errors;
 }
 
@@ -74,6 +77,23 @@ export async function toValues(input: PatchLinkInput | CreateLinkInput, password
   if (input.rules !== undefined) v.rules = input.rules === null ? [] : toStoredRules(input.rules);
   if (input.variants !== undefined) v.variants = input.variants === null ? null : toStoredVariants(input.variants);
   if (input.preview !== undefined) v.preview = toStoredPreview(input.preview);
+  Object.assign(v, haltValues(input as PatchLinkInput)); // a create has none of these fields
   if (input.password !== undefined) v.passwordHash = input.password === null ? null : await hashPassword(input.password, passwordIterations);
+  return v;
+}
+
+/**
+ * The admin-only fields (ADMIN_LINK_FIELDS; the caller checked the scope). Disabling stamps the time; enabling
+ * clears the time and the reason; a reason alone changes the shown reason of a disabled link.
+ */
+function haltValues(input: PatchLinkInput): LinkValues {
+  const v: LinkValues = {};
+  if (input.disabled === true) v.disabledAt = new Date();
+  if (input.disabled === false) {
+    v.disabledAt = null;
+    v.disabledReason = null;
+  }
+  if (input.disabledReason !== undefined && input.disabled !== false) v.disabledReason = input.disabledReason;
+  if (input.warning !== undefined) v.warning = input.warning;
   return v;
 }

@@ -98,6 +98,17 @@ export const CreateLinkInput = z
   .openapi("CreateLinkInput");
 export type CreateLinkInput = z.infer<typeof CreateLinkInput>;
 
+/** The longest reason a disabled link shows, and warning it carries. */
+export const HALT_TEXT_MAX = 500;
+
+/** Fields only an admin may send (a PATCH naming one without the admin scope is refused, 403): docs/abuse.md. */
+export const ADMIN_LINK_FIELDS = ["disabled", "disabledReason", "warning"] as const;
+const adminOnly = {
+  disabled: z.boolean().optional().openapi({ description: "Admin only. true: the link answers 410 with a page saying it was disabled; false: it works again" }),
+  disabledReason: text(HALT_TEXT_MAX).nullish().openapi({ description: "Admin only. Shown on the disabled page (escaped)" }),
+  warning: text(HALT_TEXT_MAX).min(1).nullish().openapi({ description: "Admin only. Visitors get a warning page naming it, with a \"continue anyway\" link, instead of the redirect; null clears it" }),
+};
+
 export const PatchLinkInput = z
   .strictObject({
     url: HttpUrl.optional(),
@@ -105,6 +116,7 @@ export const PatchLinkInput = z
     domain: HostnameRef.nullish().openapi({ description: "Move the link to this domain (null: the default); the old short URL stops working" }),
     redirectType: RedirectType.nullish().openapi({ description: "null restores the default, 302" }),
     ...clearable,
+    ...adminOnly,
   })
   .openapi("PatchLinkInput", { description: "Each field optional; null clears it" });
 export type PatchLinkInput = z.infer<typeof PatchLinkInput>;
@@ -145,6 +157,10 @@ export const Link = z
     ...routingOutputFields,
     ...previewOutputFields,
     health: LinkHealth.nullable().openapi({ description: "The destination's last health check; null until the first (or since the URL changed)" }),
+    disabled: z.boolean().openapi({ description: "Disabled by an admin: the link answers 410" }),
+    disabledReason: z.string().nullable(),
+    disabledAt: z.string().nullable().openapi({ description: "ISO 8601 UTC of when it was disabled" }),
+    warning: z.string().nullable().openapi({ description: "Why visitors get a warning page instead of the redirect (its destination was reported unsafe); null: none" }),
     clicks: z.int().openapi({ description: "Human clicks served, live: ingested plus those still waiting in the click stream" }),
     createdBy: CreatedBy,
     createdAt: z.string(),

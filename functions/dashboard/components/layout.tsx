@@ -4,7 +4,7 @@ import { createContext, useContext, type Child, type FC, type PropsWithChildren 
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Session } from "../session.ts";
 
-type Nav = "links" | "tags" | "stats" | "keys" | "domains" | "webhooks" | "people" | "audit" | "blocklist" | "";
+type Nav = "links" | "tags" | "stats" | "keys" | "domains" | "webhooks" | "people" | "audit" | "blocklist" | "reports" | "";
 
 interface LayoutProps {
   title: string;
@@ -51,6 +51,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, session, nav
             {isAdmin(session) && <a href="/app/people" aria-current={nav === "people" ? "page" : undefined}>People</a>}
             {isAdmin(session) && <a href="/app/audit" aria-current={nav === "audit" ? "page" : undefined}>Audit log</a>}
             {isAdmin(session) && <a href="/app/blocklist" aria-current={nav === "blocklist" ? "page" : undefined}>Blocklist</a>}
+            {isAdmin(session) && <a href="/app/reports" aria-current={nav === "reports" ? "page" : undefined}>Reports</a>}
             <form method="post" action="/app/logout" class="inline">
               <button type="submit" class="link-button">Sign out</button>
             </form>

@@ -4,7 +4,9 @@ import { namesNothing, notFoundPage } from "../components/not-found.tsx";
 import { FormError, Layout, page } from "../components/layout.tsx";
 import type { Dash } from "../dash-env.ts";
 import { noticeOf } from "../notices.ts";
-import { domainOfLink, domainQuery, linkPage, pageDomain } from "../link-paths.ts";
+import { domainOfLink, domainQuery, isAdminSession, linkPage, pageDomain } from "../link-paths.ts";
+import { HaltBadge } from "../components/halt-badge.tsx";
+import { HaltControls } from "./link-halt.tsx";
 import { formatInstant } from "../wall-time.ts";
 import { QrCard } from "../components/qr-card.tsx";
 import { qrPreview, readQrForm } from "../qr-choices.ts";
@@ -29,7 +31,7 @@ export function registerLinkDetail(dash: Dash) {
     return page(c, (
       <Layout title={l.slug} session={c.var.session} nav="links" notice={notice}>
         <div class="page-head">
-          <h1><code>{l.slug}</code>{l.title && <span class="sub">{l.title}</span>}</h1>
+          <h1><code>{l.slug}</code><HaltBadge link={l} />{l.title && <span class="sub">{l.title}</span>}</h1>
           <div class="buttons">
             <a class="button" href={linkPage(l.slug, domain, "/stats")}>Analytics</a>
             {canWrite && <a class="button" href={linkPage(l.slug, domain, "/edit")}>Edit</a>}
@@ -69,6 +71,7 @@ export function registerLinkDetail(dash: Dash) {
             <PreviewMockup host={l.domain} fallbackTitle={l.shortUrl.replace(/^https?:\/\//, "")} title={l.preview?.title ?? ""}
               description={l.preview?.description ?? ""} image={l.preview?.image ?? ""} />
           </section>
+          <HaltControls link={l} domain={domain} admin={isAdminSession(c)} tz={tz} />
           <QrCard slug={l.slug} shortUrl={l.shortUrl} domain={domain} values={qrValues} preview={preview} />
         </div>
       </Layout>

@@ -1,3 +1,4 @@
+import { HaltBadge } from "../components/halt-badge.tsx";
 import type { z } from "@hono/zod-openapi";
 import type { LinkPage } from "../../api/links/schemas.ts";
 import { Field, Select } from "../components/field.tsx";
@@ -83,7 +84,7 @@ export function registerLinks(dash: Dash) {
                     <tr>
                       <td data-label="Short link" class="slug">
                         <div>
-                          <a href={linkPage(l.slug, d)}>{l.slug}</a>
+                          <a href={linkPage(l.slug, d)}>{l.slug}</a><HaltBadge link={l} />
                           {l.title && <span class="sub" title={l.title}>{l.title}</span>}
                           <span class="dest" title={l.url}><span class="sr-only">Destination: </span>{l.url}</span>
                           <span class="health-line"><span class="sr-only">Health: </span><HealthBadge health={l.health} tz={tz} /></span>

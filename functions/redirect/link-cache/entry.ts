@@ -33,6 +33,17 @@ export interface CachedLink {
    * has one, so an ordinary entry is as small as before and costs the redirect one property read.
    */
   preview?: StoredPreview;
+  /**
+   * An admin's decision about the link (docs/abuse.md), present only when there is one, so an ordinary entry
+   * is as small as before and the fast path's check of it is one property read: `disabled` (410, with the
+   * reason when given) or `warning` (a page with a "continue anyway" link instead of the redirect).
+   */
+  halt?: LinkHalt;
+}
+
+export interface LinkHalt {
+  disabled?: { reason: string | null };
+  warning?: string;
 }
 
 /** Stored for unknown slugs; a cached value without `id`. */
@@ -60,6 +71,14 @@ export function toCachedLink(row: LinkRow): CachedLink {
     ...(row.rules?.length ? { rules: row.rules as Rule[] } : {}),
     ...(row.variants?.length ? { variants: row.variants as Variant[] } : {}),
     ...(row.preview ? { preview: row.preview } : {}),
+    ...(row.disabledAt || row.warning ? { halt: haltOf(row) } : {}),
+  };
+}
+
+function haltOf(row: LinkRow): LinkHalt {
+  return {
+    ...(row.disabledAt ? { disabled: { reason: row.disabledReason } } : {}),
+    ...(row.warning ? { warning: row.warning } : {}),
   };
 }
 
