@@ -16,7 +16,8 @@ const linkKeys = [
   "domain",
   "id", "slug", "shortUrl", "url", "redirectType", "title", "tags", "validSince", "expiresAt", "maxClicks", "fallbackUrl",
   "forwardQuery", "crawlable",
-  "hasPassword", "rules", "variants", "preview", "clicks", "createdBy", "createdAt", "updatedAt",
+  "hasPassword", "rules", "variants", "preview", "health", "disabled", "disabledReason", "disabledAt", "warning",
+  "clicks", "createdBy", "createdAt", "updatedAt",
 ];
 
 

@@ -47,7 +47,7 @@ describe("valid from, query forwarding and crawling on the link form", () => {
     await screenshot(page, "link-schedule-form");
     await page.getByRole("button", { name: "Create link" }).click();
     await page.waitForURL(`**/app/links/${slug}?done=link-created`);
-    const facts = await page.locator("dl.facts").textContent();
+    const facts = await page.locator("#link-facts").textContent();
     expect(facts).toContain("not forwarded");
     expect(facts).toContain("allowed (robots.txt)");
     expect(facts).toMatch(/Valid from.*\(Europe\/Paris\)/s);
@@ -63,7 +63,7 @@ describe("valid from, query forwarding and crawling on the link form", () => {
     await page.getByLabel("Valid from").fill("");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL(`**/app/links/${slug}?done=link-saved`);
-    expect(await page.locator("dl.facts").textContent()).toContain("at once");
+    expect(await page.locator("#link-facts").textContent()).toContain("at once");
 
     const visitor = await browser.newPage();
     await visitor.goto(app(`/${slug}?utm_source=newsletter`));

@@ -66,7 +66,7 @@ describe("rules and variants on the link form", () => {
     await page.getByLabel("Rule 1, condition 1: value").fill("ios");
     await page.getByRole("button", { name: "Create link" }).click();
     await page.waitForURL(`**/app/links/${slug}?done=link-created`);
-    expect(await page.locator("dl.facts").textContent()).toContain("1 rule(s), 2 A/B variant(s)");
+    expect(await page.locator("#link-facts").textContent()).toContain("1 rule(s), 2 A/B variant(s)");
     expect(await follow(IPHONE)).toBe(`${landing.url}/iphone`);
 
     // Edit the rule: another destination, and a second condition (the new empty row).

@@ -46,7 +46,7 @@ export function registerLinkDetail(dash: Dash) {
               <input id="short-url" type="text" readonly value={l.shortUrl} />
               <CopyButton text={l.shortUrl} label="Copy the short URL" />
             </p>
-            <dl class="facts">
+            <dl class="facts" id="link-facts">
               <dt>Domain</dt><dd>{l.domain}</dd>
               <dt>Destination</dt><dd class="url"><a href={l.url} rel="noopener noreferrer">{l.url}</a></dd>
               <dt>Health</dt><dd class="health-detail"><HealthBadge health={l.health} tz={tz} long /></dd>
