@@ -3,18 +3,11 @@
  * a link whose destination was reported as unsafe shows instead of redirecting. No script, nothing loaded
  * (CSP default-src 'none', inline style only), never framed; every value interpolated is escaped by hono/html.
  */
-import { html, raw } from "hono/html";
-import { PAGE_HEADERS, PAGE_STYLE } from "./protected-pages.ts";
+import { html } from "hono/html";
+import { PAGE_HEADERS, pageHead } from "./protected-pages.ts";
 
-const head = (title: string) => html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${title}</title>
-<style>${raw(PAGE_STYLE)}.warn{border-left:4px solid #b3261e;padding-left:.75rem}a{color:#1f5fd6}.actions{display:flex;gap:1rem;flex-wrap:wrap;margin-top:1.25rem}</style>
-</head>`;
+const head = (title: string) =>
+  pageHead(title, ".warn{border-left:4px solid #b3261e;padding-left:.75rem}a{color:#1f5fd6}.actions{display:flex;gap:1rem;flex-wrap:wrap;margin-top:1.25rem}");
 
 /** 410: the link was disabled by an admin; the reason (theirs, escaped) when they gave one. */
 export function disabledResponse(reason: string | null, method: string): Response {

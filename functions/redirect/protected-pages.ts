@@ -8,24 +8,32 @@ import { html, raw } from "hono/html";
 import { COMMON_HEADERS } from "./respond.ts";
 
 /** The look of every page a short link answers with instead of a redirect (abuse-pages.ts too). */
-export const PAGE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f6f7f9;color:#1b1f24}
+const PAGE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f6f7f9;color:#1b1f24}
 main{background:#fff;padding:2rem;border-radius:12px;box-shadow:0 1px 4px #0002;width:min(22rem,90vw)}
 h1{font-size:1.25rem;margin:0 0 .5rem}label{display:block;margin:1rem 0 .25rem;font-weight:600}
 input{width:100%;box-sizing:border-box;padding:.6rem;font:inherit;border:1px solid #8a939e;border-radius:6px}
 button{margin-top:1rem;width:100%;padding:.6rem;font:inherit;font-weight:600;border:0;border-radius:6px;background:#1f5fd6;color:#fff;cursor:pointer}
 input:focus,button:focus{outline:3px solid #1f5fd688;outline-offset:1px}.error{color:#b3261e;margin:.75rem 0 0}`;
 
-export function passwordPage(error?: string): string {
-  const described = error ? "password-error" : undefined;
+/**
+ * The head of every page a short link (or the report form) answers with instead of a redirect: no script,
+ * nothing loaded, inline style only. `title` is escaped; `style` is ours, never a visitor's.
+ */
+export function pageHead(title: string, style = "") {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Password required</title>
-<style>${raw(PAGE_STYLE)}</style>
-</head>
+<title>${title}</title>
+<style>${raw(PAGE_STYLE + style)}</style>
+</head>`;
+}
+
+export function passwordPage(error?: string): string {
+  const described = error ? "password-error" : undefined;
+  return html`${pageHead("Password required")}
 <body>
 <main>
 <h1>This link is protected</h1>
@@ -62,15 +70,7 @@ export function passwordResponse(status: 200 | 401 | 429, error?: string, extra:
   return new Response(passwordPage(error), { status, headers: { ...PAGE_HEADERS, ...extra } });
 }
 
-const WITHHELD = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Open this link in a browser</title>
-<style>${raw(PAGE_STYLE)}</style>
-</head>
+const WITHHELD = html`${pageHead("Open this link in a browser")}
 <body>
 <main>
 <h1>This link opens a limited number of times</h1>

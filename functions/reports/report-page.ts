@@ -8,7 +8,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { csrf } from "hono/csrf";
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../shared/app-env.ts";
 import { ApiError } from "../shared/errors.ts";
@@ -16,7 +16,7 @@ import { SLUG_PATTERN } from "../shared/slugs.ts";
 import { fieldErrors } from "../shared/validation.ts";
 import { limitBody } from "../api/openapi.ts";
 import { MAX_REPORT_BODY_BYTES, MAX_REPORT_DETAILS, REPORT_REASONS, ReportInput } from "../api/reports/schemas.ts";
-import { PAGE_HEADERS, PAGE_STYLE } from "../redirect/protected-pages.ts";
+import { PAGE_HEADERS, pageHead } from "../redirect/protected-pages.ts";
 import { fileReport } from "./file-report.ts";
 
 export const REPORT_PATH = "/report";
@@ -37,19 +37,11 @@ const LABELS: Record<(typeof REPORT_REASONS)[number], string> = {
 interface FormValues { link: string; reason: string; details: string; email: string }
 type Errors = Partial<Record<keyof FormValues | "form", string>>;
 
-const STYLE = `${PAGE_STYLE}main{width:min(32rem,92vw)}select,textarea{width:100%;box-sizing:border-box;padding:.6rem;font:inherit;border:1px solid #8a939e;border-radius:6px}
+const STYLE = `main{width:min(32rem,92vw)}select,textarea{width:100%;box-sizing:border-box;padding:.6rem;font:inherit;border:1px solid #8a939e;border-radius:6px}
 textarea{min-height:7rem}.hint{color:#4a525c;font-size:.9rem;margin:.25rem 0 0}`;
 
 function page(title: string, body: ReturnType<typeof html>): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${title}</title>
-<style>${raw(STYLE)}</style>
-</head>
+  return html`${pageHead(title, STYLE)}
 <body>
 <main>
 ${body}
