@@ -4,18 +4,15 @@
  * the card travels through create, patch, bulk and the cache entry (only when set), and an export imported
  * into an empty domain exports again byte for byte.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { links } from "../db/schema.ts";
 import { toStoredPreview } from "../functions/api/links/preview-schemas.ts";
-import { app } from "../functions/app.ts";
-import { fastRedirect } from "../functions/redirect/fast-path.ts";
+import { appAnswer as viaApp, fastPathAnswer as fast } from "./helpers/answer-paths.ts";
 import { redisKeys } from "../functions/shared/redis-keys.ts";
 import { createLink } from "./helpers/api.ts";
 import { withDb } from "./helpers/db.ts";
 import { DomainFixtures } from "./helpers/domains.ts";
-import { bindings } from "./helpers/env.ts";
 import { FETCHERS, PEOPLE } from "./helpers/preview-fetchers.ts";
 import { redis } from "./helpers/redis.ts";
 import { Fixtures, human } from "./helpers/redirect.ts";
@@ -38,21 +35,7 @@ const CARD = {
 const request = (path: string, ua: string, method = "GET") =>
   new Request(`${BASE}${path}`, { method, headers: { "user-agent": ua, "x-forwarded-for": "203.0.113.50" } });
 
-/** The fast path's answer (null: it left the request to the app), after its waitUntil work. */
-async function fast(req: Request): Promise<Response | null> {
-  const ctx = createExecutionContext();
-  const res = fastRedirect(req, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
-/** The app's answer, without the fast path in front, after its waitUntil work. */
-async function viaApp(req: Request): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(req, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 /** The card's values as hono/html escapes them in an attribute. */
 const escaped = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");

@@ -2,13 +2,11 @@
  * The redirect's fast path (functions/redirect/fast-path.ts) answers cached ordinary links before the app:
  * it must give the app's answer and capture the same click, and leave everything else to the app.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
-import { app } from "../functions/app.ts";
 import { toStoredRules, toStoredVariants } from "../functions/api/links/routing-schemas.ts";
-import { fastRedirect } from "../functions/redirect/fast-path.ts";
+import { app } from "../functions/app.ts";
+import { appAnswer as viaApp, fastPathAnswer as fast } from "./helpers/answer-paths.ts";
 import { isReservedSlug } from "../functions/shared/slugs.ts";
-import { bindings } from "./helpers/env.ts";
 import { BROWSER_UA, Fixtures, human } from "./helpers/redirect.ts";
 import { BASE, call } from "./helpers/worker.ts";
 
@@ -18,21 +16,7 @@ afterAll(() => f.cleanup());
 const request = (path: string, init: RequestInit = {}) =>
   new Request(`${BASE}${path}`, { headers: { "user-agent": BROWSER_UA, "x-forwarded-for": "203.0.113.40" }, ...init });
 
-/** The fast path's answer to a request, after its waitUntil work; null when it leaves the request to the app. */
-async function fast(req: Request): Promise<Response | null> {
-  const ctx = createExecutionContext();
-  const res = fastRedirect(req, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
-/** The app's own answer to the same request (the route the fast path shortcuts), after its waitUntil work. */
-async function viaApp(req: Request): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(req, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 const shape = (res: Response) => ({ status: res.status, headers: Object.fromEntries(res.headers), body: res.body === null });
 
