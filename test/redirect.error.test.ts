@@ -52,6 +52,9 @@ describe("unknown slugs", () => {
     // The same bindings do fail a real slug (so the check above proves something), and robots.txt, which
     // lists the crawlable links (docs/shlink.md), says the store is unavailable rather than failing.
     await expectProblem(await call("GET", "/abc", { ...human(), settings: unreachable }), 503);
+    // Another configuration's robots.txt, remembered in this isolate, is not this one's (the memo was per
+    // domain only, and an earlier file's fetch answered 200 here from the working stores).
+    expect((await call("GET", "/robots.txt", human())).status).toBe(200);
     await expectProblem(await call("GET", "/robots.txt", { ...human(), settings: unreachable }), 503);
   });
 

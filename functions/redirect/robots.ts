@@ -14,8 +14,9 @@ const MAX_ALLOWED = 5_000;
 const MEMO_MS = 60_000;
 
 // Isolate-lifetime memo of each domain's file for a minute: robots.txt is fetched by strangers, and must not
-// make each of their requests a Postgres query. Plain data, bounded, cleared whole when full.
-const memo = new Map<string, { at: number; body: string }>();
+// make each of their requests a Postgres query. Plain data, bounded, cleared whole when full; per
+// configuration, like the link and domain caches (a test may point one isolate at another database).
+const memos = new WeakMap<object, Map<string, { at: number; body: string }>>();
 
 export const robotsRoute = createRoute({
   method: "get",
@@ -38,6 +39,8 @@ export function registerRobots(app: OpenAPIHono<AppEnv>) {
     const s = lookupServices(c);
     const { domain } = await orUnavailable(resolveDomain(s, new URL(c.req.url)));
     const key = domain ?? "";
+    let memo = memos.get(c.var.config);
+    if (!memo) memos.set(c.var.config, (memo = new Map()));
     let hit = memo.get(key);
     if (!hit || Date.now() - hit.at > MEMO_MS) {
       if (memo.size >= 1_000) memo.clear();
