@@ -5,6 +5,7 @@ import { hashPassword } from "../functions/shared/password.ts";
 import { redis } from "./helpers/redis.ts";
 import { expectProblem, Fixtures, human, humanForm, visitor } from "./helpers/redirect.ts";
 import { call } from "./helpers/worker.ts";
+import { uniqueSlug } from "./helpers/unique.ts";
 import { invalidate, MISSING, redisStore, toCachedLink } from "../functions/redirect/link-cache/index.ts";
 
 const f = new Fixtures();
@@ -51,7 +52,7 @@ describe("unknown slugs", () => {
     }
     // The same bindings do fail a real slug (so the check above proves something), and robots.txt, which
     // lists the crawlable links (docs/shlink.md), says the store is unavailable rather than failing.
-    await expectProblem(await call("GET", "/abc", { ...human(), settings: unreachable }), 503);
+    await expectProblem(await call("GET", `/${uniqueSlug("nowhere")}`, { ...human(), settings: unreachable }), 503);
     // Another configuration's robots.txt, remembered in this isolate, is not this one's (the memo was per
     // domain only, and an earlier file's fetch answered 200 here from the working stores).
     expect((await call("GET", "/robots.txt", human())).status).toBe(200);
