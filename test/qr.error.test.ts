@@ -49,7 +49,7 @@ describe("codes that would not scan: 422 naming what to change", () => {
   it("refuses a low contrast and a light foreground on a dark ground, naming fg and bg", async () => {
     const low = await refused(qrOf("fg=%23aaaaaa&bg=%23ffffff"), 422);
     expect(low.paths).toEqual(["fg", "bg"]);
-    expect(low.messages).toMatch(/2\.32:1 .* under 3:1/);
+    expect(low.messages).toMatch(/2\.32:1 .* under 4.5:1/);
     const inverted = await refused(qrOf("fg=ffffff&bg=000000"), 422);
     expect(inverted.paths).toEqual(["fg", "bg"]);
     expect(inverted.messages).toMatch(/darker/);

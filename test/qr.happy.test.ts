@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contrastRatio, parseHexColor, relativeLuminance } from "../functions/qr/colors.ts";
+import { contrastRatio, MIN_QR_CONTRAST, parseHexColor, relativeLuminance } from "../functions/qr/colors.ts";
 import { createLink } from "./helpers/api.ts";
 import { DomainFixtures, setQrLogo } from "./helpers/domains.ts";
 import { decodeQrPng, pngDataUrl, pngPixels, readQrPng, testLogos } from "./helpers/qr.ts";
@@ -156,7 +156,7 @@ describe("any styling", () => {
         const res = await qr(small, s);
         const [fg, bg] = [parseHexColor(s.fg), parseHexColor(s.bg)];
         const ratio = contrastRatio(fg, bg);
-        const badColours = relativeLuminance(fg) >= relativeLuminance(bg) || ratio < 3;
+        const badColours = relativeLuminance(fg) >= relativeLuminance(bg) || ratio < MIN_QR_CONTRAST;
         const tooSmall = Math.floor(s.size / (symbolSides[s.ecc] + 2 * s.margin)) < 2;
         if (res.status === 200) {
           expect(badColours || tooSmall, JSON.stringify(s)).toBe(false);

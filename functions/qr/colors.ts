@@ -1,7 +1,7 @@
 /**
  * The colours of a QR code and the rule that keeps them readable. Readers turn the image to grey and split
  * dark from light, so what matters is the difference in luminance: the WCAG 2 contrast ratio, between 1
- * (the same) and 21 (black on white). Under 3 a camera in poor light or a faded print loses the modules. A
+ * (the same) and 21 (black on white). Under 4.5 a camera in poor light or a faded print loses the modules (at 3.0, navy on crimson, 64 px and no quiet zone, jsQR could not read it). A
  * light foreground on a dark background (an inverted code) is allowed by the standard but many readers
  * (older phone cameras, most payment and ticket scanners) never try it, so it is refused too.
  */
@@ -15,7 +15,7 @@ export interface Rgba {
   a: number;
 }
 
-export const MIN_QR_CONTRAST = 3;
+export const MIN_QR_CONTRAST = 4.5;
 
 /** `#rrggbb`, `rrggbb` or (with alpha) `#rrggbbaa`, case-insensitive, as the query schema let it through. */
 export function parseHexColor(hex: string): Rgba {

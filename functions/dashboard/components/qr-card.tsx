@@ -62,7 +62,7 @@ export const QrCard: FC<Props> = ({ slug, shortUrl, domain, values: v, preview }
           hint="The standard's quiet zone is 4: under 4 some readers fail." />
         <Field name="fg" label="Foreground" type="color" value={pickerValue(v.fg)} error={e.fg} />
         <Field name="bg" label="Background" type="color" value={pickerValue(v.bg)} error={e.bg}
-          hint="Darker modules on a lighter ground, with a contrast of at least 3:1." />
+          hint="Darker modules on a lighter ground, with a contrast of at least 4.5:1." />
         <Check name="transparent" label="Transparent background (the colour above is the surface it will sit on)" checked={v.transparent === "true"} />
         <Select name="ecc" label="Error correction" error={e.ecc}
           hint="How much of the code may be lost: L 7 %, M 15 %, Q 25 %, H 30 %. Higher levels make denser codes.">
